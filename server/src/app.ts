@@ -1,0 +1,117 @@
+// Builds the Fastify app and registers every feature. Never listens: main.ts does, and tests
+// drive it through app.inject or app.listen on an ephemeral port.
+import cookie from '@fastify/cookie'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyBaseLogger } from 'fastify'
+import { randomUUID } from 'node:crypto'
+import type { AppContext } from './context.js'
+import { authRoutes } from './features/auth/routes.js'
+import { AuthService } from './features/auth/service.js'
+import { healthRoutes } from './features/health/routes.js'
+import { usersRoutes } from './features/users/routes.js'
+import { registerAuthentication } from './http/auth.js'
+import { rateLimited } from './http/errors.js'
+import { registerErrorHandling } from './http/error-handler.js'
+import { Problem } from './http/schemas.js'
+import { Me, PublicProfile, UserSummary } from './features/users/views.js'
+
+export interface Services {
+  auth: AuthService
+}
+
+export async function buildApp(ctx: AppContext) {
+  const { config } = ctx
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    // Off unless TRUST_PROXY names the proxies: trusting X-Forwarded-For blindly lets clients pick their IP.
+    trustProxy: config.trustProxy as boolean | string,
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID()
+    },
+    requestIdHeader: false,
+    routerOptions: { maxParamLength: 200 },
+    ajv: {
+      customOptions: {
+        removeAdditional: false, // unknown fields are refused, not silently dropped
+        allErrors: true,
+        coerceTypes: 'array',
+        useDefaults: true,
+      },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id)
+  })
+
+  registerErrorHandling(app)
+
+  for (const schema of [Problem, UserSummary, PublicProfile, Me]) app.addSchema(schema)
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Hearth API',
+        version: '1',
+        description:
+          'A self-hostable social network. Errors are RFC 9457 problem+json with a stable `code`. Lists are keyset-paginated with opaque cursors.',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) ?? `def-${i}` },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { docExpansion: 'list', deepLinking: true } })
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+      },
+    },
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  })
+  await app.register(cookie)
+
+  registerAuthentication(app, ctx)
+
+  if (config.rateLimit.enabled) {
+    await app.register(rateLimit, {
+      global: true,
+      hook: 'preHandler', // after authentication, so signed-in users are limited per account
+      max: (req) => (req.auth ? config.rateLimit.userMax : config.rateLimit.anonymousMax),
+      timeWindow: config.rateLimit.windowSeconds * 1000,
+      keyGenerator: (req) => (req.auth ? `user:${req.auth.userId}` : `ip:${req.ip}`),
+      nameSpace: `${config.redisKeyPrefix}rl:`,
+      ...(ctx.redis ? { redis: ctx.redis } : {}),
+      skipOnError: true, // a Redis outage must not take the API down with it
+      errorResponseBuilder: (_req, context) => rateLimited(Math.max(1, Math.ceil(context.ttl / 1000))),
+    })
+  }
+
+  const services: Services = { auth: new AuthService(ctx) }
+
+  await app.register(healthRoutes(ctx))
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes(ctx, services.auth))
+      await api.register(usersRoutes(ctx))
+    },
+    { prefix: '/api/v1' },
+  )
+
+  return app
+}

@@ -1,0 +1,158 @@
+// Reads the environment once, applies defaults, and fails fast naming the bad variable.
+// Every variable is documented in README.md ("Configuration").
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+
+export interface Config {
+  env: 'development' | 'production' | 'test'
+  port: number
+  host: string
+  dataDir: string
+  publicUrl: string
+  databaseUrl: string | undefined
+  databasePoolSize: number
+  redisUrl: string | undefined
+  redisKeyPrefix: string
+  jwtSecret: string
+  accessTokenTtlSeconds: number
+  refreshTokenTtlSeconds: number
+  admin: { email: string; password: string } | undefined
+  trustProxy: boolean | number | string
+  rateLimit: {
+    enabled: boolean
+    /** requests per window per IP without a session */
+    anonymousMax: number
+    /** requests per window per signed-in user */
+    userMax: number
+    /** sign-in / registration / password attempts per window per IP */
+    authMax: number
+    windowSeconds: number
+  }
+  logLevel: string
+  bodyLimitBytes: number
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${message}`)
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+function str(env: Env, name: string): string | undefined {
+  const v = env[name]
+  return v === undefined || v.trim() === '' ? undefined : v.trim()
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = str(env, name)
+  if (raw === undefined) return fallback
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`)
+  const n = Number(raw)
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`)
+  return n
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = str(env, name)?.toLowerCase()
+  if (raw === undefined) return fallback
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false
+  throw new ConfigError(name, `must be true or false, got "${raw}"`)
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = str(env, name)
+  if (raw === undefined) return undefined
+  let parsed: URL
+  try {
+    parsed = new URL(raw)
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL')
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => p + '//').join(' or ')}`)
+  }
+  return raw
+}
+
+function trustProxy(env: Env): boolean | number | string {
+  const raw = str(env, 'TRUST_PROXY')
+  if (raw === undefined || ['false', '0', 'no', 'off'].includes(raw.toLowerCase())) return false
+  if (raw.toLowerCase() === 'true') return true
+  if (/^\d+$/.test(raw)) return Number(raw) // number of hops
+  // a comma-separated list of addresses / CIDR ranges of the proxies to trust
+  for (const part of raw.split(',')) {
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(part.trim()) && part.trim() !== 'loopback') {
+      throw new ConfigError('TRUST_PROXY', `must be true, a hop count, or a list of proxy addresses/CIDRs, got "${part}"`)
+    }
+  }
+  return raw
+}
+
+/** The embedded default keeps a generated secret under DATA_DIR, so tokens survive restarts. */
+function embeddedSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  mkdirSync(dataDir, { recursive: true })
+  const secret = randomBytes(48).toString('base64url')
+  writeFileSync(file, secret + '\n', { mode: 0o600 })
+  return secret
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = str(env, 'NODE_ENV') ?? 'development'
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    throw new ConfigError('NODE_ENV', `must be development, production or test, got "${nodeEnv}"`)
+  }
+  const port = int(env, 'PORT', 3000, 0, 65535)
+  const dataDir = resolve(str(env, 'DATA_DIR') ?? './data')
+
+  let jwtSecret = str(env, 'JWT_SECRET')
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    throw new ConfigError('JWT_SECRET', 'must be at least 32 characters')
+  }
+  if (jwtSecret === undefined) {
+    if (nodeEnv === 'production') throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production')
+    jwtSecret = embeddedSecret(dataDir)
+  }
+
+  const adminEmail = str(env, 'ADMIN_EMAIL')
+  const adminPassword = env.ADMIN_PASSWORD
+  if (adminEmail && !adminPassword) throw new ConfigError('ADMIN_PASSWORD', 'is required when ADMIN_EMAIL is set')
+  if (!adminEmail && adminPassword) throw new ConfigError('ADMIN_EMAIL', 'is required when ADMIN_PASSWORD is set')
+  if (adminEmail && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) throw new ConfigError('ADMIN_EMAIL', 'is not an email address')
+
+  const publicUrl = (url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '')
+
+  return {
+    env: nodeEnv as Config['env'],
+    port,
+    host: str(env, 'HOST') ?? '127.0.0.1',
+    dataDir,
+    publicUrl,
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisKeyPrefix: str(env, 'REDIS_KEY_PREFIX') ?? 'hearth:',
+    jwtSecret,
+    accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL', 900, 30, 86_400),
+    refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL', 30 * 86_400, 300, 365 * 86_400),
+    admin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
+    trustProxy: trustProxy(env),
+    rateLimit: {
+      enabled: bool(env, 'RATE_LIMIT_ENABLED', true),
+      anonymousMax: int(env, 'RATE_LIMIT_ANONYMOUS_MAX', 300, 1, 10_000_000),
+      userMax: int(env, 'RATE_LIMIT_USER_MAX', 1500, 1, 10_000_000),
+      authMax: int(env, 'RATE_LIMIT_AUTH_MAX', 25, 1, 10_000_000),
+      windowSeconds: int(env, 'RATE_LIMIT_WINDOW', 300, 1, 86_400),
+    },
+    logLevel: str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    bodyLimitBytes: int(env, 'BODY_LIMIT', 1_048_576, 1024, 1_073_741_824),
+  }
+}

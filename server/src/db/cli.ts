@@ -1,0 +1,12 @@
+// `npm run migrate`: applies pending migrations to DATABASE_URL, or to the embedded PGlite under DATA_DIR.
+import { loadConfig } from '../config.js'
+import { createDatabase } from '../platform/db/index.js'
+
+const config = loadConfig()
+const database = await createDatabase(config)
+try {
+  await database.migrate()
+  console.log(`migrations applied (${database.kind})`)
+} finally {
+  await database.close()
+}

@@ -1,0 +1,345 @@
+// One typed schema mirroring ../shared/schema.dbml.md. Every table, column, enum, foreign key and
+// index of the diagram is here; additions are marked "added:" with the reason.
+//
+// Deliberate tightenings, applied uniformly:
+// - timestamps are `timestamptz`, so every instant is unambiguous UTC whatever the server's zone;
+// - columns the diagram gives a default (booleans, role, status, created_at...) are NOT NULL,
+//   so three-valued logic never leaks into filters such as `is_deleted = false`.
+import { sql } from 'drizzle-orm'
+import {
+  boolean,
+  date,
+  index,
+  integer,
+  json,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  varchar,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core'
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+const createdAt = () => ts('created_at').notNull().defaultNow()
+const updatedAt = () => ts('updated_at').notNull().defaultNow()
+const id = () => integer('id').primaryKey().generatedByDefaultAsIdentity()
+
+export const userRole = pgEnum('user_role', ['user', 'admin'])
+export const oauthProvider = pgEnum('oauth_provider', ['google', 'github'])
+export const messageType = pgEnum('message_type', ['text', 'image', 'file'])
+export const notificationType = pgEnum('notification_type', ['like', 'comment', 'follow', 'message'])
+export const reportReason = pgEnum('report_reason', [
+  'spam',
+  'harassment',
+  'inappropriate_content',
+  'fake_profile',
+  'other',
+])
+export const reportStatus = pgEnum('report_status', ['pending', 'reviewed', 'resolved', 'dismissed'])
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    email: varchar('email', { length: 255 }).notNull().unique(),
+    username: varchar('username', { length: 50 }).notNull().unique(),
+    passwordHash: varchar('password_hash', { length: 255 }),
+    displayName: varchar('display_name', { length: 100 }),
+    bio: text('bio'),
+    avatarUrl: varchar('avatar_url', { length: 500 }),
+    isBlocked: boolean('is_blocked').notNull().default(false),
+    role: userRole('role').notNull().default('user'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    // added: when the owner proved the email (verification link, password reset, or a provider
+    // asserting it). Only proven owners take part in automatic OAuth linking.
+    emailVerifiedAt: ts('email_verified_at'),
+  },
+  (t) => [
+    // added: usernames are unique case-insensitively, and prefix search runs on lower().
+    uniqueIndex('users_username_lower_key').using('btree', sql`lower(${t.username}) text_pattern_ops`),
+    index('users_display_name_lower_idx').using('btree', sql`lower(${t.displayName}) text_pattern_ops`),
+  ],
+)
+
+export const oauthProviders = pgTable(
+  'oauth_providers',
+  {
+    id: id(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    provider: oauthProvider('provider').notNull(),
+    providerUserId: varchar('provider_user_id', { length: 255 }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('oauth_providers_provider_provider_user_id_key').on(t.provider, t.providerUserId),
+    // added: "the caller's linked providers" is looked up by user.
+    index('oauth_providers_user_id_idx').on(t.userId),
+  ],
+)
+
+export const posts = pgTable(
+  'posts',
+  {
+    id: id(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    content: text('content').notNull(),
+    imageUrls: json('image_urls'),
+    isDeleted: boolean('is_deleted').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('posts_user_id_idx').on(t.userId), index('posts_created_at_idx').on(t.createdAt)],
+)
+
+export const likes = pgTable(
+  'likes',
+  {
+    id: id(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    postId: integer('post_id')
+      .notNull()
+      .references(() => posts.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('likes_user_id_post_id_key').on(t.userId, t.postId),
+    index('likes_user_id_idx').on(t.userId),
+    index('likes_post_id_idx').on(t.postId),
+  ],
+)
+
+export const comments = pgTable(
+  'comments',
+  {
+    id: id(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    postId: integer('post_id')
+      .notNull()
+      .references(() => posts.id),
+    content: text('content').notNull(),
+    parentCommentId: integer('parent_comment_id').references((): AnyPgColumn => comments.id),
+    isDeleted: boolean('is_deleted').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('comments_post_id_idx').on(t.postId),
+    index('comments_user_id_idx').on(t.userId),
+    index('comments_parent_comment_id_idx').on(t.parentCommentId),
+  ],
+)
+
+export const follows = pgTable(
+  'follows',
+  {
+    id: id(),
+    followerId: integer('follower_id')
+      .notNull()
+      .references(() => users.id),
+    followingId: integer('following_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('follows_follower_id_following_id_key').on(t.followerId, t.followingId),
+    index('follows_follower_id_idx').on(t.followerId),
+    index('follows_following_id_idx').on(t.followingId),
+  ],
+)
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: id(),
+    user1Id: integer('user1_id')
+      .notNull()
+      .references(() => users.id),
+    user2Id: integer('user2_id')
+      .notNull()
+      .references(() => users.id),
+    lastMessageId: integer('last_message_id').references((): AnyPgColumn => messages.id),
+    lastMessageAt: ts('last_message_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('conversations_user1_id_user2_id_key').on(t.user1Id, t.user2Id),
+    index('conversations_user1_id_idx').on(t.user1Id),
+    index('conversations_user2_id_idx').on(t.user2Id),
+    index('conversations_last_message_at_idx').on(t.lastMessageAt),
+  ],
+)
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: id(),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references((): AnyPgColumn => conversations.id),
+    senderId: integer('sender_id')
+      .notNull()
+      .references(() => users.id),
+    receiverId: integer('receiver_id')
+      .notNull()
+      .references(() => users.id),
+    content: text('content').notNull(),
+    messageType: messageType('message_type').notNull().default('text'),
+    fileUrl: varchar('file_url', { length: 500 }),
+    metadata: jsonb('metadata'),
+    isRead: boolean('is_read').notNull().default(false),
+    isDeleted: boolean('is_deleted').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('messages_conversation_id_idx').on(t.conversationId),
+    index('messages_conversation_id_created_at_idx').on(t.conversationId, t.createdAt),
+    index('messages_sender_id_idx').on(t.senderId),
+    index('messages_receiver_id_idx').on(t.receiverId),
+    index('messages_is_read_idx').on(t.isRead),
+  ],
+)
+
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: id(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    type: notificationType('type').notNull(),
+    message: text('message').notNull(),
+    relatedUserId: integer('related_user_id').references(() => users.id),
+    relatedPostId: integer('related_post_id').references(() => posts.id),
+    relatedCommentId: integer('related_comment_id').references(() => comments.id),
+    isRead: boolean('is_read').notNull().default(false),
+    isEmailSent: boolean('is_email_sent').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('notifications_user_id_idx').on(t.userId),
+    index('notifications_created_at_idx').on(t.createdAt),
+    index('notifications_is_read_idx').on(t.isRead),
+    index('notifications_type_idx').on(t.type),
+  ],
+)
+
+export const reports = pgTable(
+  'reports',
+  {
+    id: id(),
+    reporterId: integer('reporter_id')
+      .notNull()
+      .references(() => users.id),
+    reportedUserId: integer('reported_user_id').references(() => users.id),
+    reportedPostId: integer('reported_post_id').references(() => posts.id),
+    reportedCommentId: integer('reported_comment_id').references(() => comments.id),
+    reason: reportReason('reason').notNull(),
+    description: text('description'),
+    status: reportStatus('status').notNull().default('pending'),
+    reviewedBy: integer('reviewed_by').references(() => users.id),
+    reviewedAt: ts('reviewed_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('reports_reporter_id_idx').on(t.reporterId),
+    index('reports_status_idx').on(t.status),
+    index('reports_created_at_idx').on(t.createdAt),
+  ],
+)
+
+export const userSessions = pgTable(
+  'user_sessions',
+  {
+    id: id(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    // The opaque session identifier carried as `sid` in every access token.
+    sessionToken: varchar('session_token', { length: 500 }).notNull(),
+    refreshTokenHash: varchar('refresh_token_hash', { length: 500 }),
+    expiresAt: ts('expires_at').notNull(),
+    isActive: boolean('is_active').notNull().default(true),
+    ipAddress: varchar('ip_address', { length: 45 }),
+    userAgent: text('user_agent'),
+    deviceFingerprint: varchar('device_fingerprint', { length: 255 }),
+    lastActivity: ts('last_activity'),
+    createdAt: createdAt(),
+    // added: when and why the session ended (logout, revoked, refresh_reuse, password_changed...),
+    // shown to the owner and kept for security review.
+    revokedAt: ts('revoked_at'),
+    revokedReason: varchar('revoked_reason', { length: 40 }),
+  },
+  (t) => [
+    index('user_sessions_user_id_idx').on(t.userId),
+    uniqueIndex('user_sessions_session_token_key').on(t.sessionToken),
+    index('user_sessions_expires_at_idx').on(t.expiresAt),
+    index('user_sessions_is_active_idx').on(t.isActive),
+  ],
+)
+
+// added: refresh tokens that were rotated away. Presenting one again means it was copied: the
+// whole session is revoked (reuse detection). Only hashes are kept.
+export const sessionRotatedTokens = pgTable(
+  'session_rotated_tokens',
+  {
+    tokenHash: varchar('token_hash', { length: 64 }).primaryKey(),
+    sessionId: integer('session_id')
+      .notNull()
+      .references(() => userSessions.id, { onDelete: 'cascade' }),
+    rotatedAt: ts('rotated_at').notNull().defaultNow(),
+  },
+  (t) => [index('session_rotated_tokens_session_id_idx').on(t.sessionId)],
+)
+
+export const appStatistics = pgTable(
+  'app_statistics',
+  {
+    id: id(),
+    date: date('date', { mode: 'string' }).notNull(),
+    activeUsers: integer('active_users').notNull().default(0),
+    totalPosts: integer('total_posts').notNull().default(0),
+    totalLikes: integer('total_likes').notNull().default(0),
+    totalComments: integer('total_comments').notNull().default(0),
+    totalMessages: integer('total_messages').notNull().default(0),
+    newUsers: integer('new_users').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('app_statistics_date_key').on(t.date)],
+)
+
+export const schema = {
+  userRole,
+  oauthProvider,
+  messageType,
+  notificationType,
+  reportReason,
+  reportStatus,
+  users,
+  oauthProviders,
+  posts,
+  likes,
+  comments,
+  follows,
+  conversations,
+  messages,
+  notifications,
+  reports,
+  userSessions,
+  sessionRotatedTokens,
+  appStatistics,
+}

@@ -1,0 +1,234 @@
+import type { AppContext } from '../../context.js'
+import { AppError, conflict, fieldError, forbidden, notFound, rateLimited, unauthorized } from '../../http/errors.js'
+import { isUniqueViolation } from '../../platform/db/errors.js'
+import { presentMe } from '../users/views.js'
+import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js'
+import * as q from './queries.js'
+import { newRefreshToken, parseRefreshToken, randomToken, sameHash, sha256 } from './tokens.js'
+
+export interface ClientInfo {
+  ip: string
+  userAgent: string | undefined
+  deviceFingerprint: string | undefined
+}
+
+export interface AuthResult {
+  user: ReturnType<typeof presentMe>
+  accessToken: string
+  refreshToken: string
+  expiresIn: number
+  tokenType: 'Bearer'
+}
+
+const ACCOUNT_FAILURES_MAX = 10
+
+const clip = (s: string | undefined, n: number) => (s === undefined ? null : s.slice(0, n))
+
+export class AuthService {
+  constructor(private readonly ctx: AppContext) {}
+
+  private get db() {
+    return this.ctx.database.db
+  }
+
+  async register(
+    input: { email: string; username: string; password: string; displayName?: string },
+    client: ClientInfo,
+  ): Promise<AuthResult> {
+    const email = input.email.trim().toLowerCase()
+    const username = input.username.trim()
+    const problem = passwordProblem(input.password, { email, username })
+    if (problem) throw fieldError('password', `Password ${problem}.`)
+    const passwordHash = await hashPassword(input.password)
+    let user: q.UserRow
+    try {
+      user = await q.insertUser(this.db, {
+        email,
+        username,
+        passwordHash,
+        displayName: input.displayName?.trim() || null,
+      })
+    } catch (e) {
+      const which = isUniqueViolation(e)
+      if (which?.includes('email')) throw conflict('An account with this email already exists.', 'email_taken', [{ field: 'email', message: 'is already registered' }])
+      if (which?.includes('username')) throw conflict('This username is taken.', 'username_taken', [{ field: 'username', message: 'is taken' }])
+      throw e
+    }
+    this.ctx.logger.info({ userId: user.id }, 'account registered')
+    return this.startSession(user, client)
+  }
+
+  async login(input: { login: string; password: string }, client: ClientInfo): Promise<AuthResult> {
+    const login = input.login.trim().toLowerCase()
+    const accountKey = `rl:login:${sha256(login)}`
+    const failures = Number((await this.ctx.cache.get(accountKey)) ?? 0)
+    if (failures >= ACCOUNT_FAILURES_MAX) throw rateLimited(this.ctx.config.rateLimit.windowSeconds)
+
+    const user = await q.findUserByLogin(this.db, login)
+    // Always run one argon2 verification, so a missing account costs what a wrong password does.
+    const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), input.password)
+    if (!user || !user.passwordHash || !ok) {
+      await this.ctx.cache.hit(accountKey, this.ctx.config.rateLimit.windowSeconds)
+      throw unauthorized('The login or password is incorrect.', 'invalid_credentials')
+    }
+    if (user.isBlocked) throw forbidden('This account is blocked.', 'account_blocked')
+    return this.startSession(user, client)
+  }
+
+  async startSession(user: q.UserRow, client: ClientInfo): Promise<AuthResult> {
+    const sessionToken = randomToken(24)
+    const refreshToken = newRefreshToken(sessionToken)
+    await q.insertSession(this.db, {
+      userId: user.id,
+      sessionToken,
+      refreshTokenHash: sha256(refreshToken),
+      expiresAt: new Date(Date.now() + this.ctx.config.refreshTokenTtlSeconds * 1000),
+      ipAddress: clip(client.ip, 45),
+      userAgent: clip(client.userAgent, 1000),
+      deviceFingerprint: clip(client.deviceFingerprint, 255),
+      lastActivity: new Date(),
+    })
+    return {
+      user: presentMe(user),
+      accessToken: await this.ctx.tokens.sign({ userId: user.id, sessionToken }),
+      refreshToken,
+      expiresIn: this.ctx.config.accessTokenTtlSeconds,
+      tokenType: 'Bearer',
+    }
+  }
+
+  /**
+   * Rotates the refresh token. The old one dies; presenting it again later is taken as theft
+   * and ends the whole session, so the thief's and the victim's copies both stop working.
+   */
+  async refresh(refreshToken: string, client: ClientInfo): Promise<AuthResult> {
+    const parsed = parseRefreshToken(refreshToken)
+    if (!parsed) throw unauthorized('The refresh token is invalid.', 'refresh_token_invalid')
+    const presented = sha256(refreshToken)
+
+    const outcome = await this.db.transaction(async (tx) => {
+      const row = await q.lockSessionByToken(tx, parsed.sessionToken)
+      if (!row) return { kind: 'invalid' as const }
+      const { session, isBlocked } = row
+      if (!session.isActive || session.expiresAt.getTime() <= Date.now()) return { kind: 'ended' as const }
+      if (isBlocked) return { kind: 'blocked' as const }
+      if (session.refreshTokenHash && sameHash(session.refreshTokenHash, presented)) {
+        const next = newRefreshToken(session.sessionToken)
+        await q.rotateRefreshToken(
+          tx,
+          { id: session.id, oldHash: presented },
+          {
+            newHash: sha256(next),
+            expiresAt: new Date(Date.now() + this.ctx.config.refreshTokenTtlSeconds * 1000),
+            ipAddress: clip(client.ip, 45),
+            userAgent: clip(client.userAgent, 1000),
+          },
+        )
+        const user = await q.findUserById(tx, session.userId)
+        return { kind: 'rotated' as const, user: user!, sessionToken: session.sessionToken, refreshToken: next }
+      }
+      if (await q.wasRotatedFrom(tx, session.id, presented)) {
+        const revoked = await q.revokeSessions(tx, { userId: session.userId, sessionId: session.id }, 'refresh_reuse')
+        return { kind: 'reused' as const, revoked, userId: session.userId }
+      }
+      return { kind: 'invalid' as const }
+    })
+
+    switch (outcome.kind) {
+      case 'rotated':
+        return {
+          user: presentMe(outcome.user),
+          accessToken: await this.ctx.tokens.sign({ userId: outcome.user.id, sessionToken: outcome.sessionToken }),
+          refreshToken: outcome.refreshToken,
+          expiresIn: this.ctx.config.accessTokenTtlSeconds,
+          tokenType: 'Bearer',
+        }
+      case 'reused':
+        await this.ctx.sessions.revoke(outcome.revoked)
+        this.ctx.logger.warn({ userId: outcome.userId }, 'refresh token reuse detected; session revoked')
+        throw unauthorized('This refresh token was already used; the session has been ended for safety.', 'refresh_token_reused')
+      case 'blocked':
+        throw forbidden('This account is blocked.', 'account_blocked')
+      case 'ended':
+        throw unauthorized('This session has ended; sign in again.', 'session_revoked')
+      case 'invalid':
+        throw unauthorized('The refresh token is invalid.', 'refresh_token_invalid')
+    }
+  }
+
+  async revokeSession(userId: number, sessionId: number, reason: string): Promise<void> {
+    const revoked = await q.revokeSessions(this.db, { userId, sessionId }, reason)
+    if (revoked.length === 0) throw notFound('Session')
+    await this.ctx.sessions.revoke(revoked)
+  }
+
+  async revokeOtherSessions(userId: number, currentSessionId: number, reason: string): Promise<number> {
+    const revoked = await q.revokeSessions(this.db, { userId, exceptSessionId: currentSessionId }, reason)
+    await this.ctx.sessions.revoke(revoked)
+    return revoked.length
+  }
+
+  async revokeAllSessions(userId: number, reason: string): Promise<number> {
+    const revoked = await q.revokeSessions(this.db, { userId }, reason)
+    await this.ctx.sessions.revoke(revoked)
+    return revoked.length
+  }
+
+  async changePassword(
+    auth: { userId: number; sessionId: number },
+    input: { currentPassword: string; newPassword: string },
+  ): Promise<void> {
+    const user = await q.findUserById(this.db, auth.userId)
+    if (!user) throw unauthorized()
+    const attemptsKey = `rl:password:${user.id}`
+    const attempts = Number((await this.ctx.cache.get(attemptsKey)) ?? 0)
+    if (attempts >= ACCOUNT_FAILURES_MAX) throw rateLimited(this.ctx.config.rateLimit.windowSeconds)
+    if (!user.passwordHash || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+      await this.ctx.cache.hit(attemptsKey, this.ctx.config.rateLimit.windowSeconds)
+      throw new AppError(400, 'invalid_current_password', 'The current password is incorrect.', {
+        errors: [{ field: 'currentPassword', message: 'is incorrect' }],
+      })
+    }
+    const problem = passwordProblem(input.newPassword, { email: user.email, username: user.username })
+    if (problem) throw fieldError('newPassword', `Password ${problem}.`)
+    await q.updateUserPassword(this.db, user.id, await hashPassword(input.newPassword))
+    await this.revokeOtherSessions(user.id, auth.sessionId, 'password_changed')
+  }
+
+  async listSessions(auth: { userId: number; sessionId: number }) {
+    const rows = await q.listActiveSessions(this.db, auth.userId)
+    return rows.map((s) => ({
+      id: s.id,
+      current: s.id === auth.sessionId,
+      ipAddress: s.ipAddress,
+      userAgent: s.userAgent,
+      deviceFingerprint: s.deviceFingerprint,
+      device: describeDevice(s.userAgent),
+      createdAt: s.createdAt.toISOString(),
+      lastActivity: (s.lastActivity ?? s.createdAt).toISOString(),
+      expiresAt: s.expiresAt.toISOString(),
+    }))
+  }
+}
+
+/** A short human label for a user agent ("Firefox on Linux"); good enough for a sessions list. */
+export function describeDevice(ua: string | null): string {
+  if (!ua) return 'Unknown device'
+  const browser =
+    /Edg\//.test(ua) ? 'Edge'
+    : /OPR\//.test(ua) ? 'Opera'
+    : /Firefox\//.test(ua) ? 'Firefox'
+    : /Chrome\//.test(ua) ? 'Chrome'
+    : /Safari\//.test(ua) ? 'Safari'
+    : /curl\//.test(ua) ? 'curl'
+    : undefined
+  const os =
+    /iPhone|iPad/.test(ua) ? 'iOS'
+    : /Android/.test(ua) ? 'Android'
+    : /Windows/.test(ua) ? 'Windows'
+    : /Mac OS X|Macintosh/.test(ua) ? 'macOS'
+    : /Linux/.test(ua) ? 'Linux'
+    : undefined
+  if (browser && os) return `${browser} on ${os}`
+  return browser ?? os ?? ua.slice(0, 60)
+}

@@ -1,0 +1,56 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { AppContext } from '../context.js'
+import { AppError, forbidden, unauthorized } from './errors.js'
+
+export interface AuthInfo {
+  userId: number
+  sessionId: number
+  sessionToken: string
+  role: 'user' | 'admin'
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: AuthInfo | null
+  }
+}
+
+/**
+ * Reads `Authorization: Bearer <jwt>` on every request. A missing header leaves the request
+ * anonymous; a present but bad, expired or revoked token is refused outright, so clients know
+ * to refresh rather than silently seeing an anonymous view.
+ */
+export function registerAuthentication(app: FastifyInstance, ctx: AppContext) {
+  app.decorateRequest('auth', null)
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers.authorization
+    if (!header) return
+    const m = /^Bearer\s+(\S+)$/i.exec(header)
+    if (!m) throw unauthorized('The Authorization header must be "Bearer <access token>".', 'token_invalid')
+    request.auth = await authenticateToken(ctx, m[1]!)
+  })
+}
+
+export async function authenticateToken(ctx: AppContext, token: string): Promise<AuthInfo> {
+  const claims = await ctx.tokens.verify(token)
+  if (claims === 'expired') throw unauthorized('The access token has expired; refresh it.', 'token_expired')
+  if (claims === 'invalid') throw unauthorized('The access token is invalid.', 'token_invalid')
+  const session = await ctx.sessions.validate(claims.sessionToken)
+  if (!session || session.userId !== claims.userId) {
+    throw unauthorized('This session has ended; sign in again.', 'session_revoked')
+  }
+  return { userId: session.userId, sessionId: session.id, sessionToken: claims.sessionToken, role: session.role }
+}
+
+export function requireUser(request: FastifyRequest): AuthInfo {
+  if (!request.auth) throw unauthorized()
+  return request.auth
+}
+
+export function requireAdmin(request: FastifyRequest): AuthInfo {
+  const auth = requireUser(request)
+  if (auth.role !== 'admin') throw forbidden('Administrators only.')
+  return auth
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError

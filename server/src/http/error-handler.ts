@@ -1,0 +1,108 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError, titles, type FieldProblem } from './errors.js'
+
+interface Problem {
+  type: string
+  title: string
+  status: number
+  detail: string
+  code: string
+  instance?: string
+  errors?: FieldProblem[]
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Omit<Problem, 'type' | 'title'>) {
+  const body: Problem = {
+    type: 'about:blank',
+    title: titles[p.status] ?? 'Error',
+    ...p,
+    instance: request.url.split('?')[0],
+  }
+  return reply.code(p.status).type('application/problem+json').send(body)
+}
+
+// Fastify's own error codes for things a client sent, mapped to our stable codes.
+const fastifyCodes: Record<string, { status: number; code: string; detail?: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'malformed_json', detail: 'The request body is not valid JSON.' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'malformed_json', detail: 'The JSON body is empty.' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', detail: 'The request body is too large.' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', detail: 'This content type is not accepted here.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad_request', detail: 'Content-Length does not match the body.' },
+  FST_ERR_CTP_INVALID_TYPE: { status: 415, code: 'unsupported_media_type' },
+  FST_INVALID_MULTIPART_CONTENT_TYPE: { status: 415, code: 'unsupported_media_type', detail: 'Expected multipart/form-data.' },
+  FST_REQ_FILE_TOO_LARGE: { status: 413, code: 'payload_too_large', detail: 'A file is larger than allowed.' },
+  FST_PARTS_LIMIT: { status: 413, code: 'payload_too_large', detail: 'Too many parts in the form.' },
+  FST_FILES_LIMIT: { status: 413, code: 'payload_too_large', detail: 'Too many files.' },
+  FST_FIELDS_LIMIT: { status: 413, code: 'payload_too_large', detail: 'Too many fields.' },
+  FST_PROTO_VIOLATION: { status: 400, code: 'bad_request', detail: 'The body contains a forbidden property name.' },
+  FST_ERR_BAD_URL: { status: 400, code: 'bad_request', detail: 'The URL is malformed.' },
+  FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'bad_request' },
+}
+
+/** Turns ajv's validation output into field problems a form can show next to its inputs. */
+function fieldProblems(error: FastifyError): FieldProblem[] {
+  const ctx = error.validationContext ?? 'body'
+  return (error.validation ?? []).map((v) => {
+    const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.')
+    const params = v.params as Record<string, unknown>
+    let field = path
+    let message = v.message ?? 'is invalid'
+    if (v.keyword === 'required') field = [path, String(params.missingProperty)].filter(Boolean).join('.')
+    if (v.keyword === 'additionalProperties') {
+      field = [path, String(params.additionalProperty)].filter(Boolean).join('.')
+      message = 'is not an accepted field'
+    }
+    if (v.keyword === 'required') message = 'is required'
+    return { field: field ? `${ctx === 'body' ? '' : ctx + '.'}${field}` : ctx, message }
+  })
+}
+
+export function registerErrorHandling(app: FastifyInstance) {
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, request, {
+      status: 404,
+      code: 'not_found',
+      detail: `No route for ${request.method} ${request.url.split('?')[0]}.`,
+    }),
+  )
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      for (const [k, v] of Object.entries(error.extra.headers ?? {})) reply.header(k, v)
+      return sendProblem(reply, request, {
+        status: error.status,
+        code: error.code,
+        detail: error.message,
+        errors: error.extra.errors,
+      })
+    }
+    if (error.validation) {
+      const errors = fieldProblems(error)
+      const first = errors[0]
+      return sendProblem(reply, request, {
+        status: 400,
+        code: 'validation_failed',
+        detail: first ? `${first.field} ${first.message}` : 'The request is invalid.',
+        errors,
+      })
+    }
+    const known = error.code ? fastifyCodes[error.code] : undefined
+    if (known) {
+      return sendProblem(reply, request, { status: known.status, code: known.code, detail: known.detail ?? error.message })
+    }
+    if (error.statusCode === 429) {
+      return sendProblem(reply, request, { status: 429, code: 'rate_limited', detail: error.message })
+    }
+    const status = error.statusCode ?? 500
+    if (status >= 400 && status < 500) {
+      // Another 4xx raised by Fastify or a plugin: its message is written for clients.
+      return sendProblem(reply, request, { status, code: 'bad_request', detail: error.message })
+    }
+    request.log.error({ err: error }, 'unhandled error')
+    return sendProblem(reply, request, {
+      status: 500,
+      code: 'internal_error',
+      detail: 'Something went wrong on our side. The request id is ' + request.id + '.',
+    })
+  })
+}

@@ -1,0 +1,28 @@
+import { Type } from '@fastify/type-provider-typebox'
+
+/** Integer ids as in the schema: PostgreSQL `integer`, so anything above 2^31-1 is refused up front. */
+export const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 })
+export const IdParams = Type.Object({ id: Id })
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String({ description: 'Stable machine-readable error code.' }),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details.' },
+)
+
+export const Timestamp = Type.String({ format: 'date-time' })
+export const Nullable = <T extends import('@fastify/type-provider-typebox').TSchema>(t: T) => Type.Union([t, Type.Null()])
+
+/** Standard error responses for the OpenAPI document. */
+export function errors(...statuses: number[]) {
+  return Object.fromEntries(statuses.map((s) => [s, Type.Ref('Problem')]))
+}
+
+export const bearer = [{ bearerAuth: [] }]

@@ -1,0 +1,52 @@
+// Entry point: config → context → migrations → app → listen; graceful close on SIGTERM/SIGINT.
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig } from './config.js'
+import { createContext } from './context.js'
+import { ensureAdmin } from './features/auth/bootstrap.js'
+
+async function main() {
+  let config
+  try {
+    config = loadConfig()
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message)
+      process.exit(78) // EX_CONFIG
+    }
+    throw e
+  }
+  const ctx = await createContext(config)
+  await ctx.database.migrate()
+  await ensureAdmin(ctx)
+  const app = await buildApp(ctx)
+  app.addHook('onClose', async () => ctx.close())
+
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    ctx.logger.info({ signal }, 'shutting down: finishing in-flight requests')
+    const force = setTimeout(() => process.exit(1), 15_000)
+    force.unref()
+    try {
+      await app.close()
+      process.exit(0)
+    } catch (err) {
+      ctx.logger.error({ err }, 'error while shutting down')
+      process.exit(1)
+    }
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+
+  await app.listen({ port: config.port, host: config.host })
+  ctx.logger.info(
+    { url: config.publicUrl, database: ctx.database.kind, cache: ctx.cache.kind },
+    `Hearth is running at ${config.publicUrl} (database: ${ctx.database.kind}, cache: ${ctx.cache.kind})`,
+  )
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})

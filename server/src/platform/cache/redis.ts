@@ -1,0 +1,47 @@
+import { Redis } from 'ioredis'
+import type { Cache } from './types.js'
+
+const HIT = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('TTL', KEYS[1])
+return {n, ttl}`
+
+export function createRedisClient(url: string): Redis {
+  return new Redis(url, {
+    // Fail requests fast while Redis is away instead of queueing them without bound.
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+    lazyConnect: false,
+  })
+}
+
+/** Redis-backed cache shared by every instance. `prefix` namespaces keys (tests use one per run). */
+export function createRedisCache(redis: Redis, prefix: string): Cache {
+  const k = (key: string) => prefix + key
+  return {
+    kind: 'redis',
+    async get(key) {
+      return redis.get(k(key))
+    },
+    async set(key, value, ttlSeconds) {
+      await redis.set(k(key), value, 'EX', ttlSeconds)
+    },
+    async setIfAbsent(key, value, ttlSeconds) {
+      return (await redis.set(k(key), value, 'EX', ttlSeconds, 'NX')) === 'OK'
+    },
+    async del(key) {
+      await redis.del(k(key))
+    },
+    async hit(key, windowSeconds) {
+      const [count, ttl] = (await redis.eval(HIT, 1, k(key), windowSeconds)) as [number, number]
+      return { count, resetInSeconds: ttl > 0 ? ttl : windowSeconds }
+    },
+    async ping() {
+      await redis.ping()
+    },
+    async close() {
+      // The client is owned by the context, which quits it.
+    },
+  }
+}

@@ -1,0 +1,36 @@
+import { drizzle } from 'drizzle-orm/node-postgres'
+import { migrate } from 'drizzle-orm/node-postgres/migrator'
+import pg from 'pg'
+import { schema } from '../../db/schema.js'
+import { migrationsFolder, type Database, type Db } from './types.js'
+
+// Any constant works; it only has to be the same for every instance of this app.
+const MIGRATION_LOCK = 727_001
+
+export function createPostgresDatabase(url: string, opts: { poolSize?: number } = {}): Database {
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 })
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {})
+  const db = drizzle(pool, { schema }) as unknown as Db
+  return {
+    kind: 'postgres',
+    db,
+    async migrate() {
+      const client = await pool.connect()
+      try {
+        // Several instances may start at once: one migrates, the others wait and find nothing to do.
+        await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
+        await migrate(drizzle(client, { schema }), { migrationsFolder })
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {})
+        client.release()
+      }
+    },
+    async ping() {
+      await pool.query('SELECT 1')
+    },
+    async close() {
+      await pool.end()
+    },
+  }
+}
