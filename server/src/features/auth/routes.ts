@@ -107,12 +107,16 @@ export function authRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAsy
           tags: ['auth'],
           summary: 'Rotate the refresh token (body or cookie) and get a new access token',
           description: 'The presented refresh token dies. Presenting a token that was already rotated ends the session (reuse detection).',
-          body: Type.Optional(Type.Object({ refreshToken: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false })),
+          body: Type.Object({ refreshToken: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
           response: { 200: AuthResponse, ...errors(400, 401, 403, 429) },
+        },
+        // Browsers refreshing through the cookie send no body at all.
+        preValidation: async (req) => {
+          req.body ??= {}
         },
       },
       async (req, reply) => {
-        const token = req.body?.refreshToken ?? req.cookies[REFRESH_COOKIE]
+        const token = req.body.refreshToken ?? req.cookies[REFRESH_COOKIE]
         if (!token) throw unauthorized('No refresh token was presented.', 'refresh_token_missing')
         return sendTokens(reply, await auth.refresh(token, clientInfo(req)))
       },

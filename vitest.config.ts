@@ -1,0 +1,36 @@
+import { defineConfig } from 'vitest/config'
+
+// Two projects run the same feature suites against the two ways to run:
+// - embedded: PGlite + in-process cache + local disk (no servers needed);
+// - server: PostgreSQL (TEST_DATABASE_URL) + Redis (TEST_REDIS_URL), plus the suites that only
+//   make sense there (schema parity, several instances sharing one database and Redis).
+// scripts/test.mjs picks which to run and refuses to pass quietly when a service is missing.
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'embedded',
+          include: ['server/**/*.test.ts'],
+          exclude: ['server/**/*.server.test.ts', '**/node_modules/**'],
+          env: { HEARTH_TEST_BACKEND: 'embedded' },
+          globalSetup: ['server/test/setup/pglite-snapshot.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          include: ['server/**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+          env: { HEARTH_TEST_BACKEND: 'server' },
+          globalSetup: ['server/test/setup/pglite-snapshot.ts'],
+        },
+      },
+    ],
+  },
+})
