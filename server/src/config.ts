@@ -31,6 +31,36 @@ export interface Config {
   }
   logLevel: string
   bodyLimitBytes: number
+  /** S3-compatible object storage (MinIO in production); absent → local disk under DATA_DIR. */
+  s3:
+    | {
+        endpoint: string
+        bucket: string
+        accessKeyId: string
+        secretAccessKey: string
+        region: string
+        publicUrl: string
+        forcePathStyle: boolean
+      }
+    | undefined
+  media: {
+    maxImageBytes: number
+    maxImagesPerPost: number
+    maxAttachmentBytes: number
+  }
+  mail: {
+    /** absent → emails are written as .eml files under DATA_DIR/mail */
+    smtpUrl: string | undefined
+    from: string
+    /** notifications still unread after this many seconds are emailed */
+    notificationDelaySeconds: number
+  }
+  oauth: {
+    google: { clientId: string; clientSecret: string; issuer: string } | undefined
+    github: { clientId: string; clientSecret: string; authUrl: string; apiUrl: string } | undefined
+  }
+  /** run background jobs (email outbox, statistics) in this process */
+  jobsEnabled: boolean
 }
 
 export class ConfigError extends Error {
@@ -130,6 +160,38 @@ export function loadConfig(env: Env = process.env): Config {
 
   const publicUrl = (url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '')
 
+  const s3Endpoint = url(env, 'S3_ENDPOINT', ['http:', 'https:'])
+  let s3: Config['s3']
+  if (s3Endpoint) {
+    const need = (name: string) => {
+      const v = str(env, name)
+      if (!v) throw new ConfigError(name, 'is required when S3_ENDPOINT is set')
+      return v
+    }
+    const bucket = need('S3_BUCKET')
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new ConfigError('S3_BUCKET', 'is not a valid bucket name')
+    const forcePathStyle = bool(env, 'S3_FORCE_PATH_STYLE', true)
+    s3 = {
+      endpoint: s3Endpoint,
+      bucket,
+      accessKeyId: need('S3_ACCESS_KEY'),
+      secretAccessKey: need('S3_SECRET_KEY'),
+      region: str(env, 'S3_REGION') ?? 'us-east-1',
+      publicUrl: (url(env, 'S3_PUBLIC_URL', ['http:', 'https:']) ?? `${s3Endpoint.replace(/\/+$/, '')}/${bucket}`).replace(/\/+$/, ''),
+      forcePathStyle,
+    }
+  }
+
+  const oauthPair = (idVar: string, secretVar: string) => {
+    const id = str(env, idVar)
+    const secret = str(env, secretVar)
+    if (id && !secret) throw new ConfigError(secretVar, `is required when ${idVar} is set`)
+    if (!id && secret) throw new ConfigError(idVar, `is required when ${secretVar} is set`)
+    return id && secret ? { clientId: id, clientSecret: secret } : undefined
+  }
+  const google = oauthPair('GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET')
+  const github = oauthPair('GITHUB_CLIENT_ID', 'GITHUB_CLIENT_SECRET')
+
   return {
     env: nodeEnv as Config['env'],
     port,
@@ -154,5 +216,28 @@ export function loadConfig(env: Env = process.env): Config {
     },
     logLevel: str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     bodyLimitBytes: int(env, 'BODY_LIMIT', 1_048_576, 1024, 1_073_741_824),
+    s3,
+    media: {
+      maxImageBytes: int(env, 'MEDIA_MAX_IMAGE_BYTES', 10 * 1024 * 1024, 1024, 200 * 1024 * 1024),
+      maxImagesPerPost: int(env, 'MEDIA_MAX_IMAGES', 10, 1, 10),
+      maxAttachmentBytes: int(env, 'MESSAGE_MAX_FILE_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    },
+    mail: {
+      smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+      from: str(env, 'MAIL_FROM') ?? `Hearth <no-reply@${new URL(publicUrl).hostname}>`,
+      notificationDelaySeconds: int(env, 'NOTIFICATION_EMAIL_DELAY', 900, 0, 7 * 86_400),
+    },
+    oauth: {
+      google: google && {
+        ...google,
+        issuer: (url(env, 'GOOGLE_ISSUER', ['http:', 'https:']) ?? 'https://accounts.google.com').replace(/\/+$/, ''),
+      },
+      github: github && {
+        ...github,
+        authUrl: (url(env, 'GITHUB_AUTH_URL', ['http:', 'https:']) ?? 'https://github.com').replace(/\/+$/, ''),
+        apiUrl: (url(env, 'GITHUB_API_URL', ['http:', 'https:']) ?? 'https://api.github.com').replace(/\/+$/, ''),
+      },
+    },
+    jobsEnabled: bool(env, 'JOBS_ENABLED', true),
   }
 }

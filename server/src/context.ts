@@ -2,10 +2,14 @@
 import type { Redis } from 'ioredis'
 import type { Config } from './config.js'
 import { SessionCache } from './features/auth/session-cache.js'
+import type { NotificationListener } from './features/notifications/notify.js'
 import { TokenService } from './features/auth/tokens.js'
 import { createRootLogger, subsystemLogger, type Logger } from './logger.js'
+import { join } from 'node:path'
+import { createLocalBus, createRedisBus, type EventBus } from './platform/bus/index.js'
 import { createMemoryCache, createRedisCache, createRedisClient, type Cache } from './platform/cache/index.js'
 import { createDatabase, type Database } from './platform/db/index.js'
+import { createFileMailer, createSmtpMailer, type Mailer } from './platform/mail/index.js'
 
 export interface AppContext {
   config: Config
@@ -14,8 +18,12 @@ export interface AppContext {
   cache: Cache
   /** Present only when REDIS_URL is set. */
   redis: Redis | undefined
+  bus: EventBus
+  mailer: Mailer
   tokens: TokenService
   sessions: SessionCache
+  /** in-process subscribers to new notifications (the realtime stream registers one) */
+  notificationListeners: Set<NotificationListener>
   close(): Promise<void>
 }
 
@@ -23,6 +31,7 @@ export interface ContextOverrides {
   database?: Database
   redis?: Redis
   logger?: Logger
+  mailer?: Mailer
 }
 
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
@@ -31,6 +40,12 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const redis = overrides.redis ?? (config.redisUrl ? createRedisClient(config.redisUrl) : undefined)
   redis?.on('error', (err) => subsystemLogger(logger, 'cache').warn({ err }, 'redis error'))
   const cache = redis ? createRedisCache(redis, config.redisKeyPrefix) : createMemoryCache()
+  const bus = redis ? createRedisBus(redis, config.redisKeyPrefix) : createLocalBus()
+  const mailer =
+    overrides.mailer ??
+    (config.mail.smtpUrl
+      ? createSmtpMailer(config.mail.smtpUrl, config.mail.from)
+      : createFileMailer(join(config.dataDir, 'mail'), config.mail.from, subsystemLogger(logger, 'mail')))
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtlSeconds, config.publicUrl)
   const sessions = new SessionCache(database.db, cache, {
     // With a shared cache each instance keeps a local copy for at most this long, which bounds
@@ -46,10 +61,15 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     database,
     cache,
     redis,
+    bus,
+    mailer,
     tokens,
     sessions,
+    notificationListeners: new Set(),
     async close() {
       sessions.close()
+      await bus.close()
+      await mailer.close()
       await cache.close()
       if (redis && !overrides.redis) await redis.quit().catch(() => redis.disconnect())
       if (!overrides.database) await database.close()

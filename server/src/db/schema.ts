@@ -7,7 +7,9 @@
 //   so three-valued logic never leaks into filters such as `is_deleted = false`.
 import { sql } from 'drizzle-orm'
 import {
+  bigint,
   boolean,
+  check,
   date,
   index,
   integer,
@@ -57,6 +59,13 @@ export const users = pgTable(
     // added: when the owner proved the email (verification link, password reset, or a provider
     // asserting it). Only proven owners take part in automatic OAuth linking.
     emailVerifiedAt: ts('email_verified_at'),
+    // added: profile counters, kept correct in the same transaction as the follow/post that
+    // changes them, so a profile read never counts rows (accounts may have 10^5 followers).
+    followersCount: integer('followers_count').notNull().default(0),
+    followingCount: integer('following_count').notNull().default(0),
+    postsCount: integer('posts_count').notNull().default(0),
+    // added: users can turn notification emails off.
+    emailNotifications: boolean('email_notifications').notNull().default(true),
   },
   (t) => [
     // added: usernames are unique case-insensitively, and prefix search runs on lower().
@@ -95,8 +104,18 @@ export const posts = pgTable(
     isDeleted: boolean('is_deleted').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    // added: counters kept in the same transaction as the like/comment, so a feed page of 20
+    // posts reads 20 rows instead of counting every like of every post.
+    likeCount: integer('like_count').notNull().default(0),
+    commentCount: integer('comment_count').notNull().default(0),
   },
-  (t) => [index('posts_user_id_idx').on(t.userId), index('posts_created_at_idx').on(t.createdAt)],
+  (t) => [
+    index('posts_user_id_idx').on(t.userId),
+    index('posts_created_at_idx').on(t.createdAt),
+    // added: keyset indexes for the home feed / profile (per author) and explore, live posts only.
+    index('posts_user_feed_idx').on(t.userId, t.createdAt.desc(), t.id.desc()).where(sql`NOT ${t.isDeleted}`),
+    index('posts_explore_idx').on(t.createdAt.desc(), t.id.desc()).where(sql`NOT ${t.isDeleted}`),
+  ],
 )
 
 export const likes = pgTable(
@@ -115,6 +134,8 @@ export const likes = pgTable(
     uniqueIndex('likes_user_id_post_id_key').on(t.userId, t.postId),
     index('likes_user_id_idx').on(t.userId),
     index('likes_post_id_idx').on(t.postId),
+    // added: "who liked", newest first, keyset-paginated.
+    index('likes_post_recent_idx').on(t.postId, t.createdAt.desc(), t.id.desc()),
   ],
 )
 
@@ -133,11 +154,16 @@ export const comments = pgTable(
     isDeleted: boolean('is_deleted').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    // added: live replies, kept in the same transaction as the reply.
+    replyCount: integer('reply_count').notNull().default(0),
   },
   (t) => [
     index('comments_post_id_idx').on(t.postId),
     index('comments_user_id_idx').on(t.userId),
     index('comments_parent_comment_id_idx').on(t.parentCommentId),
+    // added: keyset indexes for top-level comments (oldest first) and replies.
+    index('comments_top_level_idx').on(t.postId, t.createdAt, t.id).where(sql`${t.parentCommentId} IS NULL`),
+    index('comments_replies_idx').on(t.parentCommentId, t.createdAt, t.id),
   ],
 )
 
@@ -157,6 +183,10 @@ export const follows = pgTable(
     uniqueIndex('follows_follower_id_following_id_key').on(t.followerId, t.followingId),
     index('follows_follower_id_idx').on(t.followerId),
     index('follows_following_id_idx').on(t.followingId),
+    // added: follower / following lists, newest first, keyset-paginated.
+    index('follows_followers_list_idx').on(t.followingId, t.createdAt.desc(), t.id.desc()),
+    index('follows_following_list_idx').on(t.followerId, t.createdAt.desc(), t.id.desc()),
+    check('follows_not_self', sql`${t.followerId} <> ${t.followingId}`),
   ],
 )
 
@@ -180,6 +210,8 @@ export const conversations = pgTable(
     index('conversations_user1_id_idx').on(t.user1Id),
     index('conversations_user2_id_idx').on(t.user2Id),
     index('conversations_last_message_at_idx').on(t.lastMessageAt),
+    // added: a pair is stored once, smaller id first, so A→B and B→A are the same row.
+    check('conversations_canonical_pair', sql`${t.user1Id} < ${t.user2Id}`),
   ],
 )
 
@@ -211,6 +243,9 @@ export const messages = pgTable(
     index('messages_sender_id_idx').on(t.senderId),
     index('messages_receiver_id_idx').on(t.receiverId),
     index('messages_is_read_idx').on(t.isRead),
+    // added: history newest first with an id tie-breaker; unread counts per conversation.
+    index('messages_history_idx').on(t.conversationId, t.createdAt.desc(), t.id.desc()),
+    index('messages_unread_idx').on(t.receiverId, t.conversationId).where(sql`NOT ${t.isRead}`),
   ],
 )
 
@@ -229,12 +264,20 @@ export const notifications = pgTable(
     isRead: boolean('is_read').notNull().default(false),
     isEmailSent: boolean('is_email_sent').notNull().default(false),
     createdAt: createdAt(),
+    // added: the email outbox's bookkeeping (retry with backoff, last failure).
+    emailAttempts: integer('email_attempts').notNull().default(0),
+    emailNextAttemptAt: ts('email_next_attempt_at'),
+    emailLastError: text('email_last_error'),
   },
   (t) => [
     index('notifications_user_id_idx').on(t.userId),
     index('notifications_created_at_idx').on(t.createdAt),
     index('notifications_is_read_idx').on(t.isRead),
     index('notifications_type_idx').on(t.type),
+    // added: the list (newest first), the unread count, and the email outbox's queue.
+    index('notifications_list_idx').on(t.userId, t.id.desc()),
+    index('notifications_unread_idx').on(t.userId).where(sql`NOT ${t.isRead}`),
+    index('notifications_email_queue_idx').on(t.emailNextAttemptAt).where(sql`NOT ${t.isEmailSent} AND NOT ${t.isRead}`),
   ],
 )
 
@@ -259,6 +302,11 @@ export const reports = pgTable(
     index('reports_reporter_id_idx').on(t.reporterId),
     index('reports_status_idx').on(t.status),
     index('reports_created_at_idx').on(t.createdAt),
+    // added: exactly one target per report, and one pending report per reporter and target.
+    check('reports_one_target', sql`num_nonnulls(${t.reportedUserId}, ${t.reportedPostId}, ${t.reportedCommentId}) = 1`),
+    uniqueIndex('reports_pending_once_idx')
+      .on(t.reporterId, sql`coalesce(${t.reportedUserId}, 0)`, sql`coalesce(${t.reportedPostId}, 0)`, sql`coalesce(${t.reportedCommentId}, 0)`)
+      .where(sql`${t.status} = 'pending'`),
   ],
 )
 
@@ -306,6 +354,57 @@ export const sessionRotatedTokens = pgTable(
   (t) => [index('session_rotated_tokens_session_id_idx').on(t.sessionId)],
 )
 
+// added: what the realtime stream pushed to each user, so a client reconnecting with the last
+// event id it saw gets everything it missed. Pruned after a retention period.
+export const streamEvents = pgTable(
+  'stream_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    type: varchar('type', { length: 50 }).notNull(),
+    data: jsonb('data').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('stream_events_user_idx').on(t.userId, t.id), index('stream_events_created_at_idx').on(t.createdAt)],
+)
+
+// added: single-use tokens mailed to users (email verification, password reset); only hashes kept.
+export const emailTokens = pgTable(
+  'email_tokens',
+  {
+    id: id(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    purpose: varchar('purpose', { length: 20 }).notNull(),
+    tokenHash: varchar('token_hash', { length: 64 }).notNull(),
+    email: varchar('email', { length: 255 }).notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('email_tokens_token_hash_key').on(t.tokenHash), index('email_tokens_user_idx').on(t.userId, t.purpose)],
+)
+
+// added: who did what in the admin area, when (block, unblock, role change, report decisions).
+export const adminAuditLog = pgTable(
+  'admin_audit_log',
+  {
+    id: id(),
+    actorId: integer('actor_id')
+      .notNull()
+      .references(() => users.id),
+    action: varchar('action', { length: 50 }).notNull(),
+    targetType: varchar('target_type', { length: 20 }).notNull(),
+    targetId: integer('target_id').notNull(),
+    details: jsonb('details'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('admin_audit_log_created_at_idx').on(t.createdAt.desc()), index('admin_audit_log_target_idx').on(t.targetType, t.targetId)],
+)
+
 export const appStatistics = pgTable(
   'app_statistics',
   {
@@ -341,5 +440,8 @@ export const schema = {
   reports,
   userSessions,
   sessionRotatedTokens,
+  streamEvents,
+  emailTokens,
+  adminAuditLog,
   appStatistics,
 }

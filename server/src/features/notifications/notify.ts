@@ -1,0 +1,76 @@
+// The one way features create notifications: inside the caller's transaction, so the
+// notification exists exactly when the like / comment / follow / message does.
+import { and, eq, gt, sql } from 'drizzle-orm'
+import { notifications } from '../../db/schema.js'
+import type { AfterCommit } from '../../platform/db/transaction.js'
+import type { Tx } from '../../platform/db/types.js'
+
+export type NotificationType = 'like' | 'comment' | 'follow' | 'message'
+
+export interface NotifyInput {
+  /** who receives it */
+  userId: number
+  type: NotificationType
+  /** who caused it */
+  actorId: number
+  postId?: number
+  commentId?: number
+  /** human-readable, e.g. "alice liked your post" */
+  message: string
+}
+
+export type NotificationRow = typeof notifications.$inferSelect
+
+/** Like → unlike → like within this window notifies once. */
+export const REPEAT_WINDOW_SECONDS = 3600
+
+/**
+ * Subscribers (the realtime stream) receive each notification after its transaction commits.
+ * Kept on the app context (`ctx.notificationListeners`), one set per instance.
+ */
+export type NotificationListener = (row: NotificationRow) => void | Promise<void>
+
+/**
+ * Creates a notification unless it is about the receiver's own action, or the same actor already
+ * caused the same notification on the same target within REPEAT_WINDOW_SECONDS (for likes and
+ * follows, which users toggle). Returns the row, or null when none was created.
+ */
+export async function notify(
+  ctx: { notificationListeners: Set<NotificationListener> },
+  tx: Tx,
+  afterCommit: AfterCommit,
+  input: NotifyInput,
+): Promise<NotificationRow | null> {
+  if (input.userId === input.actorId) return null
+  if (input.type === 'like' || input.type === 'follow') {
+    const [recent] = await tx
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.userId, input.userId),
+          eq(notifications.type, input.type),
+          eq(notifications.relatedUserId, input.actorId),
+          input.postId === undefined ? sql`${notifications.relatedPostId} IS NULL` : eq(notifications.relatedPostId, input.postId),
+          gt(notifications.createdAt, sql`now() - make_interval(secs => ${REPEAT_WINDOW_SECONDS})`),
+        ),
+      )
+      .limit(1)
+    if (recent) return null
+  }
+  const [row] = await tx
+    .insert(notifications)
+    .values({
+      userId: input.userId,
+      type: input.type,
+      message: input.message,
+      relatedUserId: input.actorId,
+      relatedPostId: input.postId ?? null,
+      relatedCommentId: input.commentId ?? null,
+    })
+    .returning()
+  afterCommit(async () => {
+    for (const l of ctx.notificationListeners) await l(row!)
+  })
+  return row!
+}

@@ -1,0 +1,3 @@
+export type { Mailer, MailMessage } from './types.js'
+export { createFileMailer } from './files.js'
+export { createSmtpMailer } from './smtp.js'
