@@ -107,6 +107,7 @@ export async function buildApp(ctx: AppContext) {
   await app.register(healthRoutes(ctx))
   await app.register(
     async (api) => {
+      // One line per feature.
       await api.register(authRoutes(ctx, services.auth))
       await api.register(usersRoutes(ctx))
     },
