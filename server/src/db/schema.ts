@@ -17,6 +17,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -421,6 +422,22 @@ export const appStatistics = pgTable(
   (t) => [uniqueIndex('app_statistics_date_key').on(t.date)],
 )
 
+// added: which users were active on which (UTC) day, one row per user and day. user_sessions
+// cannot answer "was this user active on day D" after the fact: last_activity is overwritten on
+// every visit, so a user active on Monday and again on Tuesday leaves no trace of Monday. The
+// daily statistics (active_users) count these rows; the app writes at most one per user, day
+// and instance (ON CONFLICT DO NOTHING).
+export const userDailyActivity = pgTable(
+  'user_daily_activity',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.userId] })],
+)
+
 export const schema = {
   userRole,
   oauthProvider,
@@ -444,4 +461,5 @@ export const schema = {
   emailTokens,
   adminAuditLog,
   appStatistics,
+  userDailyActivity,
 }
