@@ -1,3 +1,4 @@
+-- Why: daily active users must be countable for any past day; user_sessions.last_activity is overwritten on every visit, so it forgets earlier days. One row per (UTC day, user).
 CREATE TABLE "user_daily_activity" (
 	"day" date NOT NULL,
 	"user_id" integer NOT NULL,
