@@ -51,6 +51,8 @@ export async function buildApp(ctx: AppContext) {
   })
 
   registerErrorHandling(app)
+  // The API speaks JSON (and multipart for uploads): a text/plain body is refused with 415.
+  app.removeContentTypeParser('text/plain')
 
   for (const schema of [Problem, UserSummary, PublicProfile, Me]) app.addSchema(schema)
 
