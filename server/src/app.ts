@@ -12,6 +12,8 @@ import type { AppContext } from './context.js'
 import { authRoutes } from './features/auth/routes.js'
 import { AuthService } from './features/auth/service.js'
 import { healthRoutes } from './features/health/routes.js'
+import { registerMultipart } from './features/media/multipart.js'
+import { avatarRoutes, mediaFileRoutes } from './features/media/routes.js'
 import { usersRoutes } from './features/users/routes.js'
 import { registerAuthentication } from './http/auth.js'
 import { rateLimited } from './http/errors.js'
@@ -87,6 +89,7 @@ export async function buildApp(ctx: AppContext) {
     crossOriginResourcePolicy: { policy: 'same-site' },
   })
   await app.register(cookie)
+  await registerMultipart(app, config)
 
   registerAuthentication(app, ctx)
 
@@ -106,12 +109,14 @@ export async function buildApp(ctx: AppContext) {
 
   const services: Services = { auth: new AuthService(ctx) }
 
-  await app.register(healthRoutes(ctx))
+  await app.register(healthRoutes(ctx, ctx.storage.kind === 's3' ? { storage: () => ctx.storage.ping() } : {}))
+  await app.register(mediaFileRoutes(ctx))
   await app.register(
     async (api) => {
       // One line per feature.
       await api.register(authRoutes(ctx, services.auth))
       await api.register(usersRoutes(ctx))
+      await api.register(avatarRoutes(ctx))
     },
     { prefix: '/api/v1' },
   )

@@ -10,6 +10,9 @@ import { createLocalBus, createRedisBus, type EventBus } from './platform/bus/in
 import { createMemoryCache, createRedisCache, createRedisClient, type Cache } from './platform/cache/index.js'
 import { createDatabase, type Database } from './platform/db/index.js'
 import { createFileMailer, createSmtpMailer, type Mailer } from './platform/mail/index.js'
+import { createStorage, type ObjectStorage } from './platform/storage/index.js'
+import { MediaService } from './features/media/service.js'
+import type { Media } from './features/media/types.js'
 
 export interface AppContext {
   config: Config
@@ -20,6 +23,10 @@ export interface AppContext {
   redis: Redis | undefined
   bus: EventBus
   mailer: Mailer
+  /** disk under DATA_DIR/media, or S3 when S3_ENDPOINT is set; call ensureReady() before serving */
+  storage: ObjectStorage
+  /** the photo pipeline and uploads (features/media) */
+  media: Media
   tokens: TokenService
   sessions: SessionCache
   /** in-process subscribers to new notifications (the realtime stream registers one) */
@@ -32,6 +39,7 @@ export interface ContextOverrides {
   redis?: Redis
   logger?: Logger
   mailer?: Mailer
+  storage?: ObjectStorage
 }
 
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
@@ -46,6 +54,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     (config.mail.smtpUrl
       ? createSmtpMailer(config.mail.smtpUrl, config.mail.from)
       : createFileMailer(join(config.dataDir, 'mail'), config.mail.from, subsystemLogger(logger, 'mail')))
+  const storage = overrides.storage ?? createStorage(config, subsystemLogger(logger, 'storage'))
+  const media = new MediaService(storage, config.media, subsystemLogger(logger, 'storage'))
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtlSeconds, config.publicUrl)
   const sessions = new SessionCache(database.db, cache, {
     // With a shared cache each instance keeps a local copy for at most this long, which bounds
@@ -63,6 +73,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     redis,
     bus,
     mailer,
+    storage,
+    media,
     tokens,
     sessions,
     notificationListeners: new Set(),
@@ -70,6 +82,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
       sessions.close()
       await bus.close()
       await mailer.close()
+      if (!overrides.storage) await storage.close()
       await cache.close()
       if (redis && !overrides.redis) await redis.quit().catch(() => redis.disconnect())
       if (!overrides.database) await database.close()

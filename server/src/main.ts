@@ -17,6 +17,7 @@ async function main() {
   }
   const ctx = await createContext(config)
   await ctx.database.migrate()
+  await ctx.storage.ensureReady() // creates the bucket (S3) or DATA_DIR/media (disk)
   await ensureAdmin(ctx)
   const app = await buildApp(ctx)
   app.addHook('onClose', async () => ctx.close())

@@ -100,6 +100,7 @@ export async function createHarness(): Promise<Harness> {
       let db: Database | undefined
       if (!database.url) db = shared ??= await database.open()
       const ctx = await createContext(config, db ? { database: db } : {})
+      await ctx.storage.ensureReady()
       await ensureAdmin(ctx)
       const app = await buildApp(ctx)
       await app.ready()

@@ -1,6 +1,9 @@
 // The contract between the photo pipeline (features/media) and the features that take uploads
 // (posts, avatars, direct messages). Implemented by MediaService in ./service.ts and exposed as
 // `ctx.media`.
+import type { StoredObject } from '../../platform/storage/types.js'
+
+export type { StoredObject }
 
 /** One uploaded file, buffered by the route (multipart limits already applied). */
 export interface UploadedFile {
@@ -20,7 +23,7 @@ export interface StoredImage {
   url: string
   width: number
   height: number
-  /** ~320 px thumbnail for grids */
+  /** thumbnail for grids: shorter side ~320 px (never upscaled), WebP */
   thumbUrl: string
   thumbWidth: number
   thumbHeight: number
@@ -51,4 +54,16 @@ export interface Media {
   storeAttachment(file: UploadedFile): Promise<StoredAttachment>
   /** Best-effort removal (e.g. when the database insert after an upload failed). */
   removeKeys(keys: string[]): Promise<void>
+  /**
+   * Removes every stored size of an avatar from its URL (as returned by storeAvatar); URLs this
+   * server did not make are ignored. Best-effort, like removeKeys.
+   */
+  removeAvatar(url: string): Promise<void>
+  /**
+   * Streams back a private object (an attachment `key` from storeAttachment), or null when it
+   * does not exist or is not a private attachment key. The caller checks who may read it first,
+   * then sends it with `sendPrivateObject(reply, object, filename)` from ./serve.ts, which sets
+   * safe headers (download disposition, nosniff, sandboxing CSP, private caching).
+   */
+  openPrivate(key: string): Promise<StoredObject | null>
 }

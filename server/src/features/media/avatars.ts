@@ -1,0 +1,36 @@
+import type { AppContext } from '../../context.js'
+import { unauthorized } from '../../http/errors.js'
+import { inTransaction } from '../../platform/db/transaction.js'
+import { swapAvatarUrl } from './queries.js'
+import type { UploadedFile } from './types.js'
+
+export class AvatarService {
+  constructor(private readonly ctx: AppContext) {}
+
+  /** Stores the new avatar, points the user at it, then removes the one it replaced. */
+  async replace(userId: number, file: UploadedFile): Promise<{ avatarUrl: string }> {
+    const avatarUrl = await this.ctx.media.storeAvatar(file)
+    await this.swap(userId, avatarUrl)
+    return { avatarUrl }
+  }
+
+  async remove(userId: number): Promise<void> {
+    await this.swap(userId, null)
+  }
+
+  private async swap(userId: number, url: string | null) {
+    let previous: string | null | undefined
+    try {
+      previous = await inTransaction(this.ctx.database.db, (tx) => swapAvatarUrl(tx, userId, url))
+    } catch (e) {
+      if (url) await this.ctx.media.removeAvatar(url) // never leave an object nobody points at
+      throw e
+    }
+    if (previous === undefined) {
+      if (url) await this.ctx.media.removeAvatar(url)
+      throw unauthorized()
+    }
+    // After the commit: a rollback must not lose the avatar still in use.
+    if (previous && previous !== url) await this.ctx.media.removeAvatar(previous)
+  }
+}

@@ -1,0 +1,91 @@
+// multipart/form-data for every upload route (posts, avatars, messages): one registration with
+// limits from config, and one reader that buffers the expected files and text fields.
+import multipart from '@fastify/multipart'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Config } from '../../config.js'
+import { AppError, badRequest, payloadTooLarge, unsupportedMediaType } from '../../http/errors.js'
+import type { UploadedFile } from './types.js'
+
+/** Largest text field (a post's content, a message's text) in bytes. */
+export const MAX_FIELD_BYTES = 64 * 1024
+const MAX_FIELDS = 10
+
+/**
+ * Registers @fastify/multipart once for the whole app. These are outer bounds; each route asks
+ * readMultipart for its own (smaller) file size and count.
+ */
+export async function registerMultipart(app: FastifyInstance, config: Config) {
+  const maxFiles = config.media.maxImagesPerPost + 1 // one over, so readMultipart can name the limit
+  await app.register(multipart, {
+    limits: {
+      fileSize: Math.max(config.media.maxImageBytes, config.media.maxAttachmentBytes),
+      files: maxFiles,
+      fields: MAX_FIELDS,
+      fieldSize: MAX_FIELD_BYTES,
+      fieldNameSize: 100,
+      parts: maxFiles + MAX_FIELDS,
+      headerPairs: 100,
+    },
+  })
+}
+
+export interface MultipartSpec {
+  /** the form field carrying files, e.g. `images` or `file` */
+  fileField: string
+  maxFiles: number
+  maxFileBytes: number
+  /** text fields accepted besides the files; any other field is refused */
+  textFields?: string[]
+}
+
+export interface MultipartForm {
+  files: UploadedFile[]
+  fields: Record<string, string>
+}
+
+const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`
+
+/**
+ * Reads a multipart body into memory, refusing as early as possible: a file over the size
+ * limit stops the upload mid-stream (413), one file too many is refused before it is read
+ * (413 too_many_files), and unknown fields are refused (400). Throws 415 if the body is not
+ * multipart. Call it after the route's authorisation checks.
+ */
+export async function readMultipart(req: FastifyRequest, spec: MultipartSpec): Promise<MultipartForm> {
+  if (!req.isMultipart()) throw unsupportedMediaType('Expected a multipart/form-data body.')
+  const allowed = new Set(spec.textFields ?? [])
+  const files: UploadedFile[] = []
+  const fields: Record<string, string> = {}
+  for await (const part of req.parts({ limits: { fileSize: spec.maxFileBytes } })) {
+    if (part.type === 'file') {
+      if (part.fieldname !== spec.fileField) {
+        throw badRequest(`Unexpected file field "${part.fieldname}"; files go in "${spec.fileField}".`, [
+          { field: part.fieldname, message: 'is not an accepted field' },
+        ])
+      }
+      if (files.length >= spec.maxFiles) {
+        throw new AppError(413, 'too_many_files', `At most ${spec.maxFiles} file${spec.maxFiles === 1 ? '' : 's'} may be sent in "${spec.fileField}".`)
+      }
+      let data: Buffer
+      try {
+        data = await part.toBuffer()
+      } catch (e) {
+        if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+          throw payloadTooLarge(`"${part.filename || spec.fileField}" is larger than the ${mb(spec.maxFileBytes)} limit.`)
+        }
+        throw e
+      }
+      files.push({ filename: part.filename, mimetype: part.mimetype, data })
+    } else {
+      if (!allowed.has(part.fieldname)) {
+        throw badRequest(`Unexpected field "${part.fieldname}".`, [{ field: part.fieldname, message: 'is not an accepted field' }])
+      }
+      if (part.valueTruncated) throw payloadTooLarge(`The field "${part.fieldname}" is longer than ${MAX_FIELD_BYTES} bytes.`)
+      if (part.fieldname in fields) {
+        throw badRequest(`The field "${part.fieldname}" was sent twice.`, [{ field: part.fieldname, message: 'was sent twice' }])
+      }
+      fields[part.fieldname] = String(part.value)
+    }
+  }
+  return { files, fields }
+}

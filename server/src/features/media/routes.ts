@@ -1,0 +1,76 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { AppContext } from '../../context.js'
+import { requireUser } from '../../http/auth.js'
+import { fieldError, notFound } from '../../http/errors.js'
+import { bearer, errors } from '../../http/schemas.js'
+import { DISK_MEDIA_ROUTE } from '../../platform/storage/index.js'
+import { isPublicKey } from '../../platform/storage/types.js'
+import { AvatarService } from './avatars.js'
+import { readMultipart } from './multipart.js'
+import { sendPublicObject } from './serve.js'
+
+/**
+ * `GET /media/<key>`: public objects of the disk storage (with S3, browsers load them from
+ * S3_PUBLIC_URL instead and this route does not exist). Only keys under `public/` are served,
+ * so private attachments cannot be fetched here even by someone who knows their key.
+ */
+export function mediaFileRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    if (ctx.storage.kind !== 'disk') return
+    app.get(
+      `${DISK_MEDIA_ROUTE}/*`,
+      {
+        // A feed page loads dozens of images: static files must not use up the API's rate limit.
+        config: { rateLimit: false },
+        schema: { hide: true, params: Type.Object({ '*': Type.String({ maxLength: 512 }) }) },
+      },
+      async (req, reply) => {
+        const key = req.params['*']
+        if (!isPublicKey(key)) throw notFound('Media')
+        const object = await ctx.storage.get(key)
+        if (!object) throw notFound('Media')
+        return sendPublicObject(req, reply, key, object)
+      },
+    )
+  }
+}
+
+const AvatarUrl = Type.Object({ avatarUrl: Type.String({ format: 'uri' }) })
+
+/** `PUT /users/me/avatar` (multipart `file`) and `DELETE /users/me/avatar`, under /api/v1. */
+export function avatarRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  const avatars = new AvatarService(ctx)
+  return async (app) => {
+    app.put(
+      '/users/me/avatar',
+      {
+        schema: {
+          tags: ['users'],
+          summary: 'Replace the caller’s avatar',
+          description:
+            'multipart/form-data with one image in the field `file` (JPEG, PNG, WebP, GIF, AVIF or HEIF, sniffed from its bytes). ' +
+            'It is auto-rotated, stripped of metadata, square-cropped and stored as 400 px and 96 px WebP; the previous avatar is deleted.',
+          consumes: ['multipart/form-data'],
+          security: bearer,
+          response: { 200: AvatarUrl, ...errors(400, 401, 413, 415, 422) },
+        },
+      },
+      async (req) => {
+        const { userId } = requireUser(req)
+        const { files } = await readMultipart(req, { fileField: 'file', maxFiles: 1, maxFileBytes: ctx.config.media.maxImageBytes })
+        const [file] = files
+        if (!file) throw fieldError('file', 'is required: send the image in the multipart field "file"')
+        return avatars.replace(userId, file)
+      },
+    )
+
+    app.delete(
+      '/users/me/avatar',
+      { schema: { tags: ['users'], summary: 'Remove the caller’s avatar', security: bearer, response: { 204: Type.Null(), ...errors(401) } } },
+      async (req, reply) => {
+        await avatars.remove(requireUser(req).userId)
+        return reply.code(204).send(null)
+      },
+    )
+  }
+}
