@@ -130,6 +130,42 @@ export async function createHarness(): Promise<Harness> {
   }
 }
 
+// ---- S3 ----
+
+export interface S3TestServer {
+  endpoint: string
+  /** harness `start(env)` overrides that put the app on this server, in a bucket of its own */
+  env(bucket?: string): Record<string, string>
+  close(): Promise<void>
+}
+
+/**
+ * A real S3-protocol server (s3rver) on an ephemeral port, with a temp directory. The app only
+ * ever speaks to it over HTTP through @aws-sdk/client-s3, exactly as it speaks to MinIO.
+ */
+export async function startS3Server(): Promise<S3TestServer> {
+  const { default: S3rver } = await import('s3rver')
+  const directory = mkdtempSync(join(tmpdir(), 'hearth-s3-'))
+  const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory })
+  const { port } = await server.run()
+  const endpoint = `http://127.0.0.1:${port}`
+  return {
+    endpoint,
+    env: (bucket = `hearth-${randomBytes(4).toString('hex')}`) => ({
+      S3_ENDPOINT: endpoint,
+      S3_BUCKET: bucket,
+      S3_ACCESS_KEY: 'S3RVER',
+      S3_SECRET_KEY: 'S3RVER',
+      S3_REGION: 'us-east-1',
+      S3_FORCE_PATH_STYLE: 'true',
+    }),
+    async close() {
+      await server.close()
+      rmSync(directory, { recursive: true, force: true })
+    },
+  }
+}
+
 // ---- HTTP helpers ----
 
 export type Res = LightMyRequestResponse & { body: string }
