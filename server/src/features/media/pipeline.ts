@@ -65,7 +65,9 @@ export async function inspectImage(data: Buffer, label: string, sniffed?: string
   }
   let meta: Metadata
   try {
-    meta = await sharp(data).metadata()
+    // Reading the header is safe at any size; the pixel limit is applied just below, by us,
+    // so the refusal can say how large the image claims to be.
+    meta = await sharp(data, { limitInputPixels: false }).metadata()
   } catch (e) {
     throw decodeError(e, label)
   }
