@@ -228,3 +228,13 @@ export function expectProblem(res: LightMyRequestResponse, status: number, code?
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** Listens on an ephemeral port (for real sockets: WebSocket clients, SMTP callbacks); returns the base URL. */
+export async function listen(t: TestApp): Promise<string> {
+  const address = t.app.server.address()
+  if (address && typeof address === 'object') return `http://127.0.0.1:${address.port}`
+  await t.app.listen({ port: 0, host: '127.0.0.1' })
+  const bound = t.app.server.address()
+  if (!bound || typeof bound !== 'object') throw new Error('the app is not listening')
+  return `http://127.0.0.1:${bound.port}`
+}
