@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, inArray, ne, or, sql } from 'drizzle-orm'
 import { sessionRotatedTokens, userSessions, users } from '../../db/schema.js'
-import type { DbOrTx } from '../../platform/db/index.js'
+import type { Db, DbOrTx } from '../../platform/db/index.js'
+import { prepared } from '../../platform/db/prepared.js'
 
 export type UserRow = typeof users.$inferSelect
 export type SessionRow = typeof userSessions.$inferSelect
@@ -31,21 +32,25 @@ export async function insertSession(db: DbOrTx, values: typeof userSessions.$inf
   return row!
 }
 
-/** The session with its owner's standing, for validating an access token. */
-export async function findLiveSessionByToken(db: DbOrTx, sessionToken: string) {
-  const [row] = await db
-    .select({ id: userSessions.id, userId: userSessions.userId, expiresAt: userSessions.expiresAt, role: users.role })
-    .from(userSessions)
-    .innerJoin(users, eq(users.id, userSessions.userId))
-    .where(
-      and(
-        eq(userSessions.sessionToken, sessionToken),
-        eq(userSessions.isActive, true),
-        gt(userSessions.expiresAt, sql`now()`),
-        eq(users.isBlocked, false),
-      ),
-    )
-    .limit(1)
+/** The session with its owner's standing, for validating an access token (a hot path: prepared). */
+export async function findLiveSessionByToken(db: Db, sessionToken: string) {
+  const stmt = prepared(db, 'live_session_by_token', (d) =>
+    d
+      .select({ id: userSessions.id, userId: userSessions.userId, expiresAt: userSessions.expiresAt, role: users.role })
+      .from(userSessions)
+      .innerJoin(users, eq(users.id, userSessions.userId))
+      .where(
+        and(
+          eq(userSessions.sessionToken, sql.placeholder('token')),
+          eq(userSessions.isActive, true),
+          gt(userSessions.expiresAt, sql`now()`),
+          eq(users.isBlocked, false),
+        ),
+      )
+      .limit(1)
+      .prepare('live_session_by_token'),
+  )
+  const [row] = await stmt.execute({ token: sessionToken })
   return row
 }
 
