@@ -15,6 +15,9 @@ import { healthRoutes } from './features/health/routes.js'
 import { registerMultipart } from './features/media/multipart.js'
 import { avatarRoutes, mediaFileRoutes } from './features/media/routes.js'
 import { usersRoutes } from './features/users/routes.js'
+import { adminRoutes } from './features/admin/routes.js'
+import { reportsRoutes } from './features/reports/routes.js'
+import { registerActivityTracking } from './features/stats/activity.js'
 import { registerAuthentication } from './http/auth.js'
 import { rateLimited } from './http/errors.js'
 import { registerErrorHandling } from './http/error-handler.js'
@@ -92,6 +95,7 @@ export async function buildApp(ctx: AppContext) {
   await registerMultipart(app, config)
 
   registerAuthentication(app, ctx)
+  registerActivityTracking(app, ctx)
 
   if (config.rateLimit.enabled) {
     await app.register(rateLimit, {
@@ -116,6 +120,8 @@ export async function buildApp(ctx: AppContext) {
       // One line per feature.
       await api.register(authRoutes(ctx, services.auth))
       await api.register(usersRoutes(ctx))
+      await api.register(reportsRoutes(ctx))
+      await api.register(adminRoutes(ctx, services.auth), { prefix: '/admin' })
       await api.register(avatarRoutes(ctx))
     },
     { prefix: '/api/v1' },

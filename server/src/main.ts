@@ -3,6 +3,7 @@ import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { createContext } from './context.js'
 import { ensureAdmin } from './features/auth/bootstrap.js'
+import { startStatsScheduler } from './features/stats/scheduler.js'
 
 async function main() {
   let config
@@ -20,7 +21,12 @@ async function main() {
   await ctx.storage.ensureReady() // creates the bucket (S3) or DATA_DIR/media (disk)
   await ensureAdmin(ctx)
   const app = await buildApp(ctx)
-  app.addHook('onClose', async () => ctx.close())
+  // Background jobs run in every instance that has them enabled; each is safe to run in several.
+  const statsJob = config.jobsEnabled ? startStatsScheduler(ctx) : undefined
+  app.addHook('onClose', async () => {
+    await statsJob?.stop()
+    await ctx.close()
+  })
 
   let closing = false
   const shutdown = async (signal: string) => {

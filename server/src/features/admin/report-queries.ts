@@ -1,0 +1,121 @@
+// SQL of the moderation queue: the skeleton (report rows), the hydration (content, counts) and
+// the locked reads and writes of a decision.
+import { and, desc, eq, inArray, isNotNull, lt, ne, or, sql, type SQL } from 'drizzle-orm'
+import { comments, posts, reports } from '../../db/schema.js'
+import type { DbOrTx, Tx } from '../../platform/db/index.js'
+import type { ReportRow, ReportTarget } from '../reports/queries.js'
+
+export type ReportStatus = ReportRow['status']
+
+const targetColumn = { user: reports.reportedUserId, post: reports.reportedPostId, comment: reports.reportedCommentId } as const
+
+/** Newest first; ids are assigned in creation order, so `id DESC` is the keyset. */
+export async function listReports(
+  db: DbOrTx,
+  f: { status?: ReportStatus; targetType?: ReportTarget['type']; beforeId?: number; limit: number },
+): Promise<ReportRow[]> {
+  return db
+    .select()
+    .from(reports)
+    .where(
+      and(
+        f.status === undefined ? undefined : eq(reports.status, f.status),
+        f.targetType === undefined ? undefined : isNotNull(targetColumn[f.targetType]),
+        f.beforeId === undefined ? undefined : lt(reports.id, f.beforeId),
+      ),
+    )
+    .orderBy(desc(reports.id))
+    .limit(f.limit + 1)
+}
+
+/** Posts by id, deleted or not: moderators see what was reported. */
+export async function postsByIds(db: DbOrTx, ids: number[]) {
+  if (ids.length === 0) return []
+  return db
+    .select({
+      id: posts.id,
+      userId: posts.userId,
+      content: posts.content,
+      imageUrls: posts.imageUrls,
+      isDeleted: posts.isDeleted,
+      createdAt: posts.createdAt,
+    })
+    .from(posts)
+    .where(inArray(posts.id, ids))
+}
+
+export async function commentsByIds(db: DbOrTx, ids: number[]) {
+  if (ids.length === 0) return []
+  return db
+    .select({
+      id: comments.id,
+      userId: comments.userId,
+      postId: comments.postId,
+      parentCommentId: comments.parentCommentId,
+      content: comments.content,
+      isDeleted: comments.isDeleted,
+      createdAt: comments.createdAt,
+    })
+    .from(comments)
+    .where(inArray(comments.id, ids))
+}
+
+/** How many reports (all, and pending) each of the given targets has, in one grouped query. */
+export async function reportCounts(db: DbOrTx, t: { userIds: number[]; postIds: number[]; commentIds: number[] }) {
+  const any: SQL[] = []
+  if (t.userIds.length) any.push(inArray(reports.reportedUserId, t.userIds))
+  if (t.postIds.length) any.push(inArray(reports.reportedPostId, t.postIds))
+  if (t.commentIds.length) any.push(inArray(reports.reportedCommentId, t.commentIds))
+  if (any.length === 0) return []
+  return db
+    .select({
+      userId: reports.reportedUserId,
+      postId: reports.reportedPostId,
+      commentId: reports.reportedCommentId,
+      total: sql<number>`count(*)`.mapWith(Number),
+      pending: sql<number>`count(*) FILTER (WHERE ${reports.status} = 'pending')`.mapWith(Number),
+    })
+    .from(reports)
+    .where(or(...any))
+    .groupBy(reports.reportedUserId, reports.reportedPostId, reports.reportedCommentId)
+}
+
+export async function lockReport(tx: Tx, id: number): Promise<ReportRow | undefined> {
+  const [row] = await tx.select().from(reports).where(eq(reports.id, id)).for('update')
+  return row
+}
+
+export async function setReportStatus(tx: Tx, ids: number[], status: ReportStatus, reviewerId: number): Promise<ReportRow[]> {
+  if (ids.length === 0) return []
+  return tx
+    .update(reports)
+    .set({ status, reviewedBy: reviewerId, reviewedAt: sql`now()` })
+    .where(inArray(reports.id, ids))
+    .returning()
+}
+
+/** Other open (pending or reviewed) reports of the same target, locked for resolving them together. */
+export async function lockOpenReportsOfTarget(tx: Tx, target: ReportTarget, exceptId: number): Promise<number[]> {
+  const rows = await tx
+    .select({ id: reports.id })
+    .from(reports)
+    .where(
+      and(eq(targetColumn[target.type], target.id), ne(reports.id, exceptId), inArray(reports.status, ['pending', 'reviewed'])),
+    )
+    .orderBy(reports.id)
+    .for('update')
+  return rows.map((r) => r.id)
+}
+
+/** The author of a post or comment, whatever its state. */
+export async function authorOf(db: DbOrTx, target: ReportTarget): Promise<number | undefined> {
+  if (target.type === 'user') return target.id
+  const table = target.type === 'post' ? posts : comments
+  const [row] = await db.select({ userId: table.userId }).from(table).where(eq(table.id, target.id))
+  return row?.userId
+}
+
+export async function listReportsByIds(db: DbOrTx, ids: number[]): Promise<ReportRow[]> {
+  if (ids.length === 0) return []
+  return db.select().from(reports).where(inArray(reports.id, ids)).orderBy(desc(reports.id))
+}

@@ -1,0 +1,61 @@
+import { and, eq } from 'drizzle-orm'
+import { comments, posts, reports, users } from '../../db/schema.js'
+import type { DbOrTx } from '../../platform/db/index.js'
+
+export type ReportRow = typeof reports.$inferSelect
+export type ReportReason = ReportRow['reason']
+export type ReportTarget = { type: 'user' | 'post' | 'comment'; id: number }
+
+/**
+ * The owner of a target that others can see: a user who is not blocked, or a live post or
+ * comment (on a live post) whose author is not blocked. Undefined for anything hidden.
+ */
+export async function visibleTargetOwner(db: DbOrTx, target: ReportTarget): Promise<number | undefined> {
+  if (target.type === 'user') {
+    const [row] = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.id, target.id), eq(users.isBlocked, false)))
+    return row?.id
+  }
+  if (target.type === 'post') {
+    const [row] = await db
+      .select({ userId: posts.userId })
+      .from(posts)
+      .innerJoin(users, eq(users.id, posts.userId))
+      .where(and(eq(posts.id, target.id), eq(posts.isDeleted, false), eq(users.isBlocked, false)))
+    return row?.userId
+  }
+  const [row] = await db
+    .select({ userId: comments.userId })
+    .from(comments)
+    .innerJoin(posts, eq(posts.id, comments.postId))
+    .innerJoin(users, eq(users.id, comments.userId))
+    .where(and(eq(comments.id, target.id), eq(comments.isDeleted, false), eq(posts.isDeleted, false), eq(users.isBlocked, false)))
+  return row?.userId
+}
+
+/** Throws a unique violation on `reports_pending_once_idx` when this reporter already has a pending report on the target. */
+export async function insertReport(
+  db: DbOrTx,
+  values: { reporterId: number; target: ReportTarget; reason: ReportReason; description: string | null },
+): Promise<ReportRow> {
+  const [row] = await db
+    .insert(reports)
+    .values({
+      reporterId: values.reporterId,
+      reportedUserId: values.target.type === 'user' ? values.target.id : null,
+      reportedPostId: values.target.type === 'post' ? values.target.id : null,
+      reportedCommentId: values.target.type === 'comment' ? values.target.id : null,
+      reason: values.reason,
+      description: values.description,
+    })
+    .returning()
+  return row!
+}
+
+export function targetOf(r: Pick<ReportRow, 'reportedUserId' | 'reportedPostId' | 'reportedCommentId'>): ReportTarget {
+  if (r.reportedPostId !== null) return { type: 'post', id: r.reportedPostId }
+  if (r.reportedCommentId !== null) return { type: 'comment', id: r.reportedCommentId }
+  return { type: 'user', id: r.reportedUserId! }
+}
