@@ -5,6 +5,7 @@ import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import websocket from '@fastify/websocket'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
 import { randomUUID } from 'node:crypto'
@@ -15,6 +16,11 @@ import { healthRoutes } from './features/health/routes.js'
 import { registerMultipart } from './features/media/multipart.js'
 import { avatarRoutes, mediaFileRoutes } from './features/media/routes.js'
 import { usersRoutes } from './features/users/routes.js'
+import { messagesRoutes } from './features/messages/routes.js'
+import { notificationsRoutes } from './features/notifications/routes.js'
+import { StreamHub } from './features/stream/hub.js'
+import { selectProtocol, streamRoutes } from './features/stream/routes.js'
+import { subsystemLogger } from './logger.js'
 import { adminRoutes } from './features/admin/routes.js'
 import { reportsRoutes } from './features/reports/routes.js'
 import { registerActivityTracking } from './features/stats/activity.js'
@@ -113,6 +119,13 @@ export async function buildApp(ctx: AppContext) {
 
   const services: Services = { auth: new AuthService(ctx) }
 
+  // The realtime stream: upgrades are routed through Fastify (hooks, auth) before they happen.
+  await app.register(websocket, { options: { maxPayload: 16 * 1024, handleProtocols: selectProtocol } })
+  const streamHub = new StreamHub(ctx, subsystemLogger(ctx.logger, 'stream'))
+  await streamHub.start()
+  app.decorate('streamHub', streamHub)
+  app.addHook('onClose', async () => streamHub.close())
+
   await app.register(healthRoutes(ctx, ctx.storage.kind === 's3' ? { storage: () => ctx.storage.ping() } : {}))
   await app.register(mediaFileRoutes(ctx))
   await app.register(
@@ -123,6 +136,9 @@ export async function buildApp(ctx: AppContext) {
       await api.register(reportsRoutes(ctx))
       await api.register(adminRoutes(ctx, services.auth), { prefix: '/admin' })
       await api.register(avatarRoutes(ctx))
+      await api.register(messagesRoutes(ctx))
+      await api.register(notificationsRoutes(ctx))
+      await api.register(streamRoutes(ctx, streamHub))
     },
     { prefix: '/api/v1' },
   )

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js'
 import { AppError, conflict, fieldError, forbidden, notFound, rateLimited, unauthorized } from '../../http/errors.js'
 import { isUniqueViolation } from '../../platform/db/errors.js'
+import { REVOKED_CHANNEL } from '../stream/events.js'
 import { presentMe } from '../users/views.js'
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js'
 import * as q from './queries.js'
@@ -144,7 +145,7 @@ export class AuthService {
           tokenType: 'Bearer',
         }
       case 'reused':
-        await this.ctx.sessions.revoke(outcome.revoked)
+        await this.endSessions(outcome.revoked)
         this.ctx.logger.warn({ userId: outcome.userId }, 'refresh token reuse detected; session revoked')
         throw unauthorized('This refresh token was already used; the session has been ended for safety.', 'refresh_token_reused')
       case 'blocked':
@@ -156,21 +157,34 @@ export class AuthService {
     }
   }
 
+  /**
+   * After the database says the sessions ended: the token cache forgets them, and open realtime
+   * streams of theirs close at once on every instance (announced on the bus).
+   */
+  private async endSessions(sessionTokens: string[]): Promise<void> {
+    await this.ctx.sessions.revoke(sessionTokens)
+    if (sessionTokens.length === 0) return
+    await this.ctx.bus
+      .publish(REVOKED_CHANNEL, { sessionTokens })
+      // Streams re-validate their session on a timer too, so a lost announcement only delays.
+      .catch((err) => this.ctx.logger.warn({ err }, 'could not announce revoked sessions'))
+  }
+
   async revokeSession(userId: number, sessionId: number, reason: string): Promise<void> {
     const revoked = await q.revokeSessions(this.db, { userId, sessionId }, reason)
     if (revoked.length === 0) throw notFound('Session')
-    await this.ctx.sessions.revoke(revoked)
+    await this.endSessions(revoked)
   }
 
   async revokeOtherSessions(userId: number, currentSessionId: number, reason: string): Promise<number> {
     const revoked = await q.revokeSessions(this.db, { userId, exceptSessionId: currentSessionId }, reason)
-    await this.ctx.sessions.revoke(revoked)
+    await this.endSessions(revoked)
     return revoked.length
   }
 
   async revokeAllSessions(userId: number, reason: string): Promise<number> {
     const revoked = await q.revokeSessions(this.db, { userId }, reason)
-    await this.ctx.sessions.revoke(revoked)
+    await this.endSessions(revoked)
     return revoked.length
   }
 

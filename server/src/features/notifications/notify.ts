@@ -1,9 +1,13 @@
 // The one way features create notifications: inside the caller's transaction, so the
-// notification exists exactly when the like / comment / follow / message does.
+// notification exists exactly when the like / comment / follow / message does. Its
+// `notification.created` stream event is recorded in the same transaction and pushed after commit.
 import { and, eq, gt, sql } from 'drizzle-orm'
-import { notifications } from '../../db/schema.js'
+import { notifications, users } from '../../db/schema.js'
+import type { EventBus } from '../../platform/bus/index.js'
 import type { AfterCommit } from '../../platform/db/transaction.js'
 import type { Tx } from '../../platform/db/types.js'
+import { recordEvents } from '../stream/events.js'
+import { presentNotification } from './views.js'
 
 export type NotificationType = 'like' | 'comment' | 'follow' | 'message'
 
@@ -25,10 +29,17 @@ export type NotificationRow = typeof notifications.$inferSelect
 export const REPEAT_WINDOW_SECONDS = 3600
 
 /**
- * Subscribers (the realtime stream) receive each notification after its transaction commits.
- * Kept on the app context (`ctx.notificationListeners`), one set per instance.
+ * In-process subscribers receive each notification after its transaction commits. Kept on the
+ * app context (`ctx.notificationListeners`), one set per instance. (The realtime stream does not
+ * need one: it gets the recorded `notification.created` event through the bus, on every instance.)
  */
 export type NotificationListener = (row: NotificationRow) => void | Promise<void>
+
+/** What notify() needs of the app context (AppContext has both). */
+export interface NotifyContext {
+  notificationListeners: Set<NotificationListener>
+  bus: EventBus
+}
 
 /**
  * Creates a notification unless it is about the receiver's own action, or the same actor already
@@ -36,7 +47,7 @@ export type NotificationListener = (row: NotificationRow) => void | Promise<void
  * follows, which users toggle). Returns the row, or null when none was created.
  */
 export async function notify(
-  ctx: { notificationListeners: Set<NotificationListener> },
+  ctx: NotifyContext,
   tx: Tx,
   afterCommit: AfterCommit,
   input: NotifyInput,
@@ -69,6 +80,13 @@ export async function notify(
       relatedCommentId: input.commentId ?? null,
     })
     .returning()
+  const [actor] = await tx
+    .select({ id: users.id, username: users.username, displayName: users.displayName, avatarUrl: users.avatarUrl })
+    .from(users)
+    .where(eq(users.id, input.actorId))
+  await recordEvents(ctx, tx, afterCommit, [
+    { userId: input.userId, type: 'notification.created', data: { notification: presentNotification(row!, actor) } },
+  ])
   afterCommit(async () => {
     for (const l of ctx.notificationListeners) await l(row!)
   })

@@ -1,0 +1,203 @@
+import { aliasedTable, and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
+import { conversations, messages, streamEvents, users } from '../../db/schema.js'
+import type { DbOrTx } from '../../platform/db/index.js'
+
+export type ConversationRow = typeof conversations.$inferSelect
+export type MessageRow = typeof messages.$inferSelect
+
+/**
+ * Keyset positions travel as microseconds since the epoch: JavaScript dates keep milliseconds,
+ * PostgreSQL microseconds, and a millisecond cursor would skip rows. float8 holds today's
+ * microsecond timestamps exactly (< 2^53).
+ */
+const micros = (ts: SQL | typeof messages.createdAt) => sql<number>`(extract(epoch from ${ts}) * 1000000)::float8`
+const fromMicros = (us: number) => sql`(timestamptz 'epoch' + ${us}::bigint * interval '1 microsecond')`
+
+const summary = (u: typeof users) => ({ id: u.id, username: u.username, displayName: u.displayName, avatarUrl: u.avatarUrl, isBlocked: u.isBlocked })
+
+/** A user that can be messaged: exists and is not blocked. */
+export async function findMessageableUser(db: DbOrTx, id: number) {
+  const [row] = await db.select(summary(users)).from(users).where(eq(users.id, id)).limit(1)
+  return row && !row.isBlocked ? row : undefined
+}
+
+/**
+ * The one conversation of a pair: created by whichever request comes first. ON CONFLICT DO
+ * NOTHING waits for a concurrent insert of the same pair to commit, so the SELECT then finds it.
+ */
+export async function openConversation(db: DbOrTx, a: number, b: number): Promise<{ row: ConversationRow; created: boolean }> {
+  const [user1Id, user2Id] = a < b ? [a, b] : [b, a]
+  const [inserted] = await db.insert(conversations).values({ user1Id, user2Id }).onConflictDoNothing().returning()
+  if (inserted) return { row: inserted, created: true }
+  const [existing] = await db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.user1Id, user1Id), eq(conversations.user2Id, user2Id)))
+  return { row: existing!, created: false }
+}
+
+const me = aliasedTable(users, 'me')
+const other = aliasedTable(users, 'other')
+
+/**
+ * A conversation as seen by `userId`, with both participants; undefined unless `userId` is one
+ * of them. `lock` takes the conversation row for the rest of the transaction.
+ */
+export async function findConversationFor(db: DbOrTx, conversationId: number, userId: number, opts: { lock?: boolean } = {}) {
+  const otherId = sql`CASE WHEN ${conversations.user1Id} = ${userId} THEN ${conversations.user2Id} ELSE ${conversations.user1Id} END`
+  const q = db
+    .select({ conversation: conversations, me: summary(me), other: summary(other) })
+    .from(conversations)
+    .innerJoin(me, eq(me.id, userId))
+    .innerJoin(other, eq(other.id, otherId))
+    .where(and(eq(conversations.id, conversationId), or(eq(conversations.user1Id, userId), eq(conversations.user2Id, userId))))
+  const [row] = await (opts.lock ? q.for('update', { of: conversations }) : q)
+  return row
+}
+
+/**
+ * Skeleton of the caller's conversation list, newest activity first, with the other participant
+ * (conversations with blocked users are left out here, so pages stay full). A conversation
+ * without messages yet sorts by its creation.
+ */
+export async function listConversations(db: DbOrTx, userId: number, before: [number, number] | undefined, limit: number) {
+  const activity = sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`
+  const otherId = sql`CASE WHEN ${conversations.user1Id} = ${userId} THEN ${conversations.user2Id} ELSE ${conversations.user1Id} END`
+  return db
+    .select({ conversation: conversations, other: summary(other), key: micros(activity) })
+    .from(conversations)
+    .innerJoin(other, eq(other.id, otherId))
+    .where(
+      and(
+        or(eq(conversations.user1Id, userId), eq(conversations.user2Id, userId)),
+        eq(other.isBlocked, false),
+        before === undefined ? undefined : sql`(${activity}, ${conversations.id}) < (${fromMicros(before[0])}, ${before[1]})`,
+      ),
+    )
+    .orderBy(desc(activity), desc(conversations.id))
+    .limit(limit + 1)
+}
+
+export async function findMessagesByIds(db: DbOrTx, ids: number[]): Promise<MessageRow[]> {
+  if (ids.length === 0) return []
+  return db.select().from(messages).where(inArray(messages.id, ids))
+}
+
+/** Unread received messages per conversation, for a page of conversations (messages_unread_idx). */
+export async function unreadCounts(db: DbOrTx, userId: number, conversationIds: number[]): Promise<Map<number, number>> {
+  if (conversationIds.length === 0) return new Map()
+  const rows = await db
+    .select({ conversationId: messages.conversationId, n: sql<number>`count(*)::int` })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.receiverId, userId),
+        eq(messages.isRead, false),
+        eq(messages.isDeleted, false),
+        inArray(messages.conversationId, conversationIds),
+      ),
+    )
+    .groupBy(messages.conversationId)
+  return new Map(rows.map((r) => [r.conversationId, Number(r.n)]))
+}
+
+/** History newest first, keyset on (created_at, id) through messages_history_idx. */
+export async function listMessages(db: DbOrTx, conversationId: number, before: [number, number] | undefined, limit: number) {
+  return db
+    .select({ message: messages, key: micros(messages.createdAt) })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        before === undefined ? undefined : sql`(${messages.createdAt}, ${messages.id}) < (${fromMicros(before[0])}, ${before[1]})`,
+      ),
+    )
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(limit + 1)
+}
+
+/**
+ * Call with the conversation row locked: the clock time taken here then orders a conversation's
+ * messages as they were committed (now() would be each transaction's start).
+ */
+export async function insertMessage(db: DbOrTx, values: Omit<typeof messages.$inferInsert, 'createdAt' | 'updatedAt'>): Promise<MessageRow> {
+  const [row] = await db
+    .insert(messages)
+    .values({ ...values, createdAt: sql`clock_timestamp()`, updatedAt: sql`clock_timestamp()` })
+    .returning()
+  return row!
+}
+
+/** Points the conversation at its newest message (never back at an older one). */
+export async function setLastMessage(db: DbOrTx, conversationId: number, message: MessageRow) {
+  await db
+    .update(conversations)
+    .set({ lastMessageId: message.id, lastMessageAt: message.createdAt, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(conversations.id, conversationId),
+        sql`(${conversations.lastMessageAt} IS NULL OR ${conversations.lastMessageAt} <= ${message.createdAt})`,
+      ),
+    )
+}
+
+/** Marks every message `userId` received in the conversation read; returns their ids. */
+export async function markReceivedRead(db: DbOrTx, conversationId: number, userId: number): Promise<number[]> {
+  const rows = await db
+    .update(messages)
+    .set({ isRead: true })
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.receiverId, userId), eq(messages.isRead, false)))
+    .returning({ id: messages.id })
+  return rows.map((r) => r.id)
+}
+
+/** The message with a lock, if `userId` is one of its two participants. */
+export async function findMessageForParticipant(db: DbOrTx, messageId: number, userId: number, opts: { lock?: boolean } = {}) {
+  const q = db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.id, messageId), or(eq(messages.senderId, userId), eq(messages.receiverId, userId))))
+  const [row] = await (opts.lock ? q.for('update') : q)
+  return row
+}
+
+/** Soft delete that forgets the content and the file for good; a placeholder row remains. */
+export async function softDeleteMessage(db: DbOrTx, messageId: number) {
+  await db
+    .update(messages)
+    .set({ isDeleted: true, content: '', fileUrl: null, metadata: null, updatedAt: sql`now()` })
+    .where(eq(messages.id, messageId))
+}
+
+/**
+ * Rewrites the recorded `message.created` events of a deleted message, so a client catching up
+ * later receives the placeholder, not the content.
+ */
+export async function scrubMessageEvents(db: DbOrTx, message: Pick<MessageRow, 'id' | 'senderId' | 'receiverId'>) {
+  await db
+    .update(streamEvents)
+    .set({
+      data: sql`jsonb_set(${streamEvents.data}, '{message}', (${streamEvents.data} -> 'message') || '{"content": null, "attachment": null, "isDeleted": true}'::jsonb)`,
+    })
+    .where(
+      and(
+        inArray(streamEvents.userId, [message.senderId, message.receiverId]),
+        eq(streamEvents.type, 'message.created'),
+        sql`(${streamEvents.data} -> 'message' ->> 'id') = ${String(message.id)}`,
+      ),
+    )
+}
+
+/** A message with the standing of both participants, for serving its attachment. */
+export async function findAttachmentFor(db: DbOrTx, messageId: number, userId: number) {
+  const [row] = await db
+    .select({ message: messages, meBlocked: me.isBlocked, otherBlocked: other.isBlocked })
+    .from(messages)
+    .innerJoin(me, eq(me.id, userId))
+    .innerJoin(
+      other,
+      eq(other.id, sql`CASE WHEN ${messages.senderId} = ${userId} THEN ${messages.receiverId} ELSE ${messages.senderId} END`),
+    )
+    .where(and(eq(messages.id, messageId), or(eq(messages.senderId, userId), eq(messages.receiverId, userId))))
+  return row
+}

@@ -1,0 +1,204 @@
+import type { AppContext } from '../../context.js'
+import { AppError, fieldError, forbidden, notFound } from '../../http/errors.js'
+import { decodeCursor, paginate } from '../../http/pagination.js'
+import { inTransaction } from '../../platform/db/transaction.js'
+import type { UploadedFile } from '../media/types.js'
+import { markMessageNotificationsRead } from '../notifications/queries.js'
+import { notify } from '../notifications/notify.js'
+import { recordEvents } from '../stream/events.js'
+import { presentSummary } from '../users/views.js'
+import { AttachmentUrls, type SignedParams } from './attachment-urls.js'
+import * as q from './queries.js'
+import { presentConversation, presentMessage } from './views.js'
+
+/** Longest message text, in characters. */
+export const MAX_MESSAGE_LENGTH = 5000
+
+export class MessagesService {
+  readonly urls: AttachmentUrls
+
+  constructor(private readonly ctx: AppContext) {
+    this.urls = new AttachmentUrls(ctx.config.jwtSecret, ctx.config.publicUrl)
+  }
+
+  private get db() {
+    return this.ctx.database.db
+  }
+
+  private onPushError = (err: unknown) => this.ctx.logger.warn({ err }, 'stream publish failed')
+
+  private urlFor = (viewerId: number) => (messageId: number) => this.urls.url(messageId, viewerId)
+
+  /** The caller's conversation with `userId`: 201 when this call created it, 200 when it existed. */
+  async open(meId: number, userId: number) {
+    if (userId === meId) throw new AppError(400, 'cannot_message_self', 'You cannot start a conversation with yourself.', { errors: [{ field: 'userId', message: 'is you' }] })
+    const other = await q.findMessageableUser(this.db, userId)
+    if (!other) throw notFound('User')
+    const { row, created } = await q.openConversation(this.db, meId, userId)
+    const [last] = await q.findMessagesByIds(this.db, row.lastMessageId === null ? [] : [row.lastMessageId])
+    const unread = await q.unreadCounts(this.db, meId, [row.id])
+    return { created, conversation: presentConversation(row, other, last, unread.get(row.id) ?? 0, this.urlFor(meId)) }
+  }
+
+  async list(meId: number, limit: number, cursor: string | undefined) {
+    const before = decodeCursor<[number, number]>(cursor, ['number', 'number'])
+    // skeleton (with the other participant) → hydrate last messages and unread counts → present
+    const rows = await q.listConversations(this.db, meId, before, limit)
+    const page = paginate(rows, limit, (r) => [r.key, r.conversation.id])
+    const ids = page.items.map((r) => r.conversation.id)
+    const lastIds = page.items.map((r) => r.conversation.lastMessageId).filter((id): id is number => id !== null)
+    const [lasts, unread] = await Promise.all([q.findMessagesByIds(this.db, lastIds), q.unreadCounts(this.db, meId, ids)])
+    const lastById = new Map(lasts.map((m) => [m.id, m]))
+    return {
+      items: page.items.map((r) =>
+        presentConversation(
+          r.conversation,
+          r.other,
+          r.conversation.lastMessageId === null ? undefined : lastById.get(r.conversation.lastMessageId),
+          unread.get(r.conversation.id) ?? 0,
+          this.urlFor(meId),
+        ),
+      ),
+      nextCursor: page.nextCursor,
+    }
+  }
+
+  /** The conversation if the caller takes part and the other participant is not blocked; else 404. */
+  async requireConversation(meId: number, conversationId: number) {
+    const found = await q.findConversationFor(this.db, conversationId, meId)
+    if (!found || found.other.isBlocked) throw notFound('Conversation')
+    return found
+  }
+
+  async history(meId: number, conversationId: number, limit: number, cursor: string | undefined) {
+    const before = decodeCursor<[number, number]>(cursor, ['number', 'number'])
+    await this.requireConversation(meId, conversationId)
+    const rows = await q.listMessages(this.db, conversationId, before, limit)
+    const page = paginate(rows, limit, (r) => [r.key, r.message.id])
+    return { items: page.items.map((r) => presentMessage(r.message, this.urlFor(meId))), nextCursor: page.nextCursor }
+  }
+
+  /**
+   * Stores the attachment first (outside the transaction: it may take a while), then in one
+   * transaction: the message, the conversation's last message, the receiver's notification and
+   * the stream events. An attachment whose message did not commit is removed again.
+   */
+  async send(meId: number, conversationId: number, input: { content: string; file?: UploadedFile }) {
+    const content = input.content.trim()
+    if (!input.file && content.length === 0) throw fieldError('content', 'A message needs text or a file.')
+    if (content.length > MAX_MESSAGE_LENGTH) throw fieldError('content', `A message may be at most ${MAX_MESSAGE_LENGTH} characters.`)
+    await this.requireConversation(meId, conversationId)
+    const stored = input.file ? await this.ctx.media.storeAttachment(input.file) : undefined
+    try {
+      return await inTransaction(
+        this.db,
+        async (tx, afterCommit) => {
+          // Locked: concurrent sends to one conversation commit one after the other, in time order.
+          const found = await q.findConversationFor(tx, conversationId, meId, { lock: true })
+          if (!found || found.other.isBlocked) throw notFound('Conversation')
+          const message = await q.insertMessage(tx, {
+            conversationId,
+            senderId: meId,
+            receiverId: found.other.id,
+            content,
+            messageType: stored?.kind ?? 'text',
+            // the private storage key; clients only ever see signed attachment URLs
+            fileUrl: stored?.key ?? null,
+            metadata: stored?.metadata ?? null,
+          })
+          await q.setLastMessage(tx, conversationId, message)
+          await notify(this.ctx, tx, afterCommit, {
+            userId: found.other.id,
+            type: 'message',
+            actorId: meId,
+            message: `${found.me.username} sent you a message`,
+          })
+          const sender = presentSummary(found.me)
+          await recordEvents(
+            this.ctx,
+            tx,
+            afterCommit,
+            [found.other.id, meId].map((userId) => ({
+              userId,
+              type: 'message.created' as const,
+              data: { message: presentMessage(message, this.urlFor(userId)), sender },
+            })),
+          )
+          return presentMessage(message, this.urlFor(meId))
+        },
+        this.onPushError,
+      )
+    } catch (e) {
+      if (stored) await this.ctx.media.removeKeys([stored.key])
+      throw e
+    }
+  }
+
+  /** Marks what the caller received here read; the sender's devices learn it on the stream. */
+  async markRead(meId: number, conversationId: number) {
+    return inTransaction(
+      this.db,
+      async (tx, afterCommit) => {
+        const found = await q.findConversationFor(tx, conversationId, meId)
+        if (!found || found.other.isBlocked) throw notFound('Conversation')
+        const ids = await q.markReceivedRead(tx, conversationId, meId)
+        if (ids.length === 0) return { markedRead: 0 }
+        const readNotifications = await markMessageNotificationsRead(tx, meId, found.other.id)
+        const data = { conversationId, readerId: meId, messageIds: ids.sort((a, b) => a - b), readAt: new Date().toISOString() }
+        await recordEvents(this.ctx, tx, afterCommit, [
+          { userId: found.other.id, type: 'message.read', data },
+          { userId: meId, type: 'message.read', data },
+          ...(readNotifications.length > 0 ? [{ userId: meId, type: 'notification.read' as const, data: { ids: readNotifications } }] : []),
+        ])
+        return { markedRead: ids.length }
+      },
+      this.onPushError,
+    )
+  }
+
+  /** Soft delete by the sender: the content and the file are gone for good, a placeholder stays. */
+  async remove(meId: number, messageId: number): Promise<void> {
+    const removedKey = await inTransaction(
+      this.db,
+      async (tx, afterCommit) => {
+        const message = await q.findMessageForParticipant(tx, messageId, meId, { lock: true })
+        if (!message) throw notFound('Message')
+        if (message.senderId !== meId) throw forbidden('Only its sender can delete a message.', 'not_sender')
+        if (message.isDeleted) return null
+        await q.softDeleteMessage(tx, messageId)
+        await q.scrubMessageEvents(tx, message)
+        const data = { conversationId: message.conversationId, messageId }
+        await recordEvents(this.ctx, tx, afterCommit, [
+          { userId: message.receiverId, type: 'message.deleted', data },
+          { userId: meId, type: 'message.deleted', data },
+        ])
+        return message.fileUrl
+      },
+      this.onPushError,
+    )
+    if (removedKey) await this.ctx.media.removeKeys([removedKey])
+  }
+
+  /**
+   * Opens a message's attachment for a participant, identified by a Bearer token or by a URL
+   * signed for them. Anyone else, a deleted message, or a hidden conversation: 404.
+   */
+  async openAttachment(messageId: number, viewer: { userId?: number; signed?: Partial<SignedParams> }) {
+    let viewerId = viewer.userId
+    if (viewerId === undefined) {
+      const { u, exp, sig } = viewer.signed ?? {}
+      if (u === undefined || exp === undefined || sig === undefined) {
+        throw new AppError(401, 'unauthorized', 'Sign in, or use the signed URL from the message.')
+      }
+      const signedFor = this.urls.verify(messageId, { u, exp, sig })
+      if (signedFor === null) throw forbidden('This attachment link is invalid or has expired.', 'invalid_signature')
+      viewerId = signedFor
+    }
+    const row = await q.findAttachmentFor(this.db, messageId, viewerId)
+    if (!row || row.meBlocked || row.otherBlocked || row.message.isDeleted || row.message.fileUrl === null) throw notFound('Attachment')
+    const object = await this.ctx.media.openPrivate(row.message.fileUrl)
+    if (!object) throw notFound('Attachment')
+    const name = String((row.message.metadata as { name?: unknown } | null)?.name ?? 'file')
+    return { object, name }
+  }
+}

@@ -1,0 +1,82 @@
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm'
+import { notifications, users } from '../../db/schema.js'
+import type { DbOrTx } from '../../platform/db/index.js'
+
+export type NotificationRow = typeof notifications.$inferSelect
+
+/** Skeleton of one page, newest first (notifications_list_idx). */
+export async function listNotifications(
+  db: DbOrTx,
+  userId: number,
+  opts: { unreadOnly: boolean; beforeId: number | undefined; limit: number },
+): Promise<NotificationRow[]> {
+  return db
+    .select()
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.userId, userId),
+        opts.unreadOnly ? eq(notifications.isRead, false) : undefined,
+        opts.beforeId === undefined ? undefined : lt(notifications.id, opts.beforeId),
+      ),
+    )
+    .orderBy(desc(notifications.id))
+    .limit(opts.limit + 1)
+}
+
+/** The actors of a page in one query, with their standing so blocked ones can be left out. */
+export async function findActors(db: DbOrTx, ids: number[]) {
+  if (ids.length === 0) return []
+  return db
+    .select({ id: users.id, username: users.username, displayName: users.displayName, avatarUrl: users.avatarUrl, isBlocked: users.isBlocked })
+    .from(users)
+    .where(inArray(users.id, ids))
+}
+
+/** Unread notifications, not counting those caused by blocked users (they are not listed either). */
+export async function countUnread(db: DbOrTx, userId: number): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(notifications)
+    .leftJoin(users, eq(users.id, notifications.relatedUserId))
+    .where(and(eq(notifications.userId, userId), eq(notifications.isRead, false), sql`coalesce(NOT ${users.isBlocked}, true)`))
+  return Number(row?.n ?? 0)
+}
+
+/** Marks one of the owner's notifications read; undefined when it is not theirs (or absent). */
+export async function markRead(db: DbOrTx, userId: number, id: number): Promise<{ id: number; wasUnread: boolean } | undefined> {
+  const [row] = await db
+    .select({ id: notifications.id, isRead: notifications.isRead })
+    .from(notifications)
+    .where(and(eq(notifications.id, id), eq(notifications.userId, userId)))
+    .for('update')
+  if (!row) return undefined
+  if (!row.isRead) await db.update(notifications).set({ isRead: true }).where(eq(notifications.id, id))
+  return { id: row.id, wasUnread: !row.isRead }
+}
+
+export async function markAllRead(db: DbOrTx, userId: number): Promise<number[]> {
+  const rows = await db
+    .update(notifications)
+    .set({ isRead: true })
+    .where(and(eq(notifications.userId, userId), eq(notifications.isRead, false)))
+    .returning({ id: notifications.id })
+  return rows.map((r) => r.id)
+}
+
+/** Reading a conversation reads its "sent you a message" notifications too, so no email follows. */
+export async function markMessageNotificationsRead(db: DbOrTx, userId: number, fromUserId: number): Promise<number[]> {
+  const rows = await db
+    .update(notifications)
+    .set({ isRead: true })
+    .where(
+      and(
+        eq(notifications.userId, userId),
+        eq(notifications.type, 'message'),
+        eq(notifications.relatedUserId, fromUserId),
+        eq(notifications.isRead, false),
+      ),
+    )
+    .returning({ id: notifications.id })
+  return rows.map((r) => r.id)
+}

@@ -1,0 +1,58 @@
+// Realtime events: each is a stream_events row written in the transaction that causes it (so a
+// reconnecting client can catch up from the database), then published on the event bus once that
+// transaction has committed (so connected clients get it at once, on whichever instance).
+import type { EventBus } from '../../platform/bus/index.js'
+import type { AfterCommit } from '../../platform/db/transaction.js'
+import type { Tx } from '../../platform/db/types.js'
+import { insertEvents } from './queries.js'
+
+export type StreamEventType =
+  | 'message.created'
+  | 'message.read'
+  | 'message.deleted'
+  | 'notification.created'
+  | 'notification.read'
+
+/** What a client receives: `id` orders events per user and is the `since` to reconnect with. */
+export interface StreamEvent {
+  id: number
+  type: StreamEventType
+  data: Record<string, unknown>
+}
+
+export interface EventInput {
+  userId: number
+  type: StreamEventType
+  data: Record<string, unknown>
+}
+
+/** The bus channel carrying one user's events; every instance holding a stream of theirs listens. */
+export const userChannel = (userId: number) => `stream:user:${userId}`
+
+/** Sessions ended (logout, revocation, blocking): `{ sessionTokens: string[] }`. */
+export const REVOKED_CHANNEL = 'sessions:revoked'
+
+export interface BusMessage {
+  userId: number
+  event: StreamEvent
+}
+
+/**
+ * Records events for their users inside `tx` and publishes them after commit. Returns the events
+ * with their ids, in input order.
+ */
+export async function recordEvents(
+  ctx: { bus: EventBus },
+  tx: Tx,
+  afterCommit: AfterCommit,
+  inputs: EventInput[],
+): Promise<StreamEvent[]> {
+  if (inputs.length === 0) return []
+  const rows = await insertEvents(tx, inputs)
+  const published = rows.map((r, i) => ({ userId: inputs[i]!.userId, event: { id: r.id, type: inputs[i]!.type, data: inputs[i]!.data } }))
+  afterCommit(async () => {
+    // At most once: a lost publish is made good by the catch-up on the next reconnect.
+    await Promise.all(published.map((m) => ctx.bus.publish(userChannel(m.userId), m satisfies BusMessage)))
+  })
+  return published.map((m) => m.event)
+}

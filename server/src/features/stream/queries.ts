@@ -1,0 +1,54 @@
+import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm'
+import { streamEvents } from '../../db/schema.js'
+import type { DbOrTx } from '../../platform/db/index.js'
+import type { EventInput, StreamEvent, StreamEventType } from './events.js'
+
+export async function insertEvents(db: DbOrTx, inputs: EventInput[]): Promise<{ id: number }[]> {
+  return db
+    .insert(streamEvents)
+    .values(inputs.map((e) => ({ userId: e.userId, type: e.type, data: e.data })))
+    .returning({ id: streamEvents.id })
+}
+
+/** One page of a user's events after `afterId`, oldest first (stream_events_user_idx). */
+export async function eventsAfter(db: DbOrTx, userId: number, afterId: number, limit: number): Promise<StreamEvent[]> {
+  const rows = await db
+    .select({ id: streamEvents.id, type: streamEvents.type, data: streamEvents.data })
+    .from(streamEvents)
+    .where(and(eq(streamEvents.userId, userId), gt(streamEvents.id, afterId)))
+    .orderBy(asc(streamEvents.id))
+    .limit(limit)
+  return rows.map((r) => ({ id: Number(r.id), type: r.type as StreamEventType, data: r.data as Record<string, unknown> }))
+}
+
+/** Whether the event a client resumes from is still kept (if not, it may have missed pruned events). */
+export async function eventExists(db: DbOrTx, userId: number, id: number): Promise<boolean> {
+  const [row] = await db
+    .select({ id: streamEvents.id })
+    .from(streamEvents)
+    .where(and(eq(streamEvents.userId, userId), eq(streamEvents.id, id)))
+    .limit(1)
+  return row !== undefined
+}
+
+/** The id of the user's newest event, or 0: where a client without history starts from. */
+export async function lastEventId(db: DbOrTx, userId: number): Promise<number> {
+  const [row] = await db
+    .select({ id: streamEvents.id })
+    .from(streamEvents)
+    .where(eq(streamEvents.userId, userId))
+    .orderBy(sql`${streamEvents.id} DESC`)
+    .limit(1)
+  return row ? Number(row.id) : 0
+}
+
+/** Deletes up to `batch` events older than the retention; returns how many went. */
+export async function pruneEvents(db: DbOrTx, olderThanSeconds: number, batch: number): Promise<number> {
+  const old = db
+    .select({ id: streamEvents.id })
+    .from(streamEvents)
+    .where(lt(streamEvents.createdAt, sql`now() - make_interval(secs => ${olderThanSeconds})`))
+    .limit(batch)
+  const deleted = await db.delete(streamEvents).where(inArray(streamEvents.id, old)).returning({ id: streamEvents.id })
+  return deleted.length
+}
