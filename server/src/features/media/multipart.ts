@@ -56,6 +56,24 @@ export async function readMultipart(req: FastifyRequest, spec: MultipartSpec): P
   const allowed = new Set(spec.textFields ?? [])
   const files: UploadedFile[] = []
   const fields: Record<string, string> = {}
+  try {
+    await collect(req, spec, allowed, files, fields)
+  } catch (e) {
+    // The limits' errors carry FST_ codes the error handler maps to 413; what busboy throws for
+    // a body that is not valid multipart (no boundary, cut off) is the client's fault as well.
+    if (e instanceof AppError || /^FST_(FILES|PARTS|FIELDS)_LIMIT$|^FST_PROTO_VIOLATION$/.test(String((e as { code?: string }).code))) throw e
+    throw new AppError(400, 'malformed_multipart', 'The multipart/form-data body is malformed or incomplete.')
+  }
+  return { files, fields }
+}
+
+async function collect(
+  req: FastifyRequest,
+  spec: MultipartSpec,
+  allowed: Set<string>,
+  files: UploadedFile[],
+  fields: Record<string, string>,
+) {
   for await (const part of req.parts({ limits: { fileSize: spec.maxFileBytes } })) {
     if (part.type === 'file') {
       if (part.fieldname !== spec.fileField) {
@@ -87,5 +105,4 @@ export async function readMultipart(req: FastifyRequest, spec: MultipartSpec): P
       fields[part.fieldname] = String(part.value)
     }
   }
-  return { files, fields }
 }

@@ -86,3 +86,26 @@ export async function pixel(image: Buffer, x: number, y: number): Promise<[numbe
   const i = (y * info.width + x) * info.channels
   return [data[i]!, data[i + 1]!, data[i + 2]!]
 }
+
+export interface FormPart {
+  name: string
+  /** present for a file part */
+  filename?: string
+  type?: string
+  data: Buffer | string
+}
+
+/**
+ * A multipart/form-data body as a browser's FormData would send it, for app.inject:
+ * `t.app.inject({ method: 'PUT', url, ...(await uploadForm([...])), headers })` (merge your own
+ * headers into the returned ones).
+ */
+export async function uploadForm(parts: FormPart[]): Promise<{ payload: Buffer; headers: Record<string, string> }> {
+  const fd = new FormData()
+  for (const p of parts) {
+    if (p.filename !== undefined) fd.append(p.name, new Blob([p.data], { type: p.type ?? 'application/octet-stream' }), p.filename)
+    else fd.append(p.name, String(p.data))
+  }
+  const req = new Request('http://localhost/', { method: 'POST', body: fd })
+  return { payload: Buffer.from(await req.arrayBuffer()), headers: { 'content-type': req.headers.get('content-type')! } }
+}
