@@ -4,7 +4,7 @@ import { and, eq, or, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { conversations, messages, notifications, streamEvents, users } from '../../db/schema.js'
 import { createHarness, expectProblem, json, register, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
-import { jpeg, uploadForm } from '../media/test-images.js'
+import { jpeg } from '../media/test-images.js'
 
 let h: Harness
 let t: TestApp
@@ -24,6 +24,17 @@ afterAll(async () => h.close())
 const db = () => t.ctx.database.db
 const call = (method: 'GET' | 'POST' | 'DELETE', url: string, who?: Session, payload?: unknown) =>
   t.app.inject({ method, url, headers: who?.headers ?? {}, ...(payload === undefined ? {} : { payload: payload as object }) })
+
+/** A multipart body as a browser's FormData sends it. */
+async function uploadForm(parts: { name: string; filename?: string; type?: string; data: Buffer | string }[]) {
+  const fd = new FormData()
+  for (const p of parts) {
+    if (p.filename === undefined) fd.append(p.name, String(p.data))
+    else fd.append(p.name, new Blob([p.data], { type: p.type }), p.filename)
+  }
+  const req = new Request('http://localhost/', { method: 'POST', body: fd })
+  return { payload: Buffer.from(await req.arrayBuffer()), headers: { 'content-type': req.headers.get('content-type')! } }
+}
 
 async function openConversation(a: Session, b: Session) {
   const res = await call('POST', '/api/v1/conversations', a, { userId: b.user.id })
