@@ -103,7 +103,7 @@ export interface FormPart {
 export async function uploadForm(parts: FormPart[]): Promise<{ payload: Buffer; headers: Record<string, string> }> {
   const fd = new FormData()
   for (const p of parts) {
-    if (p.filename !== undefined) fd.append(p.name, new Blob([p.data], { type: p.type ?? 'application/octet-stream' }), p.filename)
+    if (p.filename !== undefined) fd.append(p.name, new Blob([typeof p.data === 'string' ? p.data : new Uint8Array(p.data)], { type: p.type ?? 'application/octet-stream' }), p.filename)
     else fd.append(p.name, String(p.data))
   }
   const req = new Request('http://localhost/', { method: 'POST', body: fd })
