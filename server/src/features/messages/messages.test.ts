@@ -30,7 +30,7 @@ async function uploadForm(parts: { name: string; filename?: string; type?: strin
   const fd = new FormData()
   for (const p of parts) {
     if (p.filename === undefined) fd.append(p.name, String(p.data))
-    else fd.append(p.name, new Blob([p.data], { type: p.type }), p.filename)
+    else fd.append(p.name, new Blob([typeof p.data === 'string' ? p.data : new Uint8Array(p.data)], { type: p.type }), p.filename)
   }
   const req = new Request('http://localhost/', { method: 'POST', body: fd })
   return { payload: Buffer.from(await req.arrayBuffer()), headers: { 'content-type': req.headers.get('content-type')! } }
