@@ -10,11 +10,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
 import { randomUUID } from 'node:crypto'
 import type { AppContext } from './context.js'
+import { emailRoutes } from './features/auth/email-routes.js'
 import { authRoutes } from './features/auth/routes.js'
 import { AuthService } from './features/auth/service.js'
 import { healthRoutes } from './features/health/routes.js'
 import { registerMultipart } from './features/media/multipart.js'
 import { avatarRoutes, mediaFileRoutes } from './features/media/routes.js'
+import { oauthRoutes } from './features/oauth/routes.js'
 import { usersRoutes } from './features/users/routes.js'
 import { messagesRoutes } from './features/messages/routes.js'
 import { notificationsRoutes } from './features/notifications/routes.js'
@@ -132,6 +134,8 @@ export async function buildApp(ctx: AppContext) {
     async (api) => {
       // One line per feature.
       await api.register(authRoutes(ctx, services.auth))
+      await api.register(emailRoutes(ctx))
+      await api.register(oauthRoutes(ctx, services.auth))
       await api.register(usersRoutes(ctx))
       await api.register(reportsRoutes(ctx))
       await api.register(adminRoutes(ctx, services.auth), { prefix: '/admin' })

@@ -12,6 +12,17 @@ import { AuthService, type AuthResult, type ClientInfo } from './service.js'
 const REFRESH_COOKIE = 'refresh_token'
 const COOKIE_PATH = '/api/v1/auth'
 
+/** Sets the httpOnly refresh cookie; the provider sign-in (features/oauth) ends the same way. */
+export function setRefreshCookie(reply: FastifyReply, ctx: AppContext, refreshToken: string) {
+  reply.setCookie(REFRESH_COOKIE, refreshToken, {
+    httpOnly: true,
+    secure: ctx.config.publicUrl.startsWith('https://'),
+    sameSite: 'strict',
+    path: COOKIE_PATH,
+    maxAge: ctx.config.refreshTokenTtlSeconds,
+  })
+}
+
 // Length rules beyond "a string" are checked by the service, which knows the password rules.
 const Password = Type.String({ minLength: 1, maxLength: PASSWORD_MAX * 4 })
 
@@ -48,19 +59,12 @@ export function clientInfo(req: FastifyRequest): ClientInfo {
 }
 
 export function authRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAsyncTypebox {
-  const secure = ctx.config.publicUrl.startsWith('https://')
   const authLimit = {
     rateLimit: { max: ctx.config.rateLimit.authMax, timeWindow: ctx.config.rateLimit.windowSeconds * 1000, keyGenerator: (r: FastifyRequest) => `auth:${r.ip}` },
   }
 
   const sendTokens = (reply: FastifyReply, result: AuthResult, status = 200) => {
-    reply.setCookie(REFRESH_COOKIE, result.refreshToken, {
-      httpOnly: true,
-      secure,
-      sameSite: 'strict',
-      path: COOKIE_PATH,
-      maxAge: ctx.config.refreshTokenTtlSeconds,
-    })
+    setRefreshCookie(reply, ctx, result.refreshToken)
     return reply.code(status).send(result)
   }
 

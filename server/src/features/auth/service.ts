@@ -3,6 +3,7 @@ import { AppError, conflict, fieldError, forbidden, notFound, rateLimited, unaut
 import { isUniqueViolation } from '../../platform/db/errors.js'
 import { REVOKED_CHANNEL } from '../stream/events.js'
 import { presentMe } from '../users/views.js'
+import { queueVerificationEmail } from './email-flows.js'
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js'
 import * as q from './queries.js'
 import { newRefreshToken, parseRefreshToken, randomToken, sameHash, sha256 } from './tokens.js'
@@ -56,6 +57,7 @@ export class AuthService {
       throw e
     }
     this.ctx.logger.info({ userId: user.id }, 'account registered')
+    queueVerificationEmail(this.ctx, user)
     return this.startSession(user, client)
   }
 

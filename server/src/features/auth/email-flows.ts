@@ -1,0 +1,143 @@
+// Proving an email address, and getting back into an account by email: both mail a single-use
+// link whose token is stored only as a hash.
+import type { AppContext } from '../../context.js'
+import { AppError, conflict, fieldError, rateLimited, unauthorized } from '../../http/errors.js'
+import { subsystemLogger } from '../../logger.js'
+import { inTransaction } from '../../platform/db/transaction.js'
+import type { MailMessage } from '../../platform/mail/types.js'
+import { deleteLinks, lockUser } from '../oauth/queries.js'
+import * as tq from './email-queries.js'
+import { hashPassword, passwordProblem } from './passwords.js'
+import { findUserById, findUserByLogin, revokeSessions, type UserRow } from './queries.js'
+import { randomToken, sha256 } from './tokens.js'
+
+export const VERIFY_TTL_SECONDS = 24 * 3600
+export const RESET_TTL_SECONDS = 30 * 60
+/** Mails of one kind to one address per window, whoever asks and from wherever. */
+export const MAILS_PER_ADDRESS = 5
+export const MAIL_WINDOW_SECONDS = 3600
+
+const invalidToken = () => new AppError(400, 'token_invalid', 'This link is invalid, expired or already used. Ask for a new one.')
+
+/**
+ * Mail delivery never runs inside the request: a slow or failing mail server must not fail a
+ * registration, and "forgot password" must take the same time whether or not the account exists.
+ */
+function deliverLater(ctx: AppContext, work: () => Promise<MailMessage | undefined>, what: string) {
+  const log = subsystemLogger(ctx.logger, 'mail')
+  void (async () => {
+    try {
+      const message = await work()
+      if (message) await ctx.mailer.send(message)
+    } catch (err) {
+      log.error({ err, what }, 'could not send account email')
+    }
+  })()
+}
+
+async function issueToken(ctx: AppContext, user: UserRow, purpose: tq.EmailTokenPurpose, ttlSeconds: number): Promise<string> {
+  const token = randomToken(32)
+  await tq.insertEmailToken(ctx.database.db, {
+    userId: user.id,
+    purpose,
+    tokenHash: sha256(token),
+    email: user.email,
+    expiresAt: new Date(Date.now() + ttlSeconds * 1000),
+  })
+  return token
+}
+
+async function verificationMessage(ctx: AppContext, user: UserRow): Promise<MailMessage> {
+  const token = await issueToken(ctx, user, 'verify_email', VERIFY_TTL_SECONDS)
+  const link = `${ctx.config.publicUrl}/verify-email?token=${token}`
+  return {
+    to: user.email,
+    subject: 'Confirm your email address for Hearth',
+    text: `Hello ${user.displayName ?? user.username},\n\nConfirm that this address is yours by opening this link within 24 hours:\n\n${link}\n\nIf you did not create a Hearth account, ignore this email.\n`,
+  }
+}
+
+/** Called on registration: the account works at once; the mail follows, and its failure is only logged. */
+export function queueVerificationEmail(ctx: AppContext, user: UserRow) {
+  deliverLater(ctx, () => verificationMessage(ctx, user), 'verification')
+}
+
+export class EmailFlows {
+  constructor(private readonly ctx: AppContext) {}
+
+  private get db() {
+    return this.ctx.database.db
+  }
+
+  private async limitAddress(purpose: tq.EmailTokenPurpose, email: string) {
+    const { count, resetInSeconds } = await this.ctx.cache.hit(`rl:mail:${purpose}:${sha256(email)}`, MAIL_WINDOW_SECONDS)
+    if (count > MAILS_PER_ADDRESS) throw rateLimited(resetInSeconds)
+  }
+
+  async requestVerification(userId: number): Promise<void> {
+    const user = await findUserById(this.db, userId)
+    if (!user) throw unauthorized()
+    if (user.emailVerifiedAt) throw conflict('Your email address is already confirmed.', 'email_already_verified')
+    await this.limitAddress('verify_email', user.email)
+    deliverLater(this.ctx, () => verificationMessage(this.ctx, user), 'verification')
+  }
+
+  async verifyEmail(token: string): Promise<void> {
+    await inTransaction(this.db, async (tx) => {
+      const used = await tq.consumeToken(tx, sha256(token), 'verify_email')
+      // A link mailed to an address the account no longer has proves nothing about the account.
+      if (!used || !(await tq.markEmailVerified(tx, used.userId, used.email))) throw invalidToken()
+    })
+  }
+
+  /**
+   * Answers the same way whether or not the account exists: the per-address limit counts every
+   * address asked about, and the lookup and the mail happen after the response.
+   */
+  async forgotPassword(rawEmail: string): Promise<void> {
+    const email = rawEmail.trim().toLowerCase()
+    await this.limitAddress('password_reset', email)
+    deliverLater(
+      this.ctx,
+      async () => {
+        const user = await findUserByLogin(this.db, email)
+        if (!user || user.isBlocked) return undefined
+        const token = await issueToken(this.ctx, user, 'password_reset', RESET_TTL_SECONDS)
+        const link = `${this.ctx.config.publicUrl}/reset-password?token=${token}`
+        return {
+          to: user.email,
+          subject: 'Reset your Hearth password',
+          text: `Hello ${user.displayName ?? user.username},\n\nSomeone (hopefully you) asked to reset the password of your Hearth account. Choose a new password within 30 minutes here:\n\n${link}\n\nThe link works once. Using it signs you out everywhere. If you did not ask for this, ignore this email; your password stays as it is.\n`,
+        }
+      },
+      'password reset',
+    )
+  }
+
+  /**
+   * Sets a new password from a mailed link. The link proves the address; every session ends. If
+   * the address had never been proven, providers linked in the meantime go as well: they were
+   * added by whoever held the password, not necessarily by the address's owner (README rule).
+   */
+  async resetPassword(input: { token: string; newPassword: string }): Promise<void> {
+    const hash = sha256(input.token)
+    // Checked before the token is used up, so a refused password does not cost the link.
+    const found = await tq.findLiveToken(this.db, hash, 'password_reset')
+    const user = found && (await findUserById(this.db, found.userId))
+    if (!found || !user || user.email !== found.email) throw invalidToken()
+    const problem = passwordProblem(input.newPassword, { email: user.email, username: user.username })
+    if (problem) throw fieldError('newPassword', `Password ${problem}.`)
+    const passwordHash = await hashPassword(input.newPassword)
+
+    const revoked = await inTransaction(this.db, async (tx) => {
+      if (!(await tq.consumeToken(tx, hash, 'password_reset'))) throw invalidToken()
+      await tq.retireTokens(tx, user.id, 'password_reset')
+      const current = (await lockUser(tx, { id: user.id }))!
+      if (!current.emailVerifiedAt) await deleteLinks(tx, { userId: user.id })
+      await tq.setPasswordProvingEmail(tx, user.id, passwordHash)
+      return revokeSessions(tx, { userId: user.id }, 'password_reset')
+    })
+    await this.ctx.sessions.revoke(revoked)
+    subsystemLogger(this.ctx.logger, 'auth').info({ userId: user.id, sessions: revoked.length }, 'password reset by email')
+  }
+}

@@ -1,0 +1,56 @@
+// SQL for the mailed single-use tokens (email verification, password reset). Only hashes are stored.
+import { and, eq, gt, isNull, sql } from 'drizzle-orm'
+import { emailTokens, users } from '../../db/schema.js'
+import type { DbOrTx } from '../../platform/db/index.js'
+
+export type EmailTokenPurpose = 'verify_email' | 'password_reset'
+
+export async function insertEmailToken(
+  db: DbOrTx,
+  values: { userId: number; purpose: EmailTokenPurpose; tokenHash: string; email: string; expiresAt: Date },
+) {
+  await db.insert(emailTokens).values(values)
+}
+
+const live = (tokenHash: string, purpose: EmailTokenPurpose) =>
+  and(eq(emailTokens.tokenHash, tokenHash), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, sql`now()`))
+
+export async function findLiveToken(db: DbOrTx, tokenHash: string, purpose: EmailTokenPurpose) {
+  const [row] = await db.select().from(emailTokens).where(live(tokenHash, purpose)).limit(1)
+  return row
+}
+
+/** Uses the token up; of two concurrent uses, exactly one gets the row back. */
+export async function consumeToken(db: DbOrTx, tokenHash: string, purpose: EmailTokenPurpose) {
+  const [row] = await db
+    .update(emailTokens)
+    .set({ usedAt: sql`now()` })
+    .where(live(tokenHash, purpose))
+    .returning({ userId: emailTokens.userId, email: emailTokens.email })
+  return row
+}
+
+/** Retires every other outstanding token of this purpose (a newer reset makes older links useless). */
+export async function retireTokens(db: DbOrTx, userId: number, purpose: EmailTokenPurpose) {
+  await db
+    .update(emailTokens)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt)))
+}
+
+/** Marks the email proven, but only while it is still the account's address. */
+export async function markEmailVerified(db: DbOrTx, userId: number, email: string): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`, updatedAt: new Date() })
+    .where(and(eq(users.id, userId), eq(users.email, email)))
+    .returning({ id: users.id })
+  return rows.length > 0
+}
+
+export async function setPasswordProvingEmail(db: DbOrTx, userId: number, passwordHash: string) {
+  await db
+    .update(users)
+    .set({ passwordHash, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`, updatedAt: new Date() })
+    .where(eq(users.id, userId))
+}
