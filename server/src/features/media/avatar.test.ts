@@ -246,6 +246,9 @@ describe('the public /media route (disk storage)', () => {
     expect(url.startsWith(`${s3.endpoint}/`)).toBe(true)
     const key = apps.s3.ctx.storage.keyFromPublicUrl(url)!
     expectProblem(await apps.s3.app.inject({ url: `/media/${key}` }), 404)
+    // the web app may load images from there
+    const csp = String((await apps.s3.app.inject({ url: '/healthz' })).headers['content-security-policy'])
+    expect(csp).toMatch(new RegExp(`img-src [^;]*${s3.endpoint.replace(/[.]/g, '\\.')}`))
   })
 })
 
