@@ -18,6 +18,13 @@ import { registerMultipart } from './features/media/multipart.js'
 import { avatarRoutes, mediaFileRoutes } from './features/media/routes.js'
 import { oauthRoutes } from './features/oauth/routes.js'
 import { usersRoutes } from './features/users/routes.js'
+import { commentsRoutes } from './features/comments/routes.js'
+import { Comment } from './features/comments/views.js'
+import { feedRoutes } from './features/feed/routes.js'
+import { followsRoutes } from './features/follows/routes.js'
+import { likesRoutes } from './features/likes/routes.js'
+import { postsRoutes } from './features/posts/routes.js'
+import { Post, PostImage } from './features/posts/views.js'
 import { messagesRoutes } from './features/messages/routes.js'
 import { notificationsRoutes } from './features/notifications/routes.js'
 import { StreamHub } from './features/stream/hub.js'
@@ -67,7 +74,7 @@ export async function buildApp(ctx: AppContext) {
   // The API speaks JSON (and multipart for uploads): a text/plain body is refused with 415.
   app.removeContentTypeParser('text/plain')
 
-  for (const schema of [Problem, UserSummary, PublicProfile, Me]) app.addSchema(schema)
+  for (const schema of [Problem, UserSummary, PublicProfile, Me, PostImage, Post, Comment]) app.addSchema(schema)
 
   await app.register(swagger, {
     openapi: {
@@ -138,6 +145,11 @@ export async function buildApp(ctx: AppContext) {
       await api.register(emailRoutes(ctx))
       await api.register(oauthRoutes(ctx, services.auth))
       await api.register(usersRoutes(ctx))
+      await api.register(followsRoutes(ctx))
+      await api.register(postsRoutes(ctx))
+      await api.register(likesRoutes(ctx))
+      await api.register(commentsRoutes(ctx))
+      await api.register(feedRoutes(ctx))
       await api.register(reportsRoutes(ctx))
       await api.register(adminRoutes(ctx, services.auth), { prefix: '/admin' })
       await api.register(avatarRoutes(ctx))

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm'
-import { follows, posts, users } from '../../db/schema.js'
+import { follows, users } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
 
 export async function findVisibleUserById(db: DbOrTx, id: number) {
@@ -16,20 +16,21 @@ export async function findVisibleUserByUsername(db: DbOrTx, username: string) {
   return row
 }
 
-export async function profileCounts(db: DbOrTx, userId: number, viewerId: number | undefined) {
-  const [row] = await db.execute<{ followers: number; following: number; posts: number; is_following: boolean }>(sql`
-    SELECT
-      (SELECT count(*)::int FROM ${follows} WHERE following_id = ${userId}) AS followers,
-      (SELECT count(*)::int FROM ${follows} WHERE follower_id = ${userId}) AS following,
-      (SELECT count(*)::int FROM ${posts} WHERE user_id = ${userId} AND NOT is_deleted) AS posts,
-      ${viewerId === undefined ? sql`false` : sql`EXISTS (SELECT 1 FROM ${follows} WHERE follower_id = ${viewerId} AND following_id = ${userId})`} AS is_following
-  `).then((r) => (r as unknown as { rows: { followers: number; following: number; posts: number; is_following: boolean }[] }).rows)
-  return {
-    followersCount: Number(row?.followers ?? 0),
-    followingCount: Number(row?.following ?? 0),
-    postsCount: Number(row?.posts ?? 0),
-    isFollowing: Boolean(row?.is_following),
-  }
+/** Whether `viewerId` follows `userId`; the profile's counts are read from the users row. */
+export async function isFollowing(db: DbOrTx, viewerId: number | undefined, userId: number): Promise<boolean> {
+  if (viewerId === undefined || viewerId === userId) return false
+  const [row] = await db
+    .select({ id: follows.id })
+    .from(follows)
+    .where(and(eq(follows.followerId, viewerId), eq(follows.followingId, userId)))
+    .limit(1)
+  return row !== undefined
+}
+
+/** For notification texts ("alice liked your post"). */
+export async function usernameOf(db: DbOrTx, id: number): Promise<string> {
+  const [row] = await db.select({ username: users.username }).from(users).where(eq(users.id, id)).limit(1)
+  return row?.username ?? 'someone'
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c)

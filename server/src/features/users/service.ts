@@ -39,13 +39,13 @@ export class UsersService {
   async profileById(id: number, viewerId: number | undefined) {
     const user = await q.findVisibleUserById(this.db, id)
     if (!user) throw notFound('User')
-    return presentProfile(user, await q.profileCounts(this.db, user.id, viewerId), viewerId)
+    return presentProfile(user, await q.isFollowing(this.db, viewerId, user.id), viewerId)
   }
 
   async profileByUsername(username: string, viewerId: number | undefined) {
     const user = await q.findVisibleUserByUsername(this.db, username)
     if (!user) throw notFound('User')
-    return presentProfile(user, await q.profileCounts(this.db, user.id, viewerId), viewerId)
+    return presentProfile(user, await q.isFollowing(this.db, viewerId, user.id), viewerId)
   }
 
   async search(query: string, limit: number, cursor: string | undefined) {

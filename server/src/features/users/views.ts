@@ -70,14 +70,8 @@ export function presentMe(u: UserRow) {
   }
 }
 
-export interface ProfileCounts {
-  followersCount: number
-  followingCount: number
-  postsCount: number
-  isFollowing: boolean
-}
-
-export function presentProfile(u: UserRow, counts: ProfileCounts, viewerId: number | undefined) {
+/** Counts come from the counter columns, kept correct in the transaction of each follow / post. */
+export function presentProfile(u: UserRow, isFollowing: boolean, viewerId: number | undefined) {
   return {
     id: u.id,
     username: u.username,
@@ -86,7 +80,10 @@ export function presentProfile(u: UserRow, counts: ProfileCounts, viewerId: numb
     avatarUrl: u.avatarUrl,
     role: u.role,
     createdAt: u.createdAt.toISOString(),
-    ...counts,
+    followersCount: u.followersCount,
+    followingCount: u.followingCount,
+    postsCount: u.postsCount,
+    isFollowing,
     isMe: viewerId === u.id,
   }
 }

@@ -1,0 +1,136 @@
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm'
+import { comments, posts, users } from '../../db/schema.js'
+import type { DbOrTx } from '../../platform/db/index.js'
+import { cursorAt, type TimeKey } from '../posts/keyset.js'
+import type { CommentRow } from './views.js'
+
+const commentWithAuthor = {
+  id: comments.id,
+  postId: comments.postId,
+  parentCommentId: comments.parentCommentId,
+  content: comments.content,
+  isDeleted: comments.isDeleted,
+  replyCount: comments.replyCount,
+  createdAt: comments.createdAt,
+  updatedAt: comments.updatedAt,
+  edited: sql<boolean>`${comments.updatedAt} > ${comments.createdAt}`,
+  at: cursorAt(comments.createdAt),
+  author: {
+    id: users.id,
+    username: users.username,
+    displayName: users.displayName,
+    avatarUrl: users.avatarUrl,
+    isBlocked: users.isBlocked,
+  },
+}
+
+/**
+ * A comment appears in its thread when it is live (and its author not blocked), or, as a
+ * content-less placeholder, when something live hangs below it — at any depth, so deleting a
+ * middle comment never cuts a live reply off from the thread.
+ */
+const shownInThread: SQL = sql`(
+  (NOT ${comments.isDeleted} AND NOT ${users.isBlocked})
+  OR EXISTS (
+    WITH RECURSIVE below AS (
+      SELECT r.id, r.user_id, r.is_deleted FROM ${comments} r WHERE r.parent_comment_id = ${comments.id}
+      UNION ALL
+      SELECT r.id, r.user_id, r.is_deleted FROM ${comments} r JOIN below b ON r.parent_comment_id = b.id
+    )
+    SELECT 1 FROM below JOIN ${users} bu ON bu.id = below.user_id WHERE NOT below.is_deleted AND NOT bu.is_blocked
+  )
+)`
+
+const after = (key: TimeKey) => sql`(${comments.createdAt}, ${comments.id}) > (${key.at}::timestamptz, ${key.id}::int)`
+
+/** Top-level comments of a post, oldest first (comments_top_level_idx). */
+export async function listTopLevel(db: DbOrTx, postId: number, from: TimeKey, limit: number): Promise<CommentRow[]> {
+  return db
+    .select(commentWithAuthor)
+    .from(comments)
+    .innerJoin(users, eq(users.id, comments.userId))
+    .where(and(eq(comments.postId, postId), sql`${comments.parentCommentId} IS NULL`, after(from), shownInThread))
+    .orderBy(asc(comments.createdAt), asc(comments.id))
+    .limit(limit + 1)
+}
+
+/** Direct replies to a comment, oldest first (comments_replies_idx). */
+export async function listReplies(db: DbOrTx, parentId: number, from: TimeKey, limit: number): Promise<CommentRow[]> {
+  return db
+    .select(commentWithAuthor)
+    .from(comments)
+    .innerJoin(users, eq(users.id, comments.userId))
+    .where(and(eq(comments.parentCommentId, parentId), after(from), shownInThread))
+    .orderBy(asc(comments.createdAt), asc(comments.id))
+    .limit(limit + 1)
+}
+
+export async function findComment(db: DbOrTx, id: number): Promise<CommentRow | undefined> {
+  const [row] = await db
+    .select(commentWithAuthor)
+    .from(comments)
+    .innerJoin(users, eq(users.id, comments.userId))
+    .where(eq(comments.id, id))
+    .limit(1)
+  return row
+}
+
+/** The comment, row-locked for a change, with the standing of its author and of its post. */
+export async function lockComment(tx: DbOrTx, id: number) {
+  const [row] = await tx
+    .select({
+      id: comments.id,
+      userId: comments.userId,
+      postId: comments.postId,
+      parentCommentId: comments.parentCommentId,
+      isDeleted: comments.isDeleted,
+      authorBlocked: users.isBlocked,
+    })
+    .from(comments)
+    .innerJoin(users, eq(users.id, comments.userId))
+    .where(eq(comments.id, id))
+    .for('no key update', { of: comments })
+    .limit(1)
+  return row
+}
+
+export async function postIdOfComment(db: DbOrTx, id: number): Promise<number | undefined> {
+  const [row] = await db.select({ postId: comments.postId }).from(comments).where(eq(comments.id, id)).limit(1)
+  return row?.postId
+}
+
+export async function insertComment(
+  tx: DbOrTx,
+  values: { userId: number; postId: number; parentCommentId: number | null; content: string },
+): Promise<number> {
+  const [row] = await tx.insert(comments).values(values).returning({ id: comments.id })
+  return row!.id
+}
+
+export async function updateCommentContent(tx: DbOrTx, id: number, content: string) {
+  await tx.update(comments).set({ content, updatedAt: sql`now()` }).where(eq(comments.id, id))
+}
+
+/** True when this call deleted it. */
+export async function softDeleteComment(tx: DbOrTx, id: number): Promise<boolean> {
+  const rows = await tx
+    .update(comments)
+    .set({ isDeleted: true })
+    .where(and(eq(comments.id, id), eq(comments.isDeleted, false)))
+    .returning({ id: comments.id })
+  return rows.length > 0
+}
+
+export async function adjustCommentCount(tx: DbOrTx, postId: number, delta: -1 | 1) {
+  await tx
+    .update(posts)
+    .set({ commentCount: sql`${posts.commentCount} + ${delta}` })
+    .where(eq(posts.id, postId))
+}
+
+export async function adjustReplyCount(tx: DbOrTx, commentId: number, delta: -1 | 1) {
+  await tx
+    .update(comments)
+    .set({ replyCount: sql`${comments.replyCount} + ${delta}` })
+    .where(eq(comments.id, commentId))
+}

@@ -1,0 +1,123 @@
+import type { AppContext } from '../../context.js'
+import type { AuthInfo } from '../../http/auth.js'
+import { AppError, forbidden, notFound } from '../../http/errors.js'
+import { paginate } from '../../http/pagination.js'
+import { inTransaction } from '../../platform/db/transaction.js'
+import { notify } from '../notifications/notify.js'
+import { boundAfter, decodeTimeCursor } from '../posts/keyset.js'
+import { findVisiblePost } from '../posts/queries.js'
+import { usernameOf } from '../users/queries.js'
+import * as q from './queries.js'
+import { presentComment, type CommentRow } from './views.js'
+
+const invalidParent = () =>
+  new AppError(400, 'invalid_parent', 'The comment replied to does not exist on this post.', {
+    errors: [{ field: 'parentCommentId', message: 'is not a comment of this post' }],
+  })
+
+const emptyComment = () =>
+  new AppError(400, 'validation_failed', 'A comment cannot be empty.', { errors: [{ field: 'content', message: 'is empty' }] })
+
+export class CommentsService {
+  constructor(private readonly ctx: AppContext) {}
+
+  private get db() {
+    return this.ctx.database.db
+  }
+
+  async listForPost(postId: number, limit: number, cursor: string | undefined) {
+    const from = decodeTimeCursor(cursor)
+    if (!(await findVisiblePost(this.db, postId))) throw notFound('Post')
+    return this.page(await q.listTopLevel(this.db, postId, boundAfter(from), limit), limit)
+  }
+
+  async replies(commentId: number, limit: number, cursor: string | undefined) {
+    const from = decodeTimeCursor(cursor)
+    const parent = await q.findComment(this.db, commentId)
+    if (!parent || !(await findVisiblePost(this.db, parent.postId))) throw notFound('Comment')
+    return this.page(await q.listReplies(this.db, commentId, boundAfter(from), limit), limit)
+  }
+
+  private page(rows: CommentRow[], limit: number) {
+    const page = paginate(rows, limit, (r) => [r.at, r.id])
+    return { items: page.items.map(presentComment), nextCursor: page.nextCursor }
+  }
+
+  async create(actorId: number, postId: number, input: { content: string; parentCommentId?: number }) {
+    const content = input.content.trim()
+    if (content === '') throw emptyComment()
+    const id = await inTransaction(this.db, async (tx, afterCommit) => {
+      // The post row is locked first by every write that moves its counters: one lock order.
+      const post = await findVisiblePost(tx, postId, { lock: true })
+      if (!post) throw notFound('Post')
+      let parentAuthorId: number | undefined
+      if (input.parentCommentId !== undefined) {
+        const parent = await q.lockComment(tx, input.parentCommentId)
+        if (!parent || parent.postId !== postId || parent.isDeleted || parent.authorBlocked) throw invalidParent()
+        parentAuthorId = parent.userId
+      }
+      const commentId = await q.insertComment(tx, { userId: actorId, postId, parentCommentId: input.parentCommentId ?? null, content })
+      await q.adjustCommentCount(tx, postId, 1)
+      if (input.parentCommentId !== undefined) await q.adjustReplyCount(tx, input.parentCommentId, 1)
+
+      // The post's author hears about every comment; the parent's author about replies to them.
+      // Nobody is told about their own comment, nor twice about the same one.
+      const actor = await usernameOf(tx, actorId)
+      const notified = new Set<number>([actorId])
+      if (!notified.has(post.userId)) {
+        notified.add(post.userId)
+        await notify(this.ctx, tx, afterCommit, {
+          userId: post.userId,
+          type: 'comment',
+          actorId,
+          postId,
+          commentId,
+          message: parentAuthorId === post.userId ? `${actor} replied to your comment` : `${actor} commented on your post`,
+        })
+      }
+      if (parentAuthorId !== undefined && !notified.has(parentAuthorId)) {
+        await notify(this.ctx, tx, afterCommit, {
+          userId: parentAuthorId,
+          type: 'comment',
+          actorId,
+          postId,
+          commentId,
+          message: `${actor} replied to your comment`,
+        })
+      }
+      return commentId
+    })
+    return presentComment((await q.findComment(this.db, id))!)
+  }
+
+  async update(actor: AuthInfo, id: number, content: string) {
+    const trimmed = content.trim()
+    if (trimmed === '') throw emptyComment()
+    await inTransaction(this.db, async (tx) => {
+      const comment = await q.lockComment(tx, id)
+      if (!comment || comment.isDeleted || comment.authorBlocked) throw notFound('Comment')
+      if (!(await findVisiblePost(tx, comment.postId))) throw notFound('Comment')
+      if (comment.userId !== actor.userId) throw forbidden('Only the author can edit a comment.')
+      await q.updateCommentContent(tx, id, trimmed)
+    })
+    return presentComment((await q.findComment(this.db, id))!)
+  }
+
+  /** By its author, the post's author, or an admin. Replies stay; the comment becomes a placeholder. */
+  async remove(actor: AuthInfo, id: number) {
+    const postId = await q.postIdOfComment(this.db, id)
+    if (postId === undefined) throw notFound('Comment')
+    await inTransaction(this.db, async (tx) => {
+      const post = await findVisiblePost(tx, postId, { lock: true })
+      const comment = await q.lockComment(tx, id)
+      if (!post || !comment || comment.isDeleted || comment.authorBlocked) throw notFound('Comment')
+      if (comment.userId !== actor.userId && post.userId !== actor.userId && actor.role !== 'admin') {
+        throw forbidden('Only the comment’s author, the post’s author or an administrator can delete a comment.')
+      }
+      if (await q.softDeleteComment(tx, id)) {
+        await q.adjustCommentCount(tx, postId, -1)
+        if (comment.parentCommentId !== null) await q.adjustReplyCount(tx, comment.parentCommentId, -1)
+      }
+    })
+  }
+}

@@ -1,0 +1,56 @@
+import type { AppContext } from '../../context.js'
+import { notFound } from '../../http/errors.js'
+import { paginate } from '../../http/pagination.js'
+import { inTransaction } from '../../platform/db/transaction.js'
+import { notify } from '../notifications/notify.js'
+import { boundBefore, decodeTimeCursor } from '../posts/keyset.js'
+import { findVisiblePost } from '../posts/queries.js'
+import { usernameOf } from '../users/queries.js'
+import * as q from './queries.js'
+import { presentLiker } from './views.js'
+
+export class LikesService {
+  constructor(private readonly ctx: AppContext) {}
+
+  private get db() {
+    return this.ctx.database.db
+  }
+
+  /** Idempotent: liking twice (or 50 times at once) leaves one row and counts it once. */
+  async like(userId: number, postId: number) {
+    return inTransaction(this.db, async (tx, afterCommit) => {
+      const post = await findVisiblePost(tx, postId, { lock: true })
+      if (!post) throw notFound('Post')
+      const created = await q.insertLike(tx, userId, postId)
+      const likeCount = await q.adjustLikeCount(tx, postId, created ? 1 : 0)
+      if (created && post.userId !== userId) {
+        // notify() skips a like → unlike → like repeat within its window.
+        await notify(this.ctx, tx, afterCommit, {
+          userId: post.userId,
+          type: 'like',
+          actorId: userId,
+          postId,
+          message: `${await usernameOf(tx, userId)} liked your post`,
+        })
+      }
+      return { liked: true, likeCount }
+    })
+  }
+
+  async unlike(userId: number, postId: number) {
+    return inTransaction(this.db, async (tx) => {
+      const post = await findVisiblePost(tx, postId, { lock: true })
+      if (!post) throw notFound('Post')
+      const removed = await q.deleteLike(tx, userId, postId)
+      return { liked: false, likeCount: await q.adjustLikeCount(tx, postId, removed ? -1 : 0) }
+    })
+  }
+
+  async likers(postId: number, limit: number, cursor: string | undefined) {
+    const after = decodeTimeCursor(cursor)
+    if (!(await findVisiblePost(this.db, postId))) throw notFound('Post')
+    const rows = await q.listLikers(this.db, postId, boundBefore(after), limit)
+    const page = paginate(rows, limit, (r) => [r.at, r.likeId])
+    return { items: page.items.map(presentLiker), nextCursor: page.nextCursor }
+  }
+}

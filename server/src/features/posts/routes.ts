@@ -1,0 +1,121 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { AppContext } from '../../context.js'
+import { requireUser } from '../../http/auth.js'
+import { badRequest, fieldError } from '../../http/errors.js'
+import { Page, PageQuery } from '../../http/pagination.js'
+import { bearer, errors, IdParams } from '../../http/schemas.js'
+import { PostsService } from './service.js'
+import { readMultipart } from '../media/multipart.js'
+import { MAX_POST_CHARS, Post } from './views.js'
+
+const Content = Type.String({ maxLength: MAX_POST_CHARS, description: `Up to ${MAX_POST_CHARS} characters.` })
+
+export function postsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  const posts = new PostsService(ctx)
+  const { maxImagesPerPost, maxImageBytes } = ctx.config.media
+  return async (app) => {
+    app.post(
+      '/posts',
+      {
+        schema: {
+          tags: ['posts'],
+          summary: 'Create a post',
+          description:
+            `JSON \`{content}\`, or multipart/form-data with a \`content\` field and 0..${maxImagesPerPost} \`images\` files ` +
+            `(≤ ${maxImageBytes} bytes each). Text is at most ${MAX_POST_CHARS} characters; a post without text needs an image. ` +
+            'Photos are checked by their content, re-encoded and stripped of metadata.',
+          security: bearer,
+          body: {
+            content: {
+              'application/json': {
+                schema: Type.Object({ content: Content }, { additionalProperties: false }),
+              },
+              // Documentation only: multipart bodies are read by readMultipart, not by the validator,
+              // which sees no parsed body here (hence nullable).
+              'multipart/form-data': {
+                schema: Type.Unsafe<unknown>({
+                  type: 'object',
+                  nullable: true,
+                  properties: {
+                    content: Content,
+                    images: Type.Array(Type.String({ format: 'binary' }), { maxItems: maxImagesPerPost }),
+                  },
+                }),
+              },
+            },
+          } as never,
+          response: { 201: Post, ...errors(400, 401, 413, 415) },
+        },
+      },
+      async (req, reply) => {
+        const userId = requireUser(req).userId
+        let input
+        if (req.isMultipart()) {
+          const form = await readMultipart(req, { fileField: 'images', maxFiles: maxImagesPerPost, maxFileBytes: maxImageBytes, textFields: ['content'] })
+          const content = form.fields.content ?? ''
+          if ([...content].length > MAX_POST_CHARS) throw fieldError('content', `must NOT have more than ${MAX_POST_CHARS} characters`)
+          input = { content, files: form.files }
+        } else {
+          const body = req.body as { content?: string } | undefined
+          if (typeof body?.content !== 'string') throw badRequest('Send JSON {content} or a multipart form.', [{ field: 'content', message: 'is required' }])
+          input = { content: body.content, files: [] }
+        }
+        return reply.code(201).send(await posts.create(userId, input))
+      },
+    )
+
+    app.get(
+      '/posts/:id',
+      {
+        schema: { tags: ['posts'], summary: 'A post', params: IdParams, response: { 200: Post, ...errors(400, 404) } },
+      },
+      async (req) => posts.get(req.params.id, req.auth?.userId),
+    )
+
+    app.patch(
+      '/posts/:id',
+      {
+        schema: {
+          tags: ['posts'],
+          summary: 'Edit a post’s text (its author only)',
+          security: bearer,
+          params: IdParams,
+          body: Type.Object({ content: Content }, { additionalProperties: false }),
+          response: { 200: Post, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req) => posts.update(req.params.id, requireUser(req), req.body.content),
+    )
+
+    app.delete(
+      '/posts/:id',
+      {
+        schema: {
+          tags: ['posts'],
+          summary: 'Delete a post (its author or an administrator)',
+          security: bearer,
+          params: IdParams,
+          response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => {
+        await posts.remove(req.params.id, requireUser(req))
+        return reply.code(204).send(null)
+      },
+    )
+
+    app.get(
+      '/users/:id/posts',
+      {
+        schema: {
+          tags: ['posts', 'users'],
+          summary: 'A user’s posts, newest first',
+          params: IdParams,
+          querystring: Type.Object(PageQuery, { additionalProperties: false }),
+          response: { 200: Page(Post), ...errors(400, 404) },
+        },
+      },
+      async (req) => posts.listByUser(req.params.id, req.auth?.userId, req.query.limit, req.query.cursor),
+    )
+  }
+}

@@ -1,0 +1,91 @@
+import type { AppContext } from '../../context.js'
+import type { AuthInfo } from '../../http/auth.js'
+import { AppError, forbidden, notFound } from '../../http/errors.js'
+import { paginate } from '../../http/pagination.js'
+import { inTransaction } from '../../platform/db/transaction.js'
+import { subsystemLogger } from '../../logger.js'
+import type { StoredImage, UploadedFile } from '../media/types.js'
+import { findVisibleUserById } from '../users/queries.js'
+import { hydratePosts } from './hydrate.js'
+import { boundBefore, decodeTimeCursor } from './keyset.js'
+import * as q from './queries.js'
+import { presentImages } from './views.js'
+
+const emptyPost = () =>
+  new AppError(400, 'empty_post', 'A post needs some text or at least one image.', {
+    errors: [{ field: 'content', message: 'is empty and the post has no images' }],
+  })
+
+export class PostsService {
+  private readonly log
+  constructor(private readonly ctx: AppContext) {
+    this.log = subsystemLogger(ctx.logger, 'storage')
+  }
+
+  private get db() {
+    return this.ctx.database.db
+  }
+
+  async create(userId: number, input: { content: string; files: UploadedFile[] }) {
+    const content = input.content.trim()
+    if (content === '' && input.files.length === 0) throw emptyPost()
+    const max = this.ctx.config.media.maxImagesPerPost
+    if (input.files.length > max) throw new AppError(413, 'too_many_files', `A post can have at most ${max} images.`)
+
+    // Photos are stored before the row exists, so a post never points at missing files; if the
+    // insert fails, the files go again.
+    const images: StoredImage[] = input.files.length > 0 ? await this.ctx.media.storePostImages(input.files) : []
+    let id: number
+    try {
+      id = await inTransaction(this.db, async (tx) => {
+        const postId = await q.insertPost(tx, { userId, content, imageUrls: images.length > 0 ? images : null })
+        await q.adjustPostsCount(tx, userId, 1)
+        return postId
+      })
+    } catch (err) {
+      const keys = images.flatMap((i) => i.keys)
+      if (keys.length > 0) {
+        await this.ctx.media.removeKeys(keys).catch((e) => this.log.warn({ err: e, keys }, 'could not remove photos of a failed post'))
+      }
+      throw err
+    }
+    return this.get(id, userId)
+  }
+
+  async get(id: number, viewerId: number | undefined) {
+    const [post] = await hydratePosts(this.db, [id], viewerId)
+    if (!post) throw notFound('Post')
+    return post
+  }
+
+  async update(id: number, actor: AuthInfo, content: string) {
+    await inTransaction(this.db, async (tx) => {
+      const post = await q.lockPost(tx, id)
+      if (!post || post.isDeleted || post.authorBlocked) throw notFound('Post')
+      if (post.userId !== actor.userId) throw forbidden('Only the author can edit a post.')
+      const trimmed = content.trim()
+      if (trimmed === '' && presentImages(post.imageUrls).length === 0) throw emptyPost()
+      await q.updatePostContent(tx, id, trimmed)
+    })
+    return this.get(id, actor.userId)
+  }
+
+  async remove(id: number, actor: AuthInfo) {
+    await inTransaction(this.db, async (tx) => {
+      const post = await q.lockPost(tx, id)
+      if (!post || post.isDeleted || post.authorBlocked) throw notFound('Post')
+      if (post.userId !== actor.userId && actor.role !== 'admin') throw forbidden('Only the author or an administrator can delete a post.')
+      // Soft delete: likes, comments and photos stay, so moderation can still see what happened.
+      if (await q.softDeletePost(tx, id)) await q.adjustPostsCount(tx, post.userId, -1)
+    })
+  }
+
+  async listByUser(userId: number, viewerId: number | undefined, limit: number, cursor: string | undefined) {
+    const after = decodeTimeCursor(cursor)
+    const user = await findVisibleUserById(this.db, userId)
+    if (!user) throw notFound('User')
+    const skeleton = await q.userPostIds(this.db, userId, boundBefore(after), limit)
+    const page = paginate(skeleton, limit, (r) => [r.at, r.id])
+    return { items: await hydratePosts(this.db, page.items.map((r) => r.id), viewerId), nextCursor: page.nextCursor }
+  }
+}

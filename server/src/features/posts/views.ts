@@ -1,0 +1,102 @@
+// Presentation: pure functions from rows to the API's shapes. No I/O here.
+import { Type } from '@fastify/type-provider-typebox'
+import { Id, Timestamp } from '../../http/schemas.js'
+import { presentSummary, UserSummary } from '../users/views.js'
+
+export const MAX_POST_CHARS = 5000
+
+export const PostImage = Type.Object(
+  {
+    url: Type.String({ description: 'Display size, longest side ≤ 1080 px.' }),
+    width: Type.Integer(),
+    height: Type.Integer(),
+    thumbUrl: Type.String({ description: 'About 320 px, for grids.' }),
+    thumbWidth: Type.Integer(),
+    thumbHeight: Type.Integer(),
+    placeholder: Type.String({ description: 'ThumbHash (base64) to paint a blurred preview before the image loads.' }),
+  },
+  { $id: 'PostImage', description: 'A photo of a post, re-encoded and stripped of metadata.' },
+)
+
+export const Post = Type.Object(
+  {
+    id: Id,
+    author: UserSummary,
+    content: Type.String({ description: `Up to ${MAX_POST_CHARS} characters; empty when the post has images.` }),
+    images: Type.Array(PostImage),
+    likeCount: Type.Integer(),
+    commentCount: Type.Integer(),
+    likedByMe: Type.Boolean({ description: 'false when anonymous' }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    edited: Type.Boolean({ description: 'The content was changed after posting.' }),
+  },
+  { $id: 'Post' },
+)
+
+/** A post joined with its author, as hydrate loads it. */
+export interface PostRow {
+  id: number
+  userId: number
+  content: string
+  imageUrls: unknown
+  likeCount: number
+  commentCount: number
+  createdAt: Date
+  updatedAt: Date
+  /** computed in SQL: JavaScript dates would lose the microseconds that tell an edit apart */
+  edited: boolean
+  author: { id: number; username: string; displayName: string | null; avatarUrl: string | null }
+}
+
+export type PresentedImage = {
+  url: string
+  width: number
+  height: number
+  thumbUrl: string
+  thumbWidth: number
+  thumbHeight: number
+  placeholder: string
+}
+
+/**
+ * posts.image_urls holds the media pipeline's StoredImage objects; their storage `keys` are
+ * internal and never leave the server. Entries of another shape are skipped, not guessed at.
+ */
+export function presentImages(stored: unknown): PresentedImage[] {
+  if (!Array.isArray(stored)) return []
+  const out: PresentedImage[] = []
+  for (const s of stored) {
+    if (!s || typeof s !== 'object') continue
+    const i = s as Record<string, unknown>
+    if (typeof i.url !== 'string') continue
+    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : 0)
+    out.push({
+      url: i.url,
+      width: num(i.width),
+      height: num(i.height),
+      thumbUrl: typeof i.thumbUrl === 'string' ? i.thumbUrl : i.url,
+      thumbWidth: num(i.thumbWidth ?? i.width),
+      thumbHeight: num(i.thumbHeight ?? i.height),
+      placeholder: typeof i.placeholder === 'string' ? i.placeholder : '',
+    })
+  }
+  return out
+}
+
+export function presentPost(row: PostRow, likedByMe: boolean) {
+  return {
+    id: row.id,
+    author: presentSummary(row.author),
+    content: row.content,
+    images: presentImages(row.imageUrls),
+    likeCount: row.likeCount,
+    commentCount: row.commentCount,
+    likedByMe,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    edited: row.edited,
+  }
+}
+
+export type PresentedPost = ReturnType<typeof presentPost>
