@@ -208,6 +208,8 @@ describe('the public /media route (disk storage)', () => {
     const again = await t.app.inject({ url, headers: { 'if-none-match': etag } })
     expect(again.statusCode).toBe(304)
     expect(again.rawPayload.length).toBe(0)
+    expect((await t.app.inject({ url, headers: { 'if-none-match': `"other", W/${etag}` } })).statusCode).toBe(304)
+    expect((await t.app.inject({ url, headers: { 'if-none-match': '"other"' } })).statusCode).toBe(200)
     const head = await t.app.inject({ method: 'HEAD', url })
     expect(head.statusCode).toBe(200)
     expect(head.headers['content-type']).toBe('image/webp')

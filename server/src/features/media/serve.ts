@@ -13,7 +13,8 @@ export function sendPublicObject(request: FastifyRequest, reply: FastifyReply, k
     .header('cache-control', object.cacheControl ?? 'public, max-age=31536000, immutable')
     .header('etag', etag)
     .header('x-content-type-options', 'nosniff')
-  if (request.headers['if-none-match'] === etag) {
+  const ifNoneMatch = request.headers['if-none-match']
+  if (ifNoneMatch && (ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag))) {
     object.body.destroy()
     return reply.code(304).send()
   }
