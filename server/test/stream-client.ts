@@ -39,6 +39,7 @@ export class StreamClient {
     const ws = new WebSocket(url, protocols, { ...(opts.origin ? { origin: opts.origin } : {}), autoPong: !opts.noPong })
     const client = new StreamClient(ws)
     const ready = client.next((e) => e.type === 'stream.ready')
+    ready.catch(() => {}) // a refused upgrade rejects below instead
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve())
       ws.once('unexpected-response', (_req, res) => reject(new StreamRefused(res.statusCode ?? 0)))

@@ -107,12 +107,6 @@ export class MessagesService {
             metadata: stored?.metadata ?? null,
           })
           await q.setLastMessage(tx, conversationId, message)
-          await notify(this.ctx, tx, afterCommit, {
-            userId: found.other.id,
-            type: 'message',
-            actorId: meId,
-            message: `${found.me.username} sent you a message`,
-          })
           const sender = presentSummary(found.me)
           await recordEvents(
             this.ctx,
@@ -124,6 +118,13 @@ export class MessagesService {
               data: { message: presentMessage(message, this.urlFor(userId)), sender },
             })),
           )
+          // after message.created, so clients see the message before its notification
+          await notify(this.ctx, tx, afterCommit, {
+            userId: found.other.id,
+            type: 'message',
+            actorId: meId,
+            message: `${found.me.username} sent you a message`,
+          })
           return presentMessage(message, this.urlFor(meId))
         },
         this.onPushError,

@@ -2,7 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { FastifyRequest } from 'fastify'
 import type { AppContext } from '../../context.js'
 import { authenticateToken, type AuthInfo } from '../../http/auth.js'
-import { forbidden, unauthorized } from '../../http/errors.js'
+import { AppError, forbidden, unauthorized } from '../../http/errors.js'
 import type { StreamHub } from './hub.js'
 
 /** The subprotocol a browser offers next to `bearer.<access token>`; the server answers with it. */
@@ -42,13 +42,13 @@ export function streamRoutes(ctx: AppContext, hub: StreamHub): FastifyPluginAsyn
         schema: { querystring: StreamQuery },
         // Runs before the upgrade, so a refusal is a plain HTTP problem response.
         preHandler: async (req) => {
+          if (!req.ws) throw new AppError(426, 'upgrade_required', 'This endpoint speaks WebSocket only.', { headers: { upgrade: 'websocket' } })
           const origin = req.headers.origin
           // Browsers always send Origin; a page on another site must not ride on a user's token.
           // Non-browser clients send none and authenticate with the token alone.
           if (origin !== undefined && origin !== ownOrigin) {
             throw forbidden('Streams may only be opened from this site.', 'origin_forbidden')
           }
-          if (!req.ws) throw forbidden('This endpoint speaks WebSocket only.', 'websocket_required')
           const token = req.query.access_token ?? tokenFromProtocols(req.headers['sec-websocket-protocol'])
           const auth = token ? await authenticateToken(ctx, token) : req.auth
           if (!auth) throw unauthorized('Present the access token as ?access_token=, a "bearer.<token>" subprotocol, or an Authorization header.')

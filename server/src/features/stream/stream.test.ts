@@ -1,0 +1,224 @@
+// The realtime stream over a real WebSocket (the `ws` client against app.listen on a free port).
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { users } from '../../db/schema.js'
+import { createHarness, expectProblem, json, listen, login, register, sleep, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
+import { StreamClient, StreamRefused } from '../../../test/stream-client.js'
+import { AuthService } from '../auth/service.js'
+import { userChannel } from './events.js'
+
+let h: Harness
+let t: TestApp
+let base: string
+
+beforeAll(async () => {
+  h = await createHarness()
+  t = await h.start()
+  base = await listen(t)
+})
+afterAll(async () => h.close())
+
+const post = (url: string, who: Session, payload?: unknown) =>
+  t.app.inject({ method: 'POST', url, headers: who.headers, ...(payload === undefined ? {} : { payload: payload as object }) })
+
+async function pair() {
+  const [a, b] = await Promise.all([register(t.app), register(t.app)])
+  const conv = json(await post('/api/v1/conversations', a, { userId: b.user.id }))
+  return { a, b, conv }
+}
+async function send(from: Session, conversationId: number, content: string) {
+  const res = await post(`/api/v1/conversations/${conversationId}/messages`, from, { content })
+  expect(res.statusCode, res.body).toBe(201)
+  return json(res)
+}
+async function refusal(p: Promise<unknown>): Promise<number> {
+  try {
+    await p
+  } catch (e) {
+    if (e instanceof StreamRefused) return e.status
+    throw e
+  }
+  throw new Error('the stream was accepted')
+}
+/** Milliseconds until the stream closes, and how. */
+async function timeToClose(c: StreamClient, start: number, limitMs = 3000) {
+  const closed = await Promise.race([c.closed, sleep(limitMs).then(() => null)])
+  return { ms: Date.now() - start, closed }
+}
+
+describe('connecting', () => {
+  it('authenticates with ?access_token= or with the bearer subprotocol, and says it is ready', async () => {
+    const u = await register(t.app)
+    const viaQuery = await StreamClient.connect(base, u.accessToken)
+    expect(viaQuery.events[0]).toEqual({ type: 'stream.ready', data: { lastEventId: 0, complete: true } })
+    const viaProtocol = await StreamClient.connect(base, u.accessToken, { viaProtocol: true })
+    expect(viaProtocol.ws.protocol).toBe('hearth.v1') // the token-carrying protocol is never echoed
+    await Promise.all([viaQuery.close(), viaProtocol.close()])
+  })
+
+  it('refuses missing, bad and revoked tokens, foreign origins, and plain HTTP', async () => {
+    const u = await register(t.app)
+    expect(await refusal(StreamClient.connect(base, undefined))).toBe(401)
+    expect(await refusal(StreamClient.connect(base, 'not.a.jwt'))).toBe(401)
+    expect(await refusal(StreamClient.connect(base, u.accessToken, { origin: 'https://evil.example' }))).toBe(403)
+    expect(await refusal(StreamClient.connect(base, u.accessToken, { origin: 'http://localhost:3000.evil.example' }))).toBe(403)
+    const sameSite = await StreamClient.connect(base, u.accessToken, { origin: 'http://localhost:3000' })
+    await sameSite.close()
+    const gone = await login(t.app, u.user.username, u.password)
+    expect((await post('/api/v1/auth/logout', gone)).statusCode).toBe(204)
+    expect(await refusal(StreamClient.connect(base, gone.accessToken))).toBe(401)
+    expectProblem(await t.app.inject({ url: `/api/v1/stream?access_token=${u.accessToken}` }), 426, 'upgrade_required')
+    expect(await refusal(StreamClient.connect(base, u.accessToken, { since: -1 }))).toBe(400)
+  })
+})
+
+describe('events', () => {
+  it('pushes message.created to both participants and notification.created to the receiver', async () => {
+    const { a, b, conv } = await pair()
+    const eve = await register(t.app)
+    const [sa, sb, se] = await Promise.all([a, b, eve].map((u) => StreamClient.connect(base, u.accessToken)))
+    const m = await send(a, conv.id, 'hi over the stream')
+    const got = await sb.next((e) => e.type === 'message.created')
+    expect(got.id).toEqual(expect.any(Number))
+    expect(got.data.message).toMatchObject({ id: m.id, content: 'hi over the stream', senderId: a.user.id })
+    expect(got.data.sender).toMatchObject({ id: a.user.id, username: a.user.username })
+    const note = await sb.next((e) => e.type === 'notification.created')
+    expect(note.data.notification).toMatchObject({ type: 'message', message: `${a.user.username} sent you a message`, actor: { id: a.user.id }, isRead: false })
+    expect((await sa.next((e) => e.type === 'message.created')).data.message.id).toBe(m.id)
+    // read receipts reach the sender; deletion reaches both
+    await post(`/api/v1/conversations/${conv.id}/read`, b)
+    expect((await sa.next((e) => e.type === 'message.read')).data).toMatchObject({ conversationId: conv.id, readerId: b.user.id, messageIds: [m.id] })
+    await t.app.inject({ method: 'DELETE', url: `/api/v1/messages/${m.id}`, headers: a.headers })
+    for (const s of [sa, sb]) expect((await s.next((e) => e.type === 'message.deleted')).data).toEqual({ conversationId: conv.id, messageId: m.id })
+    // nobody else hears any of it
+    await sleep(100)
+    expect(se.events.map((e) => e.type)).toEqual(['stream.ready'])
+    await Promise.all([sa, sb, se].map((s) => s.close()))
+  })
+
+  it('pushes notification.read to the user’s other devices', async () => {
+    const { a, b, conv } = await pair()
+    await send(a, conv.id, 'ping')
+    const phone = await StreamClient.connect(base, (await login(t.app, b.user.username, b.password)).accessToken)
+    expect(json(await post('/api/v1/notifications/read-all', b))).toEqual({ markedRead: 1 })
+    expect((await phone.next((e) => e.type === 'notification.read')).data).toMatchObject({ all: true })
+    await phone.close()
+  })
+})
+
+describe('reconnecting', () => {
+  it('sends what was missed since the last event id, in order, then goes live', async () => {
+    const { a, b, conv } = await pair()
+    let s = await StreamClient.connect(base, b.accessToken)
+    await send(a, conv.id, 'seen live')
+    await Promise.all([s.next((e) => e.type === 'message.created'), s.next((e) => e.type === 'notification.created')])
+    const last = s.lastEventId
+    await s.close()
+
+    const missed = [await send(a, conv.id, 'missed 1'), await send(a, conv.id, 'missed 2'), await send(a, conv.id, 'deleted later')]
+    await t.app.inject({ method: 'DELETE', url: `/api/v1/messages/${missed[2].id}`, headers: a.headers })
+
+    s = await StreamClient.connect(base, b.accessToken, { since: last })
+    const ids = s.events.filter((e) => e.id !== undefined).map((e) => e.id!)
+    expect(ids).toEqual([...ids].sort((x, y) => x - y))
+    expect(Math.min(...ids)).toBeGreaterThan(last)
+    const created = s.ofType('message.created').map((e) => e.data.message)
+    expect(created.map((m) => m.id)).toEqual(missed.map((m) => m.id))
+    expect(created.map((m) => m.content)).toEqual(['missed 1', 'missed 2', null]) // deleted: no content, even in replay
+    expect(s.ofType('notification.created')).toHaveLength(3)
+    expect(s.ofType('message.deleted')).toHaveLength(1)
+    expect(s.events.at(-1)).toEqual({ type: 'stream.ready', data: { lastEventId: Math.max(...ids), complete: true } })
+    // live again
+    const live = await send(a, conv.id, 'live again')
+    expect((await s.next((e) => e.type === 'message.created' && e.data.message.id === live.id)).id).toBeGreaterThan(Math.max(...ids))
+    await s.close()
+  })
+
+  it('catches up with events committed while the catch-up itself is running, once each', async () => {
+    const { a, b, conv } = await pair()
+    for (let i = 0; i < 5; i++) await send(a, conv.id, `before ${i}`)
+    const during = Promise.all(Array.from({ length: 5 }, (_, i) => send(a, conv.id, `during ${i}`)))
+    const s = await StreamClient.connect(base, b.accessToken, { since: 0 })
+    await during
+    await s.next((e) => e.type === 'message.created' && e.data.message.content === 'during 4')
+    await sleep(100)
+    const ids = s.events.filter((e) => e.id !== undefined).map((e) => e.id!)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(s.ofType('message.created')).toHaveLength(10)
+    await s.close()
+  })
+})
+
+describe('closing', () => {
+  it('closes the stream within a second of logout, revocation by another device, or blocking', async () => {
+    const u = await register(t.app)
+    const s1 = await StreamClient.connect(base, u.accessToken)
+    let start = Date.now()
+    expect((await post('/api/v1/auth/logout', u)).statusCode).toBe(204)
+    let r = await timeToClose(s1, start)
+    expect(r.closed?.code).toBe(4001)
+    expect(r.ms).toBeLessThan(1000)
+
+    const laptop = await login(t.app, u.user.username, u.password)
+    const phone = await login(t.app, u.user.username, u.password)
+    const s2 = await StreamClient.connect(base, phone.accessToken)
+    start = Date.now()
+    expect((await t.app.inject({ method: 'DELETE', url: '/api/v1/auth/sessions', headers: laptop.headers })).statusCode).toBe(200)
+    r = await timeToClose(s2, start)
+    expect(r.closed?.code).toBe(4001)
+    expect(r.ms).toBeLessThan(1000)
+
+    const s3 = await StreamClient.connect(base, laptop.accessToken)
+    start = Date.now()
+    await t.ctx.database.db.update(users).set({ isBlocked: true }).where(eq(users.id, u.user.id))
+    await new AuthService(t.ctx).revokeAllSessions(u.user.id, 'blocked')
+    r = await timeToClose(s3, start)
+    expect(r.closed?.code).toBe(4001)
+    expect(r.ms).toBeLessThan(1000)
+  })
+
+  it('also closes when a session ends without an announcement (periodic re-validation)', async () => {
+    const u = await register(t.app)
+    const s = await StreamClient.connect(base, u.accessToken)
+    const start = Date.now()
+    // What another code path might do: end the session in the cache alone.
+    const [session] = await t.ctx.database.db.query.userSessions.findMany({ where: (x, { eq }) => eq(x.userId, u.user.id) })
+    await t.ctx.sessions.revoke([session!.sessionToken])
+    const r = await timeToClose(s, start)
+    expect(r.closed?.code).toBe(4001)
+    expect(r.ms).toBeLessThan(1000)
+  })
+
+  it('drops a client that stops answering pings', async () => {
+    const u = await register(t.app)
+    const dead = await StreamClient.connect(base, u.accessToken, { noPong: true })
+    const alive = await StreamClient.connect(base, u.accessToken)
+    const before = t.app.streamHub.stats().droppedDead
+    t.app.streamHub.heartbeat() // ping
+    await sleep(200)
+    t.app.streamHub.heartbeat() // no pong since: gone
+    const r = await timeToClose(dead, Date.now())
+    expect(r.closed?.code).toBe(1006) // cut off, no close handshake
+    expect(t.app.streamHub.stats().droppedDead).toBe(before + 1)
+    expect(alive.ws.readyState).toBe(alive.ws.OPEN)
+    await alive.close()
+  })
+
+  it('drops a client that does not read, instead of buffering without bound', async () => {
+    const u = await register(t.app)
+    const slow = await StreamClient.connect(base, u.accessToken)
+    const fast = await StreamClient.connect(base, u.accessToken)
+    const before = t.app.streamHub.stats().droppedSlow
+    ;(slow.ws as unknown as { _socket: { pause(): void } })._socket.pause() // stops reading: the kernel buffers fill up
+    const big = 'x'.repeat(256 * 1024)
+    for (let i = 0; i < 200 && t.app.streamHub.stats().droppedSlow === before; i++) {
+      await t.ctx.bus.publish(userChannel(u.user.id), { userId: u.user.id, event: { id: 1_000_000 + i, type: 'message.created', data: { filler: big } } })
+      await sleep(5)
+    }
+    expect(t.app.streamHub.stats().droppedSlow).toBe(before + 1)
+    expect(fast.ws.readyState).toBe(fast.ws.OPEN) // the reader keeps its stream
+    ;(slow.ws as unknown as { _socket: { resume(): void } })._socket.resume()
+    expect((await timeToClose(slow, Date.now())).closed).not.toBeNull()
+    await fast.close()
+  })
+})
