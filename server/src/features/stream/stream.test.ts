@@ -76,7 +76,7 @@ describe('events', () => {
   it('pushes message.created to both participants and notification.created to the receiver', async () => {
     const { a, b, conv } = await pair()
     const eve = await register(t.app)
-    const [sa, sb, se] = await Promise.all([a, b, eve].map((u) => StreamClient.connect(base, u.accessToken)))
+    const [sa, sb, se] = (await Promise.all([a, b, eve].map((u) => StreamClient.connect(base, u.accessToken)))) as [StreamClient, StreamClient, StreamClient]
     const m = await send(a, conv.id, 'hi over the stream')
     const got = await sb.next((e) => e.type === 'message.created')
     expect(got.id).toEqual(expect.any(Number))
