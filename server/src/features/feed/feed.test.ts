@@ -1,0 +1,183 @@
+import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHarness, expectProblem, json, register, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
+import { api, countQueries, setBlocked } from '../posts/test-support.js'
+import { bindText, EXPLORE_SQL, exploreParams, HOME_FEED_SQL, homeFeedParams } from './queries.js'
+
+let h: Harness
+let t: TestApp
+let a: ReturnType<typeof api>
+
+beforeAll(async () => {
+  h = await createHarness()
+  t = await h.start()
+  a = api(t)
+})
+afterAll(async () => h.close())
+
+const ids = (items: { id: number }[]) => items.map((p) => p.id)
+
+/** Inserts a post at a given instant (the API always stamps "now"). */
+async function postAt(u: Session, at: string, content = 'timed') {
+  const r = (await t.ctx.database.db.execute(
+    sql`INSERT INTO posts (user_id, content, created_at, updated_at) VALUES (${u.user.id}, ${content}, ${at}::timestamptz, ${at}::timestamptz) RETURNING id`,
+  )) as unknown as { rows: { id: number }[] }
+  return Number(r.rows[0]!.id)
+}
+
+describe('home feed', () => {
+  it('needs a signed-in caller', async () => {
+    expectProblem(await a.get('/feed'), 401, 'unauthorized')
+  })
+
+  it('shows the posts of followed accounts and one’s own, newest first, paged without repeats or gaps', async () => {
+    const me = await register(t.app)
+    const [f1, f2, stranger] = await Promise.all([register(t.app), register(t.app), register(t.app)])
+    await a.follow(me, f1.user.id)
+    await a.follow(me, f2.user.id)
+    const expected: number[] = []
+    for (let i = 0; i < 9; i++) {
+      const by = [f1, f2, me][i % 3]!
+      expected.push((await a.createPost(by, `feed post ${i}`)).id)
+      await a.createPost(stranger, `not followed ${i}`)
+    }
+    const items = await a.all('/feed', me, 4)
+    expect(ids(items)).toEqual([...expected].reverse())
+    const first = items[0]
+    expect(first).toMatchObject({
+      author: { id: me.user.id, username: me.user.username },
+      content: 'feed post 8',
+      images: [],
+      likeCount: 0,
+      commentCount: 0,
+      likedByMe: false,
+    })
+
+    // likes and comments show up, likedByMe is the caller's
+    await a.put(`/posts/${expected[4]}/like`, me)
+    await a.put(`/posts/${expected[4]}/like`, f1)
+    await a.comment(f2, expected[4]!, 'hi')
+    const page = json(await a.get('/feed?limit=100', me)).items
+    expect(page.find((p: { id: number }) => p.id === expected[4])).toMatchObject({ likeCount: 2, commentCount: 1, likedByMe: true })
+    // f1 follows nobody: their feed is their own posts; the post they liked shows liked elsewhere
+    const f1View = json(await a.get('/feed?limit=100', f1)).items
+    expect(ids(f1View)).toEqual(expected.filter((_, i) => i % 3 === 0).reverse())
+    const f1Explore = json(await a.get('/feed/explore?limit=100', f1)).items
+    expect(f1Explore.find((p: { id: number }) => p.id === expected[4])).toMatchObject({ likedByMe: true, likeCount: 2 })
+
+    // unfollowing removes an account's posts; deleting removes a post
+    await a.del(`/users/${f2.user.id}/follow`, me)
+    await a.del(`/posts/${expected[0]}`, f1)
+    expect(ids(await a.all('/feed', me, 5))).toEqual(expected.filter((_, i) => i % 3 !== 1 && i !== 0).reverse())
+  })
+
+  it('orders posts of the same instant by id and keeps microseconds apart across pages', async () => {
+    const me = await register(t.app)
+    const f = await register(t.app)
+    await a.follow(me, f.user.id)
+    const same = '2023-03-03 03:03:03.333333+00'
+    const p1 = await postAt(f, same)
+    const p2 = await postAt(me, same)
+    const p3 = await postAt(f, same)
+    const later = await postAt(f, '2023-03-03 03:03:03.333334+00')
+    const earlier = await postAt(me, '2023-03-03 03:03:03.333332+00')
+    expect(ids(await a.all('/feed', me, 1))).toEqual([later, p3, p2, p1, earlier])
+    expect(ids(await a.all('/feed', me, 2))).toEqual([later, p3, p2, p1, earlier])
+  })
+
+  it('hides posts of blocked accounts without breaking the paging', async () => {
+    const me = await register(t.app)
+    const good = await register(t.app)
+    const bad = await register(t.app)
+    await a.follow(me, good.user.id)
+    await a.follow(me, bad.user.id)
+    const goodPosts: number[] = []
+    for (let i = 0; i < 4; i++) {
+      goodPosts.push((await a.createPost(good, `good ${i}`)).id)
+      await a.createPost(bad, `bad ${i}`)
+      await a.createPost(bad, `bad again ${i}`)
+    }
+    await setBlocked(t, bad.user.id, true)
+    try {
+      expect(ids(await a.all('/feed', me, 2))).toEqual([...goodPosts].reverse())
+    } finally {
+      await setBlocked(t, bad.user.id, false)
+    }
+  })
+
+  it('refuses bad cursors and limits with 400', async () => {
+    const me = await register(t.app)
+    expectProblem(await a.get('/feed?cursor=%%%', me), 400)
+    expectProblem(await a.get('/feed?cursor=bm9wZQ', me), 400, 'invalid_cursor')
+    expectProblem(await a.get(`/feed?cursor=${Buffer.from('["20240230T000000.000000Z",1]').toString('base64url')}`, me), 400, 'invalid_cursor')
+    expectProblem(await a.get('/feed?limit=0', me), 400, 'validation_failed')
+    expectProblem(await a.get('/feed?limit=abc', me), 400, 'validation_failed')
+    expectProblem(await a.get('/feed?page=2', me), 400, 'validation_failed')
+  })
+})
+
+describe('explore', () => {
+  it('shows everyone’s recent posts newest first, to anonymous callers too', async () => {
+    const [u1, u2] = await Promise.all([register(t.app), register(t.app)])
+    const made: number[] = []
+    for (let i = 0; i < 5; i++) made.push((await a.createPost(i % 2 ? u1 : u2, `explore ${i}`)).id)
+    await a.put(`/posts/${made[1]}/like`, u2)
+    const anon = json(await a.get('/feed/explore?limit=5')).items
+    expect(ids(anon)).toEqual([...made].reverse())
+    expect(anon.every((p: { likedByMe: boolean }) => !p.likedByMe)).toBe(true)
+    const signedIn = json(await a.get('/feed/explore?limit=5', u2)).items
+    expect(signedIn.find((p: { id: number }) => p.id === made[1])).toMatchObject({ likedByMe: true, likeCount: 1 })
+    const all = ids(await a.all('/feed/explore', null, 3))
+    expect(new Set(all).size).toBe(all.length)
+    expect(all.slice(0, 5)).toEqual([...made].reverse())
+    expectProblem(await a.get('/feed/explore?cursor=abc'), 400, 'invalid_cursor')
+  })
+})
+
+describe('query count', () => {
+  it('assembles a page in the same number of statements whatever its size', async () => {
+    const me = await register(t.app)
+    const friends = await Promise.all(Array.from({ length: 4 }, () => register(t.app)))
+    for (const f of friends) await a.follow(me, f.user.id)
+    for (let i = 0; i < 24; i++) {
+      const p = await a.createPost(friends[i % 4]!, `counted ${i}`)
+      if (i % 2) await a.put(`/posts/${p.id}/like`, me)
+    }
+    await a.get('/feed?limit=1', me) // warm the session cache so auth costs the same both times
+
+    const big = await countQueries(t, () => a.get('/feed?limit=20', me))
+    const small = await countQueries(t, () => a.get('/feed?limit=5', me))
+    expect(json(big.result).items).toHaveLength(20)
+    expect(json(small.result).items).toHaveLength(5)
+    expect(big.queries.length).toBe(small.queries.length)
+    // skeleton + posts with authors + the viewer's likes
+    const feedStatements = big.queries.filter((q) => /\b(posts|likes)\b/.test(q))
+    expect(feedStatements).toHaveLength(3)
+    expect(big.queries).toContain(HOME_FEED_SQL)
+
+    const exploreBig = await countQueries(t, () => a.get('/feed/explore?limit=20', me))
+    const exploreSmall = await countQueries(t, () => a.get('/feed/explore?limit=5', me))
+    expect(exploreBig.queries.length).toBe(exploreSmall.queries.length)
+    expect(exploreBig.queries).toContain(EXPLORE_SQL)
+    const anonBig = await countQueries(t, () => a.get('/feed/explore?limit=20'))
+    expect(anonBig.queries.filter((q) => /\b(posts|likes)\b/.test(q))).toHaveLength(2)
+
+    const profileBig = await countQueries(t, () => a.get(`/users/${friends[0]!.user.id}/posts?limit=6`, me))
+    const profileSmall = await countQueries(t, () => a.get(`/users/${friends[0]!.user.id}/posts?limit=2`, me))
+    expect(profileBig.queries.length).toBe(profileSmall.queries.length)
+  })
+})
+
+describe('the feed SQL', () => {
+  it('is sent to the database exactly as published, for the benchmark to replay', () => {
+    const dialect = (t.ctx.database.db as unknown as { dialect: { sqlToQuery(q: unknown): { sql: string; params: unknown[] } } }).dialect
+    const home = dialect.sqlToQuery(bindText(HOME_FEED_SQL, homeFeedParams(7, { at: 'infinity', id: 2147483647 }, 20)))
+    expect(home.sql).toBe(HOME_FEED_SQL)
+    expect(home.params).toEqual([7, 7, 'infinity', 2147483647, 21, 21])
+    expect(dialect.sqlToQuery(bindText(EXPLORE_SQL, exploreParams({ at: 'infinity', id: 2147483647 }, 20))).sql).toBe(EXPLORE_SQL)
+    // no `:name` sequences (casts `::` aside) that pgbench would take for its variables
+    expect(HOME_FEED_SQL).not.toMatch(/(?<!:):[A-Za-z]/)
+    expect(EXPLORE_SQL).not.toMatch(/(?<!:):[A-Za-z]/)
+    expect(() => bindText('SELECT $2, $1', [1, 2])).toThrow()
+  })
+})
