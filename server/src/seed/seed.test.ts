@@ -1,0 +1,137 @@
+import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHarness, json, login, register, type Harness, type Session, type TestApp } from '../../test/helpers.js'
+import { describeDataset } from './describe.js'
+import { seedDatabase, type SeedResult } from './seed.js'
+
+const PASSWORD = 'seeded passphrase'
+const asked = { users: 200, posts: 3000, likes: 6000, comments: 1500 }
+
+let h: Harness
+let t: TestApp
+let existing: Session
+let result: SeedResult
+let indexesBefore: string[]
+
+const rows = async <T = Record<string, unknown>>(text: string): Promise<T[]> =>
+  ((await t.ctx.database.db.execute(sql.raw(text))) as unknown as { rows: T[] }).rows
+const num = async (text: string) => Number(Object.values((await rows(text))[0]!)[0])
+const indexDefinitions = async () =>
+  (await rows<{ d: string }>(`SELECT indexdef AS d FROM pg_indexes WHERE tablename IN ('users','follows','posts','likes','comments') ORDER BY 1`)).map(
+    (r) => r.d,
+  )
+
+beforeAll(async () => {
+  h = await createHarness()
+  t = await h.start()
+  // Someone already uses this database: the seed appends after them and leaves them alone.
+  existing = await register(t.app)
+  indexesBefore = await indexDefinitions()
+  result = await seedDatabase(t.ctx.database, { ...asked, password: PASSWORD, randomSeed: 0.25 })
+}, 120_000)
+afterAll(async () => h.close())
+
+describe('seed generator', () => {
+  it('writes the rows asked for, after the ids already in use', async () => {
+    expect(result.firstUserId).toBeGreaterThan(existing.user.id)
+    expect(result.written.users).toBe(asked.users)
+    expect(result.written.posts).toBe(asked.posts)
+    // repeated (user, post) pairs collapse, so likes and comments may fall slightly short
+    expect(result.written.likes).toBeLessThanOrEqual(asked.likes)
+    expect(result.written.likes).toBeGreaterThan(asked.likes * 0.95)
+    expect(result.written.comments).toBeLessThanOrEqual(asked.comments)
+    expect(result.written.comments).toBeGreaterThan(asked.comments * 0.95)
+    expect(result.written.follows).toBeGreaterThan(asked.users * 10)
+    const mine = await rows<{ followers_count: number; following_count: number; posts_count: number }>(
+      `SELECT followers_count, following_count, posts_count FROM users WHERE id = ${existing.user.id}`,
+    )
+    expect(mine[0]).toEqual({ followers_count: 0, following_count: 0, posts_count: 0 })
+  })
+
+  it('keeps every counter column equal to the rows it counts', async () => {
+    const mismatches = await rows(`
+      SELECT 'followers' AS c, count(*)::int AS n FROM users u WHERE followers_count <> (SELECT count(*) FROM follows f WHERE f.following_id = u.id)
+      UNION ALL SELECT 'following', count(*)::int FROM users u WHERE following_count <> (SELECT count(*) FROM follows f WHERE f.follower_id = u.id)
+      UNION ALL SELECT 'posts', count(*)::int FROM users u WHERE posts_count <> (SELECT count(*) FROM posts p WHERE p.user_id = u.id AND NOT p.is_deleted)
+      UNION ALL SELECT 'likes', count(*)::int FROM posts p WHERE like_count <> (SELECT count(*) FROM likes l WHERE l.post_id = p.id)
+      UNION ALL SELECT 'comments', count(*)::int FROM posts p WHERE comment_count <> (SELECT count(*) FROM comments c WHERE c.post_id = p.id AND NOT c.is_deleted)
+      UNION ALL SELECT 'replies', count(*)::int FROM comments c WHERE reply_count <> (SELECT count(*) FROM comments r WHERE r.parent_comment_id = c.id AND NOT r.is_deleted)`)
+    expect(mismatches).toEqual(['followers', 'following', 'posts', 'likes', 'comments', 'replies'].map((c) => ({ c, n: 0 })))
+  })
+
+  it('writes only valid relations, in a believable order of events', async () => {
+    const problems = await rows(`
+      SELECT 'like of a missing post or user' AS c, count(*)::int AS n FROM likes l
+        WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.id = l.post_id) OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = l.user_id)
+      UNION ALL SELECT 'follow of a missing user', count(*)::int FROM follows f
+        WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = f.follower_id) OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = f.following_id)
+      UNION ALL SELECT 'comment on a missing post', count(*)::int FROM comments c WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.id = c.post_id)
+      UNION ALL SELECT 'reply to another post', count(*)::int FROM comments r JOIN comments c ON c.id = r.parent_comment_id WHERE c.post_id <> r.post_id
+      UNION ALL SELECT 'reply before its parent', count(*)::int FROM comments r JOIN comments c ON c.id = r.parent_comment_id WHERE r.created_at < c.created_at OR r.id < c.id
+      UNION ALL SELECT 'like before its post', count(*)::int FROM likes l JOIN posts p ON p.id = l.post_id WHERE l.created_at < p.created_at
+      UNION ALL SELECT 'post before its author', count(*)::int FROM posts p JOIN users u ON u.id = p.user_id WHERE p.created_at < u.created_at
+      UNION ALL SELECT 'self follow', count(*)::int FROM follows WHERE follower_id = following_id
+      UNION ALL SELECT 'post in the future', count(*)::int FROM posts WHERE created_at > now()
+      UNION ALL SELECT 'post ids out of time order', count(*)::int FROM (
+        SELECT created_at < lag(created_at) OVER (ORDER BY id) AS back FROM posts WHERE id >= ${result.firstUserId}) x WHERE back`)
+    expect(problems.filter((p) => p.n !== 0)).toEqual([])
+  })
+
+  it('has the shape of a social network: skewed followers, months of posts, photos, threads', async () => {
+    const s = await describeDataset(t.ctx.database.db)
+    expect(s.followers.max).toBeGreaterThan(5 * s.followers.p50)
+    expect(s.following.p50).toBeGreaterThan(10)
+    expect(s.postsPerUser.max).toBeGreaterThan(5 * Math.max(1, s.postsPerUser.p50))
+    expect(s.likesPerPost.max).toBeGreaterThan(5 * Math.max(1, s.likesPerPost.p50))
+    expect(s.days).toBeGreaterThanOrEqual(150)
+    expect(s.postsWithPhotos).toBeGreaterThan(0.3)
+    expect(s.postsWithPhotos).toBeLessThan(0.5)
+    expect(await num(`SELECT count(*) FROM comments WHERE parent_comment_id IS NULL`)).toBeGreaterThan(asked.comments * 0.6)
+    expect(await num(`SELECT count(*) FROM comments r JOIN comments c ON c.id = r.parent_comment_id WHERE c.parent_comment_id IS NOT NULL`)).toBeGreaterThan(0)
+    expect(await num(`SELECT count(*) FROM posts WHERE is_deleted`)).toBeGreaterThan(0)
+  })
+
+  it('rebuilds the indexes it dropped, exactly as the migrations made them', async () => {
+    expect(await indexDefinitions()).toEqual(indexesBefore)
+  })
+
+  it('gives seeded users the password, a home feed and threads the API serves', async () => {
+    const [busy] = await rows<{ username: string; id: number; following_count: number }>(
+      `SELECT username, id, following_count FROM users WHERE id >= ${result.firstUserId} AND NOT is_blocked ORDER BY following_count DESC LIMIT 1`,
+    )
+    const s = await login(t.app, busy!.username, PASSWORD)
+    const feed = json(await t.app.inject({ url: '/api/v1/feed?limit=50', headers: s.headers }))
+    expect(feed.items.length).toBe(50)
+    const authors = new Set(
+      (await rows<{ id: number }>(`SELECT following_id AS id FROM follows WHERE follower_id = ${busy!.id}`)).map((r) => r.id).concat(busy!.id),
+    )
+    for (const p of feed.items) expect(authors.has(p.author.id)).toBe(true)
+
+    const withPhotos = json(await t.app.inject({ url: '/api/v1/feed/explore?limit=100', headers: s.headers })).items.find(
+      (p: { images: unknown[] }) => p.images.length > 0,
+    )
+    const image = withPhotos.images[0]
+    expect(image).toMatchObject({ width: expect.any(Number), height: expect.any(Number), thumbWidth: expect.any(Number), placeholder: expect.any(String) })
+    expect(image.url).toMatch(/^data:image\/svg\+xml,/)
+
+    const [discussed] = await rows<{ id: number; like_count: number }>(
+      `SELECT p.id, p.like_count FROM posts p JOIN users u ON u.id = p.user_id WHERE NOT p.is_deleted AND NOT u.is_blocked ORDER BY p.comment_count DESC LIMIT 1`,
+    )
+    const post = json(await t.app.inject({ url: `/api/v1/posts/${discussed!.id}`, headers: s.headers }))
+    expect(post.likeCount).toBe(discussed!.like_count)
+    const thread = await t.app.inject({ url: `/api/v1/posts/${discussed!.id}/comments`, headers: s.headers })
+    expect(thread.statusCode).toBe(200)
+    expect(json(thread).items.length).toBeGreaterThan(0)
+  })
+
+  it('leaves the id sequences after the seeded rows, so the app keeps writing', async () => {
+    const maxPost = await num(`SELECT max(id) FROM posts`)
+    const [u] = await rows<{ username: string }>(`SELECT username FROM users WHERE id = ${result.firstUserId + 5}`)
+    const s = await login(t.app, u!.username, PASSWORD)
+    const created = await t.app.inject({ method: 'POST', url: '/api/v1/posts', headers: s.headers, payload: { content: 'after the seed' } })
+    expect(created.statusCode).toBe(201)
+    expect(json(created).id).toBeGreaterThan(maxPost)
+    const newcomer = await register(t.app)
+    expect(newcomer.user.id).toBeGreaterThan(result.firstUserId + asked.users - 1)
+  })
+})

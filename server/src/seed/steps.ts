@@ -1,0 +1,238 @@
+// The seed's SQL, one set-based statement per step: rows come from generate_series and random(),
+// never from a loop in JS. Every number interpolated here is a validated integer or a constant of
+// this file, and every string goes through `lit`, so the texts are safe to run as they are.
+//
+// Shapes, chosen to look like a photo-sharing network:
+// - popularity: accounts are ranked by a random permutation; each follow picks its target rank
+//   from a Zipf-like law (exponent FOLLOW_ZIPF), so a handful of accounts are followed by a large
+//   share of everyone and most by tens to hundreds;
+// - following counts: log-normal (median FOLLOW_MEDIAN), a few users follow a thousand accounts;
+// - posting: log-normal activity per user, LURKERS post nothing; posts span POST_DAYS days,
+//   denser towards now; ids increase with time, as they would have;
+// - likes: per post ∝ the author's followers × a log-normal "buzz", mostly soon after posting;
+// - comments: per post ∝ its likes^0.8; 70% top-level, 25% replies to them, 5% replies to replies;
+//   a reply is by the post's author one time in four;
+// - a few deleted posts and comments and blocked users, so filters have something to filter;
+// - counters are computed from the rows, before the rows are written (no second pass).
+import { BIOS, COMMENT_PHRASES, FIRST_NAMES, HASHTAGS, LAST_NAMES, POST_SENTENCES, seedImages } from './content.js'
+
+export const FOLLOW_MEDIAN = 50
+const FOLLOW_SIGMA = 1.0
+const FOLLOW_ZIPF = 0.8
+const LURKERS = 0.15
+export const POST_DAYS = 182
+const DELETED_POSTS = 0.01
+const DELETED_COMMENTS = 0.02
+const BLOCKED_USERS = 0.002
+
+export interface Counts {
+  users: number
+  posts: number
+  likes: number
+  comments: number
+}
+
+/** Where the new ids start: the seed appends to whatever the database holds. */
+export interface Bases {
+  user: number
+  post: number
+  comment: number
+}
+
+export const lit = (s: string) => `'${s.replace(/'/g, "''")}'`
+const textArray = (items: readonly string[]) => `ARRAY[${items.map(lit).join(',')}]::text[]`
+/** one element of a constant array, picked at random */
+const pick = (items: readonly string[]) => `(${textArray(items)})[1 + floor(random() * ${items.length})::int]`
+/** a standard normal variate (Box–Muller) */
+const NORMAL = `(sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()))`
+
+export function usersStaging(n: number, base: number): string {
+  // Following slots are drawn per user; repeated targets collapse, so the realised counts are a
+  // little lower for users with many slots (they keep hitting the same famous accounts).
+  return `CREATE TEMP TABLE s_users ON COMMIT DROP AS
+SELECT id,
+  row_number() OVER (ORDER BY random())::int AS pop_rank,
+  greatest(3, least(${n - 1}, round(exp(ln(${FOLLOW_MEDIAN}) + ${FOLLOW_SIGMA} * z1))))::int AS follow_slots,
+  CASE WHEN random() < ${LURKERS} THEN 0 ELSE exp(1.1 * z2) END AS activity,
+  now() - interval '1 day' * (${POST_DAYS + 8} + 500 * random()) AS created_at,
+  random() < ${BLOCKED_USERS} AS is_blocked
+FROM (SELECT ${base} + g AS id, ${NORMAL} AS z1, ${NORMAL} AS z2 FROM generate_series(1, ${n}) g) x`
+}
+
+export function follows(n: number): string {
+  // Inverse CDF of a continuous power law on [1, n+1) with exponent FOLLOW_ZIPF.
+  const e = 1 - FOLLOW_ZIPF
+  const rank = `least(${n}, floor(power(1 + random() * (power(${n + 1}, ${e}) - 1), ${1 / e})))::int`
+  return `INSERT INTO follows (follower_id, following_id, created_at)
+WITH slots AS MATERIALIZED (
+  SELECT s.id AS follower_id, ${rank} AS target_rank
+  FROM s_users s CROSS JOIN LATERAL generate_series(1, s.follow_slots) g
+),
+edges AS (
+  SELECT DISTINCT sl.follower_id, t.id AS following_id
+  FROM slots sl JOIN s_users t ON t.pop_rank = sl.target_rank
+  WHERE t.id <> sl.follower_id
+)
+SELECT e.follower_id, e.following_id,
+  greatest(fu.created_at, tu.created_at) + (now() - greatest(fu.created_at, tu.created_at)) * random()
+FROM edges e JOIN s_users fu ON fu.id = e.follower_id JOIN s_users tu ON tu.id = e.following_id
+ORDER BY e.follower_id, e.following_id`
+}
+
+export function followerCounts(userBase: number): string {
+  return `CREATE TEMP TABLE s_follow_counts ON COMMIT DROP AS
+SELECT u.id, coalesce(fr.n, 0)::int AS followers, coalesce(fg.n, 0)::int AS following
+FROM s_users u
+LEFT JOIN (SELECT following_id AS id, count(*) AS n FROM follows WHERE following_id > ${userBase} GROUP BY 1) fr ON fr.id = u.id
+LEFT JOIN (SELECT follower_id AS id, count(*) AS n FROM follows WHERE follower_id > ${userBase} GROUP BY 1) fg ON fg.id = u.id`
+}
+
+export function postsStaging(p: number, base: number): string {
+  // Largest-remainder apportionment: exactly p posts, split in proportion to activity.
+  return `CREATE TEMP TABLE s_posts ON COMMIT DROP AS
+WITH share AS (SELECT id, activity / sum(activity) OVER () * ${p} AS exact FROM s_users),
+whole AS (SELECT id, floor(exact)::int AS base, exact - floor(exact) AS frac FROM share),
+per_user AS (
+  SELECT id, base + (row_number() OVER (ORDER BY frac DESC) <= ${p} - sum(base) OVER ())::int AS n FROM whole
+),
+raw AS MATERIALIZED (
+  SELECT pu.id AS user_id, now() - interval '${POST_DAYS} days' * power(random(), 1.3) AS created_at
+  FROM per_user pu CROSS JOIN LATERAL generate_series(1, pu.n) g
+)
+SELECT (${base} + row_number() OVER (ORDER BY created_at))::int AS id, user_id, created_at,
+  random() < ${DELETED_POSTS} AS is_deleted,
+  exp(0.9 * ${NORMAL}) AS buzz
+FROM raw`
+}
+
+export function likes(l: number, users: number, userBase: number): string {
+  // 4% more candidates than asked, since a repeated (user, post) pair collapses into one like.
+  const cap = Math.max(1, Math.floor(users * 0.6))
+  return `INSERT INTO likes (user_id, post_id, created_at)
+WITH weights AS (
+  SELECT p.id, p.created_at, (coalesce(c.followers, 0) + 2) * p.buzz AS w
+  FROM s_posts p LEFT JOIN s_follow_counts c ON c.id = p.user_id
+),
+targets AS (
+  SELECT id, created_at, least(${cap}, floor(${Math.ceil(l * 1.04)} * w / sum(w) OVER () + random()))::int AS n FROM weights
+),
+raw AS MATERIALIZED (
+  SELECT ${userBase + 1} + floor(random() * ${users})::int AS user_id, t.id AS post_id,
+    t.created_at + (now() - t.created_at) * power(random(), 6) AS created_at
+  FROM targets t CROSS JOIN LATERAL generate_series(1, t.n) g
+)
+SELECT user_id, post_id, min(created_at) AS created_at FROM raw GROUP BY user_id, post_id
+ORDER BY created_at LIMIT ${l}`
+}
+
+export function likeCounts(postBase: number): string {
+  return `CREATE TEMP TABLE s_like_counts ON COMMIT DROP AS
+SELECT post_id AS id, count(*)::int AS n FROM likes WHERE post_id > ${postBase} GROUP BY post_id`
+}
+
+export function commentsStaging(): string {
+  return `CREATE TEMP TABLE s_comments (
+  tmp int NOT NULL, post_id int NOT NULL, parent_tmp int, user_id int NOT NULL,
+  created_at timestamptz NOT NULL, is_deleted boolean NOT NULL
+) ON COMMIT DROP`
+}
+
+const commenter = (postAuthor: string, share: number, users: number, userBase: number) =>
+  `CASE WHEN random() < ${share} THEN ${postAuthor} ELSE ${userBase + 1} + floor(random() * ${users})::int END`
+
+export function topLevelComments(count: number, users: number, userBase: number): string {
+  return `INSERT INTO s_comments
+WITH weights AS (
+  SELECT p.id, p.user_id, p.created_at, power(coalesce(lc.n, 0) + 1, 0.8) * (0.5 + random()) AS w
+  FROM s_posts p LEFT JOIN s_like_counts lc ON lc.id = p.id
+),
+targets AS (
+  SELECT id, user_id, created_at, floor(${Math.ceil(count * 1.02)} * w / sum(w) OVER () + random())::int AS n FROM weights
+),
+raw AS MATERIALIZED (
+  SELECT t.id AS post_id, ${commenter('t.user_id', 0.1, users, userBase)} AS user_id,
+    t.created_at + (now() - t.created_at) * power(random(), 5) AS created_at
+  FROM targets t CROSS JOIN LATERAL generate_series(1, t.n) g
+  LIMIT ${count}
+)
+SELECT row_number() OVER ()::int, post_id, NULL::int, user_id, created_at, random() < ${DELETED_COMMENTS} FROM raw`
+}
+
+/** Replies to random comments among tmp ids (from, from + span]; the parent's post is the reply's. */
+export function replies(count: number, from: number, span: number, next: number, users: number, userBase: number): string {
+  return `INSERT INTO s_comments
+WITH picks AS MATERIALIZED (
+  SELECT ${from + 1} + floor(random() * ${span})::int AS parent_tmp FROM generate_series(1, ${count}) g
+)
+SELECT ${next} + row_number() OVER ()::int, par.post_id, par.tmp,
+  ${commenter('p.user_id', 0.25, users, userBase)},
+  par.created_at + (now() - par.created_at) * power(random(), 4),
+  random() < ${DELETED_COMMENTS}
+FROM picks k JOIN s_comments par ON par.tmp = k.parent_tmp JOIN s_posts p ON p.id = par.post_id`
+}
+
+/** Final ids in time order (a parent is always older than its replies, so its id is smaller). */
+export function commentIds(base: number): string {
+  return `CREATE TEMP TABLE s_comment_ids ON COMMIT DROP AS
+SELECT tmp, (${base} + row_number() OVER (ORDER BY created_at, tmp))::int AS id FROM s_comments`
+}
+
+export function insertUsers(passwordHash: string): string {
+  const bio = `CASE WHEN random() < 0.6 THEN ${pick(BIOS)} END`
+  return `INSERT INTO users (id, email, username, password_hash, display_name, bio, is_blocked, created_at, updated_at,
+  email_verified_at, followers_count, following_count, posts_count)
+SELECT n.id, n.username || '@example.test', n.username, ${lit(passwordHash)}, n.first || ' ' || n.last, n.bio,
+  n.is_blocked, n.created_at, n.created_at, n.created_at, c.followers, c.following, coalesce(pc.n, 0)
+FROM (
+  SELECT named.*, lower(named.first) || '_' || lower(named.last) || named.id AS username
+  FROM (SELECT u.*, ${pick(FIRST_NAMES)} AS first, ${pick(LAST_NAMES)} AS last, ${bio} AS bio FROM s_users u) named
+) n
+JOIN s_follow_counts c ON c.id = n.id
+LEFT JOIN (SELECT user_id, count(*)::int AS n FROM s_posts WHERE NOT is_deleted GROUP BY user_id) pc ON pc.user_id = n.id
+ORDER BY n.id`
+}
+
+export function insertPosts(): string {
+  const images = seedImages().map((i) => JSON.stringify(i))
+  // 60% text only, 25% one photo, 12% two to four, 3% five to ten
+  const imageCount = `CASE WHEN p.r < 0.60 THEN 0 WHEN p.r < 0.85 THEN 1 WHEN p.r < 0.97 THEN 2 + floor(random() * 3)::int
+    ELSE 5 + floor(random() * 6)::int END`
+  const sentence = pick(POST_SENTENCES)
+  const content = `${sentence} || CASE WHEN random() < 0.45 THEN ' ' || ${sentence} ELSE '' END
+    || CASE WHEN random() < 0.25 THEN ' ' || ${pick(HASHTAGS)} ELSE '' END`
+  return `INSERT INTO posts (id, user_id, content, image_urls, is_deleted, created_at, updated_at, like_count, comment_count)
+SELECT x.id, x.user_id, x.content,
+  CASE WHEN x.images > 0 THEN (
+    SELECT json_agg((${textArray(images)})[1 + (x.look + 5 * i) % ${images.length}]::json ORDER BY i)
+    FROM generate_series(0, x.images - 1) i
+  ) END,
+  x.is_deleted, x.created_at,
+  CASE WHEN random() < 0.03 THEN x.created_at + (now() - x.created_at) * random() ELSE x.created_at END,
+  coalesce(lc.n, 0), coalesce(cc.n, 0)
+FROM (
+  SELECT p.*, ${imageCount} AS images, floor(random() * ${images.length})::int AS look, ${content} AS content
+  FROM (SELECT s.*, random() AS r FROM s_posts s) p
+) x
+LEFT JOIN s_like_counts lc ON lc.id = x.id
+LEFT JOIN (SELECT post_id, count(*)::int AS n FROM s_comments WHERE NOT is_deleted GROUP BY post_id) cc ON cc.post_id = x.id
+ORDER BY x.id`
+}
+
+export function insertComments(): string {
+  const short = pick(COMMENT_PHRASES)
+  return `INSERT INTO comments (id, user_id, post_id, content, parent_comment_id, is_deleted, created_at, updated_at, reply_count)
+SELECT i.id, c.user_id, c.post_id,
+  ${short} || CASE WHEN random() < 0.3 THEN ' ' || ${short} ELSE '' END,
+  pi.id, c.is_deleted, c.created_at, c.created_at, coalesce(rc.n, 0)
+FROM s_comments c
+JOIN s_comment_ids i ON i.tmp = c.tmp
+LEFT JOIN s_comment_ids pi ON pi.tmp = c.parent_tmp
+LEFT JOIN (SELECT parent_tmp, count(*)::int AS n FROM s_comments WHERE NOT is_deleted AND parent_tmp IS NOT NULL GROUP BY parent_tmp) rc
+  ON rc.parent_tmp = c.tmp
+ORDER BY i.id`
+}
+
+/** Identity sequences continue after the explicit ids written by the seed. */
+export function syncSequence(table: 'users' | 'posts' | 'comments'): string {
+  return `SELECT setval(pg_get_serial_sequence('${table}', 'id'), greatest(1, (SELECT max(id) FROM ${table})))`
+}
