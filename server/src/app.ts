@@ -18,6 +18,7 @@ import { registerMultipart } from './features/media/multipart.js'
 import { avatarRoutes, mediaFileRoutes } from './features/media/routes.js'
 import { oauthRoutes } from './features/oauth/routes.js'
 import { usersRoutes } from './features/users/routes.js'
+import { webRoutes } from './features/web/routes.js'
 import { commentsRoutes } from './features/comments/routes.js'
 import { Comment } from './features/comments/views.js'
 import { feedRoutes } from './features/feed/routes.js'
@@ -98,11 +99,14 @@ export async function buildApp(ctx: AppContext) {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        // With S3 storage, photos and avatars load from S3_PUBLIC_URL.
-        imgSrc: ["'self'", 'data:', 'blob:', ...(config.s3 ? [new URL(config.s3.publicUrl).origin] : [])],
+        // With S3 storage, photos and avatars load from S3_PUBLIC_URL; avatars taken from Google
+        // or GitHub at sign-up stay on their https hosts.
+        imgSrc: ["'self'", 'data:', 'blob:', 'https:', ...(config.s3 ? [new URL(config.s3.publicUrl).origin] : [])],
         connectSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         scriptSrc: ["'self'"],
+        // Over plain http (local and LAN installs) upgrading would break every asset of the web app.
+        upgradeInsecureRequests: config.publicUrl.startsWith('https://') ? [] : null,
       },
     },
     crossOriginResourcePolicy: { policy: 'same-site' },
@@ -159,6 +163,8 @@ export async function buildApp(ctx: AppContext) {
     },
     { prefix: '/api/v1' },
   )
+  // Last: the web app's catch-all must lose to every route above.
+  await app.register(webRoutes())
 
   return app
 }

@@ -1,0 +1,114 @@
+// Explore: find people by name, and browse everyone's recent posts.
+import { useEffect, useState } from 'react'
+import { Link, useSearch } from 'wouter'
+import { api } from '../../api/client'
+import { call } from '../../api/problem'
+import { useSession } from '../../api/session'
+import { useInfinite } from '../../lib/use-infinite'
+import { Avatar } from '../../ui/avatar'
+import { ImageIcon, SearchIcon } from '../../ui/icons'
+import { LoadMore } from '../../ui/sentinel'
+import { Empty, ErrorState, Loading } from '../../ui/states'
+import { PostGrid } from '../posts/post-grid'
+import { freshPosts } from '../posts/post-store'
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value)
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms)
+    return () => clearTimeout(t)
+  }, [value, ms])
+  return v
+}
+
+function PeopleSearch() {
+  const [q, setQ] = useState('')
+  const query = useDebounced(q.trim().replace(/^@/, ''), 250)
+  const results = useInfinite(query ? `search:${query}` : null, (cursor) =>
+    call(api.GET('/api/v1/users', { params: { query: { q: query, cursor, limit: 8 } } })),
+  )
+  return (
+    <>
+      <div className="search" role="search">
+        <SearchIcon size={18} />
+        <label htmlFor="people-search" className="sr-only">
+          Search people
+        </label>
+        <input
+          id="people-search"
+          className="input"
+          type="search"
+          placeholder="Search people"
+          autoComplete="off"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
+      </div>
+      {query ? (
+        <section className="card search-results" aria-label="People found" aria-live="polite">
+          {!results.loaded ? (
+            <Loading label="Searching" />
+          ) : results.error && results.items.length === 0 ? (
+            <ErrorState error={results.error} retry={() => void results.reload()} />
+          ) : results.items.length === 0 ? (
+            <p className="muted" style={{ padding: 16 }}>
+              No one matches “{query}”.
+            </p>
+          ) : (
+            <ul className="people">
+              {results.items.map((u) => (
+                <li key={u.id} className="person">
+                  <Link href={`/@${u.username}`} className="person__who">
+                    <Avatar user={u} size={44} />
+                    <span className="person__names">
+                      <strong>{u.username}</strong>
+                      {u.displayName ? <span>{u.displayName}</span> : null}
+                    </span>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
+    </>
+  )
+}
+
+export function Explore() {
+  const session = useSession()
+  const welcome = new URLSearchParams(useSearch()).has('welcome')
+  const posts = useInfinite('feed:explore', async (cursor) => {
+    const page = await call(api.GET('/api/v1/feed/explore', { params: { query: { cursor, limit: 24 } } }))
+    return { ...page, items: freshPosts(page.items) }
+  })
+
+  return (
+    <div className="column--wide">
+      <div className="pad-phone" style={{ paddingTop: 12 }}>
+        <h1 className="sr-only">Explore</h1>
+        {welcome && session.status === 'signed-in' ? (
+          <section className="card welcome">
+            <h2>Welcome to Hearth, {session.user.displayName || session.user.username}!</h2>
+            <p className="muted">Follow a few people you like: their posts will fill your home feed.</p>
+          </section>
+        ) : null}
+        <PeopleSearch />
+      </div>
+      {!posts.loaded ? (
+        <Loading label="Loading posts" />
+      ) : posts.error && posts.items.length === 0 ? (
+        <ErrorState error={posts.error} retry={() => void posts.reload()} />
+      ) : posts.items.length === 0 ? (
+        <Empty icon={<ImageIcon size={34} />} title="Nothing here yet">
+          <p>When people share photos, they will show up here.</p>
+        </Empty>
+      ) : (
+        <>
+          <PostGrid posts={posts.items} />
+          <LoadMore hasMore={posts.hasMore} loading={posts.loading} error={posts.error} onMore={posts.loadMore} />
+        </>
+      )}
+    </div>
+  )
+}

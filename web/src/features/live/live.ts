@@ -1,0 +1,31 @@
+// Live state shared by the whole app: unread counts for the bell and the inbox badge, fed by the
+// realtime stream (see stream.ts) and corrected from the API whenever the stream (re)connects.
+import { useSyncExternalStore } from 'react'
+
+export interface LiveState {
+  unreadNotifications: number
+  unreadConversations: number
+  connected: boolean
+}
+
+let state: LiveState = { unreadNotifications: 0, unreadConversations: 0, connected: false }
+const listeners = new Set<() => void>()
+
+export function setLive(patch: Partial<LiveState>) {
+  state = { ...state, ...patch }
+  for (const l of listeners) l()
+}
+
+export function getLive(): LiveState {
+  return state
+}
+
+export function useLive(): LiveState {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l)
+      return () => listeners.delete(l)
+    },
+    () => state,
+  )
+}

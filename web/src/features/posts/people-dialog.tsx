@@ -1,0 +1,61 @@
+// A dialog listing people (who liked a post), paged as the reader scrolls.
+import { Link } from 'wouter'
+import type { UserSummary } from '../../api/types'
+import type { Page } from '../../lib/use-infinite'
+import { useInfinite } from '../../lib/use-infinite'
+import { Avatar } from '../../ui/avatar'
+import { Dialog } from '../../ui/dialog'
+import { LoadMore } from '../../ui/sentinel'
+import { Empty, ErrorState, Loading } from '../../ui/states'
+
+interface Props {
+  open: boolean
+  onClose: () => void
+  title: string
+  listKey: string
+  fetchPage: (cursor: string | undefined) => Promise<Page<UserSummary>>
+  empty: string
+}
+
+export function PeopleDialog({ open, onClose, title, listKey, fetchPage, empty }: Props) {
+  return (
+    <Dialog open={open} onClose={onClose} title={title}>
+      {open ? <PeopleList listKey={listKey} fetchPage={fetchPage} empty={empty} onPick={onClose} /> : null}
+    </Dialog>
+  )
+}
+
+export function PeopleList({
+  listKey,
+  fetchPage,
+  empty,
+  onPick,
+}: {
+  listKey: string
+  fetchPage: (cursor: string | undefined) => Promise<Page<UserSummary>>
+  empty: string
+  onPick?: () => void
+}) {
+  const list = useInfinite(listKey, fetchPage)
+  if (!list.loaded) return <Loading />
+  if (list.error && list.items.length === 0) return <ErrorState error={list.error} retry={() => void list.reload()} />
+  if (list.items.length === 0) return <Empty title={empty} />
+  return (
+    <>
+      <ul className="people">
+        {list.items.map((u) => (
+          <li key={u.id} className="person">
+            <Link href={`/@${u.username}`} className="person__who" onClick={onPick}>
+              <Avatar user={u} size={44} />
+              <span className="person__names">
+                <strong>{u.username}</strong>
+                {u.displayName ? <span>{u.displayName}</span> : null}
+              </span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+      <LoadMore hasMore={list.hasMore} loading={list.loading} error={list.error} onMore={list.loadMore} />
+    </>
+  )
+}

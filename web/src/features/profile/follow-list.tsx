@@ -1,0 +1,44 @@
+// /@username/followers and /@username/following.
+import { Link } from 'wouter'
+import { api } from '../../api/client'
+import { call } from '../../api/problem'
+import { useQuery } from '../../lib/use-query'
+import { BackIcon } from '../../ui/icons'
+import { ErrorState, Loading } from '../../ui/states'
+import { PeopleList } from '../posts/people-dialog'
+
+export function FollowList({ username, list }: { username: string; list: 'followers' | 'following' }) {
+  const profile = useQuery(`profile:${username.toLowerCase()}`, () => call(api.GET('/api/v1/users/lookup', { params: { query: { username } } })))
+  const title = list === 'followers' ? 'Followers' : 'Following'
+  return (
+    <div className="column">
+      <div className="page-head">
+        <Link href={`/@${username}`} className="icon-btn" aria-label={`Back to ${username}`}>
+          <BackIcon />
+        </Link>
+        <h1 style={{ flex: 1 }}>
+          {title} <span className="muted" style={{ fontWeight: 400 }}>· {username}</span>
+        </h1>
+      </div>
+      <section className="card" aria-label={title}>
+        {profile.data ? (
+          <PeopleList
+            listKey={`${list}:${profile.data.id}`}
+            empty={list === 'followers' ? `No one follows ${username} yet` : `${username} doesn’t follow anyone yet`}
+            fetchPage={(cursor) =>
+              call(
+                list === 'followers'
+                  ? api.GET('/api/v1/users/{id}/followers', { params: { path: { id: profile.data!.id }, query: { cursor, limit: 20 } } })
+                  : api.GET('/api/v1/users/{id}/following', { params: { path: { id: profile.data!.id }, query: { cursor, limit: 20 } } }),
+              )
+            }
+          />
+        ) : profile.error ? (
+          <ErrorState error={profile.error} retry={() => void profile.reload()} />
+        ) : (
+          <Loading />
+        )}
+      </section>
+    </div>
+  )
+}

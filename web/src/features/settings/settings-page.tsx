@@ -1,0 +1,53 @@
+// /settings/*: profile, password, devices, linked accounts. Loaded on first visit.
+import { Link, Redirect, Route, Switch, useLocation } from 'wouter'
+import { useSession } from '../../api/session'
+import { AccountsSettings } from './accounts-settings'
+import { PasswordSettings } from './password-settings'
+import { ProfileSettings } from './profile-settings'
+import { SessionsSettings } from './sessions-settings'
+
+const sections = [
+  ['/profile', 'Edit profile'],
+  ['/password', 'Password'],
+  ['/sessions', 'Devices'],
+  ['/accounts', 'Linked accounts'],
+] as const
+
+export function SettingsPage() {
+  const [path] = useLocation()
+  const session = useSession()
+  if (session.status !== 'signed-in') return null
+  return (
+    <div style={{ paddingBottom: 16 }}>
+      <div className="page-head column--wide">
+        <h1>Settings</h1>
+      </div>
+      <div className="card settings">
+        <nav className="settings__nav" aria-label="Settings sections">
+          {sections.map(([href, label]) => (
+            <Link key={href} href={href} className={path === href ? 'is-active' : undefined} aria-current={path === href ? 'page' : undefined}>
+              {label}
+            </Link>
+          ))}
+        </nav>
+        <div className="settings__body">
+          <Switch>
+            <Route path="/profile">
+              <ProfileSettings me={session.user} />
+            </Route>
+            <Route path="/password">
+              <PasswordSettings me={session.user} />
+            </Route>
+            <Route path="/sessions" component={SessionsSettings} />
+            <Route path="/accounts">
+              <AccountsSettings me={session.user} />
+            </Route>
+            <Route>
+              <Redirect to="/profile" replace />
+            </Route>
+          </Switch>
+        </div>
+      </div>
+    </div>
+  )
+}
