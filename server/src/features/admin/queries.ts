@@ -128,7 +128,7 @@ export async function setRole(tx: Tx, id: number, role: Role) {
 export async function softDeletePost(tx: Tx, postId: number): Promise<{ userId: number } | null> {
   const [row] = await tx
     .update(posts)
-    .set({ isDeleted: true, updatedAt: new Date() })
+    .set({ isDeleted: true })
     .where(and(eq(posts.id, postId), eq(posts.isDeleted, false)))
     .returning({ userId: posts.userId })
   if (!row) return null
@@ -147,9 +147,16 @@ export async function softDeleteComment(
   tx: Tx,
   commentId: number,
 ): Promise<{ postId: number; parentCommentId: number | null } | null> {
+  // The post's row first, as the author's own deletion does, so the two cannot deadlock.
+  const [post] = await tx
+    .select({ id: posts.id })
+    .from(posts)
+    .where(sql`${posts.id} = (SELECT ${comments.postId} FROM ${comments} WHERE ${comments.id} = ${commentId})`)
+    .for('update')
+  if (!post) return null
   const [row] = await tx
     .update(comments)
-    .set({ isDeleted: true, updatedAt: new Date() })
+    .set({ isDeleted: true })
     .where(and(eq(comments.id, commentId), eq(comments.isDeleted, false)))
     .returning({ postId: comments.postId, parentCommentId: comments.parentCommentId })
   if (!row) return null

@@ -54,7 +54,7 @@ describe('the daily statistics job', () => {
     expect(await stats.runOnce(AFTER_HISTORY)).toEqual(['2024-03-02'])
     const now = await stored()
     expect(now['2024-03-02']).toEqual(EXPECTED['2024-03-02'])
-    expect(now['2024-03-03'].totalPosts).toBe(99) // a stored day is left alone by the backfill
+    expect(now['2024-03-03']!.totalPosts).toBe(99) // a stored day is left alone by the backfill
   })
 
   it('recomputes a day on demand, replacing the stored row, the same way every time', async () => {
