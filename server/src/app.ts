@@ -146,7 +146,7 @@ export async function buildApp(ctx: AppContext) {
     async (api) => {
       // One line per feature.
       await api.register(authRoutes(ctx, services.auth))
-      await api.register(emailRoutes(ctx))
+      await api.register(emailRoutes(ctx, services.auth))
       await api.register(oauthRoutes(ctx, services.auth))
       await api.register(usersRoutes(ctx))
       await api.register(followsRoutes(ctx))

@@ -9,6 +9,7 @@ import { deleteLinks, lockUser } from '../oauth/queries.js'
 import * as tq from './email-queries.js'
 import { hashPassword, passwordProblem } from './passwords.js'
 import { findUserById, findUserByLogin, revokeSessions, type UserRow } from './queries.js'
+import type { AuthService } from './service.js'
 import { randomToken, sha256 } from './tokens.js'
 
 export const VERIFY_TTL_SECONDS = 24 * 3600
@@ -63,7 +64,10 @@ export function queueVerificationEmail(ctx: AppContext, user: UserRow) {
 }
 
 export class EmailFlows {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly auth: AuthService,
+  ) {}
 
   private get db() {
     return this.ctx.database.db
@@ -137,7 +141,7 @@ export class EmailFlows {
       await tq.setPasswordProvingEmail(tx, user.id, passwordHash)
       return revokeSessions(tx, { userId: user.id }, 'password_reset')
     })
-    await this.ctx.sessions.revoke(revoked)
+    await this.auth.endSessions(revoked)
     subsystemLogger(this.ctx.logger, 'auth').info({ userId: user.id, sessions: revoked.length }, 'password reset by email')
   }
 }

@@ -6,13 +6,14 @@ import { bearer, errors } from '../../http/schemas.js'
 import { Email } from '../users/schemas.js'
 import { EmailFlows } from './email-flows.js'
 import { PASSWORD_MAX } from './passwords.js'
+import type { AuthService } from './service.js'
 
 const Token = Type.String({ minLength: 1, maxLength: 200, description: 'The `token` parameter of the mailed link.' })
 const Accepted = Type.Object({ message: Type.String() })
 const FORGOT_ACCEPTED = { message: 'If an account uses this address, a link to reset its password is on its way.' }
 
-export function emailRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
-  const flows = new EmailFlows(ctx)
+export function emailRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAsyncTypebox {
+  const flows = new EmailFlows(ctx, auth)
   // Per IP, on top of the per-address limit in the service: mail is the expensive side effect here.
   const ipLimit = {
     rateLimit: { max: ctx.config.rateLimit.authMax, timeWindow: ctx.config.rateLimit.windowSeconds * 1000, keyGenerator: (r: FastifyRequest) => `mail:${r.ip}` },

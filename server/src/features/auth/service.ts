@@ -161,9 +161,10 @@ export class AuthService {
 
   /**
    * After the database says the sessions ended: the token cache forgets them, and open realtime
-   * streams of theirs close at once on every instance (announced on the bus).
+   * streams of theirs close at once on every instance (announced on the bus). Public for flows
+   * that end sessions inside their own transaction (password reset, provider takeover).
    */
-  private async endSessions(sessionTokens: string[]): Promise<void> {
+  async endSessions(sessionTokens: string[]): Promise<void> {
     await this.ctx.sessions.revoke(sessionTokens)
     if (sessionTokens.length === 0) return
     await this.ctx.bus

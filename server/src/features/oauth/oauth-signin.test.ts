@@ -241,6 +241,23 @@ describe('forged and failed callbacks end on /login?error=… and create nothing
     expect(await userCount(f)).toBe(before)
   })
 
+  it('hostile query strings end on an error redirect or a 400, never a 5xx', async () => {
+    const at = await toCallback(f, 'github', githubAccount(f).login)
+    const before = await userCount(f)
+    for (const query of ['?state=%%%&code=%00', '?code=a&code=b', `?state=${'s'.repeat(500)}`, '?error=<script>&state=x', '?iss=%FF&state=x&code=y']) {
+      const res = await callback(f, { ...at, callbackUrl: new URL(`${at.callbackUrl.origin}${at.callbackUrl.pathname}${query}`) })
+      expect([302, 400], `${query} → ${res.statusCode} ${res.body}`).toContain(res.statusCode)
+      if (res.statusCode === 302) expectLoginError(res, 'oauth_state_invalid')
+    }
+    for (const query of ['?intent=%%%', `?intent=${'i'.repeat(101)}`, '?returnTo=%0d%0aSet-Cookie:x=y', '?link=maybe']) {
+      const res = await f.t.app.inject({ url: `/api/v1/auth/oauth/google${query}`, cookies: { oauth_binding: '<bad>' } })
+      expect([302, 400], `${query} → ${res.statusCode} ${res.body}`).toContain(res.statusCode)
+    }
+    expect(await userCount(f)).toBe(before)
+    // the untouched flow still completes
+    await expectSignedIn(f, await callback(f, at))
+  })
+
   it('a provider that cannot be reached', async () => {
     const down = await f.h.start({
       PUBLIC_URL: 'http://localhost:3000',

@@ -110,7 +110,9 @@ export class OAuthService {
       profile = await provider.complete(input.callbackUrl, flow)
     } catch (e) {
       const f = e instanceof OAuthFailure ? e : new OAuthFailure('oauth_failed', 'The sign-in could not be completed.', { cause: e })
-      this.log.warn({ provider: id, code: f.code, err: f.cause ?? f }, 'oauth callback refused')
+      // The reason only: provider errors can carry claims (emails) that have no place in logs.
+      const reason = f.cause instanceof Error ? `${f.cause.name}: ${f.cause.message}` : f.message
+      this.log.warn({ provider: id, code: f.code, reason }, 'oauth callback refused')
       return { kind: 'failed', code: f.code, message: f.message }
     }
 
@@ -120,7 +122,7 @@ export class OAuthService {
         this.log.info({ provider: id, userId: flow.linkUserId }, 'provider linked')
         return { kind: 'linked', provider: id, returnTo: flow.returnTo }
       case 'sign_in':
-        if (r.revokedTokens.length) await this.ctx.sessions.revoke(r.revokedTokens)
+        await this.auth.endSessions(r.revokedTokens)
         return { kind: 'signed_in', auth: await this.auth.startSession(r.user, client), returnTo: flow.returnTo }
       default:
         this.log.info({ provider: id, code: r.code }, 'oauth sign-in refused')
