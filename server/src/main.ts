@@ -4,6 +4,8 @@ import { ConfigError, loadConfig } from './config.js'
 import { createContext } from './context.js'
 import { ensureAdmin } from './features/auth/bootstrap.js'
 import { startStatsScheduler } from './features/stats/scheduler.js'
+import { EmailWorker } from './features/notifications/email-worker.js'
+import { startStreamPruning } from './features/stream/prune-job.js'
 
 async function main() {
   let config
@@ -23,8 +25,12 @@ async function main() {
   const app = await buildApp(ctx)
   // Background jobs run in every instance that has them enabled; each is safe to run in several.
   const statsJob = config.jobsEnabled ? startStatsScheduler(ctx) : undefined
+  const emailJob = config.jobsEnabled ? new EmailWorker(ctx).start() : undefined
+  const pruneJob = config.jobsEnabled ? startStreamPruning(ctx) : undefined
   app.addHook('onClose', async () => {
     await statsJob?.stop()
+    await emailJob?.stop()
+    await pruneJob?.stop()
     await ctx.close()
   })
 

@@ -1,11 +1,12 @@
 // The realtime stream over a real WebSocket (the `ws` client against app.listen on a free port).
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { users } from '../../db/schema.js'
+import { streamEvents, users } from '../../db/schema.js'
 import { createHarness, expectProblem, json, listen, login, register, sleep, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
 import { StreamClient, StreamRefused } from '../../../test/stream-client.js'
 import { AuthService } from '../auth/service.js'
 import { userChannel } from './events.js'
+import { startStreamPruning } from './prune-job.js'
 
 let h: Harness
 let t: TestApp
@@ -146,6 +147,31 @@ describe('reconnecting', () => {
     expect(new Set(ids).size).toBe(ids.length)
     expect(s.ofType('message.created')).toHaveLength(10)
     await s.close()
+  })
+})
+
+describe('retention', () => {
+  it('prunes old events; resuming from a pruned one says the catch-up is incomplete', async () => {
+    const { a, b, conv } = await pair()
+    const s = await StreamClient.connect(base, b.accessToken)
+    await send(a, conv.id, 'old news')
+    await s.next((e) => e.type === 'notification.created')
+    const last = s.lastEventId
+    await s.close()
+    await send(a, conv.id, 'recent')
+    const db = t.ctx.database.db
+    await db.update(streamEvents).set({ createdAt: sql`now() - interval '8 days'` }).where(sql`${streamEvents.id} <= ${last}`)
+    const job = startStreamPruning(t.ctx, { batch: 2 })
+    try {
+      expect(await job.runOnce()).toBeGreaterThanOrEqual(3)
+    } finally {
+      await job.stop()
+    }
+    expect(await db.select().from(streamEvents).where(sql`${streamEvents.id} <= ${last}`)).toEqual([])
+    const again = await StreamClient.connect(base, b.accessToken, { since: last })
+    expect(again.ofType('message.created').map((e) => e.data.message.content)).toEqual(['recent'])
+    expect(again.events.at(-1)!.data.complete).toBe(false)
+    await again.close()
   })
 })
 

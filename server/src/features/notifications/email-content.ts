@@ -1,0 +1,31 @@
+// What a notification email says: one email per user per batch, listing what is still unread.
+import type { MailMessage } from '../../platform/mail/index.js'
+import type { ClaimedEmail } from './email-queries.js'
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+
+export function notificationEmail(items: ClaimedEmail[], publicUrl: string): MailMessage {
+  const first = items[0]!
+  const link = `${publicUrl}/notifications`
+  const subject = items.length === 1 ? capitalise(first.message) : `You have ${items.length} new notifications on Hearth`
+  const lines = items.map((n) => `- ${capitalise(n.message)}`)
+  const text = [
+    `Hi ${first.username},`,
+    '',
+    items.length === 1 ? 'While you were away:' : `While you were away, ${items.length} things happened:`,
+    ...lines,
+    '',
+    `See them on Hearth: ${link}`,
+    '',
+    'You get these emails for notifications you have not read for a while. You can turn them off in your settings.',
+  ].join('\n')
+  const html = `<p>Hi ${escapeHtml(first.username)},</p>
+<ul>${items.map((n) => `<li>${escapeHtml(capitalise(n.message))}</li>`).join('')}</ul>
+<p><a href="${escapeHtml(link)}">See them on Hearth</a></p>
+<p style="color:#666;font-size:small">You get these emails for notifications you have not read for a while. You can turn them off in your settings.</p>`
+  return { to: first.email, subject, text, html }
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1)
+}

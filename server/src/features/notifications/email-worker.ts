@@ -1,0 +1,146 @@
+// Emails notifications that stayed unread for NOTIFICATION_EMAIL_DELAY seconds. An outbox on the
+// notifications table: any number of workers (one per instance) claim disjoint batches, a claim
+// is a lease (a worker killed mid-batch delays its rows, never loses them), and SMTP failures are
+// retried with exponential backoff. A crash between the SMTP server accepting a message and the
+// row being marked sent is the one case that re-sends (at least once, like any SMTP outbox).
+import type { AppContext } from '../../context.js'
+import { subsystemLogger, type Logger } from '../../logger.js'
+import { notificationEmail } from './email-content.js'
+import { claimDueEmails, markEmailSent, retireEmail, scheduleRetry, type ClaimedEmail } from './email-queries.js'
+
+export interface EmailWorkerOptions {
+  /** how often to look for due notifications */
+  intervalMs: number
+  batchSize: number
+  /** how long a claim holds its rows; must comfortably exceed a batch's sending time */
+  leaseSeconds: number
+  /** first retry after this long, doubling per attempt up to backoffMaxSeconds */
+  backoffBaseSeconds: number
+  backoffMaxSeconds: number
+  /** after this many failed attempts a notification is no longer emailed */
+  maxAttempts: number
+  /** one email taking longer than this counts as failed */
+  sendTimeoutMs: number
+}
+
+export const defaultEmailWorkerOptions: EmailWorkerOptions = {
+  intervalMs: 10_000,
+  batchSize: 50,
+  leaseSeconds: 600,
+  backoffBaseSeconds: 60,
+  backoffMaxSeconds: 6 * 3600,
+  maxAttempts: 10,
+  sendTimeoutMs: 60_000,
+}
+
+export interface RunResult {
+  claimed: number
+  emailsSent: number
+  failed: number
+  skipped: number
+}
+
+export class EmailWorker {
+  readonly options: EmailWorkerOptions
+  private readonly logger: Logger
+  private timer: NodeJS.Timeout | undefined
+  private running: Promise<unknown> | undefined
+  private stopped = false
+
+  constructor(
+    private readonly ctx: Pick<AppContext, 'database' | 'mailer' | 'config' | 'logger'>,
+    options: Partial<EmailWorkerOptions> = {},
+  ) {
+    this.options = { ...defaultEmailWorkerOptions, ...options }
+    this.logger = subsystemLogger(ctx.logger, 'jobs').child({ job: 'notification-emails' })
+  }
+
+  start(): this {
+    const tick = async () => {
+      if (this.stopped) return
+      try {
+        // keep going while batches come back full, so a backlog drains at SMTP speed
+        let r: RunResult
+        do r = await (this.running = this.runOnce())
+        while (!this.stopped && r.claimed === this.options.batchSize)
+      } catch (err) {
+        this.logger.error({ err }, 'notification email run failed')
+      } finally {
+        this.running = undefined
+        if (!this.stopped) this.timer = setTimeout(tick, this.options.intervalMs).unref()
+      }
+    }
+    this.timer = setTimeout(tick, this.options.intervalMs).unref()
+    return this
+  }
+
+  /** Finishes the email being sent, then stops; claimed rows not reached wait for their lease. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    clearTimeout(this.timer)
+    await this.running?.catch(() => {})
+  }
+
+  /** One batch: claim, send one email per user, settle each user's rows right after their email. */
+  async runOnce(): Promise<RunResult> {
+    const db = this.ctx.database.db
+    const claimedAt = Date.now()
+    const claimed = await claimDueEmails(db, {
+      delaySeconds: this.ctx.config.mail.notificationDelaySeconds,
+      leaseSeconds: this.options.leaseSeconds,
+      batch: this.options.batchSize,
+    })
+    const result: RunResult = { claimed: claimed.length, emailsSent: 0, failed: 0, skipped: 0 }
+    const byUser = new Map<number, ClaimedEmail[]>()
+    for (const c of claimed) byUser.set(c.userId, [...(byUser.get(c.userId) ?? []), c])
+
+    for (const items of byUser.values()) {
+      if (!items[0]!.wantsEmail) {
+        await retireEmail(db, items, null)
+        result.skipped += items.length
+        continue
+      }
+      // Stop while the lease still covers a whole send; the rest is retried once it runs out.
+      const leaseLeft = claimedAt + this.options.leaseSeconds * 1000 - Date.now()
+      if (this.stopped || leaseLeft < this.options.sendTimeoutMs) break
+      try {
+        await this.sendWithTimeout(items)
+        await markEmailSent(db, items)
+        result.emailsSent++
+      } catch (err) {
+        result.failed += items.length
+        const attempts = Math.max(...items.map((i) => i.attempts))
+        const error = err instanceof Error ? err.message : String(err)
+        if (attempts >= this.options.maxAttempts) {
+          this.logger.error({ err, userId: items[0]!.userId, attempts }, 'giving up on a notification email')
+          await retireEmail(db, items, error)
+        } else {
+          const delay = this.backoffSeconds(attempts)
+          this.logger.warn({ err, userId: items[0]!.userId, attempts, retryInSeconds: delay }, 'notification email failed; will retry')
+          await scheduleRetry(db, items, delay, error)
+        }
+      }
+    }
+    return result
+  }
+
+  /** base × 2^(attempt-1), capped, with ±20 % jitter so a recovering server is not hit all at once. */
+  backoffSeconds(attempt: number): number {
+    const raw = Math.min(this.options.backoffMaxSeconds, this.options.backoffBaseSeconds * 2 ** Math.max(0, attempt - 1))
+    return raw * (0.8 + Math.random() * 0.4)
+  }
+
+  private async sendWithTimeout(items: ClaimedEmail[]) {
+    let timer: NodeJS.Timeout | undefined
+    try {
+      await Promise.race([
+        this.ctx.mailer.send(notificationEmail(items, this.ctx.config.publicUrl)),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer from the mail server within ${this.options.sendTimeoutMs} ms`)), this.options.sendTimeoutMs)
+        }),
+      ])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+}
