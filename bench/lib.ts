@@ -120,3 +120,42 @@ export function machine(): string {
   const cpus = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1] ?? 'unknown CPU'
   return `${new Date().toISOString()} · Node ${process.version} · ${cpus} · ${readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length} cores`
 }
+
+/**
+ * startProcess with extra Node flags (e.g. --cpu-prof, which NODE_OPTIONS does not accept).
+ * Added for the feed benchmark's profiling runs.
+ */
+export async function startNode(
+  script: string,
+  env: Record<string, string>,
+  opts: { nodeArgs?: string[]; readyPath?: string } = {},
+): Promise<Server> {
+  const port = await freePort()
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', script], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`)
+    try {
+      if ((await fetch(url + (opts.readyPath ?? '/healthz'))).ok) break
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`${script} did not become ready`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  return {
+    url,
+    pid: child.pid!,
+    child,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
+  }
+}

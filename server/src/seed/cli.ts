@@ -5,9 +5,7 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
 import { createDatabase } from '../platform/db/index.js'
 import { describeDataset, formatShape } from './describe.js'
-import { defaultCounts, seedDatabase } from './seed.js'
-
-export const SEED_PASSWORD = 'hearth-seed-password'
+import { defaultCounts, SEED_PASSWORD, seedDatabase } from './seed.js'
 
 const { values } = parseArgs({
   options: {

@@ -8,6 +8,9 @@ import { hashPassword } from '../features/auth/passwords.js'
 import type { Database } from '../platform/db/index.js'
 import * as step from './steps.js'
 
+/** what seeded users sign in with unless --password says otherwise */
+export const SEED_PASSWORD = 'hearth-seed-password'
+
 export interface SeedOptions extends step.Counts {
   /** every seeded user signs in with this password */
   password: string

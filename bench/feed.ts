@@ -1,0 +1,266 @@
+// Issue 3's feed benchmark: the real server (PostgreSQL + Redis) on a seeded dataset, measured
+// with autocannon (50 connections) on the home feed (first and 20th page), explore, a post's
+// comments and like/unlike, beside two references measured in the same run: the bare Fastify
+// route and the feed's own SQL run directly by pgbench.
+//   npm run bench                      BENCH_DURATION (s per case, default 10), BENCH_USERS
+//                                      (dataset size, default 10000), BENCH_WAIT_MINUTES (wait for
+//                                      a quiet machine, default 20), BENCH_CPU_PROF=dir (profile)
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import pg from 'pg'
+import { HOME_FEED_SQL, homeFeedParams } from '../server/src/features/feed/queries.js'
+import { boundBefore, decodeTimeCursor } from '../server/src/features/posts/keyset.js'
+import { formatShape } from '../server/src/seed/describe.js'
+import { ensureDataset } from './feed/dataset.js'
+import { pgbench } from './feed/pgbench.js'
+import { load, machine, REDIS_URL, startProcess, table, type Measured } from './lib.js'
+
+const duration = Number(process.env.BENCH_DURATION ?? 10)
+const users = Number(process.env.BENCH_USERS ?? 10_000)
+const waitMinutes = Number(process.env.BENCH_WAIT_MINUTES ?? 20)
+const out = process.env.BENCH_OUT ?? 'bench/results/feed.md'
+const VIEWERS = 50
+const PAGE = 20
+const DEEP = 20
+const log = (line: string) => console.log(line)
+
+// ---- dataset ----
+const dataset = await ensureDataset(users, log)
+const sqlClient = new pg.Client({ connectionString: dataset.url })
+await sqlClient.connect()
+const q = async <T>(text: string, params: unknown[] = []) => (await sqlClient.query(text, params)).rows as T[]
+
+interface Viewer {
+  id: number
+  username: string
+  following: number
+  token: string
+  deepCursor: string
+}
+
+/**
+ * Viewers spread over the whole distribution of following counts (one at each odd percentile),
+ * among users whose home feed reaches page DEEP; and, apart, the heaviest 1% of followers.
+ */
+async function pickViewers(): Promise<{ typical: Omit<Viewer, 'token' | 'deepCursor'>[]; heavy: Omit<Viewer, 'token' | 'deepCursor'>[] }> {
+  const eligible = `WITH feed_size AS (
+      SELECT u.id, u.username, u.following_count AS following,
+        u.posts_count + coalesce((SELECT sum(a.posts_count) FROM follows f JOIN users a ON a.id = f.following_id WHERE f.follower_id = u.id), 0) AS posts
+      FROM users u WHERE NOT u.is_blocked)
+    SELECT id, username, following, ntile(100) OVER (ORDER BY following, id) AS pct FROM feed_size WHERE posts > ${PAGE * DEEP + 10}`
+  const typical = await q<{ id: number; username: string; following: number }>(
+    `SELECT DISTINCT ON (pct) id, username, following FROM (${eligible}) e WHERE pct % 2 = 1 ORDER BY pct, md5(id::text)`,
+  )
+  const heavy = await q<{ id: number; username: string; following: number }>(
+    `SELECT id, username, following_count AS following FROM users WHERE NOT is_blocked ORDER BY following_count DESC, id LIMIT 10`,
+  )
+  return { typical: typical.slice(0, VIEWERS), heavy }
+}
+
+async function waitForQuietMachine(): Promise<string> {
+  const deadline = Date.now() + waitMinutes * 60_000
+  for (;;) {
+    const l1 = loadavg()[0]!
+    if (l1 < 2.5) return `load average ${loadavg().map((x) => x.toFixed(2)).join(', ')} at start`
+    if (Date.now() >= deadline) return `**machine busy: load average ${loadavg().map((x) => x.toFixed(2)).join(', ')} at start (waited ${waitMinutes} min for < 2.5)**`
+    log(`load average ${l1.toFixed(2)} ≥ 2.5: waiting (up to ${Math.round((deadline - Date.now()) / 60_000)} more minutes)`)
+    await new Promise((r) => setTimeout(r, 60_000))
+  }
+}
+
+const picked = await pickViewers()
+const loadAtStart = await waitForQuietMachine()
+log(loadAtStart)
+const rows: Measured[] = []
+
+// ---- reference 1: bare Fastify ----
+const hello = await startProcess('bench/hello-server.ts', {})
+await load('warmup', { url: `${hello.url}/hello`, duration: 2 })
+const ref = await load('bare Fastify GET /hello', { url: `${hello.url}/hello`, duration, pid: hello.pid })
+await hello.stop()
+
+// ---- the server ----
+const profileDir = process.env.BENCH_CPU_PROF
+if (profileDir) mkdirSync(profileDir, { recursive: true })
+const server = await startProcess('server/src/main.ts', {
+  NODE_ENV: 'production',
+  DATABASE_URL: dataset.url,
+  REDIS_URL,
+  REDIS_KEY_PREFIX: `bench:${randomBytes(4).toString('hex')}:`,
+  JWT_SECRET: randomBytes(32).toString('hex'),
+  ACCESS_TOKEN_TTL: '7200',
+  DATA_DIR: '/tmp/hearth-bench-feed',
+  JOBS_ENABLED: 'false',
+  RATE_LIMIT_ANONYMOUS_MAX: '10000000',
+  RATE_LIMIT_USER_MAX: '10000000',
+  RATE_LIMIT_AUTH_MAX: '10000000',
+  ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
+})
+
+async function api<T>(path: string, token?: string, method = 'GET'): Promise<T> {
+  const res = await fetch(server.url + path, { method, headers: token ? { authorization: `Bearer ${token}` } : {} })
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`)
+  return (res.status === 204 ? undefined : await res.json()) as T
+}
+
+async function signIn(v: { id: number; username: string; following: number }, walk: boolean): Promise<Viewer> {
+  const res = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: v.username, password: dataset.password }),
+  })
+  if (res.status !== 200) throw new Error(`login ${v.username}: ${res.status} ${await res.text()}`)
+  const token = ((await res.json()) as { accessToken: string }).accessToken
+  let cursor = ''
+  // The cursor of page DEEP, obtained the way a client gets it: by reading the pages before it.
+  for (let page = 1; walk && page < DEEP; page++) {
+    const body = await api<{ nextCursor: string | null }>(`/api/v1/feed${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`, token)
+    if (!body.nextCursor) throw new Error(`${v.username}'s feed ends before page ${DEEP}`)
+    cursor = body.nextCursor
+  }
+  return { ...v, token, deepCursor: cursor }
+}
+
+async function inBatches<T, R>(items: T[], size: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = []
+  for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map(fn))))
+  return out
+}
+
+const viewers = await inBatches(picked.typical, 8, (v) => signIn(v, true))
+const heavy = await inBatches(picked.heavy, 8, (v) => signIn(v, false))
+
+/** autocannon request that rotates through `list`, each request built by `make` */
+function rotating<T>(list: T[], make: (item: T) => { path: string; token?: string }) {
+  let i = 0
+  return {
+    method: 'GET' as const,
+    setupRequest: (req: any) => {
+      const r = make(list[i++ % list.length]!)
+      return { ...req, path: r.path, headers: r.token ? { ...req.headers, authorization: `Bearer ${r.token}` } : req.headers }
+    },
+  }
+}
+
+async function measure(name: string, requests: object[]): Promise<Measured> {
+  await load('warmup', { url: server.url, requests: requests as any, duration: 2 })
+  const m = await load(name, { url: server.url, requests: requests as any, duration, pid: server.pid })
+  rows.push(m)
+  log(`${name}: ${m.reqPerSec} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, non-2xx ${m.non2xx}, errors ${m.errors}`)
+  return m
+}
+
+const page1 = await measure('home feed, page 1', [rotating(viewers, (v) => ({ path: '/api/v1/feed', token: v.token }))])
+const page20 = await measure(`home feed, page ${DEEP}`, [
+  rotating(viewers, (v) => ({ path: `/api/v1/feed?cursor=${encodeURIComponent(v.deepCursor)}`, token: v.token })),
+])
+const heavyPage1 = await measure(`home feed, page 1, top ${heavy.length} following counts`, [
+  rotating(heavy, (v) => ({ path: '/api/v1/feed', token: v.token })),
+])
+await measure('explore, page 1', [rotating(viewers, (v) => ({ path: '/api/v1/feed/explore', token: v.token }))])
+
+const discussed = await q<{ id: number; comment_count: number }>(
+  `SELECT p.id, p.comment_count FROM posts p JOIN users u ON u.id = p.user_id
+   WHERE NOT p.is_deleted AND NOT u.is_blocked AND p.comment_count > 0 ORDER BY p.comment_count DESC, p.id LIMIT 50`,
+)
+await measure('comments of a post, page 1', [
+  rotating(
+    discussed.map((p, i) => ({ post: p.id, token: viewers[i % viewers.length]!.token })),
+    (x) => ({ path: `/api/v1/posts/${x.post}/comments`, token: x.token }),
+  ),
+])
+
+// Like then unlike, on posts these viewers had not liked, so the dataset ends as it began.
+const pairs = (
+  await q<{ post: number; viewer: number }>(
+    `SELECT p.id AS post, v.viewer FROM unnest($1::int[]) WITH ORDINALITY v(viewer, n)
+     CROSS JOIN LATERAL (
+       SELECT p.id FROM posts p JOIN users u ON u.id = p.user_id
+       WHERE NOT p.is_deleted AND NOT u.is_blocked AND p.user_id <> v.viewer
+         AND NOT EXISTS (SELECT 1 FROM likes l WHERE l.user_id = v.viewer AND l.post_id = p.id)
+         AND p.id % 97 = v.n % 97
+       ORDER BY p.id DESC LIMIT 20) p`,
+    [viewers.map((v) => v.id)],
+  )
+).map((r) => ({ post: r.post, token: viewers.find((v) => v.id === r.viewer)!.token }))
+let k = 0
+await measure('like + unlike (PUT, DELETE)', [
+  {
+    method: 'PUT',
+    setupRequest: (req: any, context: any) => {
+      const pair = pairs[k++ % pairs.length]!
+      context.pair = pair
+      return { ...req, path: `/api/v1/posts/${pair.post}/like`, headers: { ...req.headers, authorization: `Bearer ${pair.token}` } }
+    },
+  },
+  {
+    method: 'DELETE',
+    setupRequest: (req: any, context: any) => ({
+      ...req,
+      path: `/api/v1/posts/${context.pair.post}/like`,
+      headers: { ...req.headers, authorization: `Bearer ${context.pair.token}` },
+    }),
+  },
+])
+// autocannon may stop between a PUT and its DELETE: unlike every pair through the API.
+await inBatches(pairs, 20, (p) => api(`/api/v1/posts/${p.post}/like`, p.token, 'DELETE'))
+await q(`DELETE FROM notifications WHERE created_at > now() - interval '1 hour' AND type = 'like'`)
+const serverRss = rows.at(-1)?.rssMiB
+await server.stop()
+
+// ---- reference 2: the feed's SQL, directly ----
+const first = boundBefore(undefined)
+const sql1 = pgbench(dataset.url, { name: 'home feed skeleton SQL, page 1 (pgbench)', text: HOME_FEED_SQL, params: viewers.map((v) => homeFeedParams(v.id, first, PAGE)) }, { seconds: duration })
+const sql20 = pgbench(
+  dataset.url,
+  { name: `home feed skeleton SQL, page ${DEEP} (pgbench)`, text: HOME_FEED_SQL, params: viewers.map((v) => homeFeedParams(v.id, decodeTimeCursor(v.deepCursor)!, PAGE)) },
+  { seconds: duration },
+)
+await sqlClient.end()
+
+// ---- report ----
+const pct = (a: number, b: number) => `${Math.round((100 * a) / b)}%`
+const check = (ok: boolean) => (ok ? 'met' : '**missed**')
+const followingOf = (vs: { following: number }[]) => {
+  const f = vs.map((v) => v.following).sort((a, b) => a - b)
+  return `following ${f[0]}–${f.at(-1)} accounts (median ${f[Math.floor(f.length / 2)]})`
+}
+const report = `# Feed benchmark
+
+Command: \`npm run bench\` (BENCH_DURATION=${duration}: autocannon, 50 connections, ${duration} s per case after a 2 s warm-up).
+Machine: ${machine()}; ${loadAtStart}, ${loadavg().map((x) => x.toFixed(2)).join(', ')} at the end.
+Server: \`server/src/main.ts\` as one Node process, PostgreSQL 15 (pool of 10) + Redis (rate limiter on,
+limits raised), NODE_ENV=production, LOG_LEVEL=warn, JOBS_ENABLED=false. Client, server and database share the 2 cores.
+
+Dataset (\`npm run seed -- --users ${users}\`${dataset.reused ? ', reused from an earlier run' : `, seeded in ${dataset.seedSeconds?.toFixed(0)} s`}):
+${formatShape(dataset.shape).split('\n').map((l) => `- ${l}`).join('\n')}
+
+Viewers: ${viewers.length} signed-in users, one at every other percentile of following counts among those whose feed
+reaches page ${DEEP} (${followingOf(viewers)}); the heavy case uses the ${heavy.length} users who follow the most accounts
+(${followingOf(heavy)}). Requests rotate through the viewers. Page ${DEEP}'s cursor was obtained by reading pages 1–${DEEP - 1}.
+
+${table([ref, ...rows], ref)}
+
+Direct SQL reference: the home feed's skeleton statement (\`HOME_FEED_SQL\` in server/src/features/feed/queries.ts: the
+page's post ids; the server then runs two hydrate queries and the session check), same text and parameters,
+the same ${viewers.length} viewers, 10 clients like the server's pool:
+
+| case | tps | p50 ms | p99 ms | failed |
+|---|---:|---:|---:|---:|
+| ${sql1.name} | ${sql1.reqPerSec} | ${sql1.p50} | ${sql1.p99} | ${sql1.errors} |
+| ${sql20.name} | ${sql20.reqPerSec} | ${sql20.p50} | ${sql20.p99} | ${sql20.errors} |
+
+(\`${sql1.command}\`; a varying cursor is inlined as a literal since pgbench variables hold only numbers.)
+
+| target (issue 3) | measured | |
+|---|---|---|
+| home feed ≥ 1,500 req/s | ${page1.reqPerSec} req/s | ${check(page1.reqPerSec >= 1500)} |
+| home feed p99 ≤ 50 ms | ${page1.p99} ms | ${check(page1.p99 <= 50)} |
+| page ${DEEP} within 1.3× of page 1 | page ${DEEP}: ${page20.reqPerSec} req/s, p99 ${page20.p99} ms (${(page1.reqPerSec / Math.max(1, page20.reqPerSec)).toFixed(2)}× the time of page 1) | ${check(page1.reqPerSec / Math.max(1, page20.reqPerSec) <= 1.3)} |
+| feed ≥ 50% of the direct SQL | ${pct(page1.reqPerSec, sql1.reqPerSec)} of pgbench page 1 | ${check(page1.reqPerSec >= 0.5 * sql1.reqPerSec)} |
+
+Heavy followers' page 1: ${heavyPage1.reqPerSec} req/s, p99 ${heavyPage1.p99} ms. Like + unlike counts both requests. Peak RSS of the server over the whole run: ${serverRss} MiB.
+${profileDir ? `\nCPU profile written to ${profileDir}.\n` : ''}`
+console.log('\n' + report)
+writeFileSync(out, report)
