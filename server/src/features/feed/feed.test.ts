@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, expectProblem, json, register, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
 import { api, countQueries, setBlocked } from '../posts/test-support.js'
-import { bindText, EXPLORE_SQL, exploreParams, HOME_FEED_SQL, homeFeedParams } from './queries.js'
+import { EXPLORE_SQL, exploreParams, HOME_FEED_SQL, homeFeedParams } from './queries.js'
 
 let h: Harness
 let t: TestApp
@@ -169,15 +169,13 @@ describe('query count', () => {
 })
 
 describe('the feed SQL', () => {
-  it('is sent to the database exactly as published, for the benchmark to replay', () => {
-    const dialect = (t.ctx.database.db as unknown as { dialect: { sqlToQuery(q: unknown): { sql: string; params: unknown[] } } }).dialect
-    const home = dialect.sqlToQuery(bindText(HOME_FEED_SQL, homeFeedParams(7, { at: 'infinity', id: 2147483647 }, 20)))
-    expect(home.sql).toBe(HOME_FEED_SQL)
-    expect(home.params).toEqual([7, 7, 'infinity', 2147483647, 21, 21])
-    expect(dialect.sqlToQuery(bindText(EXPLORE_SQL, exploreParams({ at: 'infinity', id: 2147483647 }, 20))).sql).toBe(EXPLORE_SQL)
-    // no `:name` sequences (casts `::` aside) that pgbench would take for its variables
+  it('has no `:name` sequences that pgbench would take for its variables, and documents its parameters', () => {
+    // (casts `::` aside)
     expect(HOME_FEED_SQL).not.toMatch(/(?<!:):[A-Za-z]/)
     expect(EXPLORE_SQL).not.toMatch(/(?<!:):[A-Za-z]/)
-    expect(() => bindText('SELECT $2, $1', [1, 2])).toThrow()
+    expect(homeFeedParams(7, { at: 'infinity', id: 2147483647 }, 20)).toEqual([7, 7, 'infinity', 2147483647, 21, 21])
+    expect(exploreParams({ at: 'infinity', id: 2147483647 }, 20)).toEqual(['infinity', 2147483647, 21])
+    expect(HOME_FEED_SQL.match(/\$\d+/g)).toEqual(['$1', '$2', '$3', '$4', '$5', '$6'])
+    expect(EXPLORE_SQL.match(/\$\d+/g)).toEqual(['$1', '$2', '$3'])
   })
 })

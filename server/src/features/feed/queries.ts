@@ -1,10 +1,13 @@
 // Feed skeletons: the ids of one page, newest first, keyset on (created_at, id).
 //
-// The SQL is kept as plain text with numbered placeholders, each appearing once and in order, so
-// the text below is byte for byte what the driver sends: the benchmark replays the same statement
-// directly (pgbench -f) to measure what the server adds on top of the database.
-import { sql, type SQL } from 'drizzle-orm'
-import type { DbOrTx } from '../../platform/db/index.js'
+// The SQL is kept as plain text with numbered placeholders and run as a named prepared statement,
+// so the text below is byte for byte what the driver sends: the benchmark replays the same
+// statement directly (pgbench -f, with the parameters in the order documented on each) to
+// measure what the server adds on top of the database.
+import { sql } from 'drizzle-orm'
+import type { PreparedQueryConfig } from 'drizzle-orm/pg-core'
+import type { Db } from '../../platform/db/index.js'
+import { prepared } from '../../platform/db/prepared.js'
 import { CURSOR_AT_FORMAT, type TimeKey } from '../posts/keyset.js'
 
 /**
@@ -65,36 +68,37 @@ export const homeFeedParams = (viewerId: number, before: TimeKey, limit: number)
 
 export const exploreParams = (before: TimeKey, limit: number) => [before.at, before.id, limit + 1] as const
 
-/** Binds the text's placeholders to drizzle parameters, keeping the text unchanged. */
-export function bindText(text: string, params: readonly unknown[]): SQL {
-  const chunks: SQL[] = []
-  let last = 0
-  let expected = 1
-  for (const m of text.matchAll(/\$(\d+)/g)) {
-    if (Number(m[1]) !== expected) throw new Error(`placeholder $${m[1]} out of order; each must appear once, in order`)
-    chunks.push(sql.raw(text.slice(last, m.index)), sql`${params[expected - 1]}`)
-    last = m.index + m[0].length
-    expected++
-  }
-  if (expected - 1 !== params.length) throw new Error(`the text has ${expected - 1} placeholders, ${params.length} parameters given`)
-  chunks.push(sql.raw(text.slice(last)))
-  return sql.join(chunks)
-}
-
 interface SkeletonRow {
   id: number
   at: string
 }
 
-async function run(db: DbOrTx, text: string, params: readonly unknown[]): Promise<SkeletonRow[]> {
-  const result = (await db.execute(bindText(text, params))) as unknown as { rows: SkeletonRow[] }
+/**
+ * Runs a statement text as a named prepared statement, built once per database handle: PostgreSQL
+ * parses and plans it once per connection instead of on every page, and the text the driver
+ * receives is exactly the published one.
+ */
+function preparedText(db: Db, name: string, text: string, paramCount: number) {
+  return prepared(db, name, (d) =>
+    d._.session.prepareQuery<PreparedQueryConfig & { execute: { rows: SkeletonRow[] } }>(
+      { sql: text, params: Array.from({ length: paramCount }, (_, i) => sql.placeholder(`p${i + 1}`)) },
+      undefined,
+      name,
+      false,
+    ),
+  )
+}
+
+async function run(db: Db, name: string, text: string, params: readonly unknown[]): Promise<SkeletonRow[]> {
+  const stmt = preparedText(db, name, text, params.length)
+  const result = await stmt.execute(Object.fromEntries(params.map((v, i) => [`p${i + 1}`, v])))
   return result.rows.map((r) => ({ id: Number(r.id), at: String(r.at) }))
 }
 
-export function homeFeedIds(db: DbOrTx, viewerId: number, before: TimeKey, limit: number) {
-  return run(db, HOME_FEED_SQL, homeFeedParams(viewerId, before, limit))
+export function homeFeedIds(db: Db, viewerId: number, before: TimeKey, limit: number) {
+  return run(db, 'home_feed_ids', HOME_FEED_SQL, homeFeedParams(viewerId, before, limit))
 }
 
-export function exploreIds(db: DbOrTx, before: TimeKey, limit: number) {
-  return run(db, EXPLORE_SQL, exploreParams(before, limit))
+export function exploreIds(db: Db, before: TimeKey, limit: number) {
+  return run(db, 'explore_ids', EXPLORE_SQL, exploreParams(before, limit))
 }

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { notifications } from '../../db/schema.js'
-import { createHarness, expectProblem, json, register, type Harness, type TestApp } from '../../../test/helpers.js'
+import { createHarness, expectProblem, json, register, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
 import { api, setBlocked, userCounters } from '../posts/test-support.js'
 
 let h: Harness
@@ -93,7 +93,7 @@ describe('followers and following lists', () => {
   it('page newest first with no repeats or gaps, say whether the caller follows each, and hide blocked users', async () => {
     const star = await register(t.app)
     const viewer = await register(t.app)
-    const fans = []
+    const fans: Session[] = []
     for (let i = 0; i < 7; i++) {
       const f = await register(t.app)
       await a.follow(f, star.user.id)

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { notifications } from '../../db/schema.js'
-import { createHarness, expectProblem, json, register, type Harness, type TestApp } from '../../../test/helpers.js'
+import { createHarness, expectProblem, json, register, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
 import { api, postCounters, setBlocked } from '../posts/test-support.js'
 
 let h: Harness
@@ -92,7 +92,7 @@ describe('liking', () => {
 describe('who liked', () => {
   it('lists likers newest first across pages without repeats, anonymously too, leaving out blocked accounts', async () => {
     const author = await register(t.app)
-    const fans = []
+    const fans: Session[] = []
     for (let i = 0; i < 7; i++) fans.push(await register(t.app))
     const p = await a.createPost(author)
     for (const f of fans) await a.put(`/posts/${p.id}/like`, f)

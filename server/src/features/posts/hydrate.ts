@@ -1,11 +1,11 @@
 // The shared read pipeline for every list of posts (feeds, profiles, a single post): given the
 // ids from a skeleton query, load what a page shows in a constant number of queries (posts with
 // their authors in one, the viewer's likes in one), drop what the viewer may not see, present.
-import type { DbOrTx } from '../../platform/db/index.js'
+import type { Db } from '../../platform/db/index.js'
 import { likedPostIds, loadPosts } from './queries.js'
 import { presentPost, type PresentedPost } from './views.js'
 
-export async function hydratePosts(db: DbOrTx, ids: number[], viewerId: number | undefined): Promise<PresentedPost[]> {
+export async function hydratePosts(db: Db, ids: number[], viewerId: number | undefined): Promise<PresentedPost[]> {
   if (ids.length === 0) return []
   const [rows, liked] = await Promise.all([
     loadPosts(db, ids),
