@@ -144,7 +144,7 @@ export function adminRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAs
           querystring: Type.Object(
             {
               actorId: Type.Optional(Id),
-              targetType: Type.Optional(Type.Union(['user', 'post', 'comment', 'report'].map((t) => Type.Literal(t)))),
+              targetType: Type.Optional(Type.Enum(['user', 'post', 'comment', 'report'])),
               targetId: Type.Optional(Id),
               ...PageQuery,
             },
@@ -153,7 +153,7 @@ export function adminRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAs
           response: { 200: Page(AuditEntry), ...errors(400, 401, 403) },
         },
       },
-      async (req) => listAuditEntries(ctx.database.db, req.query as Parameters<typeof listAuditEntries>[1]),
+      async (req) => listAuditEntries(ctx.database.db, req.query),
     )
 
     await app.register(statsRoutes(ctx))

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, expectProblem, json, login, register, sleep, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
 import { appStatistics, posts, userDailyActivity } from '../../db/schema.js'
 import { ROOT_ADMIN } from '../admin/test-fixtures.js'
-import { addDays, dayCount, utcDay } from './dates.js'
+import { addDays, dayCount, msUntilNextDay, parseDay, utcDay } from './dates.js'
 import { computeDays } from './queries.js'
 import { startStatsScheduler } from './scheduler.js'
 import { StatsService } from './service.js'
@@ -152,5 +152,23 @@ describe('the scheduler', () => {
     } finally {
       await scheduler.stop()
     }
+  })
+})
+
+describe('UTC calendar days', () => {
+  it('parses real days only, and steps across months, leap days and years', () => {
+    expect(parseDay('2024-02-29')).toBe('2024-02-29')
+    expect(parseDay('2023-02-29')).toBeUndefined()
+    expect(parseDay('2024-2-01')).toBeUndefined()
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29')
+    expect(addDays('2024-12-31', 1)).toBe('2025-01-01')
+    expect(addDays('2024-03-01', -1)).toBe('2024-02-29')
+    expect(dayCount('2024-03-01', '2024-03-01')).toBe(1)
+    expect(dayCount('2024-03-02', '2024-03-01')).toBe(0)
+  })
+
+  it('schedules the nightly run a few minutes after the next UTC midnight', () => {
+    expect(msUntilNextDay(new Date('2024-03-01T23:00:00Z'), 5 * 60_000)).toBe(65 * 60_000)
+    expect(msUntilNextDay(new Date('2024-03-02T00:00:00Z'), 0)).toBe(86_400_000)
   })
 })
