@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { notifications } from '../../db/schema.js'
 import { createHarness, expectProblem, json, login, register, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
-import { api, postCounters, replyCounter, setBlocked } from '../posts/test-support.js'
+import { api, countQueries, postCounters, replyCounter, setBlocked } from '../posts/test-support.js'
 
 let h: Harness
 let t: TestApp
@@ -88,6 +88,32 @@ describe('commenting', () => {
     await a.del(`/comments/${foreign.id}`, author)
     expectProblem(await a.post(`/posts/${other.id}/comments`, author, { content: 'x', parentCommentId: foreign.id }), 400, 'invalid_parent')
     expect(await postCounters(t, p.id)).toMatchObject({ commentCount: 1, commentRows: 1 })
+  })
+})
+
+describe('paging around hidden comments', () => {
+  it('skips deleted comments without gaps or repeats, in the same number of statements per page', async () => {
+    const u = await register(t.app)
+    const p = await a.createPost(u)
+    const live: number[] = []
+    for (let i = 0; i < 12; i++) {
+      const c = await a.comment(u, p.id, `c${i}`)
+      if (i % 3 === 0) {
+        await a.comment(u, p.id, 'reply keeps it', c.id)
+        live.push(c.id)
+        await a.del(`/comments/${c.id}`, u) // a placeholder
+      } else if (i % 3 === 1) {
+        await a.del(`/comments/${c.id}`, u) // gone
+      } else {
+        live.push(c.id)
+      }
+    }
+    expect(ids(await a.all(`/posts/${p.id}/comments`, null, 2))).toEqual(live)
+    expect(ids(await a.all(`/posts/${p.id}/comments`, null, 5))).toEqual(live)
+    const big = await countQueries(t, () => a.get(`/posts/${p.id}/comments?limit=12`))
+    const small = await countQueries(t, () => a.get(`/posts/${p.id}/comments?limit=3`))
+    expect(json(big.result).items).toHaveLength(8)
+    expect(big.queries.length).toBe(small.queries.length)
   })
 })
 

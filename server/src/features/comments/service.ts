@@ -38,9 +38,17 @@ export class CommentsService {
     return this.page(await q.listReplies(this.db, commentId, boundAfter(from), limit), limit)
   }
 
-  private page(rows: CommentRow[], limit: number) {
+  /**
+   * The cursor comes from the skeleton, so dropping hidden comments without live replies below
+   * them never makes the next page skip or repeat one. One more query, only when the page holds
+   * hidden comments: constant per page.
+   */
+  private async page(rows: CommentRow[], limit: number) {
     const page = paginate(rows, limit, (r) => [r.at, r.id])
-    return { items: page.items.map(presentComment), nextCursor: page.nextCursor }
+    const hidden = page.items.filter((r) => r.isDeleted || r.author.isBlocked).map((r) => r.id)
+    const kept = hidden.length === 0 ? new Set<number>() : await q.withLiveDescendants(this.db, hidden)
+    const items = page.items.filter((r) => !(r.isDeleted || r.author.isBlocked) || kept.has(r.id))
+    return { items: items.map(presentComment), nextCursor: page.nextCursor }
   }
 
   async create(actorId: number, postId: number, input: { content: string; parentCommentId?: number }) {
