@@ -1,7 +1,8 @@
 // The direct-SQL reference: a statement run by pgbench, with the server's exact text and
 // parameters, so the feed's cost in the server can be read as a ratio of what the database alone
-// does. The text's $n placeholders become pgbench variables, bound as parameters in extended
-// query mode (parse/bind/execute with an unnamed statement, as node-postgres sends them).
+// does. The text's $n placeholders become pgbench variables, bound as parameters: `prepared` mode
+// is a named statement parsed once per connection (as the server's prepared statements are),
+// `extended` an unnamed one parsed and planned on every call (as a plain parameterised query).
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -50,11 +51,16 @@ export function scripts(c: PgbenchCase): { files: string[]; defines: Record<stri
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0
 
-export function pgbench(url: string, c: PgbenchCase, opts: { seconds: number; clients?: number }): Measured & { command: string } {
+export function pgbench(
+  url: string,
+  c: PgbenchCase,
+  opts: { seconds: number; clients?: number; mode?: 'prepared' | 'extended' },
+): Measured & { command: string } {
+  const mode = opts.mode ?? 'prepared'
   const dir = mkdtempSync(join(tmpdir(), 'hearth-pgbench-'))
   try {
     const { files, defines } = scripts(c)
-    const args = ['-n', '-M', 'extended', '-c', String(opts.clients ?? 10), '-j', '2', '-T', String(opts.seconds), '-l', '--log-prefix', join(dir, 'log')]
+    const args = ['-n', '-M', mode, '-c', String(opts.clients ?? 10), '-j', '2', '-T', String(opts.seconds), '-l', '--log-prefix', join(dir, 'log')]
     files.forEach((text, i) => {
       const f = join(dir, `s${i}.sql`)
       writeFileSync(f, text)
@@ -75,7 +81,7 @@ export function pgbench(url: string, c: PgbenchCase, opts: { seconds: number; cl
     }
     latencies.sort((a, b) => a - b)
     const round = (ms: number) => Math.round(ms * 100) / 100
-    const command = `pgbench -n -M extended -c ${opts.clients ?? 10} -j 2 -T ${opts.seconds} ${files.length > 1 ? `-f s{0..${files.length - 1}}.sql@1` : '-f s0.sql'}${Object.keys(defines).map((k) => ` -D ${k}=…`).join('')}`
+    const command = `pgbench -n -M ${mode} -c ${opts.clients ?? 10} -j 2 -T ${opts.seconds} ${files.length > 1 ? `-f s{0..${files.length - 1}}.sql@1` : '-f s0.sql'}${Object.keys(defines).map((k) => ` -D ${k}=…`).join('')}`
     return { name: c.name, reqPerSec: Math.round(tps), p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), non2xx: 0, errors: failed, command }
   } finally {
     rmSync(dir, { recursive: true, force: true })
