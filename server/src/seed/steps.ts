@@ -9,8 +9,8 @@
 // - following counts: log-normal (median FOLLOW_MEDIAN), a few users follow a thousand accounts;
 // - posting: log-normal activity per user, LURKERS post nothing; posts span POST_DAYS days,
 //   denser towards now; ids increase with time, as they would have;
-// - likes: per post ∝ the author's followers × a log-normal "buzz", mostly soon after posting;
-// - comments: per post ∝ its likes^0.8; 70% top-level, 25% replies to them, 5% replies to replies;
+// - likes: per post ∝ (the author's followers)^1.15 × a log-normal "buzz", mostly soon after posting;
+// - comments: per post ∝ its likes; 70% top-level, 25% replies to them, 5% replies to replies;
 //   a reply is by the post's author one time in four;
 // - a few deleted posts and comments and blocked users, so filters have something to filter;
 // - counters are computed from the rows, before the rows are written (no second pass).
@@ -101,7 +101,7 @@ raw AS MATERIALIZED (
 )
 SELECT (${base} + row_number() OVER (ORDER BY created_at))::int AS id, user_id, created_at,
   random() < ${DELETED_POSTS} AS is_deleted,
-  exp(0.9 * ${NORMAL}) AS buzz
+  exp(1.1 * ${NORMAL}) AS buzz
 FROM raw`
 }
 
@@ -110,7 +110,7 @@ export function likes(l: number, users: number, userBase: number): string {
   const cap = Math.max(1, Math.floor(users * 0.6))
   return `INSERT INTO likes (user_id, post_id, created_at)
 WITH weights AS (
-  SELECT p.id, p.created_at, (coalesce(c.followers, 0) + 2) * p.buzz AS w
+  SELECT p.id, p.created_at, power(coalesce(c.followers, 0) + 2, 1.15) * p.buzz AS w
   FROM s_posts p LEFT JOIN s_follow_counts c ON c.id = p.user_id
 ),
 targets AS (
@@ -143,7 +143,7 @@ const commenter = (postAuthor: string, share: number, users: number, userBase: n
 export function topLevelComments(count: number, users: number, userBase: number): string {
   return `INSERT INTO s_comments
 WITH weights AS (
-  SELECT p.id, p.user_id, p.created_at, power(coalesce(lc.n, 0) + 1, 0.8) * (0.5 + random()) AS w
+  SELECT p.id, p.user_id, p.created_at, (coalesce(lc.n, 0) + 1) * (0.5 + random()) AS w
   FROM s_posts p LEFT JOIN s_like_counts lc ON lc.id = p.id
 ),
 targets AS (
