@@ -87,7 +87,8 @@ export class MessagesService {
     const content = input.content.trim()
     if (!input.file && content.length === 0) throw fieldError('content', 'A message needs text or a file.')
     if (content.length > MAX_MESSAGE_LENGTH) throw fieldError('content', `A message may be at most ${MAX_MESSAGE_LENGTH} characters.`)
-    await this.requireConversation(meId, conversationId)
+    // With a file, who may post here is settled before storing it; text is checked in the transaction.
+    if (input.file) await this.requireConversation(meId, conversationId)
     const stored = input.file ? await this.ctx.media.storeAttachment(input.file) : undefined
     try {
       return await inTransaction(
@@ -123,6 +124,7 @@ export class MessagesService {
             userId: found.other.id,
             type: 'message',
             actorId: meId,
+            actor: sender,
             message: `${found.me.username} sent you a message`,
           })
           return presentMessage(message, this.urlFor(meId))

@@ -21,6 +21,8 @@ export interface NotifyInput {
   commentId?: number
   /** human-readable, e.g. "alice liked your post" */
   message: string
+  /** the actor's public summary when the caller has it at hand (saves a query) */
+  actor?: { id: number; username: string; displayName: string | null; avatarUrl: string | null }
 }
 
 export type NotificationRow = typeof notifications.$inferSelect
@@ -80,10 +82,13 @@ export async function notify(
       relatedCommentId: input.commentId ?? null,
     })
     .returning()
-  const [actor] = await tx
-    .select({ id: users.id, username: users.username, displayName: users.displayName, avatarUrl: users.avatarUrl })
-    .from(users)
-    .where(eq(users.id, input.actorId))
+  const [actor] =
+    input.actor?.id === input.actorId
+      ? [input.actor]
+      : await tx
+          .select({ id: users.id, username: users.username, displayName: users.displayName, avatarUrl: users.avatarUrl })
+          .from(users)
+          .where(eq(users.id, input.actorId))
   await recordEvents(ctx, tx, afterCommit, [
     { userId: input.userId, type: 'notification.created', data: { notification: presentNotification(row!, actor) } },
   ])

@@ -19,10 +19,13 @@ export interface HubOptions {
 
 export const defaultHubOptions: HubOptions = {
   heartbeatMs: 30_000,
-  revalidateMs: 250,
+  revalidateMs: 500,
   maxBufferedBytes: 1024 * 1024,
   catchUpPage: 500,
 }
+
+/** How long a connection remembers what its catch-up sent (see Connection.caughtUp). */
+const CAUGHT_UP_MEMORY_MS = 10_000
 
 /** WebSocket close codes sent to clients (4000-4999 are the application's). */
 export const CloseCode = {
@@ -38,6 +41,11 @@ export interface Connection {
   alive: boolean
   /** events that arrived live while the catch-up was still being sent; null once live */
   pending: StreamEvent[] | null
+  /**
+   * Ids the catch-up sent. An event is published just after its commit, so one the catch-up read
+   * can still arrive from the bus a moment after the stream went live: it is not sent twice.
+   */
+  caughtUp: Set<number> | null
   closed: boolean
 }
 
@@ -97,7 +105,7 @@ export class StreamHub {
    * `since` (when given), then what arrived meanwhile, then `stream.ready`; live from there on.
    */
   async attach(socket: WebSocket, auth: { userId: number; sessionToken: string }, since: number | undefined): Promise<void> {
-    const conn: Connection = { socket, userId: auth.userId, sessionToken: auth.sessionToken, alive: true, pending: [], closed: false }
+    const conn: Connection = { socket, userId: auth.userId, sessionToken: auth.sessionToken, alive: true, pending: [], caughtUp: null, closed: false }
     if (this.closing) {
       socket.close(CloseCode.goingAway, 'server_shutting_down')
       return
@@ -113,7 +121,7 @@ export class StreamHub {
     try {
       await this.subscribe(conn.userId)
       const db = this.ctx.database.db
-      const sent = new Set<number>()
+      const sent = (conn.caughtUp = new Set<number>())
       let last = 0
       let complete = true
       if (since !== undefined) {
@@ -140,6 +148,7 @@ export class StreamHub {
         last = Math.max(last, e.id)
       }
       this.send(conn, JSON.stringify({ type: 'stream.ready', data: { lastEventId: last, complete } }))
+      setTimeout(() => (conn.caughtUp = null), CAUGHT_UP_MEMORY_MS).unref()
     } catch (err) {
       this.logger.warn({ err, userId: conn.userId }, 'stream setup failed')
       this.end(conn, 1011, 'internal_error')
@@ -153,7 +162,7 @@ export class StreamHub {
     let payload: string | undefined
     for (const conn of set) {
       if (conn.pending) conn.pending.push(event)
-      else this.send(conn, (payload ??= JSON.stringify(event)))
+      else if (!conn.caughtUp?.has(event.id)) this.send(conn, (payload ??= JSON.stringify(event)))
     }
   }
 

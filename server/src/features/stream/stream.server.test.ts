@@ -71,13 +71,14 @@ describe('across instances', () => {
     expect(r.code).toBe(4001)
     expect(r.ms).toBeLessThan(1000)
 
-    // and when it ends without an announcement on the bus (re-validation through the shared cache)
+    // A lost announcement (the bus is at most once): the periodic re-validation closes it, within
+    // its interval plus the lifetime of the session cache's local copy on A.
     const s2 = await StreamClient.connect(baseA, other.accessToken)
     const [session] = await b.ctx.database.db.query.userSessions.findMany({ where: (x, { eq, and }) => and(eq(x.userId, u.user.id), eq(x.isActive, true)) })
     start = Date.now()
     await b.ctx.sessions.revoke([session!.sessionToken])
     r = await timeToClose(s2, start)
     expect(r.code).toBe(4001)
-    expect(r.ms).toBeLessThan(1000)
+    expect(r.ms).toBeLessThan(1500)
   })
 })

@@ -207,7 +207,7 @@ describe('closing', () => {
     const u = await register(t.app)
     const s = await StreamClient.connect(base, u.accessToken)
     const start = Date.now()
-    // What another code path might do: end the session in the cache alone.
+    // As if the announcement on the bus were lost: the session ends in the cache alone.
     const [session] = await t.ctx.database.db.query.userSessions.findMany({ where: (x, { eq }) => eq(x.userId, u.user.id) })
     await t.ctx.sessions.revoke([session!.sessionToken])
     const r = await timeToClose(s, start)

@@ -1,0 +1,225 @@
+// Issue 4's benchmark: the realtime stream under load, on PostgreSQL + Redis.
+//   npm run bench:stream      (BENCH_CLIENTS=2000, BENCH_RATE=500 msg/s, BENCH_SECONDS=25 per phase)
+// Instance A holds every WebSocket client (one per receiving user); messages are sent over HTTP at
+// a steady rate, first through A itself (same-instance delivery), then through a second instance
+// B (cross-instance: B commits, Redis pub/sub carries the event to A). Latency is measured from
+// the moment the bench issues the POST to the moment the receiver's socket gets message.created,
+// on one clock (this process). Also reported: A's resident memory per open connection.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { Agent, request } from 'node:http'
+import pg from 'pg'
+import WebSocket from 'ws'
+import { TokenService } from '../server/src/features/auth/tokens.js'
+import { benchDatabase, machine, REDIS_URL, startProcess, type Server } from './lib.js'
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 2000)
+const RATE = Number(process.env.BENCH_RATE ?? 500)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 25)
+const WARMUP_SECONDS = 3
+const SENDERS = 200
+
+// 2,000 client sockets here and 2,000 server sockets in A: make sure the descriptor limit allows it.
+const needFds = CLIENTS * 2 + 1000
+if (Number(execFileSync('sh', ['-c', 'ulimit -n']).toString().trim()) < needFds && !process.env.BENCH_FDS_RAISED) {
+  const r = spawnSync('sh', ['-c', `ulimit -n ${needFds} && exec "$0" "$@"`, process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_FDS_RAISED: '1' },
+  })
+  process.exit(r.status ?? 1)
+}
+
+const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN)
+const round = (n: number) => Math.round(n * 10) / 10
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+const publicUrl = 'http://bench.hearth.test'
+const jwtSecret = randomBytes(32).toString('hex')
+const dbUrl = await benchDatabase('hearth_bench_stream')
+const env = {
+  NODE_ENV: 'production',
+  DATABASE_URL: dbUrl,
+  DATABASE_POOL_SIZE: '20',
+  REDIS_URL,
+  REDIS_KEY_PREFIX: `bench:${randomBytes(4).toString('hex')}:`,
+  JWT_SECRET: jwtSecret,
+  PUBLIC_URL: publicUrl, // one issuer for both instances' tokens
+  DATA_DIR: '/tmp/hearth-bench-stream',
+  JOBS_ENABLED: 'false',
+  RATE_LIMIT_ANONYMOUS_MAX: '10000000',
+  RATE_LIMIT_USER_MAX: '10000000',
+}
+
+const a = await startProcess('server/src/main.ts', env)
+const b = await startProcess('server/src/main.ts', env)
+
+// Seed: receivers (one stream each), senders, one conversation per receiver, sessions for all.
+const db = new pg.Client({ connectionString: dbUrl })
+await db.connect()
+const tag = randomBytes(3).toString('hex')
+const { rows: created } = await db.query<{ id: number }>(
+  `INSERT INTO users (email, username) SELECT 'b' || g || '_${tag}@bench.test', 'b${tag}_' || g FROM generate_series(1, $1) g RETURNING id`,
+  [CLIENTS + SENDERS],
+)
+const ids = created.map((r) => r.id)
+const receivers = ids.slice(0, CLIENTS)
+const senders = ids.slice(CLIENTS)
+const { rows: sessions } = await db.query<{ user_id: number; session_token: string }>(
+  `INSERT INTO user_sessions (user_id, session_token, expires_at) SELECT u, encode(gen_random_bytes(24), 'hex'), now() + interval '1 day' FROM unnest($1::int[]) u RETURNING user_id, session_token`,
+  [ids],
+).catch(async () =>
+  // gen_random_bytes needs pgcrypto; md5 of random values is as good for a benchmark
+  db.query<{ user_id: number; session_token: string }>(
+    `INSERT INTO user_sessions (user_id, session_token, expires_at) SELECT u, md5(random()::text || u), now() + interval '1 day' FROM unnest($1::int[]) u RETURNING user_id, session_token`,
+    [ids],
+  ),
+)
+const tokens = new TokenService(jwtSecret, 3600, publicUrl)
+const tokenOf = new Map<number, string>()
+for (const s of sessions) tokenOf.set(s.user_id, await tokens.sign({ userId: s.user_id, sessionToken: s.session_token }))
+const pairs = receivers.map((r, i) => [senders[i % SENDERS]!, r] as const)
+const { rows: convs } = await db.query<{ id: number; user1_id: number; user2_id: number }>(
+  `INSERT INTO conversations (user1_id, user2_id) SELECT least(s, r), greatest(s, r) FROM unnest($1::int[], $2::int[]) AS p(s, r) RETURNING id, user1_id, user2_id`,
+  [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+)
+const convOf = new Map(convs.map((c) => [`${c.user1_id}:${c.user2_id}`, c.id]))
+await db.end()
+
+// Connect every receiver to A.
+const rssBefore = rssMiB(a.pid)
+const latencies = { same: [] as number[], cross: [] as number[] }
+type Phase = 'warmup' | 'same' | 'cross' | 'idle'
+let phase = 'idle' as Phase
+const sentAt = new Map<string, { at: number; phase: Phase }>()
+let delivered = 0
+const sockets: WebSocket[] = []
+const wsUrl = a.url.replace(/^http/, 'ws') + '/api/v1/stream'
+const connectStart = Date.now()
+for (let i = 0; i < receivers.length; i += 100) {
+  await Promise.all(
+    receivers.slice(i, i + 100).map(
+      (userId) =>
+        new Promise<void>((resolve, reject) => {
+          const ws = new WebSocket(`${wsUrl}?access_token=${tokenOf.get(userId)}`)
+          ws.on('error', reject)
+          ws.on('message', (raw) => {
+            const e = JSON.parse(String(raw)) as { type: string; data: { message?: { content: string } } }
+            if (e.type === 'stream.ready') return resolve()
+            if (e.type !== 'message.created') return
+            const now = performance.now()
+            const sent = sentAt.get(e.data.message!.content)
+            if (!sent) return
+            sentAt.delete(e.data.message!.content)
+            delivered++
+            if (sent.phase === 'same' || sent.phase === 'cross') latencies[sent.phase].push(now - sent.at)
+          })
+          sockets.push(ws)
+        }),
+    ),
+  )
+}
+const connectSeconds = (Date.now() - connectStart) / 1000
+await sleep(2000)
+const rssAfter = rssMiB(a.pid)
+
+// Send at a steady rate (open loop: the schedule does not wait for answers).
+const agent = new Agent({ keepAlive: true, maxSockets: 64 })
+const httpLatency = { same: [] as number[], cross: [] as number[] }
+let sent = 0
+let failed = 0
+function send(server: Server, n: number, kind: 'same' | 'cross') {
+  const [from, to] = pairs[n % pairs.length]!
+  const conv = convOf.get(`${Math.min(from, to)}:${Math.max(from, to)}`)!
+  const content = `${kind}:${n}`
+  const body = JSON.stringify({ content })
+  const at = performance.now()
+  sentAt.set(content, { at, phase })
+  const counted = phase
+  const req = request(
+    `${server.url}/api/v1/conversations/${conv}/messages`,
+    { method: 'POST', agent, headers: { authorization: `Bearer ${tokenOf.get(from)}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+    (res) => {
+      res.resume()
+      res.on('end', () => {
+        if (res.statusCode !== 201) failed++
+        else if (counted === 'same' || counted === 'cross') httpLatency[counted].push(performance.now() - at)
+      })
+    },
+  )
+  req.on('error', () => failed++)
+  req.end(body)
+  sent++
+}
+
+async function run(server: Server, kind: 'same' | 'cross') {
+  const tickMs = 10
+  let n = 0
+  const start = performance.now()
+  const total = (WARMUP_SECONDS + SECONDS) * 1000
+  phase = 'warmup'
+  for (;;) {
+    const elapsed = performance.now() - start
+    if (elapsed >= total) break
+    if (elapsed >= WARMUP_SECONDS * 1000) phase = kind
+    const due = Math.floor((elapsed / 1000) * RATE)
+    while (n < due) send(server, kind === 'same' ? n++ : 1_000_000 + n++, kind)
+    await sleep(Math.max(1, tickMs - ((performance.now() - start) % tickMs)))
+  }
+  phase = 'idle'
+  await sleep(3000) // let the tail arrive
+}
+
+await run(a, 'same')
+await run(b, 'cross')
+
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((x, y) => x - y)
+  return { n: s.length, p50: round(pct(s, 50)), p99: round(pct(s, 99)), max: round(s.at(-1) ?? NaN) }
+}
+const same = stats(latencies.same)
+const cross = stats(latencies.cross)
+const httpSame = stats(httpLatency.same)
+const httpCross = stats(httpLatency.cross)
+const perConnKiB = ((rssAfter - rssBefore) * 1024) / CLIENTS
+const lost = sentAt.size
+
+for (const ws of sockets) ws.terminate()
+agent.destroy()
+const rssPeakA = rssMiB(a.pid)
+await Promise.all([a.stop(), b.stop()])
+
+const command = `npm run bench:stream   # BENCH_CLIENTS=${CLIENTS} BENCH_RATE=${RATE} BENCH_SECONDS=${SECONDS}`
+const report = `# Realtime stream benchmark
+
+Command: \`${command}\`
+Machine: ${machine()}; load average at the end ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}.
+Setup: two server processes (A, B) on PostgreSQL 15 + Redis, NODE_ENV=production; this process holds
+${CLIENTS} WebSocket clients on A (one per receiving user, each authenticated and subscribed) and sends
+${RATE} messages/s over HTTP (keep-alive, open loop) for ${SECONDS} s per phase after ${WARMUP_SECONDS} s of warm-up.
+Each message is a full send: transaction with the message, the conversation update, the receiver's
+notification and three stream events, then Redis pub/sub to A. Latency: POST issued → message.created
+received by the receiver's socket, on one clock. Everything (both servers, PostgreSQL, Redis and the
+${CLIENTS} clients) shares the same 2 cores, which are shared with other work: read it as an upper bound.
+
+| delivery | messages | p50 ms | p99 ms | max ms | HTTP 201 p50 / p99 ms |
+|---|---:|---:|---:|---:|---:|
+| same instance (sent through A) | ${same.n} | ${same.p50} | ${same.p99} | ${same.max} | ${httpSame.p50} / ${httpSame.p99} |
+| cross instance (sent through B, Redis → A) | ${cross.n} | ${cross.p50} | ${cross.p99} | ${cross.max} | ${httpCross.p50} / ${httpCross.p99} |
+
+Sent ${sent}, failed ${failed}, not delivered live ${lost} (a client would get those from the catch-up).
+Connecting ${CLIENTS} clients took ${round(connectSeconds)} s.
+
+| memory of A | MiB |
+|---|---:|
+| RSS before the clients connected | ${round(rssBefore)} |
+| RSS with ${CLIENTS} idle connections | ${round(rssAfter)} |
+| per connection | ${round(perConnKiB)} KiB |
+| RSS at the end | ${round(rssPeakA)} |
+
+Target (issue 4): p99 ≤ 50 ms at 500 messages/s, same- and cross-instance.
+`
+console.log(report)
+writeFileSync('bench/results/stream.md', report)
+process.exit(0)
