@@ -31,6 +31,17 @@ export default defineConfig({
           globalSetup: ['server/test/setup/pglite-snapshot.ts'],
         },
       },
+      {
+        // Browser tests: Chromium against the real server started per file (e2e/support).
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.e2e.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 })

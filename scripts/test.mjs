@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // `npm test`: type-check, then the embedded suite (PGlite, in-process cache, local disk), then the
-// server suite (PostgreSQL + Redis) when TEST_DATABASE_URL and TEST_REDIS_URL are set.
-// In CI (CI=true) the server suite is mandatory: a missing service fails the run loudly.
+// server suite (PostgreSQL + Redis) when TEST_DATABASE_URL and TEST_REDIS_URL are set, then the
+// browser tests (e2e/, Chromium) when /usr/bin/chromium exists.
+// In CI (CI=true) the server suite and the browser tests are mandatory: a missing service or a
+// missing Chromium fails the run loudly.
 import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 
 const run = (cmd, args, env = {}) => {
   console.log(`\n$ ${cmd} ${args.join(' ')}`)
@@ -15,6 +18,7 @@ const haveServer = Boolean(process.env.TEST_DATABASE_URL && process.env.TEST_RED
 const ci = process.env.CI === 'true' || process.env.CI === '1'
 
 run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'])
+run('npx', ['tsc', '-p', 'web/tsconfig.json', '--noEmit'])
 run('npx', ['vitest', 'run', '--project', 'embedded', ...extra])
 if (haveServer) {
   run('npx', ['vitest', 'run', '--project', 'server', ...extra])
@@ -26,4 +30,13 @@ if (haveServer) {
     '\nServer suite (PostgreSQL + Redis) NOT run: set TEST_DATABASE_URL and TEST_REDIS_URL, e.g.\n' +
       '  TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres TEST_REDIS_URL=redis://127.0.0.1:6379 npm test',
   )
+}
+if (existsSync('/usr/bin/chromium')) {
+  // On PostgreSQL + Redis when TEST_DATABASE_URL / TEST_REDIS_URL are set, else on PGlite.
+  run('npx', ['vitest', 'run', '--project', 'e2e', '--passWithNoTests', ...extra])
+} else if (ci) {
+  console.error('\nCI=true but /usr/bin/chromium is missing: the browser tests cannot run. Failing. (apt-get install -y chromium)')
+  process.exit(1)
+} else {
+  console.log('\nBrowser tests (e2e/) NOT run: /usr/bin/chromium is missing. Install it with: apt-get install -y chromium')
 }

@@ -2,7 +2,7 @@
 // changed route breaks `tsc`, plus the bearer token and a silent refresh on `token_expired`.
 import createClient from 'openapi-fetch'
 import type { paths } from './schema'
-import { getAccessToken, refreshSession, sessionEnded } from './session'
+import { getAccessToken, getSession, refreshSession, sessionEnded, sessionSettled } from './session'
 
 function withToken(req: Request): Request {
   const token = getAccessToken()
@@ -22,6 +22,9 @@ async function problemCode(res: Response): Promise<string | undefined> {
 
 /** fetch with the access token; on an expired token, refresh once and replay the request. */
 export async function authedFetch(req: Request): Promise<Response> {
+  // A screen opened by a reload asks before the refresh cookie has answered: wait, or a
+  // signed-in person would get the anonymous view (e.g. "Follow" instead of "Following").
+  if (getSession().status === 'loading') await sessionSettled()
   const sentToken = getAccessToken()
   const replay = req.clone()
   const res = await fetch(withToken(req))

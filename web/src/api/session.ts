@@ -27,6 +27,19 @@ function emit(next: SessionState) {
   for (const l of listeners) l()
 }
 
+/** Resolves once the first refresh has said whether someone is signed in. */
+export function sessionSettled(): Promise<void> {
+  if (state.status !== 'loading') return Promise.resolve()
+  return new Promise((resolve) => {
+    const l = () => {
+      if (state.status === 'loading') return
+      listeners.delete(l)
+      resolve()
+    }
+    listeners.add(l)
+  })
+}
+
 export function getAccessToken(): string | null {
   return accessToken
 }

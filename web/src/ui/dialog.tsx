@@ -13,6 +13,10 @@ interface Props {
 export function Dialog({ open, onClose, title, children, wide }: Props) {
   const ref = useRef<HTMLDialogElement>(null)
   const titleId = useId()
+  // The native close event also fires when this component closes the dialog itself (open went
+  // false, e.g. one dialog handing over to the next): only a close the user caused is reported.
+  const openRef = useRef(open)
+  openRef.current = open
   useEffect(() => {
     const d = ref.current
     if (!d) return
@@ -24,7 +28,9 @@ export function Dialog({ open, onClose, title, children, wide }: Props) {
       ref={ref}
       className={wide ? 'dialog dialog--wide' : 'dialog'}
       aria-labelledby={titleId}
-      onClose={onClose}
+      onClose={() => {
+        if (openRef.current) onClose()
+      }}
       onCancel={(e) => {
         e.preventDefault()
         onClose()

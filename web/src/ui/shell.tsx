@@ -1,6 +1,6 @@
 // The frame around every signed-in screen: a sidebar on wide screens, a top bar and a bottom
 // tab bar on phones (the same links, so the keyboard order is the reading order).
-import type { ReactNode } from 'react'
+import { useId, type ReactNode } from 'react'
 import { Link, useLocation } from 'wouter'
 import { signOut, useSession } from '../api/session'
 import { useLive } from '../features/live/live'
@@ -8,17 +8,20 @@ import { Avatar } from './avatar'
 import { BellIcon, CompassIcon, HomeIcon, LogoutIcon, PlusIcon, SendIcon, SettingsIcon, ShieldIcon } from './icons'
 
 export function Wordmark({ compact }: { compact?: boolean }) {
+  // Each copy needs its own gradient id: the sidebar's copy is hidden on phones, and a
+  // url(#id) pointing into a hidden SVG paints nothing.
+  const gradient = `wm${useId().replace(/[^\w-]/g, '')}`
   return (
     <span className={compact ? 'wordmark wordmark--compact' : 'wordmark'}>
       <svg viewBox="0 0 64 64" width="28" height="28" aria-hidden="true" focusable="false">
         <defs>
-          <linearGradient id="wm" x1="0" y1="1" x2="1" y2="0">
+          <linearGradient id={gradient} x1="0" y1="1" x2="1" y2="0">
             <stop offset="0" stopColor="#f58529" />
             <stop offset=".5" stopColor="#dd2a7b" />
             <stop offset="1" stopColor="#8134af" />
           </linearGradient>
         </defs>
-        <rect width="64" height="64" rx="16" fill="url(#wm)" />
+        <rect width="64" height="64" rx="16" fill={`url(#${gradient})`} />
         <path d="M32 50c-8-6-16-12-16-21a9 9 0 0 1 16-5.5A9 9 0 0 1 48 29c0 9-8 15-16 21z" fill="#fff" />
       </svg>
       <span className="wordmark__text">Hearth</span>

@@ -221,7 +221,7 @@ export function ConversationView({ id }: { id: number }) {
   return (
     <section className="chat" aria-label={`Conversation with ${name}`}>
       <header className="chat__head">
-        <Link href="~/messages" className="icon-btn" aria-label="Back to messages">
+        <Link href="~/messages" className="icon-btn chat__back" aria-label="Back to messages">
           <BackIcon />
         </Link>
         {other ? (
@@ -366,8 +366,8 @@ function Bubble({ m, mine, onDelete }: { m: Shown; mine: boolean; onDelete: () =
       {mine && !m.isDeleted && m.id > 0 ? (
         <button
           type="button"
-          className="icon-btn"
-          style={{ width: 28, height: 28, opacity: menu ? 1 : 0.35 }}
+          className={menu ? 'icon-btn bubble__delete is-armed' : 'icon-btn bubble__delete'}
+          style={{ width: menu ? 'auto' : 28, height: 28, padding: menu ? '0 8px' : 0, borderRadius: 14 }}
           aria-label="Delete this message"
           title="Delete"
           onClick={() => (menu ? onDelete() : setMenu(true))}

@@ -146,7 +146,7 @@ function PostView({ post: loaded }: { post: Post }) {
           <div className="post-page__foot">
             <div className="post__actions">
               <LikeButton post={post} />
-              <button type="button" className="icon-btn" aria-label="Write a comment" onClick={() => input.current?.focus()}>
+              <button type="button" className="icon-btn" aria-label="Comment" onClick={() => input.current?.focus()}>
                 <CommentIcon />
               </button>
               <button
