@@ -4,6 +4,7 @@ import type { Config } from './config.js'
 import { SessionCache } from './features/auth/session-cache.js'
 import type { NotificationListener } from './features/notifications/notify.js'
 import { TokenService } from './features/auth/tokens.js'
+import { UserCache } from './features/users/user-cache.js'
 import { createRootLogger, subsystemLogger, type Logger } from './logger.js'
 import { join } from 'node:path'
 import { createLocalBus, createRedisBus, type EventBus } from './platform/bus/index.js'
@@ -29,6 +30,8 @@ export interface AppContext {
   media: Media
   tokens: TokenService
   sessions: SessionCache
+  /** the signed-in user's own row, cached; every writer of `users` invalidates it */
+  users: UserCache
   /** in-process subscribers to new notifications (the realtime stream registers one) */
   notificationListeners: Set<NotificationListener>
   close(): Promise<void>
@@ -77,6 +80,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     media,
     tokens,
     sessions,
+    users: new UserCache(database.db, cache),
     notificationListeners: new Set(),
     async close() {
       sessions.close()

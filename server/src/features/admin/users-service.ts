@@ -53,11 +53,13 @@ export class AdminUsersService {
     )
     // Also when already blocked: a retry after a failed revocation must finish the job.
     await this.auth.revokeAllSessions(userId, 'blocked')
+    await this.ctx.users.invalidate(userId)
     return this.get(userId)
   }
 
   async unblock(actorId: number, userId: number) {
     await inTransaction(this.db, async (tx, afterCommit) => unblockUser(await beginAdminWrite(tx, afterCommit, this.log, actorId), userId))
+    await this.ctx.users.invalidate(userId)
     return this.get(userId)
   }
 
@@ -67,7 +69,10 @@ export class AdminUsersService {
     )
     // Sessions carry the role in the session cache: drop the cached copies so the next request
     // of every open session (on any instance) reads the new role.
-    if (changed) await this.ctx.sessions.invalidate(await sessionTokensOfUsers(this.db, [userId]))
+    if (changed) {
+      await this.ctx.sessions.invalidate(await sessionTokensOfUsers(this.db, [userId]))
+      await this.ctx.users.invalidate(userId)
+    }
     return this.get(userId)
   }
 

@@ -27,6 +27,7 @@ export async function ensureAdmin(ctx: AppContext): Promise<void> {
       .where(eq(users.id, existing.id))
     if (existing.role !== 'admin' || !samePassword) {
       await ctx.sessions.invalidate(await sessionTokensOfUsers(db, [existing.id]))
+      await ctx.users.invalidate(existing.id)
     }
     ctx.logger.info({ userId: existing.id }, 'admin account ensured')
     return

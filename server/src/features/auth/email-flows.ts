@@ -87,11 +87,13 @@ export class EmailFlows {
   }
 
   async verifyEmail(token: string): Promise<void> {
-    await inTransaction(this.db, async (tx) => {
+    const userId = await inTransaction(this.db, async (tx) => {
       const used = await tq.consumeToken(tx, sha256(token), 'verify_email')
       // A link mailed to an address the account no longer has proves nothing about the account.
       if (!used || !(await tq.markEmailVerified(tx, used.userId, used.email))) throw invalidToken()
+      return used.userId
     })
+    await this.ctx.users.invalidate(userId)
   }
 
   /**
@@ -142,6 +144,7 @@ export class EmailFlows {
       return revokeSessions(tx, { userId: user.id }, 'password_reset')
     })
     await this.auth.endSessions(revoked)
+    await this.ctx.users.invalidate(user.id)
     subsystemLogger(this.ctx.logger, 'auth').info({ userId: user.id, sessions: revoked.length }, 'password reset by email')
   }
 }

@@ -209,6 +209,7 @@ export class AuthService {
     const problem = passwordProblem(input.newPassword, { email: user.email, username: user.username })
     if (problem) throw fieldError('newPassword', `Password ${problem}.`)
     await q.updateUserPassword(this.db, user.id, await hashPassword(input.newPassword))
+    await this.ctx.users.invalidate(user.id)
     await this.revokeOtherSessions(user.id, auth.sessionId, 'password_changed')
   }
 

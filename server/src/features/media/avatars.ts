@@ -30,6 +30,7 @@ export class AvatarService {
       if (url) await this.ctx.media.removeAvatar(url)
       throw unauthorized()
     }
+    await this.ctx.users.invalidate(userId)
     // After the commit: a rollback must not lose the avatar still in use.
     if (previous && previous !== url) await this.ctx.media.removeAvatar(previous)
   }

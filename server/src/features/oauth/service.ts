@@ -138,7 +138,11 @@ export class OAuthService {
   private async resolveWithRetry(profile: ProviderProfile, linkUserId: number | undefined): Promise<Resolution> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await inTransaction(this.db, (tx) => this.resolve(tx, profile, linkUserId))
+        const resolution = await inTransaction(this.db, (tx) => this.resolve(tx, profile, linkUserId))
+        // A link may prove the email, a takeover clears the password: the cached row is stale.
+        const touched = resolution.kind === 'sign_in' ? resolution.user.id : linkUserId
+        if (touched !== undefined) await this.ctx.users.invalidate(touched)
+        return resolution
       } catch (e) {
         if (isUniqueViolation(e) === null || attempt >= RESOLVE_ATTEMPTS) throw e
       }

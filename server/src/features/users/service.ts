@@ -2,7 +2,6 @@ import type { AppContext } from '../../context.js'
 import { conflict, notFound, unauthorized } from '../../http/errors.js'
 import { decodeCursor, paginate } from '../../http/pagination.js'
 import { isUniqueViolation } from '../../platform/db/errors.js'
-import { findUserById } from '../auth/queries.js'
 import * as q from './queries.js'
 import { presentMe, presentProfile, presentSummary } from './views.js'
 
@@ -14,7 +13,7 @@ export class UsersService {
   }
 
   async me(userId: number) {
-    const user = await findUserById(this.db, userId)
+    const user = await this.ctx.users.get(userId)
     if (!user) throw unauthorized()
     return presentMe(user)
   }
@@ -27,6 +26,7 @@ export class UsersService {
     try {
       const row = await q.updateUser(this.db, userId, values)
       if (!row) throw unauthorized()
+      await this.ctx.users.invalidate(userId)
       return presentMe(row)
     } catch (e) {
       if (isUniqueViolation(e) !== null) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHarness, expectProblem, json, register, type Harness, type TestApp } from '../../../test/helpers.js'
+import { createHarness, expectProblem, json, register, type Harness, type Res, type TestApp } from '../../../test/helpers.js'
 
 let h: Harness
 let t: TestApp
@@ -72,8 +72,8 @@ describe('search', () => {
     let cursor: string | null = null
     let pages = 0
     do {
-      const res = await t.app.inject({ url: `/api/v1/users?q=${tag.toUpperCase()}&limit=2${cursor ? `&cursor=${cursor}` : ''}` })
-      const body = json(res)
+      const res: Res = await t.app.inject({ url: `/api/v1/users?q=${tag.toUpperCase()}&limit=2${cursor ? `&cursor=${cursor}` : ''}` })
+      const body = json<{ items: { username: string }[]; nextCursor: string | null }>(res)
       seen.push(...body.items.map((u: { username: string }) => u.username))
       cursor = body.nextCursor
       pages++
