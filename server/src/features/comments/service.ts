@@ -6,7 +6,7 @@ import { inTransaction } from '../../platform/db/transaction.js'
 import { notify } from '../notifications/notify.js'
 import { boundAfter, decodeTimeCursor } from '../posts/keyset.js'
 import { findVisiblePost } from '../posts/queries.js'
-import { usernameOf } from '../users/queries.js'
+import { actorSummary } from '../users/queries.js'
 import * as q from './queries.js'
 import { presentComment, type CommentRow } from './views.js'
 
@@ -70,7 +70,7 @@ export class CommentsService {
 
       // The post's author hears about every comment; the parent's author about replies to them.
       // Nobody is told about their own comment, nor twice about the same one.
-      const actor = await usernameOf(tx, actorId)
+      const actor = await actorSummary(tx, actorId)
       const notified = new Set<number>([actorId])
       if (!notified.has(post.userId)) {
         notified.add(post.userId)
@@ -78,9 +78,10 @@ export class CommentsService {
           userId: post.userId,
           type: 'comment',
           actorId,
+          actor,
           postId,
           commentId,
-          message: parentAuthorId === post.userId ? `${actor} replied to your comment` : `${actor} commented on your post`,
+          message: parentAuthorId === post.userId ? `${actor.username} replied to your comment` : `${actor.username} commented on your post`,
         })
       }
       if (parentAuthorId !== undefined && !notified.has(parentAuthorId)) {
@@ -88,9 +89,10 @@ export class CommentsService {
           userId: parentAuthorId,
           type: 'comment',
           actorId,
+          actor,
           postId,
           commentId,
-          message: `${actor} replied to your comment`,
+          message: `${actor.username} replied to your comment`,
         })
       }
       return commentId

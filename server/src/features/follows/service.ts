@@ -4,7 +4,7 @@ import { paginate } from '../../http/pagination.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import { notify } from '../notifications/notify.js'
 import { boundBefore, decodeTimeCursor } from '../posts/keyset.js'
-import { findVisibleUserById, usernameOf } from '../users/queries.js'
+import { actorSummary, findVisibleUserById } from '../users/queries.js'
 import * as q from './queries.js'
 import { presentFollowListUser } from './views.js'
 
@@ -24,11 +24,13 @@ export class FollowsService {
       if (!(await findVisibleUserById(tx, targetId))) throw notFound('User')
       if (await q.insertFollow(tx, followerId, targetId)) {
         await q.adjustFollowCounters(tx, followerId, targetId, 1)
+        const actor = await actorSummary(tx, followerId)
         await notify(this.ctx, tx, afterCommit, {
           userId: targetId,
           type: 'follow',
           actorId: followerId,
-          message: `${await usernameOf(tx, followerId)} started following you`,
+          actor,
+          message: `${actor.username} started following you`,
         })
       }
       return { userId: targetId, isFollowing: true, followersCount: await q.followersCountOf(tx, targetId) }

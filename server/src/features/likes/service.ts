@@ -5,7 +5,7 @@ import { inTransaction } from '../../platform/db/transaction.js'
 import { notify } from '../notifications/notify.js'
 import { boundBefore, decodeTimeCursor } from '../posts/keyset.js'
 import { findVisiblePost } from '../posts/queries.js'
-import { usernameOf } from '../users/queries.js'
+import { actorSummary } from '../users/queries.js'
 import * as q from './queries.js'
 import { presentLiker } from './views.js'
 
@@ -25,12 +25,14 @@ export class LikesService {
       const likeCount = await q.adjustLikeCount(tx, postId, created ? 1 : 0)
       if (created && post.userId !== userId) {
         // notify() skips a like → unlike → like repeat within its window.
+        const actor = await actorSummary(tx, userId)
         await notify(this.ctx, tx, afterCommit, {
           userId: post.userId,
           type: 'like',
           actorId: userId,
+          actor,
           postId,
-          message: `${await usernameOf(tx, userId)} liked your post`,
+          message: `${actor.username} liked your post`,
         })
       }
       return { liked: true, likeCount }

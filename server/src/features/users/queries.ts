@@ -27,10 +27,14 @@ export async function isFollowing(db: DbOrTx, viewerId: number | undefined, user
   return row !== undefined
 }
 
-/** For notification texts ("alice liked your post"). */
-export async function usernameOf(db: DbOrTx, id: number): Promise<string> {
-  const [row] = await db.select({ username: users.username }).from(users).where(eq(users.id, id)).limit(1)
-  return row?.username ?? 'someone'
+/** The public summary of an actor, for notifications ("alice liked your post") and their push. */
+export async function actorSummary(db: DbOrTx, id: number) {
+  const [row] = await db
+    .select({ id: users.id, username: users.username, displayName: users.displayName, avatarUrl: users.avatarUrl })
+    .from(users)
+    .where(eq(users.id, id))
+    .limit(1)
+  return row ?? { id, username: 'someone', displayName: null, avatarUrl: null }
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c)
