@@ -17,7 +17,7 @@ import { benchDatabase, machine, REDIS_URL, startProcess, type Server } from './
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 2000)
 const RATE = Number(process.env.BENCH_RATE ?? 500)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 25)
-const WARMUP_SECONDS = 3
+const WARMUP_SECONDS = 5
 const SENDERS = 200
 
 // 2,000 client sockets here and 2,000 server sockets in A: make sure the descriptor limit allows it.
@@ -30,6 +30,11 @@ if (Number(execFileSync('sh', ['-c', 'ulimit -n']).toString().trim()) < needFds 
   process.exit(r.status ?? 1)
 }
 
+/** CPU seconds (user + system) a process has used so far. */
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100 // clock ticks (USER_HZ = 100)
+}
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN)
 const round = (n: number) => Math.round(n * 10) / 10
@@ -123,6 +128,10 @@ for (let i = 0; i < receivers.length; i += 100) {
 const connectSeconds = (Date.now() - connectStart) / 1000
 await sleep(2000)
 const rssAfter = rssMiB(a.pid)
+// What holding the connections costs while nothing happens (heartbeats, session re-validation).
+const idleCpuStart = cpuSeconds(a.pid)
+await sleep(5000)
+const idleCpuPercent = ((cpuSeconds(a.pid) - idleCpuStart) / 5) * 100
 
 // Send at a steady rate (open loop: the schedule does not wait for answers).
 const agent = new Agent({ keepAlive: true, maxSockets: 64 })
@@ -153,26 +162,39 @@ function send(server: Server, n: number, kind: 'same' | 'cross') {
   sent++
 }
 
+const cpu = { same: { a: 0, b: 0 }, cross: { a: 0, b: 0 } }
 async function run(server: Server, kind: 'same' | 'cross') {
   const tickMs = 10
   let n = 0
+  let cpuA = 0
+  let cpuB = 0
   const start = performance.now()
   const total = (WARMUP_SECONDS + SECONDS) * 1000
   phase = 'warmup'
   for (;;) {
     const elapsed = performance.now() - start
     if (elapsed >= total) break
-    if (elapsed >= WARMUP_SECONDS * 1000) phase = kind
+    if (elapsed >= WARMUP_SECONDS * 1000 && phase !== kind) {
+      phase = kind
+      cpuA = cpuSeconds(a.pid)
+      cpuB = cpuSeconds(b.pid)
+    }
     const due = Math.floor((elapsed / 1000) * RATE)
     while (n < due) send(server, kind === 'same' ? n++ : 1_000_000 + n++, kind)
     await sleep(Math.max(1, tickMs - ((performance.now() - start) % tickMs)))
   }
   phase = 'idle'
+  cpu[kind] = { a: ((cpuSeconds(a.pid) - cpuA) / SECONDS) * 100, b: ((cpuSeconds(b.pid) - cpuB) / SECONDS) * 100 }
   await sleep(3000) // let the tail arrive
 }
 
-await run(a, 'same')
-await run(b, 'cross')
+if (process.env.BENCH_CROSS_FIRST) {
+  await run(b, 'cross')
+  await run(a, 'same')
+} else {
+  await run(a, 'same')
+  await run(b, 'cross')
+}
 
 const stats = (xs: number[]) => {
   const s = [...xs].sort((x, y) => x - y)
@@ -203,10 +225,10 @@ notification and three stream events, then Redis pub/sub to A. Latency: POST iss
 received by the receiver's socket, on one clock. Everything (both servers, PostgreSQL, Redis and the
 ${CLIENTS} clients) shares the same 2 cores, which are shared with other work: read it as an upper bound.
 
-| delivery | messages | p50 ms | p99 ms | max ms | HTTP 201 p50 / p99 ms |
-|---|---:|---:|---:|---:|---:|
-| same instance (sent through A) | ${same.n} | ${same.p50} | ${same.p99} | ${same.max} | ${httpSame.p50} / ${httpSame.p99} |
-| cross instance (sent through B, Redis → A) | ${cross.n} | ${cross.p50} | ${cross.p99} | ${cross.max} | ${httpCross.p50} / ${httpCross.p99} |
+| delivery | messages | p50 ms | p99 ms | max ms | HTTP 201 p50 / p99 ms | CPU A / B |
+|---|---:|---:|---:|---:|---:|---:|
+| same instance (sent through A) | ${same.n} | ${same.p50} | ${same.p99} | ${same.max} | ${httpSame.p50} / ${httpSame.p99} | ${Math.round(cpu.same.a)}% / ${Math.round(cpu.same.b)}% |
+| cross instance (sent through B, Redis → A) | ${cross.n} | ${cross.p50} | ${cross.p99} | ${cross.max} | ${httpCross.p50} / ${httpCross.p99} | ${Math.round(cpu.cross.a)}% / ${Math.round(cpu.cross.b)}% |
 
 Sent ${sent}, failed ${failed}, not delivered live ${lost} (a client would get those from the catch-up).
 Connecting ${CLIENTS} clients took ${round(connectSeconds)} s.
@@ -216,6 +238,7 @@ Connecting ${CLIENTS} clients took ${round(connectSeconds)} s.
 | RSS before the clients connected | ${round(rssBefore)} |
 | RSS with ${CLIENTS} idle connections | ${round(rssAfter)} |
 | per connection | ${round(perConnKiB)} KiB |
+| CPU of A holding them idle (heartbeats, session re-validation every 500 ms) | ${round(idleCpuPercent)}% of a core |
 | RSS at the end | ${round(rssPeakA)} |
 
 Target (issue 4): p99 ≤ 50 ms at 500 messages/s, same- and cross-instance.

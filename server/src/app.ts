@@ -157,7 +157,7 @@ export async function buildApp(ctx: AppContext) {
       await api.register(reportsRoutes(ctx))
       await api.register(adminRoutes(ctx, services.auth), { prefix: '/admin' })
       await api.register(avatarRoutes(ctx))
-      await api.register(messagesRoutes(ctx))
+      await api.register(messagesRoutes(ctx, streamHub))
       await api.register(notificationsRoutes(ctx))
       await api.register(streamRoutes(ctx, streamHub))
     },

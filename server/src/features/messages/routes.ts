@@ -5,7 +5,9 @@ import { Page, PageQuery } from '../../http/pagination.js'
 import { bearer, errors, Id, IdParams } from '../../http/schemas.js'
 import { readMultipart } from '../media/multipart.js'
 import { sendPrivateObject } from '../media/serve.js'
+import type { StreamHub } from '../stream/hub.js'
 import { MAX_MESSAGE_LENGTH, MessagesService } from './service.js'
+import { typingHandler } from './typing.js'
 import { Conversation, Message } from './views.js'
 
 const SendMessageJson = Type.Object(
@@ -13,8 +15,9 @@ const SendMessageJson = Type.Object(
   { additionalProperties: false },
 )
 
-export function messagesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+export function messagesRoutes(ctx: AppContext, hub?: StreamHub): FastifyPluginAsyncTypebox {
   const messages = new MessagesService(ctx)
+  hub?.onClientMessage('typing', typingHandler(ctx))
   return async (app) => {
     app.get(
       '/conversations',

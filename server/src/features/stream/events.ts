@@ -32,9 +32,15 @@ export const userChannel = (userId: number) => `stream:user:${userId}`
 /** Sessions ended (logout, revocation, blocking): `{ sessionTokens: string[] }`. */
 export const REVOKED_CHANNEL = 'sessions:revoked'
 
+/** Pushed to whoever is connected and never stored: a late client has no use for it (typing). */
+export interface EphemeralEvent {
+  type: 'typing'
+  data: Record<string, unknown>
+}
+
 export interface BusMessage {
   userId: number
-  event: StreamEvent
+  event: StreamEvent | EphemeralEvent
 }
 
 /**
@@ -55,4 +61,9 @@ export async function recordEvents(
     await Promise.all(published.map((m) => ctx.bus.publish(userChannel(m.userId), m satisfies BusMessage)))
   })
   return published.map((m) => m.event)
+}
+
+/** Publishes an ephemeral event to a user's connections on every instance. */
+export async function publishEphemeral(bus: EventBus, userId: number, event: EphemeralEvent): Promise<void> {
+  await bus.publish(userChannel(userId), { userId, event } satisfies BusMessage)
 }

@@ -3,7 +3,7 @@
 import type { WebSocket } from 'ws'
 import type { AppContext } from '../../context.js'
 import type { Logger } from '../../logger.js'
-import { REVOKED_CHANNEL, userChannel, type BusMessage, type StreamEvent } from './events.js'
+import { REVOKED_CHANNEL, userChannel, type BusMessage, type EphemeralEvent, type StreamEvent } from './events.js'
 import { eventExists, eventsAfter, lastEventId } from './queries.js'
 
 export interface HubOptions {
@@ -156,12 +156,15 @@ export class StreamHub {
   }
 
   /** Delivers one event to this instance's connections of `userId`. */
-  deliver(userId: number, event: StreamEvent) {
+  deliver(userId: number, event: StreamEvent | EphemeralEvent) {
     const set = this.byUser.get(userId)
     if (!set) return
     let payload: string | undefined
     for (const conn of set) {
-      if (conn.pending) conn.pending.push(event)
+      if (!('id' in event)) {
+        // ephemeral: only for streams already live
+        if (!conn.pending) this.send(conn, (payload ??= JSON.stringify(event)))
+      } else if (conn.pending) conn.pending.push(event)
       else if (!conn.caughtUp?.has(event.id)) this.send(conn, (payload ??= JSON.stringify(event)))
     }
   }

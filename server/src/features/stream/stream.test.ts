@@ -107,6 +107,29 @@ describe('events', () => {
   })
 })
 
+describe('typing indicators', () => {
+  it('relays typing to the other participant only, throttled, never stored', async () => {
+    const { a, b, conv } = await pair()
+    const eve = await register(t.app)
+    const [sa, sb, se] = (await Promise.all([a, b, eve].map((u) => StreamClient.connect(base, u.accessToken)))) as [StreamClient, StreamClient, StreamClient]
+    sa.ws.send(JSON.stringify({ type: 'typing', conversationId: conv.id }))
+    sa.ws.send(JSON.stringify({ type: 'typing', conversationId: conv.id })) // within the throttle: dropped
+    expect(await sb.next((e) => e.type === 'typing')).toEqual({ type: 'typing', data: { conversationId: conv.id, userId: a.user.id } })
+    // a third user cannot type into it; nonsense is ignored
+    se.ws.send(JSON.stringify({ type: 'typing', conversationId: conv.id }))
+    se.ws.send('not json')
+    se.ws.send(JSON.stringify({ type: 'typing', conversationId: 'x' }))
+    await sleep(300)
+    expect(sb.ofType('typing')).toHaveLength(1)
+    expect(sa.ofType('typing')).toHaveLength(0)
+    expect(se.ws.readyState).toBe(se.ws.OPEN)
+    // an application-level ping is answered
+    se.ws.send(JSON.stringify({ type: 'ping' }))
+    await se.next((e) => e.type === 'pong')
+    await Promise.all([sa, sb, se].map((s) => s.close()))
+  })
+})
+
 describe('reconnecting', () => {
   it('sends what was missed since the last event id, in order, then goes live', async () => {
     const { a, b, conv } = await pair()
