@@ -37,6 +37,8 @@ const vite = join(repo, 'node_modules', 'vite', 'bin', 'vite.js')
 const r = spawnSync(process.execPath, [vite, 'build', '--config', join(web, 'vite.config.ts'), '--outDir', tmp, '--logLevel', 'warn'], {
   stdio: 'inherit',
   cwd: repo,
+  // Always the production build of React, also when run from a test runner (NODE_ENV=test).
+  env: { ...process.env, NODE_ENV: 'production' },
 })
 if (r.status !== 0) {
   rmSync(tmp, { recursive: true, force: true })

@@ -35,7 +35,8 @@ function Private({ children }: { children: ReactNode }) {
   if (session.status === 'signed-out') {
     // window.location, not useLocation: inside nested routes the latter is relative.
     const next = window.location.pathname + window.location.search
-    return <Redirect to={next === '/' ? '/signin' : `/signin?next=${encodeURIComponent(next)}`} replace />
+    // "~": from the root, also when this sits inside a nested route such as /settings.
+    return <Redirect to={next === '/' ? '~/signin' : `~/signin?next=${encodeURIComponent(next)}`} replace />
   }
   return <>{children}</>
 }

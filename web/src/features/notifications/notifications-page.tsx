@@ -99,7 +99,7 @@ export function NotificationsPage() {
                 <Link href={hrefOf(n)} className={n.isRead ? 'notif' : 'notif is-unread'} onClick={() => open(n)}>
                   {n.actor ? <Avatar user={n.actor} size={44} /> : <BellIcon />}
                   <span className="notif__text">
-                    {n.message}
+                    <NotificationText n={n} />
                     <time className="notif__time" dateTime={n.createdAt} title={fullDate(n.createdAt)}>
                       {timeAgo(n.createdAt)}
                     </time>
@@ -114,4 +114,18 @@ export function NotificationsPage() {
       </section>
     </div>
   )
+}
+
+/** "alice liked your post" with the name in bold, as people scan for who did it. */
+function NotificationText({ n }: { n: Notification }) {
+  const name = n.actor?.username
+  if (name && n.message.startsWith(name)) {
+    return (
+      <>
+        <strong>{name}</strong>
+        {n.message.slice(name.length)}
+      </>
+    )
+  }
+  return <>{n.message}</>
 }

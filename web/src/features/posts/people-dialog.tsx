@@ -1,4 +1,5 @@
 // A dialog listing people (who liked a post), paged as the reader scrolls.
+import type { ReactNode } from 'react'
 import { Link } from 'wouter'
 import type { UserSummary } from '../../api/types'
 import type { Page } from '../../lib/use-infinite'
@@ -25,16 +26,19 @@ export function PeopleDialog({ open, onClose, title, listKey, fetchPage, empty }
   )
 }
 
-export function PeopleList({
+export function PeopleList<T extends UserSummary>({
   listKey,
   fetchPage,
   empty,
   onPick,
+  action,
 }: {
   listKey: string
-  fetchPage: (cursor: string | undefined) => Promise<Page<UserSummary>>
+  fetchPage: (cursor: string | undefined) => Promise<Page<T>>
   empty: string
   onPick?: () => void
+  /** e.g. a Follow button; `update` replaces the row */
+  action?: (u: T, update: (next: T) => void) => ReactNode
 }) {
   const list = useInfinite(listKey, fetchPage)
   if (!list.loaded) return <Loading />
@@ -52,6 +56,7 @@ export function PeopleList({
                 {u.displayName ? <span>{u.displayName}</span> : null}
               </span>
             </Link>
+            {action ? action(u, (next) => list.update((items) => items.map((x) => (x.id === next.id ? next : x)))) : null}
           </li>
         ))}
       </ul>

@@ -17,7 +17,8 @@ export function FollowButton({
   userId: number
   username: string
   following: boolean
-  onChange: (following: boolean) => void
+  /** called at once with the wanted state, then with the server's answer (and follower count) */
+  onChange: (following: boolean, followersCount?: number) => void
   small?: boolean
 }) {
   const [, navigate] = useLocation()
@@ -34,7 +35,8 @@ export function FollowButton({
     setBusy(true)
     try {
       const params = { params: { path: { id: userId } } }
-      await call(want ? api.PUT('/api/v1/users/{id}/follow', params) : api.DELETE('/api/v1/users/{id}/follow', params))
+      const res = await call(want ? api.PUT('/api/v1/users/{id}/follow', params) : api.DELETE('/api/v1/users/{id}/follow', params))
+      onChange(res.isFollowing, res.followersCount)
     } catch (e) {
       onChange(!want)
       toast(failureOf(e).message, 'error')

@@ -2,13 +2,18 @@
 import { Link } from 'wouter'
 import { api } from '../../api/client'
 import { call } from '../../api/problem'
+import { useSession } from '../../api/session'
+import type { FollowListUser } from '../../api/types'
 import { useQuery } from '../../lib/use-query'
 import { BackIcon } from '../../ui/icons'
 import { ErrorState, Loading } from '../../ui/states'
 import { PeopleList } from '../posts/people-dialog'
+import { FollowButton } from './follow-button'
 
 export function FollowList({ username, list }: { username: string; list: 'followers' | 'following' }) {
   const profile = useQuery(`profile:${username.toLowerCase()}`, () => call(api.GET('/api/v1/users/lookup', { params: { query: { username } } })))
+  const session = useSession()
+  const meId = session.user?.id
   const title = list === 'followers' ? 'Followers' : 'Following'
   return (
     <div className="column">
@@ -22,9 +27,14 @@ export function FollowList({ username, list }: { username: string; list: 'follow
       </div>
       <section className="card" aria-label={title}>
         {profile.data ? (
-          <PeopleList
+          <PeopleList<FollowListUser>
             listKey={`${list}:${profile.data.id}`}
             empty={list === 'followers' ? `No one follows ${username} yet` : `${username} doesn’t follow anyone yet`}
+            action={(u, update) =>
+              meId !== undefined && u.id !== meId ? (
+                <FollowButton small userId={u.id} username={u.username} following={u.isFollowing} onChange={(f) => update({ ...u, isFollowing: f })} />
+              ) : null
+            }
             fetchPage={(cursor) =>
               call(
                 list === 'followers'

@@ -53,11 +53,12 @@ function Profile({ profile, setProfile }: { profile: PublicProfile; setProfile: 
     return { ...page, items: freshPosts(page.items) }
   })
 
-  const onFollow = (following: boolean) =>
+  const onFollow = (following: boolean, followersCount?: number) =>
     setProfile({
       ...profile,
       isFollowing: following,
-      followersCount: Math.max(0, profile.followersCount + (following ? 1 : -1)),
+      followersCount:
+        followersCount ?? (following === profile.isFollowing ? profile.followersCount : Math.max(0, profile.followersCount + (following ? 1 : -1))),
     })
 
   const message = async () => {

@@ -1,6 +1,6 @@
 // /settings/*: profile, password, devices, linked accounts. Loaded on first visit.
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter'
-import { useSession } from '../../api/session'
+import { signOut, useSession } from '../../api/session'
 import { AccountsSettings } from './accounts-settings'
 import { PasswordSettings } from './password-settings'
 import { ProfileSettings } from './profile-settings'
@@ -29,6 +29,9 @@ export function SettingsPage() {
               {label}
             </Link>
           ))}
+          <button type="button" className="settings__signout" onClick={() => void signOut()}>
+            Sign out
+          </button>
         </nav>
         <div className="settings__body">
           <Switch>
