@@ -150,6 +150,7 @@ describe('two people in two browsers', () => {
     await bob.waitForURL(/\/messages\/\d+$/)
     await bob.getByLabel('Message', { exact: true }).fill('Hi Alice! Loved the lake photo.')
     await bob.getByLabel('Message', { exact: true }).press('Enter')
+    await expect.poll(() => bob.getByRole('region', { name: `Conversation with ${A.name}` }).isVisible()).toBe(true)
 
     // Alice's inbox (opened before) shows the new conversation with an unread badge, live.
     const convo = alice.locator('.convo-item').filter({ hasText: B.name })
@@ -160,6 +161,8 @@ describe('two people in two browsers', () => {
     await expect.poll(() => bob.locator('.chat__seen').isVisible(), { timeout: 15_000 }).toBe(true)
 
     await alice.getByLabel('Message', { exact: true }).fill('Thank you, Bob!')
+    // Bob sees Alice typing before her message arrives.
+    await expect.poll(() => bob.getByLabel(`${A.name} is typing`).isVisible(), { timeout: 10_000 }).toBe(true)
     await alice.getByRole('button', { name: 'Send' }).click()
     await expect.poll(() => bob.locator('.bubble').filter({ hasText: 'Thank you, Bob!' }).isVisible(), { timeout: 15_000 }).toBe(true)
 

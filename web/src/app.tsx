@@ -1,6 +1,6 @@
 // Routes. Every screen has its own URL; the heavier ones (messages, admin, settings, composer)
 // load on first visit so the feed starts small.
-import { lazy, Suspense, useEffect, type ReactNode } from 'react'
+import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react'
 import { Redirect, Route, Switch, useLocation } from 'wouter'
 import { useSession } from './api/session'
 import { ForgotPassword } from './features/auth/forgot-password'
@@ -41,10 +41,17 @@ function Private({ children }: { children: ReactNode }) {
   return <>{children}</>
 }
 
+/** A new screen starts at the top, and screen readers are taken to its content. */
 function ScrollToTop() {
   const [location] = useLocation()
+  const first = useRef(true)
   useEffect(() => {
     window.scrollTo(0, 0)
+    if (first.current) {
+      first.current = false
+      return
+    }
+    document.getElementById('main')?.focus({ preventScroll: true })
   }, [location])
   return null
 }

@@ -6,6 +6,7 @@ import { ShieldIcon } from '../../ui/icons'
 import { Empty, Loading } from '../../ui/states'
 import { ReportsQueue } from './reports-queue'
 import { UsersAdmin } from './users-admin'
+import { useTitle } from '../../lib/use-title'
 
 const Stats = lazy(() => import('./stats-page').then((m) => ({ default: m.StatsPage })))
 
@@ -18,6 +19,7 @@ const tabs = [
 export function AdminPage() {
   const session = useSession()
   const [path] = useLocation()
+  useTitle('Administration')
   if (session.status !== 'signed-in') return null
   if (session.user.role !== 'admin') {
     return (

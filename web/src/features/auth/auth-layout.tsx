@@ -2,10 +2,12 @@
 import type { ReactNode } from 'react'
 import { Link } from 'wouter'
 import { Wordmark } from '../../ui/shell'
+import { useTitle } from '../../lib/use-title'
 
 export function AuthLayout({ title, subtitle, children, footer }: { title: string; subtitle?: string; children: ReactNode; footer?: ReactNode }) {
+  useTitle(title)
   return (
-    <main className="auth" id="main">
+    <main className="auth" id="main" tabIndex={-1}>
       <div className="auth__column">
         <section className="card auth__card" aria-labelledby="auth-title">
           <Link href="/explore" className="auth__brand" aria-label="Hearth, explore without signing in">

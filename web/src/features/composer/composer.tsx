@@ -13,6 +13,7 @@ import { invalidate } from '../../lib/use-query'
 import { Avatar } from '../../ui/avatar'
 import { Button, FormError } from '../../ui/controls'
 import { ChevronLeft, ChevronRight, CloseIcon, ImageIcon } from '../../ui/icons'
+import { useTitle } from '../../lib/use-title'
 
 const MAX_PHOTOS = 10
 const MAX_CHARS = 5000
@@ -27,6 +28,7 @@ interface Picked {
 let nextKey = 0
 
 export function Composer() {
+  useTitle('New post')
   const session = useSession()
   const [, navigate] = useLocation()
   const [text, setText] = useState('')

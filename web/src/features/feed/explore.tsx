@@ -11,6 +11,7 @@ import { LoadMore } from '../../ui/sentinel'
 import { Empty, ErrorState, Loading } from '../../ui/states'
 import { PostGrid } from '../posts/post-grid'
 import { freshPosts } from '../posts/post-store'
+import { useTitle } from '../../lib/use-title'
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value)
@@ -76,6 +77,7 @@ function PeopleSearch() {
 }
 
 export function Explore() {
+  useTitle('Explore')
   const session = useSession()
   const welcome = new URLSearchParams(useSearch()).has('welcome')
   const posts = useInfinite('feed:explore', async (cursor) => {

@@ -8,8 +8,10 @@ import { LoadMore } from '../../ui/sentinel'
 import { Empty, ErrorState, Loading } from '../../ui/states'
 import { PostCard } from '../posts/post-card'
 import { freshPosts } from '../posts/post-store'
+import { useTitle } from '../../lib/use-title'
 
 export function HomeFeed() {
+  useTitle('Home')
   const feed = useInfinite('feed:home', async (cursor) => {
     const page = await call(api.GET('/api/v1/feed', { params: { query: { cursor, limit: 20 } } }))
     return { ...page, items: freshPosts(page.items) }

@@ -15,6 +15,7 @@ export type StreamEvent =
   | { id: number; type: 'notification.created'; data: { notification: Notification } }
   | { id: number; type: 'notification.read'; data: { ids?: number[]; all?: boolean; upToId?: number } }
   | { id?: undefined; type: 'stream.ready'; data: { lastEventId: number; complete: boolean } }
+  | { id?: undefined; type: 'typing'; data: { conversationId: number; userId: number } }
 
 type Listener = (e: StreamEvent) => void
 
@@ -185,6 +186,11 @@ export function stopStream() {
 
 function onVisible() {
   if (document.visibilityState === 'visible') reconnectNow()
+}
+
+/** Client → server messages (e.g. `{type: 'typing', conversationId}`); dropped while offline. */
+export function sendOnStream(message: Record<string, unknown>) {
+  if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message))
 }
 
 export function isStreamConnected(): boolean {

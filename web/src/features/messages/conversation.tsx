@@ -15,8 +15,9 @@ import { Photo } from '../../ui/image'
 import { ErrorState, Loading } from '../../ui/states'
 import { toast } from '../../ui/toast'
 import { useLive } from '../live/live'
-import { onStream } from '../live/stream'
+import { onStream, sendOnStream } from '../live/stream'
 import { otherUserOf, rememberConversation } from './conversation-cache'
+import { useTitle } from '../../lib/use-title'
 
 type Shown = Message & { pending?: 'sending' | 'failed'; localKey?: string; retry?: () => void }
 
@@ -51,6 +52,9 @@ export function ConversationView({ id }: { id: number }) {
   const stickToBottom = useRef(true)
   const keepOffset = useRef<number | null>(null)
   const readPending = useRef(false)
+  const [otherTyping, setOtherTyping] = useState(false)
+  const typingTimer = useRef<ReturnType<typeof setTimeout>>(undefined)
+  const lastTypingSent = useRef(0)
 
   const markRead = useCallback(() => {
     if (readPending.current || document.visibilityState !== 'visible') return
@@ -67,8 +71,12 @@ export function ConversationView({ id }: { id: number }) {
       setCursor((c) => (loaded ? c : page.nextCursor))
       setLoaded(true)
       setError(undefined)
+      // Who is on the other side: known from the inbox (which may have loaded meanwhile), or
+      // looked up from a message when the conversation was opened by its URL.
+      const known = otherUserOf(id)
       const first = page.items[0]
-      if (first && !otherUserOf(id)) {
+      if (known) setOther(known)
+      else if (first) {
         const otherId = first.senderId === meId ? first.receiverId : first.senderId
         const u = await call(api.GET('/api/v1/users/{id}', { params: { path: { id: otherId } } }))
         rememberConversation({ id, otherUser: u })
@@ -128,17 +136,27 @@ export function ConversationView({ id }: { id: number }) {
       onStream((e) => {
         if (e.type === 'message.created' && e.data.message.conversationId === id) {
           const m = e.data.message
-          if (!otherUserOf(id) && m.senderId !== meId) {
+          if (m.senderId !== meId) {
             rememberConversation({ id, otherUser: e.data.sender })
-            setOther(e.data.sender)
+            setOther((o) => o ?? e.data.sender)
+          } else {
+            setOther((o) => o ?? otherUserOf(id))
           }
           setMessages((list) => merge(list, [m]))
-          if (m.receiverId === meId) markRead()
+          if (m.receiverId === meId) {
+            markRead()
+            setOtherTyping(false)
+          }
         } else if (e.type === 'message.read' && e.data.conversationId === id) {
           const ids = new Set(e.data.messageIds)
           setMessages((list) => list.map((m) => (ids.has(m.id) ? { ...m, isRead: true } : m)))
         } else if (e.type === 'message.deleted' && e.data.conversationId === id) {
           setMessages((list) => list.map((m) => (m.id === e.data.messageId ? { ...m, isDeleted: true, content: null, attachment: null } : m)))
+        } else if (e.type === 'typing' && e.data.conversationId === id && e.data.userId !== meId) {
+          // Indicators come at most every 2 s while they type: hide it when they stop.
+          setOtherTyping(true)
+          clearTimeout(typingTimer.current)
+          typingTimer.current = setTimeout(() => setOtherTyping(false), 4000)
         } else if (e.type === 'stream.ready') {
           // Back after a drop: the catch-up replayed what we missed; a fresh first page also
           // covers a catch-up the server could not complete.
@@ -215,6 +233,7 @@ export function ConversationView({ id }: { id: number }) {
     }
   }
 
+  useTitle(other ? `${other.displayName || other.username} · Messages` : 'Messages')
   const lastMine = [...messages].reverse().find((m) => m.senderId === meId && m.id > 0)
   const name = other ? other.displayName || other.username : 'Conversation'
 
@@ -272,6 +291,15 @@ export function ConversationView({ id }: { id: number }) {
                 </div>
               )
             })}
+            {otherTyping ? (
+              <div className="bubble-row" aria-live="polite">
+                <div className="bubble typing" aria-label={`${name} is typing`}>
+                  <span />
+                  <span />
+                  <span />
+                </div>
+              </div>
+            ) : null}
           </>
         )}
       </div>
@@ -309,7 +337,14 @@ export function ConversationView({ id }: { id: number }) {
           placeholder="Message…"
           value={text}
           maxLength={5000}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value)
+            const now = Date.now()
+            if (e.target.value.trim() && now - lastTypingSent.current > 2000) {
+              lastTypingSent.current = now
+              sendOnStream({ type: 'typing', conversationId: id })
+            }
+          }}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey) {
               e.preventDefault()

@@ -16,6 +16,7 @@ import { onStream } from '../live/stream'
 import { rememberConversation } from './conversation-cache'
 import { ConversationView } from './conversation'
 import { NewMessageDialog } from './new-message-dialog'
+import { useTitle } from '../../lib/use-title'
 
 function preview(c: Conversation, meId: number): string {
   const m = c.lastMessage
@@ -34,6 +35,7 @@ export function Inbox() {
   const openId = params ? Number(params.id) : null
   const [, navigate] = useLocation()
   const [composing, setComposing] = useState(false)
+  useTitle(openId ? undefined : 'Messages')
 
   const list = useInfinite('conversations', async (cursor) => {
     const page = await call(api.GET('/api/v1/conversations', { params: { query: { cursor, limit: 30 } } }))

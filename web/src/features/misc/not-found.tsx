@@ -1,7 +1,9 @@
 import { Link } from 'wouter'
 import { Empty } from '../../ui/states'
+import { useTitle } from '../../lib/use-title'
 
 export function NotFound() {
+  useTitle('Page not found')
   return (
     <div className="column">
       <Empty title="This page isn’t here">

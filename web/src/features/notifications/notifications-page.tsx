@@ -14,6 +14,7 @@ import { Empty, ErrorState, Loading } from '../../ui/states'
 import { toast } from '../../ui/toast'
 import { setLive, useLive } from '../live/live'
 import { onStream } from '../live/stream'
+import { useTitle } from '../../lib/use-title'
 
 function hrefOf(n: Notification): string {
   if (n.type === 'message') return '/messages'
@@ -23,6 +24,7 @@ function hrefOf(n: Notification): string {
 }
 
 export function NotificationsPage() {
+  useTitle('Notifications')
   const [unreadOnly, setUnreadOnly] = useState(false)
   const live = useLive()
   const list = useInfinite(`notifications:${unreadOnly}`, (cursor) =>

@@ -20,6 +20,7 @@ import { LikeButton, useLike } from './like-button'
 import { PeopleDialog } from './people-dialog'
 import { PostMenu } from './post-menu'
 import { freshPosts, patchPost, usePost } from './post-store'
+import { useTitle } from '../../lib/use-title'
 
 export function PostPage({ id }: { id: number }) {
   const post = useQuery(Number.isInteger(id) && id > 0 ? `post:${id}` : null, async () => {
@@ -44,6 +45,7 @@ export function PostPage({ id }: { id: number }) {
 
 function PostView({ post: loaded }: { post: Post }) {
   const post = usePost(loaded)
+  useTitle(`${post.author.username}${post.content ? `: “${post.content.slice(0, 50)}”` : '’s post'}`)
   const session = useSession()
   const [, navigate] = useLocation()
   const like = useLike(post)

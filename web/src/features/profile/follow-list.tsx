@@ -9,9 +9,11 @@ import { BackIcon } from '../../ui/icons'
 import { ErrorState, Loading } from '../../ui/states'
 import { PeopleList } from '../posts/people-dialog'
 import { FollowButton } from './follow-button'
+import { useTitle } from '../../lib/use-title'
 
 export function FollowList({ username, list }: { username: string; list: 'followers' | 'following' }) {
   const profile = useQuery(`profile:${username.toLowerCase()}`, () => call(api.GET('/api/v1/users/lookup', { params: { query: { username } } })))
+  useTitle(`${list === 'followers' ? 'Followers' : 'Following'} · @${username}`)
   const session = useSession()
   const meId = session.user?.id
   const title = list === 'followers' ? 'Followers' : 'Following'

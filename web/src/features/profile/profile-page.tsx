@@ -17,10 +17,13 @@ import { Empty, ErrorState, Loading } from '../../ui/states'
 import { toast } from '../../ui/toast'
 import { PostGrid } from '../posts/post-grid'
 import { freshPosts } from '../posts/post-store'
+import { rememberConversation } from '../messages/conversation-cache'
 import { ReportDialog } from '../posts/report-dialog'
 import { FollowButton } from './follow-button'
+import { useTitle } from '../../lib/use-title'
 
 export function ProfilePage({ username }: { username: string }) {
+  useTitle(`@${username}`)
   const profile = useQuery(`profile:${username.toLowerCase()}`, () => call(api.GET('/api/v1/users/lookup', { params: { query: { username } } })))
 
   if (!profile.data) {
@@ -65,6 +68,7 @@ function Profile({ profile, setProfile }: { profile: PublicProfile; setProfile: 
     setMessaging(true)
     try {
       const convo = await call(api.POST('/api/v1/conversations', { body: { userId: profile.id } }))
+      rememberConversation(convo)
       navigate(`/messages/${convo.id}`)
     } catch (e) {
       toast(failureOf(e).message, 'error')

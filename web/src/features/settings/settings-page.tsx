@@ -5,6 +5,7 @@ import { AccountsSettings } from './accounts-settings'
 import { PasswordSettings } from './password-settings'
 import { ProfileSettings } from './profile-settings'
 import { SessionsSettings } from './sessions-settings'
+import { useTitle } from '../../lib/use-title'
 
 const sections = [
   ['/profile', 'Edit profile'],
@@ -16,6 +17,7 @@ const sections = [
 export function SettingsPage() {
   const [path] = useLocation()
   const session = useSession()
+  useTitle('Settings')
   if (session.status !== 'signed-in') return null
   return (
     <div style={{ paddingBottom: 16 }}>
