@@ -168,6 +168,9 @@ export async function seedDemo(ctx: AppContext, app: App, log: (line: string) =>
     description: 'Posted the same drone shot in three groups today.',
   })
 
+  // The seeding sessions are not devices anyone used: end them.
+  for (const a of accounts) await call('POST', '/api/v1/auth/logout', a.token)
+
   await backdate(ctx, accounts.map((a) => a.id), r)
   return { users: accounts.length, posts: postIds.length, usernames: accounts.map((a) => a.username) }
 }
@@ -202,7 +205,11 @@ async function backdate(ctx: AppContext, ids: number[], r: () => number) {
       await tx.update(likes).set({ createdAt: sql`${at.toISOString()}::timestamp + random() * interval '30 hours'` }).where(eq(likes.postId, p.id))
     }
     await tx.update(follows).set({ createdAt: sql`now() - random() * interval '25 days'` }).where(inArray(follows.followerId, ids))
-    await tx.update(notifications).set({ createdAt: sql`now() - random() * interval '3 days'` }).where(inArray(notifications.userId, ids))
+    // Newest first by id, as the list is ordered: spread them back in time in that order.
+    await tx
+      .update(notifications)
+      .set({ createdAt: sql`now() - ((SELECT max(id) FROM notifications) - ${notifications.id}) * interval '23 minutes'` })
+      .where(inArray(notifications.userId, ids))
     // Conversations keep their real (recent) times, only spread over the last hours.
     const convos = await tx.select({ id: conversations.id }).from(conversations)
     for (const [i, c] of convos.entries()) {
