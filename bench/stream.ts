@@ -12,7 +12,7 @@ import { Agent, request } from 'node:http'
 import pg from 'pg'
 import WebSocket from 'ws'
 import { TokenService } from '../server/src/features/auth/tokens.js'
-import { benchDatabase, machine, REDIS_URL, startProcess, type Server } from './lib.js'
+import { benchDatabase, machine, REDIS_URL, startNode, startProcess, type Server } from './lib.js'
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 2000)
 const RATE = Number(process.env.BENCH_RATE ?? 500)
@@ -46,7 +46,7 @@ const dbUrl = await benchDatabase('hearth_bench_stream')
 const env = {
   NODE_ENV: 'production',
   DATABASE_URL: dbUrl,
-  DATABASE_POOL_SIZE: '20',
+  DATABASE_POOL_SIZE: process.env.BENCH_POOL ?? '40',
   REDIS_URL,
   REDIS_KEY_PREFIX: `bench:${randomBytes(4).toString('hex')}:`,
   JWT_SECRET: jwtSecret,
@@ -57,7 +57,10 @@ const env = {
   RATE_LIMIT_USER_MAX: '10000000',
 }
 
-const a = await startProcess('server/src/main.ts', env)
+// BENCH_PROFILE=dir writes a CPU profile of A there (node --cpu-prof), for finding where time goes.
+const a = process.env.BENCH_PROFILE
+  ? await startNode('server/src/main.ts', env, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] })
+  : await startProcess('server/src/main.ts', env)
 const b = await startProcess('server/src/main.ts', env)
 
 // Seed: receivers (one stream each), senders, one conversation per receiver, sessions for all.
@@ -134,7 +137,7 @@ await sleep(5000)
 const idleCpuPercent = ((cpuSeconds(a.pid) - idleCpuStart) / 5) * 100
 
 // Send at a steady rate (open loop: the schedule does not wait for answers).
-const agent = new Agent({ keepAlive: true, maxSockets: 64 })
+const agent = new Agent({ keepAlive: true, maxSockets: Number(process.env.BENCH_SOCKETS ?? 256) })
 const httpLatency = { same: [] as number[], cross: [] as number[] }
 let sent = 0
 let failed = 0
@@ -162,12 +165,14 @@ function send(server: Server, n: number, kind: 'same' | 'cross') {
   sent++
 }
 
-const cpu = { same: { a: 0, b: 0 }, cross: { a: 0, b: 0 } }
+const cpu = { same: { a: 0, b: 0, bench: 0 }, cross: { a: 0, b: 0, bench: 0 } }
+const benchCpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6 }
 async function run(server: Server, kind: 'same' | 'cross') {
   const tickMs = 10
   let n = 0
   let cpuA = 0
   let cpuB = 0
+  let cpuBench = 0
   const start = performance.now()
   const total = (WARMUP_SECONDS + SECONDS) * 1000
   phase = 'warmup'
@@ -178,13 +183,18 @@ async function run(server: Server, kind: 'same' | 'cross') {
       phase = kind
       cpuA = cpuSeconds(a.pid)
       cpuB = cpuSeconds(b.pid)
+      cpuBench = benchCpu()
     }
     const due = Math.floor((elapsed / 1000) * RATE)
     while (n < due) send(server, kind === 'same' ? n++ : 1_000_000 + n++, kind)
     await sleep(Math.max(1, tickMs - ((performance.now() - start) % tickMs)))
   }
   phase = 'idle'
-  cpu[kind] = { a: ((cpuSeconds(a.pid) - cpuA) / SECONDS) * 100, b: ((cpuSeconds(b.pid) - cpuB) / SECONDS) * 100 }
+  cpu[kind] = {
+    a: ((cpuSeconds(a.pid) - cpuA) / SECONDS) * 100,
+    b: ((cpuSeconds(b.pid) - cpuB) / SECONDS) * 100,
+    bench: ((benchCpu() - cpuBench) / SECONDS) * 100,
+  }
   await sleep(3000) // let the tail arrive
 }
 
@@ -225,10 +235,10 @@ notification and three stream events, then Redis pub/sub to A. Latency: POST iss
 received by the receiver's socket, on one clock. Everything (both servers, PostgreSQL, Redis and the
 ${CLIENTS} clients) shares the same 2 cores, which are shared with other work: read it as an upper bound.
 
-| delivery | messages | p50 ms | p99 ms | max ms | HTTP 201 p50 / p99 ms | CPU A / B |
+| delivery | messages | p50 ms | p99 ms | max ms | HTTP 201 p50 / p99 ms | CPU A / B / clients |
 |---|---:|---:|---:|---:|---:|---:|
-| same instance (sent through A) | ${same.n} | ${same.p50} | ${same.p99} | ${same.max} | ${httpSame.p50} / ${httpSame.p99} | ${Math.round(cpu.same.a)}% / ${Math.round(cpu.same.b)}% |
-| cross instance (sent through B, Redis → A) | ${cross.n} | ${cross.p50} | ${cross.p99} | ${cross.max} | ${httpCross.p50} / ${httpCross.p99} | ${Math.round(cpu.cross.a)}% / ${Math.round(cpu.cross.b)}% |
+| same instance (sent through A) | ${same.n} | ${same.p50} | ${same.p99} | ${same.max} | ${httpSame.p50} / ${httpSame.p99} | ${Math.round(cpu.same.a)}% / ${Math.round(cpu.same.b)}% / ${Math.round(cpu.same.bench)}% |
+| cross instance (sent through B, Redis → A) | ${cross.n} | ${cross.p50} | ${cross.p99} | ${cross.max} | ${httpCross.p50} / ${httpCross.p99} | ${Math.round(cpu.cross.a)}% / ${Math.round(cpu.cross.b)}% / ${Math.round(cpu.cross.bench)}% |
 
 Sent ${sent}, failed ${failed}, not delivered live ${lost} (a client would get those from the catch-up).
 Connecting ${CLIENTS} clients took ${round(connectSeconds)} s.

@@ -116,29 +116,75 @@ export async function listMessages(db: DbOrTx, conversationId: number, before: [
     .limit(limit + 1)
 }
 
-/**
- * Call with the conversation row locked: the clock time taken here then orders a conversation's
- * messages as they were committed (now() would be each transaction's start).
- */
-export async function insertMessage(db: DbOrTx, values: Omit<typeof messages.$inferInsert, 'createdAt' | 'updatedAt'>): Promise<MessageRow> {
-  const [row] = await db
-    .insert(messages)
-    .values({ ...values, createdAt: sql`clock_timestamp()`, updatedAt: sql`clock_timestamp()` })
-    .returning()
-  return row!
+export interface Participant {
+  id: number
+  username: string
+  displayName: string | null
+  avatarUrl: string | null
+  isBlocked: boolean
 }
 
-/** Points the conversation at its newest message (never back at an older one). */
-export async function setLastMessage(db: DbOrTx, conversationId: number, message: MessageRow) {
-  await db
-    .update(conversations)
-    .set({ lastMessageId: message.id, lastMessageAt: message.createdAt, updatedAt: sql`now()` })
-    .where(
-      and(
-        eq(conversations.id, conversationId),
-        sql`(${conversations.lastMessageAt} IS NULL OR ${conversations.lastMessageAt} <= ${message.createdAt})`,
-      ),
+/**
+ * Sends in one statement (one round trip, and it is the hot path): locks the conversation if
+ * `senderId` takes part and the other participant is not blocked, inserts the message stamped
+ * with the clock time taken after the lock (so a conversation's messages are ordered as they
+ * committed), and points the conversation at it. Returns the message and both participants, or
+ * undefined (and writes nothing) when the sender may not post there.
+ */
+export async function insertMessageInConversation(
+  db: DbOrTx,
+  values: { conversationId: number; senderId: number; content: string; messageType: MessageRow['messageType']; fileUrl: string | null; metadata: unknown },
+): Promise<{ message: MessageRow; me: Participant; other: Participant } | undefined> {
+  const result = await db.execute(sql`
+    WITH c AS (
+      SELECT ${conversations.id} AS id,
+             CASE WHEN ${conversations.user1Id} = ${values.senderId} THEN ${conversations.user2Id} ELSE ${conversations.user1Id} END AS other_id
+      FROM ${conversations}
+      WHERE ${conversations.id} = ${values.conversationId}
+        AND ${values.senderId} IN (${conversations.user1Id}, ${conversations.user2Id})
+      FOR UPDATE
+    ), m AS (
+      INSERT INTO ${messages} (conversation_id, sender_id, receiver_id, content, message_type, file_url, metadata, created_at, updated_at)
+      SELECT c.id, ${values.senderId}, c.other_id, ${values.content}, ${values.messageType}, ${values.fileUrl},
+             ${values.metadata === null ? null : JSON.stringify(values.metadata)}::jsonb, clock_timestamp(), clock_timestamp()
+      FROM c JOIN ${users} o ON o.id = c.other_id
+      WHERE NOT o.is_blocked
+      RETURNING *
+    ), u AS (
+      UPDATE ${conversations} SET last_message_id = m.id, last_message_at = m.created_at, updated_at = now()
+      FROM m WHERE ${conversations.id} = m.conversation_id
     )
+    SELECT m.*,
+           s.username AS s_username, s.display_name AS s_display_name, s.avatar_url AS s_avatar_url, s.is_blocked AS s_is_blocked,
+           o.username AS o_username, o.display_name AS o_display_name, o.avatar_url AS o_avatar_url, o.is_blocked AS o_is_blocked
+    FROM m JOIN ${users} s ON s.id = m.sender_id JOIN ${users} o ON o.id = m.receiver_id
+  `)
+  const r = (result as unknown as { rows: Record<string, unknown>[] }).rows[0]
+  if (!r) return undefined
+  const date = (v: unknown) => (v instanceof Date ? v : new Date(String(v)))
+  const json = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v)
+  const message: MessageRow = {
+    id: Number(r.id),
+    conversationId: Number(r.conversation_id),
+    senderId: Number(r.sender_id),
+    receiverId: Number(r.receiver_id),
+    content: String(r.content),
+    messageType: r.message_type as MessageRow['messageType'],
+    fileUrl: (r.file_url as string | null) ?? null,
+    metadata: json(r.metadata ?? null),
+    isRead: Boolean(r.is_read),
+    isDeleted: Boolean(r.is_deleted),
+    createdAt: date(r.created_at),
+    updatedAt: date(r.updated_at),
+  }
+  const person = (prefix: 's' | 'o', id: number): Participant => ({
+    id,
+    username: String(r[`${prefix}_username`]),
+    displayName: (r[`${prefix}_display_name`] as string | null) ?? null,
+    avatarUrl: (r[`${prefix}_avatar_url`] as string | null) ?? null,
+    isBlocked: Boolean(r[`${prefix}_is_blocked`]),
+  })
+  return { message, me: person('s', message.senderId), other: person('o', message.receiverId) }
 }
 
 /** Marks every message `userId` received in the conversation read; returns their ids. */

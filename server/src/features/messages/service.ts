@@ -94,20 +94,17 @@ export class MessagesService {
       return await inTransaction(
         this.db,
         async (tx, afterCommit) => {
-          // Locked: concurrent sends to one conversation commit one after the other, in time order.
-          const found = await q.findConversationFor(tx, conversationId, meId, { lock: true })
-          if (!found || found.other.isBlocked) throw notFound('Conversation')
-          const message = await q.insertMessage(tx, {
+          const found = await q.insertMessageInConversation(tx, {
             conversationId,
             senderId: meId,
-            receiverId: found.other.id,
             content,
             messageType: stored?.kind ?? 'text',
             // the private storage key; clients only ever see signed attachment URLs
             fileUrl: stored?.key ?? null,
             metadata: stored?.metadata ?? null,
           })
-          await q.setLastMessage(tx, conversationId, message)
+          if (!found) throw notFound('Conversation')
+          const { message } = found
           const sender = presentSummary(found.me)
           await recordEvents(
             this.ctx,
