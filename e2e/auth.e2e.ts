@@ -86,6 +86,26 @@ describe('accounts in the browser', () => {
     expect(new URL(page.url()).pathname).toBe('/settings/password')
   })
 
+  it('refreshes silently when the server says the access token expired, and retries', async () => {
+    // The server answers one request with `token_expired` (as it would after 15 minutes).
+    let expired = 0
+    await page.route('**/api/v1/auth/sessions', async (route) => {
+      if (expired++ > 0) return route.continue()
+      await route.fulfill({
+        status: 401,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'The access token has expired; refresh it.', code: 'token_expired' }),
+      })
+    })
+    const refreshes: string[] = []
+    page.on('request', (r) => r.url().endsWith('/api/v1/auth/refresh') && refreshes.push(r.url()))
+    await page.goto(`${server.url}/settings/sessions`)
+    await expect.poll(() => page.getByText('This device').isVisible()).toBe(true)
+    expect(expired).toBe(2)
+    expect(refreshes.length).toBeGreaterThanOrEqual(2) // the page load's, then the silent one
+    await page.unroute('**/api/v1/auth/sessions')
+  })
+
   it('confirms the email address from the mailed link', async () => {
     await page.goto(`${server.url}/settings/profile`)
     await expect.poll(() => page.getByText('Not confirmed').isVisible()).toBe(true)

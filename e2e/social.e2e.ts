@@ -83,6 +83,15 @@ describe('two people in two browsers', () => {
     await signUp(bob, B)
   })
 
+  it('shows the server’s refusal of a file that is not really a photo, in words', async () => {
+    await alice.goto(`${server.url}/new`)
+    await alice.getByLabel('Caption').fill('This should not post')
+    await alice.locator('input[type=file]').setInputFiles({ name: 'holiday.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('this is text, not a JPEG') })
+    await alice.getByRole('button', { name: 'Share' }).click()
+    await expect.poll(() => alice.getByRole('alert').first().textContent()).toMatch(/holiday\.jpg/)
+    expect(new URL(alice.url()).pathname).toBe('/new')
+  })
+
   it('posts photos with previews, reordering and upload progress', async () => {
     await alice.goto(`${server.url}/new`)
     await alice.getByLabel('Caption').fill('First light at the lake')
