@@ -7,8 +7,9 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 export function notificationEmail(items: ClaimedEmail[], publicUrl: string): MailMessage {
   const first = items[0]!
   const link = `${publicUrl}/notifications`
-  const subject = items.length === 1 ? capitalise(first.message) : `You have ${items.length} new notifications on Hearth`
-  const lines = items.map((n) => `- ${capitalise(n.message)}`)
+  // Messages start with a username, whose case is part of it: they are used as written.
+  const subject = items.length === 1 ? first.message : `You have ${items.length} new notifications on Hearth`
+  const lines = items.map((n) => `- ${n.message}`)
   const text = [
     `Hi ${first.username},`,
     '',
@@ -20,12 +21,8 @@ export function notificationEmail(items: ClaimedEmail[], publicUrl: string): Mai
     'You get these emails for notifications you have not read for a while. You can turn them off in your settings.',
   ].join('\n')
   const html = `<p>Hi ${escapeHtml(first.username)},</p>
-<ul>${items.map((n) => `<li>${escapeHtml(capitalise(n.message))}</li>`).join('')}</ul>
+<ul>${items.map((n) => `<li>${escapeHtml(n.message)}</li>`).join('')}</ul>
 <p><a href="${escapeHtml(link)}">See them on Hearth</a></p>
 <p style="color:#666;font-size:small">You get these emails for notifications you have not read for a while. You can turn them off in your settings.</p>`
   return { to: first.email, subject, text, html }
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1)
 }

@@ -120,7 +120,8 @@ describe('notification emails', () => {
     expect(smtp.to(newcomer!.email)).toHaveLength(0) // not yet past the delay
     const [mail] = smtp.to(sleeper!.email)
     expect(mail!.subject).toBe('You have 2 new notifications on Hearth')
-    expect(mail!.text).toContain(`${actor!.username.charAt(0).toUpperCase()}${actor!.username.slice(1)} sent you a message`)
+    expect(mail!.text).toContain(`- ${actor!.username} sent you a message`)
+    expect(mail!.text).toContain(`- ${actor!.username} liked your post`)
     expect(mail!.text).toContain('http://localhost:3000/notifications')
     expect((await rows(sleeperIds)).map((r) => r.isEmailSent)).toEqual([true, true])
     expect((await rows([readId!, freshId!])).map((r) => r.isEmailSent)).toEqual([false, false])
@@ -171,7 +172,7 @@ describe('notification emails', () => {
     ;[row] = await rows(ids)
     expect(row).toMatchObject({ isEmailSent: true, emailAttempts: 3, emailLastError: null })
     expect(smtp.to(target!.email)).toHaveLength(1)
-    expect(smtp.to(target!.email)[0]!.subject).toBe(`${actor!.username.charAt(0).toUpperCase()}${actor!.username.slice(1)} followed you`)
+    expect(smtp.to(target!.email)[0]!.subject).toBe(`${actor!.username} followed you`)
   })
 
   it('gives up after the last attempt', async () => {
