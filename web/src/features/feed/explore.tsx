@@ -11,6 +11,7 @@ import { LoadMore } from '../../ui/sentinel'
 import { Empty, ErrorState, Loading } from '../../ui/states'
 import { PostGrid } from '../posts/post-grid'
 import { freshPosts } from '../posts/post-store'
+import { SuggestedPeople } from './suggested-people'
 import { useTitle } from '../../lib/use-title'
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -93,6 +94,7 @@ export function Explore() {
           <section className="card welcome">
             <h2>Welcome to Hearth, {session.user.displayName || session.user.username}!</h2>
             <p className="muted">Follow a few people you like: their posts will fill your home feed.</p>
+            <SuggestedPeople />
           </section>
         ) : null}
         <PeopleSearch />
