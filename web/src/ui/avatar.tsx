@@ -1,4 +1,7 @@
-// A round picture, or the person's initial on a colour derived from their name.
+// A round picture, or the person's initial on a colour derived from their name (also when the
+// picture cannot be loaded, e.g. a provider's avatar URL that went away).
+import { useState } from 'react'
+
 interface Props {
   user: { username: string; displayName?: string | null; avatarUrl?: string | null }
   size?: number
@@ -14,14 +17,26 @@ function colourFor(name: string): string {
 }
 
 export function Avatar({ user, size = 32, ring }: Props) {
+  const [failed, setFailed] = useState<string | null>(null)
   const label = user.displayName || user.username
   const style = { width: size, height: size, fontSize: Math.round(size * 0.42) }
-  const inner = user.avatarUrl ? (
-    <img className="avatar" src={user.avatarUrl} alt="" width={size} height={size} loading="lazy" decoding="async" style={style} />
-  ) : (
-    <span className="avatar avatar--initial" style={{ ...style, background: colourFor(user.username) }} aria-hidden="true">
-      {label.trim().charAt(0).toUpperCase() || '?'}
-    </span>
-  )
+  const inner =
+    user.avatarUrl && failed !== user.avatarUrl ? (
+      <img
+        className="avatar"
+        src={user.avatarUrl}
+        alt=""
+        width={size}
+        height={size}
+        loading="lazy"
+        decoding="async"
+        style={style}
+        onError={() => setFailed(user.avatarUrl ?? null)}
+      />
+    ) : (
+      <span className="avatar avatar--initial" style={{ ...style, background: colourFor(user.username) }} aria-hidden="true">
+        {label.trim().charAt(0).toUpperCase() || '?'}
+      </span>
+    )
   return ring ? <span className="avatar-ring">{inner}</span> : inner
 }
