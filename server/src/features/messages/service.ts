@@ -11,6 +11,9 @@ import { AttachmentUrls, type SignedParams } from './attachment-urls.js'
 import * as q from './queries.js'
 import { presentConversation, presentMessage } from './views.js'
 
+/** message.read events list the ids read up to this many (else only upToMessageId). */
+const MAX_LISTED_READ_IDS = 200
+
 /** Longest message text, in characters. */
 export const MAX_MESSAGE_LENGTH = 5000
 
@@ -144,7 +147,16 @@ export class MessagesService {
         const ids = await q.markReceivedRead(tx, conversationId, meId)
         if (ids.length === 0) return { markedRead: 0 }
         const readNotifications = await markMessageNotificationsRead(tx, meId, found.other.id)
-        const data = { conversationId, readerId: meId, messageIds: ids.sort((a, b) => a - b), readAt: new Date().toISOString() }
+        ids.sort((a, b) => a - b)
+        // Everything the reader received up to upToMessageId is read; the ids are listed while few.
+        const data = {
+          conversationId,
+          readerId: meId,
+          upToMessageId: ids[ids.length - 1]!,
+          count: ids.length,
+          ...(ids.length <= MAX_LISTED_READ_IDS ? { messageIds: ids } : {}),
+          readAt: new Date().toISOString(),
+        }
         await recordEvents(this.ctx, tx, afterCommit, [
           { userId: found.other.id, type: 'message.read', data },
           { userId: meId, type: 'message.read', data },
