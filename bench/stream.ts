@@ -23,7 +23,8 @@ const SENDERS = 200
 // 2,000 client sockets here and 2,000 server sockets in A: make sure the descriptor limit allows it.
 const needFds = CLIENTS * 2 + 1000
 if (Number(execFileSync('sh', ['-c', 'ulimit -n']).toString().trim()) < needFds && !process.env.BENCH_FDS_RAISED) {
-  const r = spawnSync('sh', ['-c', `ulimit -n ${needFds} && exec "$0" "$@"`, process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+  const raise = `ulimit -n ${needFds} 2>/dev/null || ulimit -n "$(ulimit -Hn)"`
+  const r = spawnSync('sh', ['-c', `${raise}; exec "$0" "$@"`, process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
     env: { ...process.env, BENCH_FDS_RAISED: '1' },
   })
