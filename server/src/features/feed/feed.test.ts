@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, expectProblem, json, register, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
 import { api, countQueries, setBlocked } from '../posts/test-support.js'
-import { EXPLORE_SQL, exploreParams, HOME_FEED_SQL, homeFeedParams } from './queries.js'
+import { EXPLORE_SQL, exploreParams, HOME_FEED_SQL, homeFeedParams, WINDOW_MIN_FOLLOWING } from './queries.js'
 
 let h: Harness
 let t: TestApp
@@ -173,21 +173,24 @@ describe('the window plan (viewers following many accounts)', () => {
     const me = await register(t.app)
     const db = t.ctx.database.db
     const exec = async (q: ReturnType<typeof sql>) => ((await db.execute(q)) as unknown as { rows: Record<string, unknown>[] }).rows
-    // 60 followed accounts and a stranger, made in SQL: registering them over HTTP would hash 61 passwords
+    // More followed accounts than WINDOW_MIN_FOLLOWING, and a stranger, made in SQL (registering and
+    // following over HTTP would hash hundreds of passwords); the counters are set as follows would.
+    const n = WINDOW_MIN_FOLLOWING + 10
     const tag = `w${Date.now().toString(36)}`
-    const made = await exec(sql`INSERT INTO users (email, username, password_hash)
-      SELECT ${tag} || g || '@example.test', ${tag} || g, 'x' FROM generate_series(1, 61) g RETURNING id`)
-    const ids61 = made.map((r) => Number(r.id)).sort((x, y) => x - y)
-    const followed = ids61.slice(0, 60)
-    const stranger = ids61[60]!
-    for (const id of followed) await a.follow(me, id)
-    expect(json(await a.get(`/users/${me.user.id}`)).followingCount).toBe(60)
+    const made = await exec(sql`INSERT INTO users (email, username, password_hash, followers_count)
+      SELECT ${tag} || g || '@example.test', ${tag} || g, 'x', (g <= ${n})::int FROM generate_series(1, ${n + 1}) g RETURNING id`)
+    const created = made.map((r) => Number(r.id)).sort((x, y) => x - y)
+    const followed = created.slice(0, n)
+    const stranger = created[n]!
+    await exec(sql`INSERT INTO follows (follower_id, following_id) SELECT ${me.user.id}, unnest(${`{${followed.join(',')}}`}::int[])`)
+    await exec(sql`UPDATE users SET following_count = ${n} WHERE id = ${me.user.id}`)
+    expect(json(await a.get(`/users/${me.user.id}`)).followingCount).toBe(n)
 
     // followed posts interleaved with a stranger's, all in the recent window
     const expected: number[] = []
     for (let i = 0; i < 40; i++) {
       const at = `2025-01-01 00:00:${String(i).padStart(2, '0')}.000001+00`
-      const author = i % 4 === 3 ? stranger : i % 4 === 2 ? me.user.id : followed[i % 60]!
+      const author = i % 4 === 3 ? stranger : i % 4 === 2 ? me.user.id : followed[i % n]!
       const [row] = await exec(sql`INSERT INTO posts (user_id, content, created_at, updated_at) VALUES (${author}, 'w', ${at}::timestamptz, ${at}::timestamptz) RETURNING id`)
       if (author !== stranger) expected.push(Number(row!.id))
     }
@@ -207,7 +210,7 @@ describe('the feed SQL', () => {
     // (casts `::` aside)
     expect(HOME_FEED_SQL).not.toMatch(/(?<!:):[A-Za-z]/)
     expect(EXPLORE_SQL).not.toMatch(/(?<!:):[A-Za-z]/)
-    expect(homeFeedParams(7, { at: 'infinity', id: 2147483647 }, 20)).toEqual([7, 'infinity', 2147483647, 50, 3000, 21])
+    expect(homeFeedParams(7, { at: 'infinity', id: 2147483647 }, 20)).toEqual([7, 'infinity', 2147483647, WINDOW_MIN_FOLLOWING, 3000, 21])
     expect(exploreParams({ at: 'infinity', id: 2147483647 }, 20)).toEqual(['infinity', 2147483647, 21])
     expect([...new Set(HOME_FEED_SQL.match(/\$\d+/g))].sort()).toEqual(['$1', '$2', '$3', '$4', '$5', '$6'])
     expect([...new Set(EXPLORE_SQL.match(/\$\d+/g))].sort()).toEqual(['$1', '$2', '$3'])
