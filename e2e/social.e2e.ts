@@ -184,6 +184,48 @@ describe('two people in two browsers', () => {
     await bobCtx.setOffline(false)
     await expect.poll(() => bob.locator('.bubble').filter({ hasText: 'Are you there?' }).isVisible(), { timeout: 30_000 }).toBe(true)
     expect(await bob.locator('.bubble').filter({ hasText: 'Are you there?' }).count()).toBe(1)
+
+    // Bob takes his first message back: Alice sees a placeholder, live.
+    const mine = bob.locator('.bubble-row.is-mine').filter({ hasText: 'Hi Alice! Loved the lake photo.' })
+    await mine.hover()
+    await mine.getByRole('button', { name: 'Delete this message' }).click()
+    await mine.getByRole('button', { name: 'Delete this message' }).click()
+    await expect.poll(() => bob.getByText('You deleted a message').isVisible()).toBe(true)
+    await expect.poll(() => alice.locator('.bubble--deleted').filter({ hasText: 'Message deleted' }).isVisible(), { timeout: 15_000 }).toBe(true)
+    expect(await alice.getByText('Hi Alice! Loved the lake photo.').count()).toBe(0)
+  })
+
+  it('loads older history as the reader scrolls up, and the inbox orders by the latest message', async () => {
+    const post = async (path: string, body: unknown, token?: string) => {
+      const res = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      })
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`)
+      return (await res.json()) as any
+    }
+    const carl = await post('/api/v1/auth/register', { email: `carl_${suffix}@example.test`, username: `carl_${suffix}`, password: 'carl has a passphrase', displayName: 'Carl Chatty' })
+    const bobProfile = (await (await fetch(`${server.url}/api/v1/users/lookup?username=${B.username}`)).json()) as { id: number }
+    const convo = await post('/api/v1/conversations', { userId: bobProfile.id }, carl.accessToken)
+    for (let i = 1; i <= 45; i++) await post(`/api/v1/conversations/${convo.id}/messages`, { content: `Carl says ${i}` }, carl.accessToken)
+
+    await bob.goto(`${server.url}/messages`)
+    await expect.poll(() => bob.locator('.convo-item').first().textContent()).toContain('Carl Chatty')
+    await bob.locator('.convo-item').first().click()
+    await expect.poll(() => bob.locator('.bubble').filter({ hasText: /^Carl says 45$/ }).isVisible()).toBe(true)
+    expect(await bob.locator('.bubble').filter({ hasText: /^Carl says 1$/ }).count()).toBe(0)
+    // Scrolling to the top pulls in the earlier page.
+    await expect
+      .poll(
+        async () => {
+          await bob.locator('.chat__scroll').evaluate((el) => (el.scrollTop = 0))
+          return bob.locator('.bubble').filter({ hasText: /^Carl says 1$/ }).count()
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(1)
+    await expect.poll(() => bob.getByText('This is the start of your conversation with Carl Chatty.').isVisible()).toBe(true)
   })
 
   it('a report is resolved by an administrator, who then sees the statistics charts', async () => {

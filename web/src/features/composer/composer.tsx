@@ -273,7 +273,7 @@ export function Composer() {
               Cancel upload
             </Button>
           ) : (
-            <Button variant="secondary" onClick={() => history.back()}>
+            <Button variant="secondary" onClick={() => navigate('/')}>
               Discard
             </Button>
           )}
