@@ -175,6 +175,18 @@ describe('two people in two browsers', () => {
     await alice.getByRole('button', { name: 'Send' }).click()
     await expect.poll(() => bob.locator('.bubble').filter({ hasText: 'Thank you, Bob!' }).isVisible(), { timeout: 15_000 }).toBe(true)
 
+    // A photo and a file, private to the two of them, arrive live too.
+    await alice.locator('.chat__compose input[type=file]').setInputFiles(files[0]!)
+    await alice.getByRole('button', { name: 'Send' }).click()
+    const photo = bob.locator('.bubble--media img')
+    await expect
+      .poll(() => photo.first().evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0).catch(() => false), { timeout: 15_000 })
+      .toBe(true)
+    await alice.locator('.chat__compose input[type=file]').setInputFiles({ name: 'route-notes.txt', mimeType: 'text/plain', buffer: Buffer.from('Meet at 8.') })
+    await alice.getByLabel('Message', { exact: true }).fill('The route')
+    await alice.getByRole('button', { name: 'Send' }).click()
+    await expect.poll(() => bob.getByRole('link', { name: /route-notes\.txt/ }).isVisible(), { timeout: 15_000 }).toBe(true)
+
     // Bob's network drops; Alice writes; Bob comes back and catches up.
     await bobCtx.setOffline(true)
     await expect.poll(() => bob.getByText(/Reconnecting/).isVisible(), { timeout: 15_000 }).toBe(true)
@@ -253,14 +265,34 @@ describe('two people in two browsers', () => {
     await admin.locator('.uplot canvas').first().waitFor()
     expect(await admin.locator('.uplot').count()).toBeGreaterThanOrEqual(2)
     await expect.poll(() => admin.locator('.stat__label', { hasText: 'New accounts in range' }).isVisible()).toBe(true)
+
+    // People: find Bob, block him (his open page is signed out at once), then unblock; roles.
+    await admin.getByRole('link', { name: 'People' }).click()
+    await admin.getByLabel('Search people by name, username or email').fill(B.username)
+    const row = admin.getByRole('row').filter({ hasText: B.username })
+    await row.getByRole('button', { name: 'Block' }).click()
+    await admin.getByRole('dialog').getByRole('button', { name: 'Block' }).click()
+    await expect.poll(() => row.getByText('Blocked').isVisible()).toBe(true)
+    // Bob was on a public page: it stays, signed out, and says so.
+    await expect.poll(() => bob.getByText('You have been signed out.').isVisible(), { timeout: 15_000 }).toBe(true)
+    await expect.poll(() => bob.getByRole('link', { name: 'Sign in' }).first().isVisible()).toBe(true)
+    await row.getByRole('button', { name: 'Unblock' }).click()
+    await expect.poll(() => row.getByText('Blocked').count()).toBe(0)
+    await row.getByRole('button', { name: 'Make admin' }).click()
+    await admin.getByRole('dialog').getByRole('button', { name: 'Make admin' }).click()
+    await expect.poll(() => row.getByText('Admin', { exact: true }).isVisible()).toBe(true)
+    await row.getByRole('button', { name: 'Remove admin' }).click()
+    await admin.getByRole('dialog').getByRole('button', { name: 'Remove admin' }).click()
+    await expect.poll(() => row.getByText('Admin', { exact: true }).count()).toBe(0)
     await adminCtx.close()
+    await signIn(bob, B.username, B.password)
   })
 
   it('the sessions page signs the other device out', async () => {
     const [otherCtx, other] = await newPage(PHONE, true)
     await signIn(other, A.username, A.password)
     await other.goto(`${server.url}/notifications`)
-    await other.getByRole('heading', { name: 'Notifications' }).waitFor()
+    await other.getByRole('heading', { name: 'Notifications', exact: true }).waitFor()
 
     await alice.goto(`${server.url}/settings/sessions`)
     const sessions = alice.getByRole('list', { name: 'Active sessions' }).getByRole('listitem')
