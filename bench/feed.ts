@@ -12,6 +12,7 @@ import pg from 'pg'
 import { HOME_FEED_SQL, homeFeedParams } from '../server/src/features/feed/queries.js'
 import { boundBefore, decodeTimeCursor } from '../server/src/features/posts/keyset.js'
 import { formatShape } from '../server/src/seed/describe.js'
+import { cpuPerRequest, cpuSnapshot } from './feed/cpu.js'
 import { ensureDataset } from './feed/dataset.js'
 import { pgbench } from './feed/pgbench.js'
 import { load, machine, REDIS_URL, startNode, startProcess, table, type Measured } from './lib.js'
@@ -83,23 +84,24 @@ await hello.stop()
 // ---- the server ----
 const profileDir = process.env.BENCH_CPU_PROF
 if (profileDir) mkdirSync(profileDir, { recursive: true })
-const server = await startNode(
-  'server/src/main.ts',
-  {
-    NODE_ENV: 'production',
-    DATABASE_URL: dataset.url,
-    REDIS_URL,
-    REDIS_KEY_PREFIX: `bench:${randomBytes(4).toString('hex')}:`,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    ACCESS_TOKEN_TTL: '7200',
-    DATA_DIR: '/tmp/hearth-bench-feed',
-    JOBS_ENABLED: 'false',
-    RATE_LIMIT_ANONYMOUS_MAX: '10000000',
-    RATE_LIMIT_USER_MAX: '10000000',
-    RATE_LIMIT_AUTH_MAX: '10000000',
-  },
-  { nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] },
-)
+const serverEnv = {
+  NODE_ENV: 'production',
+  DATABASE_URL: dataset.url,
+  REDIS_URL,
+  REDIS_KEY_PREFIX: `bench:${randomBytes(4).toString('hex')}:`,
+  JWT_SECRET: randomBytes(32).toString('hex'),
+  ACCESS_TOKEN_TTL: '7200',
+  // tokens name the issuer (PUBLIC_URL, which defaults to the port): fixed, so both servers accept them
+  PUBLIC_URL: 'http://hearth-bench.test',
+  DATA_DIR: '/tmp/hearth-bench-feed',
+  JOBS_ENABLED: 'false',
+  RATE_LIMIT_ANONYMOUS_MAX: '10000000',
+  RATE_LIMIT_USER_MAX: '10000000',
+  RATE_LIMIT_AUTH_MAX: '10000000',
+}
+let server = await startNode('server/src/main.ts', serverEnv, {
+  nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+})
 
 async function api<T>(path: string, token?: string, method = 'GET'): Promise<T> {
   const res = await fetch(server.url + path, { method, headers: token ? { authorization: `Bearer ${token}` } : {} })
@@ -146,9 +148,13 @@ function rotating<T>(list: T[], make: (item: T) => { path: string; token?: strin
   }
 }
 
+const cpu = new Map<string, { server: number; postgres: number }>()
+
 async function measure(name: string, requests: object[]): Promise<Measured> {
   await load('warmup', { url: server.url, requests: requests as any, duration: 2 })
+  const before = cpuSnapshot(server.pid)
   const m = await load(name, { url: server.url, requests: requests as any, duration, pid: server.pid })
+  cpu.set(name, cpuPerRequest(before, cpuSnapshot(server.pid), m.reqPerSec * duration))
   rows.push(m)
   log(`${name}: ${m.reqPerSec} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, non-2xx ${m.non2xx}, errors ${m.errors}`)
   return m
@@ -214,6 +220,12 @@ await q(`DELETE FROM notifications WHERE created_at > now() - interval '1 hour' 
 const serverRss = rows.at(-1)?.rssMiB
 await server.stop()
 
+// The same feed page with the Redis-backed rate limiter off: what its round trip costs. The
+// sessions and tokens stay valid (same database and JWT secret).
+server = await startNode('server/src/main.ts', { ...serverEnv, RATE_LIMIT_ENABLED: 'false' })
+const noLimiter = await measure('home feed, page 1, rate limiter off', [rotating(viewers, (v) => ({ path: '/api/v1/feed', token: v.token }))])
+await server.stop()
+
 // ---- reference 2: the feed's SQL, directly ----
 const first = boundBefore(undefined)
 const page1Params = viewers.map((v) => homeFeedParams(v.id, first, PAGE))
@@ -257,6 +269,12 @@ reaches page ${DEEP} (${followingOf(viewers)}); the heavy case uses the ${heavy.
 
 ${table([ref, ...rows], ref)}
 
+CPU per request (from /proc over each measurement; PostgreSQL's share counts the whole cluster, other users' queries included):
+
+| case | server ms | PostgreSQL ms |
+|---|---:|---:|
+${[...cpu].map(([name, c]) => `| ${name} | ${c.server} | ${c.postgres} |`).join('\n')}
+
 Direct SQL reference: the home feed's skeleton statement (\`HOME_FEED_SQL\` in server/src/features/feed/queries.ts: the
 page's post ids; the server then runs two hydrate queries and the session check), same text and parameters,
 the same ${viewers.length} viewers, 10 clients like the server's pool:
@@ -275,7 +293,7 @@ variables hold only numbers.)
 | page ${DEEP} within 1.3× of page 1 | page ${DEEP}: ${page20.reqPerSec} req/s, p99 ${page20.p99} ms (${(page1.reqPerSec / Math.max(1, page20.reqPerSec)).toFixed(2)}× the time of page 1) | ${check(page1.reqPerSec / Math.max(1, page20.reqPerSec) <= 1.3)} |
 | feed ≥ 50% of the direct SQL | ${pct(page1.reqPerSec, sql1.reqPerSec)} of pgbench page 1 | ${check(page1.reqPerSec >= 0.5 * sql1.reqPerSec)} |
 
-Heavy followers' page 1: ${heavyPage1.reqPerSec} req/s, p99 ${heavyPage1.p99} ms. The signed-in no-op (GET /users/me) runs at ${me.reqPerSec} req/s: the feed's ceiling in this server before any feed work. Like + unlike counts both requests. Peak RSS of the server over the whole run: ${serverRss} MiB.
+Heavy followers' page 1: ${heavyPage1.reqPerSec} req/s, p99 ${heavyPage1.p99} ms. The signed-in no-op (GET /users/me) runs at ${me.reqPerSec} req/s: the feed's ceiling in this server before any feed work; with the rate limiter off the feed runs at ${noLimiter.reqPerSec} req/s (p99 ${noLimiter.p99} ms). Like + unlike counts both requests. Peak RSS of the server over the whole run: ${serverRss} MiB.
 ${profileDir ? `\nCPU profile written to ${profileDir}.\n` : ''}`
 console.log('\n' + report)
 writeFileSync(out, report)
