@@ -101,7 +101,9 @@ export async function buildApp(ctx: AppContext) {
         defaultSrc: ["'self'"],
         // With S3 storage, photos and avatars load from S3_PUBLIC_URL; avatars taken from Google
         // or GitHub at sign-up stay on their https hosts.
-        imgSrc: ["'self'", 'data:', 'blob:', 'https:', ...(config.s3 ? [new URL(config.s3.publicUrl).origin] : [])],
+        // Photo URLs on disk storage are absolute (PUBLIC_URL), so the app must load them even when
+        // opened under another name for this host (127.0.0.1 vs localhost).
+        imgSrc: ["'self'", 'data:', 'blob:', 'https:', new URL(config.publicUrl).origin, ...(config.s3 ? [new URL(config.s3.publicUrl).origin] : [])],
         connectSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         scriptSrc: ["'self'"],

@@ -202,6 +202,7 @@ describe('the public /media route (disk storage)', () => {
     expect(res.headers['content-type']).toBe('image/webp')
     expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable')
     expect(res.headers['x-content-type-options']).toBe('nosniff')
+    expect(res.headers['cross-origin-resource-policy']).toBe('cross-origin')
     expect(Number(res.headers['content-length'])).toBe(res.rawPayload.length)
     const etag = res.headers.etag as string
     expect(etag).toMatch(/^".+"$/)

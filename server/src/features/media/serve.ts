@@ -13,6 +13,8 @@ export function sendPublicObject(request: FastifyRequest, reply: FastifyReply, k
     .header('cache-control', object.cacheControl ?? 'public, max-age=31536000, immutable')
     .header('etag', etag)
     .header('x-content-type-options', 'nosniff')
+    // Public photos may be embedded by any page (and by the app under another host name).
+    .header('cross-origin-resource-policy', 'cross-origin')
   const ifNoneMatch = request.headers['if-none-match']
   if (ifNoneMatch && (ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag))) {
     object.body.destroy()
