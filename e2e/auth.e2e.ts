@@ -161,6 +161,9 @@ describe('accounts in the browser', () => {
   it('keyboard users can skip to the content, and unknown pages say so', async () => {
     const phone = await browser.newPage({ viewport: PHONE })
     await phone.goto(`${server.url}/explore`)
+    // Tab only once the app has rendered its skip link (before that, focus lands on the page).
+    await phone.getByRole('link', { name: 'Skip to content' }).waitFor({ state: 'attached' })
+    await phone.getByRole('heading').first().waitFor()
     await phone.keyboard.press('Tab')
     expect(await phone.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content')
     await phone.keyboard.press('Enter')
