@@ -14,9 +14,9 @@ import { CURSOR_AT_FORMAT, type TimeKey } from '../posts/keyset.js'
  * Viewers following at least this many accounts try the recent-posts window first. Below it the
  * window rarely holds a page (a viewer following 75 of 10k accounts finds ~12 followed posts among
  * the newest 3,000) and the statement pays for both plans. Measured on the seeded 10k-user dataset
- * (bench/results/feed.md; pgbench, prepared, 10 clients), window vs per author in tps: 458 vs 2,675
- * at 50–100 followees, 676 vs 1,741 at 100–200, 1,047 vs 827 at 200–400, 1,657 vs 429 at 400–800.
- * The crossover grows roughly with the square root of the number of active authors.
+ * by bench/feed/threshold.ts (pgbench, prepared, 10 clients), window vs per author in tps: 1,040 vs
+ * 4,053 at 50–100 followees, 1,183 vs 2,677 at 100–200, 2,072 vs 1,340 at 200–400, 2,844 vs 623 at
+ * 400–800. The crossover grows roughly with the square root of the number of active authors.
  */
 export const WINDOW_MIN_FOLLOWING = 300
 /** How many of everyone's newest posts the window strategy looks through. */
