@@ -293,6 +293,8 @@ variables hold only numbers.)
 | page ${DEEP} within 1.3× of page 1 | page ${DEEP}: ${page20.reqPerSec} req/s, p99 ${page20.p99} ms (${(page1.reqPerSec / Math.max(1, page20.reqPerSec)).toFixed(2)}× the time of page 1) | ${check(page1.reqPerSec / Math.max(1, page20.reqPerSec) <= 1.3)} |
 | feed ≥ 50% of the direct SQL | ${pct(page1.reqPerSec, sql1.reqPerSec)} of pgbench page 1 | ${check(page1.reqPerSec >= 0.5 * sql1.reqPerSec)} |
 
+Where the time goes and what to change: [feed-analysis.md](feed-analysis.md).
+
 Heavy followers' page 1: ${heavyPage1.reqPerSec} req/s, p99 ${heavyPage1.p99} ms. The signed-in no-op (GET /users/me) runs at ${me.reqPerSec} req/s: the feed's ceiling in this server before any feed work; with the rate limiter off the feed runs at ${noLimiter.reqPerSec} req/s (p99 ${noLimiter.p99} ms). Like + unlike counts both requests. Peak RSS of the server over the whole run: ${serverRss} MiB.
 ${profileDir ? `\nCPU profile written to ${profileDir}.\n` : ''}`
 console.log('\n' + report)
