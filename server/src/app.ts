@@ -1,8 +1,8 @@
 // Builds the Fastify app and registers every feature. Never listens: main.ts does, and tests
 // drive it through app.inject or app.listen on an ephemeral port.
 import cookie from '@fastify/cookie'
-import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
+import helmet from 'helmet'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import websocket from '@fastify/websocket'
@@ -94,8 +94,9 @@ export async function buildApp(ctx: AppContext) {
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { docExpansion: 'list', deepLinking: true } })
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
-  await app.register(helmet, {
-    global: true,
+  // Security headers from helmet, built once. (@fastify/helmet rebuilds the whole helmet middleware,
+  // CSP parsing included, on every request: ~5% of a signed-in GET's CPU in a profile.)
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -113,6 +114,7 @@ export async function buildApp(ctx: AppContext) {
     },
     crossOriginResourcePolicy: { policy: 'same-site' },
   })
+  app.addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)))
   await app.register(cookie)
   await registerMultipart(app, config)
 
