@@ -17,6 +17,8 @@ const baseEnv = {
   REDIS_URL,
   REDIS_KEY_PREFIX: `bench:${randomBytes(4).toString('hex')}:`,
   JWT_SECRET: randomBytes(32).toString('hex'),
+  // One issuer for both server runs, so tokens minted by the first stay valid on the second.
+  PUBLIC_URL: 'http://bench.local',
   DATA_DIR: '/tmp/hearth-bench-auth',
   JOBS_ENABLED: 'false',
   RATE_LIMIT_ANONYMOUS_MAX: '10000000',

@@ -80,7 +80,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     media,
     tokens,
     sessions,
-    users: new UserCache(database.db, cache),
+    users: new UserCache(database.db, cache, redis ? 500 : 0),
     notificationListeners: new Set(),
     async close() {
       sessions.close()

@@ -27,7 +27,17 @@ async function main() {
   const statsJob = config.jobsEnabled ? startStatsScheduler(ctx) : undefined
   const emailJob = config.jobsEnabled ? new EmailWorker(ctx).start() : undefined
   const pruneJob = config.jobsEnabled ? startStreamPruning(ctx) : undefined
+  // Handlers whose client already hung up keep running after the server has closed: count them,
+  // so the pools close only once the last one has finished (or the shutdown deadline passes).
+  const running = new Set<object>()
+  app.addHook('preHandler', async (req) => {
+    running.add(req)
+  })
+  app.addHook('onSend', async (req) => {
+    running.delete(req)
+  })
   app.addHook('onClose', async () => {
+    for (let waited = 0; running.size > 0 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50))
     await statsJob?.stop()
     await emailJob?.stop()
     await pruneJob?.stop()

@@ -89,6 +89,18 @@ describe('revocation across instances', () => {
   })
 })
 
+describe('the cached signed-in user across instances', () => {
+  it('a profile edit on A shows on B within one second, and on A at once', async () => {
+    const u = await register(a.app)
+    expect(json(await me(b, u.headers)).displayName).toBeNull() // cached on B now
+    await a.app.inject({ method: 'PATCH', url: '/api/v1/users/me', headers: u.headers, payload: { displayName: 'Edited on A' } })
+    expect(json(await me(a, u.headers)).displayName).toBe('Edited on A')
+    const start = Date.now()
+    while (json(await me(b, u.headers)).displayName !== 'Edited on A' && Date.now() - start < 3000) await sleep(25)
+    expect(Date.now() - start).toBeLessThan(1000)
+  })
+})
+
 describe('rate limits shared through Redis', () => {
   it('counts sign-in attempts per IP across instances', async () => {
     const h2 = await createHarness()

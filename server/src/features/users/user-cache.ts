@@ -16,12 +16,29 @@ const DATE_FIELDS = ['createdAt', 'updatedAt', 'emailVerifiedAt'] as const
  * path that updates a `users` row calls `invalidate(id)` after its write.
  */
 export class UserCache {
+  // With a shared cache, each instance also keeps rows for `localTtlMs` (as the session cache
+  // does): a write on another instance shows here within that time, a write here at once.
+  private readonly local = new Map<number, { row: UserRow; until: number }>()
+
   constructor(
     private readonly db: Db,
     private readonly cache: Cache,
+    private readonly localTtlMs = 0,
   ) {}
 
   async get(id: number): Promise<UserRow | undefined> {
+    const now = Date.now()
+    const mine = this.local.get(id)
+    if (mine && mine.until > now) return mine.row
+    const row = await this.fromCache(id)
+    if (row && this.localTtlMs > 0) {
+      if (this.local.size >= 50_000) this.local.clear()
+      this.local.set(id, { row, until: now + this.localTtlMs })
+    }
+    return row
+  }
+
+  private async fromCache(id: number): Promise<UserRow | undefined> {
     const key = `user:${id}`
     const hit = await this.cache.get(key)
     if (hit) return revive(JSON.parse(hit) as Record<string, unknown>)
@@ -34,6 +51,7 @@ export class UserCache {
   }
 
   async invalidate(...ids: number[]): Promise<void> {
+    for (const id of ids) this.local.delete(id)
     await Promise.all(ids.map((id) => this.cache.del(`user:${id}`)))
   }
 }
