@@ -1,13 +1,13 @@
 // Issue 4's benchmark: the realtime stream under load, on PostgreSQL + Redis.
-//   npm run bench:stream      (BENCH_CLIENTS=2000, BENCH_RATE=500 msg/s, BENCH_SECONDS=25 per phase)
+//   npm run bench:stream      (BENCH_CLIENTS=2000, BENCH_RATES=500,200 msg/s, BENCH_SECONDS=15 per phase)
 // Instance A holds every WebSocket client (one per receiving user); messages are sent over HTTP at
 // a steady rate, first through A itself (same-instance delivery), then through a second instance
-// B (cross-instance: B commits, Redis pub/sub carries the event to A). Latency is measured from
+// B (cross-instance: B commits, Redis pub/sub carries the event to A); then again at the next rate. Latency is measured from
 // the moment the bench issues the POST to the moment the receiver's socket gets message.created,
 // on one clock (this process). Also reported: A's resident memory per open connection.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import pg from 'pg'
 import WebSocket from 'ws'
@@ -15,8 +15,8 @@ import { TokenService } from '../server/src/features/auth/tokens.js'
 import { benchDatabase, machine, REDIS_URL, startNode, startProcess, type Server } from './lib.js'
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 2000)
-const RATE = Number(process.env.BENCH_RATE ?? 500)
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 25)
+const RATES = (process.env.BENCH_RATES ?? '500,200').split(',').map(Number)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15)
 const WARMUP_SECONDS = 5
 const SENDERS = 200
 
@@ -36,10 +36,41 @@ const cpuSeconds = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
   return (Number(fields[11]) + Number(fields[12])) / 100 // clock ticks (USER_HZ = 100)
 }
+/** Busy and total jiffies of the whole machine (all cores), from /proc/stat. */
+const machineJiffies = () => {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+  const idle = f[3]! + f[4]!
+  const total = f.reduce((x, y) => x + y, 0)
+  return { busy: total - idle, total }
+}
+/** CPU seconds used so far by every process whose command name starts with `name`. */
+const cpuOfAll = (name: string) => {
+  let sum = 0
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+      if (!comm.startsWith(name)) continue
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      sum += (Number(f[11]) + Number(f[12])) / 100
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return sum
+}
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN)
 const round = (n: number) => Math.round(n * 10) / 10
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+// What else the machine was doing just before (other processes share these cores).
+const before = machineJiffies()
+await sleep(3000)
+const backgroundBusy = (() => {
+  const now = machineJiffies()
+  return ((now.busy - before.busy) / (now.total - before.total)) * 100
+})()
 
 const publicUrl = 'http://bench.hearth.test'
 const jwtSecret = randomBytes(32).toString('hex')
@@ -97,12 +128,15 @@ const convOf = new Map(convs.map((c) => [`${c.user1_id}:${c.user2_id}`, c.id]))
 await db.end()
 
 // Connect every receiver to A.
+type Kind = 'same' | 'cross'
+/** the phase a message was sent in, e.g. "same@500"; warm-up messages are not counted */
+let phase: string | null = null
+const sentAt = new Map<string, { at: number; phase: string | null }>()
+const latencies = new Map<string, number[]>()
+const httpLatency = new Map<string, number[]>()
+const record = (m: Map<string, number[]>, key: string, ms: number) => (m.get(key) ?? m.set(key, []).get(key)!).push(ms)
+
 const rssBefore = rssMiB(a.pid)
-const latencies = { same: [] as number[], cross: [] as number[] }
-type Phase = 'warmup' | 'same' | 'cross' | 'idle'
-let phase = 'idle' as Phase
-const sentAt = new Map<string, { at: number; phase: Phase }>()
-let delivered = 0
 const sockets: WebSocket[] = []
 const wsUrl = a.url.replace(/^http/, 'ws') + '/api/v1/stream'
 const connectStart = Date.now()
@@ -121,8 +155,7 @@ for (let i = 0; i < receivers.length; i += 100) {
             const sent = sentAt.get(e.data.message!.content)
             if (!sent) return
             sentAt.delete(e.data.message!.content)
-            delivered++
-            if (sent.phase === 'same' || sent.phase === 'cross') latencies[sent.phase].push(now - sent.at)
+            if (sent.phase) record(latencies, sent.phase, now - sent.at)
           })
           sockets.push(ws)
         }),
@@ -139,17 +172,18 @@ const idleCpuPercent = ((cpuSeconds(a.pid) - idleCpuStart) / 5) * 100
 
 // Send at a steady rate (open loop: the schedule does not wait for answers).
 const agent = new Agent({ keepAlive: true, maxSockets: Number(process.env.BENCH_SOCKETS ?? 256) })
-const httpLatency = { same: [] as number[], cross: [] as number[] }
 let sent = 0
 let failed = 0
-function send(server: Server, n: number, kind: 'same' | 'cross') {
+let seq = 0
+function send(server: Server) {
+  const n = seq++
   const [from, to] = pairs[n % pairs.length]!
   const conv = convOf.get(`${Math.min(from, to)}:${Math.max(from, to)}`)!
-  const content = `${kind}:${n}`
+  const content = `m${n}`
   const body = JSON.stringify({ content })
   const at = performance.now()
-  sentAt.set(content, { at, phase })
   const counted = phase
+  sentAt.set(content, { at, phase: counted })
   const req = request(
     `${server.url}/api/v1/conversations/${conv}/messages`,
     { method: 'POST', agent, headers: { authorization: `Bearer ${tokenOf.get(from)}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
@@ -157,7 +191,7 @@ function send(server: Server, n: number, kind: 'same' | 'cross') {
       res.resume()
       res.on('end', () => {
         if (res.statusCode !== 201) failed++
-        else if (counted === 'same' || counted === 'cross') httpLatency[counted].push(performance.now() - at)
+        else if (counted) record(httpLatency, counted, performance.now() - at)
       })
     },
   )
@@ -166,91 +200,109 @@ function send(server: Server, n: number, kind: 'same' | 'cross') {
   sent++
 }
 
-const cpu = { same: { a: 0, b: 0, bench: 0 }, cross: { a: 0, b: 0, bench: 0 } }
-const benchCpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6 }
-async function run(server: Server, kind: 'same' | 'cross') {
+type CpuShares = { a: number; b: number; bench: number; pg: number; redis: number; machine: number }
+const cpu = new Map<string, CpuShares>()
+const benchCpu = () => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1e6
+}
+const snapshot = () => ({ a: cpuSeconds(a.pid), b: cpuSeconds(b.pid), bench: benchCpu(), pg: cpuOfAll('postgres'), redis: cpuOfAll('redis-server'), jiffies: machineJiffies() })
+
+async function run(server: Server, kind: Kind, rate: number) {
+  const key = `${kind}@${rate}`
   const tickMs = 10
   let n = 0
-  let cpuA = 0
-  let cpuB = 0
-  let cpuBench = 0
+  let from = snapshot()
   const start = performance.now()
-  const total = (WARMUP_SECONDS + SECONDS) * 1000
-  phase = 'warmup'
+  phase = null // warm-up
   for (;;) {
     const elapsed = performance.now() - start
-    if (elapsed >= total) break
-    if (elapsed >= WARMUP_SECONDS * 1000 && phase !== kind) {
-      phase = kind
-      cpuA = cpuSeconds(a.pid)
-      cpuB = cpuSeconds(b.pid)
-      cpuBench = benchCpu()
+    if (elapsed >= (WARMUP_SECONDS + SECONDS) * 1000) break
+    if (elapsed >= WARMUP_SECONDS * 1000 && phase !== key) {
+      phase = key
+      from = snapshot()
     }
-    const due = Math.floor((elapsed / 1000) * RATE)
-    while (n < due) send(server, kind === 'same' ? n++ : 1_000_000 + n++, kind)
+    const due = Math.floor((elapsed / 1000) * rate)
+    while (n < due) {
+      send(server)
+      n++
+    }
     await sleep(Math.max(1, tickMs - ((performance.now() - start) % tickMs)))
   }
-  phase = 'idle'
-  cpu[kind] = {
-    a: ((cpuSeconds(a.pid) - cpuA) / SECONDS) * 100,
-    b: ((cpuSeconds(b.pid) - cpuB) / SECONDS) * 100,
-    bench: ((benchCpu() - cpuBench) / SECONDS) * 100,
-  }
-  await sleep(3000) // let the tail arrive
+  phase = null
+  const to = snapshot()
+  const share = (x: number, y: number) => ((y - x) / SECONDS) * 100
+  cpu.set(key, {
+    a: share(from.a, to.a),
+    b: share(from.b, to.b),
+    bench: share(from.bench, to.bench),
+    // PostgreSQL backends that exited meanwhile take their CPU time with them: a lower bound
+    pg: Math.max(0, share(from.pg, to.pg)),
+    redis: share(from.redis, to.redis),
+    machine: ((to.jiffies.busy - from.jiffies.busy) / (to.jiffies.total - from.jiffies.total)) * 100,
+  })
+  // let the backlog drain before the next phase, so phases do not bleed into each other
+  const drainUntil = Date.now() + 15_000
+  while ([...sentAt.values()].some((v) => v.phase === key) && Date.now() < drainUntil) await sleep(200)
+  await sleep(1000)
 }
 
-if (process.env.BENCH_CROSS_FIRST) {
-  await run(b, 'cross')
-  await run(a, 'same')
-} else {
-  await run(a, 'same')
-  await run(b, 'cross')
+for (const rate of RATES) {
+  await run(a, 'same', rate)
+  await run(b, 'cross', rate)
 }
 
-const stats = (xs: number[]) => {
+const stats = (xs: number[] = []) => {
   const s = [...xs].sort((x, y) => x - y)
   return { n: s.length, p50: round(pct(s, 50)), p99: round(pct(s, 99)), max: round(s.at(-1) ?? NaN) }
 }
-const same = stats(latencies.same)
-const cross = stats(latencies.cross)
-const httpSame = stats(httpLatency.same)
-const httpCross = stats(httpLatency.cross)
 const perConnKiB = ((rssAfter - rssBefore) * 1024) / CLIENTS
 const lost = sentAt.size
 
 for (const ws of sockets) ws.terminate()
 agent.destroy()
-const rssPeakA = rssMiB(a.pid)
+const rssEndA = rssMiB(a.pid)
 await Promise.all([a.stop(), b.stop()])
 
-const command = `npm run bench:stream   # BENCH_CLIENTS=${CLIENTS} BENCH_RATE=${RATE} BENCH_SECONDS=${SECONDS}`
+const rows = RATES.flatMap((rate) =>
+  (['same', 'cross'] as const).map((kind) => {
+    const key = `${kind}@${rate}`
+    const d = stats(latencies.get(key))
+    const h = stats(httpLatency.get(key))
+    const c = cpu.get(key)!
+    const label = kind === 'same' ? 'same instance (sent through A)' : 'cross instance (sent through B, Redis → A)'
+    const shares = [c.a, c.b, c.bench, c.pg, c.redis].map((x) => Math.round(x)).join(' / ')
+    return `| ${rate} | ${label} | ${d.n} | ${d.p50} | ${d.p99} | ${d.max} | ${h.p50} / ${h.p99} | ${shares} | ${Math.round(c.machine)}% |`
+  }),
+)
+const command = `npm run bench:stream   # BENCH_CLIENTS=${CLIENTS} BENCH_RATES=${RATES.join(',')} BENCH_SECONDS=${SECONDS}`
 const report = `# Realtime stream benchmark
 
 Command: \`${command}\`
-Machine: ${machine()}; load average at the end ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}.
+Machine: ${machine()}; busy ${Math.round(backgroundBusy)}% with other work just before the run; load average at the end ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}.
+
 Setup: two server processes (A, B) on PostgreSQL 15 + Redis, NODE_ENV=production; this process holds
 ${CLIENTS} WebSocket clients on A (one per receiving user, each authenticated and subscribed) and sends
-${RATE} messages/s over HTTP (keep-alive, open loop) for ${SECONDS} s per phase after ${WARMUP_SECONDS} s of warm-up.
-Each message is a full send: transaction with the message, the conversation update, the receiver's
-notification and three stream events, then Redis pub/sub to A. Latency: POST issued → message.created
-received by the receiver's socket, on one clock. Everything (both servers, PostgreSQL, Redis and the
-${CLIENTS} clients) shares the same 2 cores, which are shared with other work: read it as an upper bound.
+messages over HTTP at a steady rate (keep-alive, open loop) for ${SECONDS} s per phase after ${WARMUP_SECONDS} s of warm-up.
+Each message is a full send: one transaction with the message and the conversation update, the
+receiver's notification and three stream events, then Redis pub/sub to A. Latency: POST issued →
+message.created received by the receiver's socket, on one clock. Both servers, PostgreSQL, Redis and the
+${CLIENTS} clients share the same 2 cores (and share them with whatever else runs on the machine).
 
-| delivery | messages | p50 ms | p99 ms | max ms | HTTP 201 p50 / p99 ms | CPU A / B / clients |
-|---|---:|---:|---:|---:|---:|---:|
-| same instance (sent through A) | ${same.n} | ${same.p50} | ${same.p99} | ${same.max} | ${httpSame.p50} / ${httpSame.p99} | ${Math.round(cpu.same.a)}% / ${Math.round(cpu.same.b)}% / ${Math.round(cpu.same.bench)}% |
-| cross instance (sent through B, Redis → A) | ${cross.n} | ${cross.p50} | ${cross.p99} | ${cross.max} | ${httpCross.p50} / ${httpCross.p99} | ${Math.round(cpu.cross.a)}% / ${Math.round(cpu.cross.b)}% / ${Math.round(cpu.cross.bench)}% |
+| msg/s | delivery | messages | p50 ms | p99 ms | max ms | HTTP 201 p50 / p99 ms | CPU % of a core: A / B / clients / PostgreSQL / Redis | machine busy (2 cores) |
+|---:|---|---:|---:|---:|---:|---:|---:|---:|
+${rows.join('\n')}
 
 Sent ${sent}, failed ${failed}, not delivered live ${lost} (a client would get those from the catch-up).
 Connecting ${CLIENTS} clients took ${round(connectSeconds)} s.
 
-| memory of A | MiB |
+| memory and idle cost of A | |
 |---|---:|
-| RSS before the clients connected | ${round(rssBefore)} |
-| RSS with ${CLIENTS} idle connections | ${round(rssAfter)} |
+| RSS before the clients connected | ${round(rssBefore)} MiB |
+| RSS with ${CLIENTS} idle connections | ${round(rssAfter)} MiB |
 | per connection | ${round(perConnKiB)} KiB |
-| CPU of A holding them idle (heartbeats, session re-validation every 500 ms) | ${round(idleCpuPercent)}% of a core |
-| RSS at the end | ${round(rssPeakA)} |
+| CPU holding them idle (heartbeats, session re-validation every 500 ms) | ${round(idleCpuPercent)}% of a core |
+| RSS at the end | ${round(rssEndA)} MiB |
 
 Target (issue 4): p99 ≤ 50 ms at 500 messages/s, same- and cross-instance.
 `

@@ -9,7 +9,10 @@ import { eventExists, eventsAfter, lastEventId } from './queries.js'
 export interface HubOptions {
   /** ping every this often; a connection that has not answered the previous ping is dropped */
   heartbeatMs: number
-  /** re-check every open stream's session this often (revocations not announced on the bus) */
+  /**
+   * Re-check every open stream's session this often. Ended sessions are announced on the bus and
+   * close their streams at once; this only covers an announcement the bus lost (it is at most once).
+   */
   revalidateMs: number
   /** a client whose unsent backlog exceeds this is dropped rather than buffered without bound */
   maxBufferedBytes: number
@@ -19,10 +22,13 @@ export interface HubOptions {
 
 export const defaultHubOptions: HubOptions = {
   heartbeatMs: 30_000,
-  revalidateMs: 500,
+  revalidateMs: 2000,
   maxBufferedBytes: 1024 * 1024,
   catchUpPage: 500,
 }
+
+/** Re-validation is spread over this many ticks per interval, so it never arrives as one burst. */
+const REVALIDATE_SLICES = 10
 
 /** How long a connection remembers what its catch-up sent (see Connection.caughtUp). */
 const CAUGHT_UP_MEMORY_MS = 10_000
@@ -38,6 +44,8 @@ export interface Connection {
   readonly socket: WebSocket
   readonly userId: number
   readonly sessionToken: string
+  /** which re-validation slice this stream belongs to */
+  readonly slot: number
   alive: boolean
   /** events that arrived live while the catch-up was still being sent; null once live */
   pending: StreamEvent[] | null
@@ -66,6 +74,8 @@ export class StreamHub {
   private readonly timers: NodeJS.Timeout[] = []
   private unsubscribeRevoked: (() => Promise<void>) | undefined
   private revalidating = false
+  private nextSlot = 0
+  private tick = 0
   private closing = false
   private readonly counters = { droppedSlow: 0, droppedDead: 0, closedRevoked: 0 }
   readonly options: HubOptions
@@ -86,7 +96,7 @@ export class StreamHub {
       this.timers.push(t)
     }
     every(this.options.heartbeatMs, () => this.heartbeat())
-    every(this.options.revalidateMs, () => void this.revalidate())
+    every(this.options.revalidateMs / REVALIDATE_SLICES, () => void this.revalidate(this.tick++ % REVALIDATE_SLICES))
   }
 
   /** Client → server messages of this `type` go to `handler` (e.g. typing indicators). */
@@ -105,7 +115,16 @@ export class StreamHub {
    * `since` (when given), then what arrived meanwhile, then `stream.ready`; live from there on.
    */
   async attach(socket: WebSocket, auth: { userId: number; sessionToken: string }, since: number | undefined): Promise<void> {
-    const conn: Connection = { socket, userId: auth.userId, sessionToken: auth.sessionToken, alive: true, pending: [], caughtUp: null, closed: false }
+    const conn: Connection = {
+      socket,
+      userId: auth.userId,
+      sessionToken: auth.sessionToken,
+      slot: this.nextSlot++ % REVALIDATE_SLICES,
+      alive: true,
+      pending: [],
+      caughtUp: null,
+      closed: false,
+    }
     if (this.closing) {
       socket.close(CloseCode.goingAway, 'server_shutting_down')
       return
@@ -245,14 +264,15 @@ export class StreamHub {
     }
   }
 
-  /** Closes streams whose session ended without an announcement on the bus. */
-  async revalidate(): Promise<void> {
+  /** Closes streams whose session ended without an announcement: one slice of them, or all. */
+  async revalidate(slice?: number): Promise<void> {
     if (this.revalidating) return
     this.revalidating = true
     try {
       const byToken = new Map<string, Connection[]>()
       for (const set of this.byUser.values()) {
         for (const conn of set) {
+          if (slice !== undefined && conn.slot !== slice) continue
           const list = byToken.get(conn.sessionToken)
           if (list) list.push(conn)
           else byToken.set(conn.sessionToken, [conn])

@@ -22,7 +22,7 @@ const post = (t: TestApp, url: string, who: Session, payload?: unknown) =>
   t.app.inject({ method: 'POST', url, headers: who.headers, ...(payload === undefined ? {} : { payload: payload as object }) })
 
 async function timeToClose(c: StreamClient, start: number) {
-  const closed = await Promise.race([c.closed, sleep(3000).then(() => null)])
+  const closed = await Promise.race([c.closed, sleep(6000).then(() => null)])
   return { ms: Date.now() - start, code: closed?.code }
 }
 
@@ -72,13 +72,13 @@ describe('across instances', () => {
     expect(r.ms).toBeLessThan(1000)
 
     // A lost announcement (the bus is at most once): the periodic re-validation closes it, within
-    // its interval plus the lifetime of the session cache's local copy on A.
+    // its interval plus the lifetime of the session cache's local copy on A (500 ms).
     const s2 = await StreamClient.connect(baseA, other.accessToken)
     const [session] = await b.ctx.database.db.query.userSessions.findMany({ where: (x, { eq, and }) => and(eq(x.userId, u.user.id), eq(x.isActive, true)) })
     start = Date.now()
     await b.ctx.sessions.revoke([session!.sessionToken])
     r = await timeToClose(s2, start)
     expect(r.code).toBe(4001)
-    expect(r.ms).toBeLessThan(1500)
+    expect(r.ms).toBeLessThan(a.app.streamHub.options.revalidateMs + 1500)
   })
 })
