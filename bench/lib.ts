@@ -41,35 +41,8 @@ export interface Server {
 }
 
 /** Runs a script (through tsx) as its own process and waits for GET <readyPath> to answer. */
-export async function startProcess(script: string, env: Record<string, string>, readyPath = '/healthz'): Promise<Server> {
-  const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  })
-  const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`)
-    try {
-      if ((await fetch(url + readyPath)).ok) break
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`${script} did not become ready`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  return {
-    url,
-    pid: child.pid!,
-    child,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve()
-        child.once('exit', () => resolve())
-        child.kill('SIGTERM')
-      }),
-  }
+export function startProcess(script: string, env: Record<string, string>, readyPath = '/healthz'): Promise<Server> {
+  return startNode(script, env, { readyPath })
 }
 
 /** Peak resident memory (VmHWM) of a process, in MiB. */
@@ -122,8 +95,8 @@ export function machine(): string {
 }
 
 /**
- * startProcess with extra Node flags (e.g. --cpu-prof, which NODE_OPTIONS does not accept).
- * Added for the feed benchmark's profiling runs.
+ * Runs a script (through tsx) as its own process, with extra Node flags if given (e.g. --cpu-prof,
+ * which NODE_OPTIONS does not accept), and waits for GET <readyPath> to answer.
  */
 export async function startNode(
   script: string,
