@@ -1,6 +1,8 @@
 // A dialog listing people (who liked a post), paged as the reader scrolls.
 import type { ReactNode } from 'react'
 import { Link } from 'wouter'
+import { api } from '../../api/client'
+import { call } from '../../api/problem'
 import type { UserSummary } from '../../api/types'
 import type { Page } from '../../lib/use-infinite'
 import { useInfinite } from '../../lib/use-infinite'
@@ -62,5 +64,19 @@ export function PeopleList<T extends UserSummary>({
       </ul>
       <LoadMore hasMore={list.hasMore} loading={list.loading} error={list.error} onMore={list.loadMore} />
     </>
+  )
+}
+
+/** Who liked a post: the same dialog on the feed card and on the post page. */
+export function LikersDialog({ postId, open, onClose }: { postId: number; open: boolean; onClose: () => void }) {
+  return (
+    <PeopleDialog
+      open={open}
+      onClose={onClose}
+      title="Likes"
+      listKey={`likes:${postId}`}
+      empty="No likes yet"
+      fetchPage={(cursor) => call(api.GET('/api/v1/posts/{id}/likes', { params: { path: { id: postId }, query: { cursor, limit: 20 } } }))}
+    />
   )
 }

@@ -1,8 +1,6 @@
 // A post in a feed: author, photos, like / comment / share, likes, caption, comment count.
 import { useState } from 'react'
 import { Link } from 'wouter'
-import { api } from '../../api/client'
-import { call } from '../../api/problem'
 import type { Post } from '../../api/types'
 import { fullDate, plural, timeAgo } from '../../lib/format'
 import { Avatar } from '../../ui/avatar'
@@ -11,7 +9,7 @@ import { RichText } from '../../ui/rich-text'
 import { toast } from '../../ui/toast'
 import { Carousel } from './carousel'
 import { LikeButton, useLike } from './like-button'
-import { PeopleDialog } from './people-dialog'
+import { LikersDialog } from './people-dialog'
 import { PostMenu } from './post-menu'
 import { usePost } from './post-store'
 
@@ -96,14 +94,7 @@ export function PostCard({ post: loaded, eager }: { post: Post; eager?: boolean 
           </Link>
         )}
       </div>
-      <PeopleDialog
-        open={likers}
-        onClose={() => setLikers(false)}
-        title="Likes"
-        listKey={`likes:${post.id}`}
-        empty="No likes yet"
-        fetchPage={(cursor) => call(api.GET('/api/v1/posts/{id}/likes', { params: { path: { id: post.id }, query: { cursor, limit: 20 } } }))}
-      />
+      <LikersDialog postId={post.id} open={likers} onClose={() => setLikers(false)} />
     </article>
   )
 }

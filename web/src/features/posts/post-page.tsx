@@ -17,7 +17,7 @@ import { toast } from '../../ui/toast'
 import { Carousel } from './carousel'
 import { CommentThread, useCommentsList } from './comments'
 import { LikeButton, useLike } from './like-button'
-import { PeopleDialog } from './people-dialog'
+import { LikersDialog } from './people-dialog'
 import { PostMenu } from './post-menu'
 import { freshPosts, patchPost, usePost } from './post-store'
 import { useTitle } from '../../lib/use-title'
@@ -214,14 +214,7 @@ function PostView({ post: loaded }: { post: Post }) {
           )}
         </div>
       </article>
-      <PeopleDialog
-        open={likers}
-        onClose={() => setLikers(false)}
-        title="Likes"
-        listKey={`likes:${post.id}`}
-        empty="No likes yet"
-        fetchPage={(cursor) => call(api.GET('/api/v1/posts/{id}/likes', { params: { path: { id: post.id }, query: { cursor, limit: 20 } } }))}
-      />
+      <LikersDialog postId={post.id} open={likers} onClose={() => setLikers(false)} />
     </div>
   )
 }
