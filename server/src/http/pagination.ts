@@ -29,7 +29,12 @@ export function decodeCursor<T extends CursorValue[]>(cursor: string | undefined
   } catch {
     // fall through
   }
-  throw new AppError(400, 'invalid_cursor', 'The cursor is not one this server issued.', {
+  throw invalidCursor()
+}
+
+/** The one refusal for a cursor this server did not issue (or that does not decode to a valid key). */
+export function invalidCursor(): AppError {
+  return new AppError(400, 'invalid_cursor', 'The cursor is not one this server issued.', {
     errors: [{ field: 'cursor', message: 'is invalid' }],
   })
 }

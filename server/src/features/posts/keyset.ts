@@ -3,8 +3,7 @@
 // millisecond as the last row of a page. The sort key therefore travels as text produced by
 // PostgreSQL itself (`cursorAt`) and goes back in as `$n::timestamptz`, losslessly.
 import { sql, type AnyColumn, type SQL } from 'drizzle-orm'
-import { AppError } from '../../http/errors.js'
-import { decodeCursor } from '../../http/pagination.js'
+import { decodeCursor, invalidCursor } from '../../http/pagination.js'
 
 /**
  * The SQL text form of a timestamptz in cursors: UTC, microseconds, ISO 8601 basic format
@@ -27,12 +26,6 @@ export interface TimeKey {
   id: number
 }
 
-function invalid(): AppError {
-  return new AppError(400, 'invalid_cursor', 'The cursor is not one this server issued.', {
-    errors: [{ field: 'cursor', message: 'is invalid' }],
-  })
-}
-
 /**
  * Decodes a cursor made from `[cursorAt, id]`. Anything PostgreSQL would refuse to cast is a
  * 400 here, never a 500 there.
@@ -42,10 +35,10 @@ export function decodeTimeCursor(cursor: string | undefined): TimeKey | undefine
   if (!values) return undefined
   const [at, id] = values
   const m = AT_PATTERN.exec(at)
-  if (!m || id < 1 || id > FIRST_PAGE_ID) throw invalid()
+  if (!m || id < 1 || id > FIRST_PAGE_ID) throw invalidCursor()
   const extended = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`
   const parsed = new Date(extended + 'Z')
-  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 19) !== extended || Number(m[1]) < 1) throw invalid()
+  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 19) !== extended || Number(m[1]) < 1) throw invalidCursor()
   return { at, id }
 }
 
