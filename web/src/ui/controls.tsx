@@ -26,6 +26,22 @@ export function Spinner({ small, label }: { small?: boolean; label?: string }) {
   return <span className={small ? 'spinner spinner--small' : 'spinner'} role={label ? 'status' : undefined} aria-label={label} />
 }
 
+/** The error (announced) or else the hint under a field; ids match the field's aria-describedby. */
+function FieldMessage({ fid, error, hint }: { fid: string; error?: string; hint?: ReactNode }) {
+  if (error) {
+    return (
+      <p id={`${fid}-error`} className="field__error" role="alert">
+        {error}
+      </p>
+    )
+  }
+  return hint ? (
+    <p id={`${fid}-hint`} className="field__hint">
+      {hint}
+    </p>
+  ) : null
+}
+
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   label: string
   error?: string
@@ -42,15 +58,7 @@ export function Field({ label, error, hint, id, className, ...rest }: FieldProps
         {label}
       </label>
       <input id={fid} className="input" aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...rest} />
-      {error ? (
-        <p id={`${fid}-error`} className="field__error" role="alert">
-          {error}
-        </p>
-      ) : hint ? (
-        <p id={`${fid}-hint`} className="field__hint">
-          {hint}
-        </p>
-      ) : null}
+      <FieldMessage fid={fid} error={error} hint={hint} />
     </div>
   )
 }
@@ -77,15 +85,7 @@ export function TextArea({
         aria-describedby={error ? `${fid}-error` : hint ? `${fid}-hint` : undefined}
         {...rest}
       />
-      {error ? (
-        <p id={`${fid}-error`} className="field__error" role="alert">
-          {error}
-        </p>
-      ) : hint ? (
-        <p id={`${fid}-hint`} className="field__hint">
-          {hint}
-        </p>
-      ) : null}
+      <FieldMessage fid={fid} error={error} hint={hint} />
     </div>
   )
 }
