@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import pg from 'pg'
-import { HOME_FEED_SQL, homeFeedParams } from '../server/src/features/feed/queries.js'
+import { HOME_FEED_SQL, HOME_PAGE_SQL, homeFeedParams } from '../server/src/features/feed/queries.js'
 import { boundBefore, decodeTimeCursor } from '../server/src/features/posts/keyset.js'
 import { formatShape } from '../server/src/seed/describe.js'
 import { cpuPerRequest, cpuSnapshot } from './feed/cpu.js'
@@ -229,19 +229,24 @@ await server.stop()
 // ---- reference 2: the feed's SQL, directly ----
 const first = boundBefore(undefined)
 const page1Params = viewers.map((v) => homeFeedParams(v.id, first, PAGE))
-const sql1 = pgbench(dataset.url, { name: 'home feed skeleton SQL, page 1, prepared', text: HOME_FEED_SQL, params: page1Params }, { seconds: duration })
+const sql1 = pgbench(dataset.url, { name: 'home feed page SQL, page 1, prepared', text: HOME_PAGE_SQL, params: page1Params }, { seconds: duration })
 const sql1x = pgbench(
   dataset.url,
-  { name: 'home feed skeleton SQL, page 1, unprepared (parse + plan per call)', text: HOME_FEED_SQL, params: page1Params },
+  { name: 'home feed page SQL, page 1, unprepared (parse + plan per call)', text: HOME_PAGE_SQL, params: page1Params },
   { seconds: duration, mode: 'extended' },
 )
 const sql20 = pgbench(
   dataset.url,
   {
-    name: `home feed skeleton SQL, page ${DEEP}, prepared`,
-    text: HOME_FEED_SQL,
+    name: `home feed page SQL, page ${DEEP}, prepared`,
+    text: HOME_PAGE_SQL,
     params: viewers.map((v) => homeFeedParams(v.id, decodeTimeCursor(v.deepCursor)!, PAGE)),
   },
+  { seconds: duration },
+)
+const skeleton1 = pgbench(
+  dataset.url,
+  { name: 'its skeleton alone (HOME_FEED_SQL: ids only), page 1, prepared', text: HOME_FEED_SQL, params: page1Params },
   { seconds: duration },
 )
 await sqlClient.end()
@@ -275,13 +280,14 @@ CPU per request (from /proc over each measurement; PostgreSQL's share counts the
 |---|---:|---:|
 ${[...cpu].map(([name, c]) => `| ${name} | ${c.server} | ${c.postgres} |`).join('\n')}
 
-Direct SQL reference: the home feed's skeleton statement (\`HOME_FEED_SQL\` in server/src/features/feed/queries.ts: the
-page's post ids; the server then runs two hydrate queries and the session check), same text and parameters,
-the same ${viewers.length} viewers, 10 clients like the server's pool:
+Direct SQL reference: the one statement the server runs per page (\`HOME_PAGE_SQL\` in server/src/features/feed/queries.ts:
+the skeleton choosing the page's posts, wrapped by the hydrate stage of server/src/features/posts/page.ts joining authors and
+the viewer's likes), same text and parameters, the same ${viewers.length} viewers, 10 clients like the server's pool; the
+skeleton alone for comparison:
 
 | case | tps | p50 ms | p99 ms | failed |
 |---|---:|---:|---:|---:|
-${[sql1, sql1x, sql20].map((r) => `| ${r.name} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.errors} |`).join('\n')}
+${[sql1, sql1x, sql20, skeleton1].map((r) => `| ${r.name} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.errors} |`).join('\n')}
 
 (\`${sql1.command}\`, one script per viewer; page ${DEEP}'s cursor time is inlined as a literal since pgbench
 variables hold only numbers.)

@@ -1,14 +1,13 @@
-// Feed skeletons: the ids of one page, newest first, keyset on (created_at, id).
+// Feed skeletons: the ids of one page, newest first, keyset on (created_at, id), wrapped into
+// one page statement each by the hydrate stage (posts/page.ts).
 //
 // The SQL is kept as plain text with numbered placeholders and run as a named prepared statement,
-// so the text below is byte for byte what the driver sends: the benchmark replays the same
+// so HOME_PAGE_SQL is byte for byte what the driver sends: the benchmark replays the same
 // statement directly (pgbench -f, with the parameters in the order documented on each) to
 // measure what the server adds on top of the database.
-import { sql } from 'drizzle-orm'
-import type { PreparedQueryConfig } from 'drizzle-orm/pg-core'
 import type { Db } from '../../platform/db/index.js'
-import { prepared } from '../../platform/db/prepared.js'
-import { CURSOR_AT_FORMAT, type TimeKey } from '../posts/keyset.js'
+import type { TimeKey } from '../posts/keyset.js'
+import { postPageSql, runPostPage } from '../posts/page.js'
 
 /**
  * Viewers following at least this many accounts try the recent-posts window first. Below it the
@@ -47,7 +46,6 @@ export const WINDOW_SIZE = 3000
  * account's standing costs one more index probe per followee on every page (≈1.6× slower), for a
  * rare case whose only effect is a page shorter than `limit`. ORDER BYs say NULLS LAST to match
  * the indexes (a bare DESC is NULLS FIRST and makes PostgreSQL sort instead of reading in order).
- * The cursor text is formatted only for the rows of the page.
  *
  * Parameters, in order: $1 viewer id, $2 cursor time (timestamptz text; 'infinity' on the first
  * page), $3 cursor id (2147483647 on the first page), $4 WINDOW_MIN_FOLLOWING, $5 WINDOW_SIZE,
@@ -70,7 +68,7 @@ recent AS MATERIALIZED (
   ORDER BY r.created_at DESC NULLS LAST, r.id DESC NULLS LAST
   LIMIT $6
 )
-SELECT s.id, to_char(s.created_at AT TIME ZONE 'UTC', ${CURSOR_AT_FORMAT}) AS at
+SELECT s.id, s.created_at
 FROM (
   SELECT w.id, w.created_at FROM recent w
   WHERE (SELECT count(*) FROM recent) = $6
@@ -101,7 +99,7 @@ ORDER BY s.created_at DESC NULLS LAST, s.id DESC NULLS LAST`
  * Explore: recent posts of everyone (posts_explore_idx), authors not blocked.
  * Parameters, in order: $1 cursor time, $2 cursor id, $3 page size + 1.
  */
-export const EXPLORE_SQL = `SELECT s.id, to_char(s.created_at AT TIME ZONE 'UTC', ${CURSOR_AT_FORMAT}) AS at
+export const EXPLORE_SQL = `SELECT s.id, s.created_at
 FROM (
   SELECT p.id, p.created_at
   FROM posts p JOIN users u ON u.id = p.user_id
@@ -111,42 +109,24 @@ FROM (
 ) s
 ORDER BY s.created_at DESC NULLS LAST, s.id DESC NULLS LAST`
 
+/**
+ * The statements the server runs: each skeleton wrapped by the hydrate stage (posts/page.ts), one
+ * statement per page. Parameters as their skeleton's, plus the viewer id last for explore
+ * (NULL when anonymous); the home feed's viewer is its $1.
+ */
+export const HOME_PAGE_SQL = postPageSql(HOME_FEED_SQL, '$1')
+export const EXPLORE_PAGE_SQL = postPageSql(EXPLORE_SQL, '$4')
+
 export const homeFeedParams = (viewerId: number, before: TimeKey, limit: number) =>
   [viewerId, before.at, before.id, WINDOW_MIN_FOLLOWING, WINDOW_SIZE, limit + 1] as const
 
-export const exploreParams = (before: TimeKey, limit: number) => [before.at, before.id, limit + 1] as const
+export const exploreParams = (before: TimeKey, limit: number, viewerId: number | null = null) =>
+  [before.at, before.id, limit + 1, viewerId] as const
 
-interface SkeletonRow {
-  id: number
-  at: string
+export function homeFeedPage(db: Db, viewerId: number, before: TimeKey, limit: number) {
+  return runPostPage(db, 'home_feed_page', HOME_PAGE_SQL, homeFeedParams(viewerId, before, limit), limit)
 }
 
-/**
- * Runs a statement text as a named prepared statement, built once per database handle: PostgreSQL
- * parses and plans it once per connection instead of on every page, and the text the driver
- * receives is exactly the published one.
- */
-function preparedText(db: Db, name: string, text: string, paramCount: number) {
-  return prepared(db, name, (d) =>
-    d._.session.prepareQuery<PreparedQueryConfig & { execute: { rows: SkeletonRow[] } }>(
-      { sql: text, params: Array.from({ length: paramCount }, (_, i) => sql.placeholder(`p${i + 1}`)) },
-      undefined,
-      name,
-      false,
-    ),
-  )
-}
-
-async function run(db: Db, name: string, text: string, params: readonly unknown[]): Promise<SkeletonRow[]> {
-  const stmt = preparedText(db, name, text, params.length)
-  const result = await stmt.execute(Object.fromEntries(params.map((v, i) => [`p${i + 1}`, v])))
-  return result.rows.map((r) => ({ id: Number(r.id), at: String(r.at) }))
-}
-
-export function homeFeedIds(db: Db, viewerId: number, before: TimeKey, limit: number) {
-  return run(db, 'home_feed_ids', HOME_FEED_SQL, homeFeedParams(viewerId, before, limit))
-}
-
-export function exploreIds(db: Db, before: TimeKey, limit: number) {
-  return run(db, 'explore_ids', EXPLORE_SQL, exploreParams(before, limit))
+export function explorePage(db: Db, viewerId: number | undefined, before: TimeKey, limit: number) {
+  return runPostPage(db, 'explore_page', EXPLORE_PAGE_SQL, exploreParams(before, limit, viewerId ?? null), limit)
 }

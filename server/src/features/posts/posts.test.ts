@@ -44,6 +44,9 @@ describe('creating a post', () => {
       edited: false,
     })
     expect(p.createdAt).toBe(p.updatedAt)
+    // ISO 8601 in UTC with milliseconds, as Date#toISOString writes it, close to now
+    expect(p.createdAt).toBe(new Date(p.createdAt).toISOString())
+    expect(Math.abs(Date.parse(p.createdAt) - Date.now())).toBeLessThan(60_000)
     expect(json(await a.get(`/posts/${p.id}`))).toEqual({ ...p, likedByMe: false })
     expect(json(await a.get(`/users/${u.user.id}`)).postsCount).toBe(1)
   })

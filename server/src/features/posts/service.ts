@@ -1,12 +1,10 @@
 import type { AppContext } from '../../context.js'
 import type { AuthInfo } from '../../http/auth.js'
 import { AppError, forbidden, notFound } from '../../http/errors.js'
-import { paginate } from '../../http/pagination.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import { subsystemLogger } from '../../logger.js'
 import type { StoredImage, UploadedFile } from '../media/types.js'
 import { findVisibleUserById } from '../users/queries.js'
-import { hydratePosts } from './hydrate.js'
 import { boundBefore, decodeTimeCursor } from './keyset.js'
 import * as q from './queries.js'
 import { presentImages } from './views.js'
@@ -53,7 +51,7 @@ export class PostsService {
   }
 
   async get(id: number, viewerId: number | undefined) {
-    const [post] = await hydratePosts(this.db, [id], viewerId)
+    const post = await q.loadPost(this.db, id, viewerId)
     if (!post) throw notFound('Post')
     return post
   }
@@ -84,8 +82,6 @@ export class PostsService {
     const after = decodeTimeCursor(cursor)
     const user = await findVisibleUserById(this.db, userId)
     if (!user) throw notFound('User')
-    const skeleton = await q.userPostIds(this.db, userId, boundBefore(after), limit)
-    const page = paginate(skeleton, limit, (r) => [r.at, r.id])
-    return { items: await hydratePosts(this.db, page.items.map((r) => r.id), viewerId), nextCursor: page.nextCursor }
+    return q.userPostsPage(this.db, userId, viewerId, boundBefore(after), limit)
   }
 }

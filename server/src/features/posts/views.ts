@@ -1,7 +1,7 @@
 // Presentation: pure functions from rows to the API's shapes. No I/O here.
-import { Type } from '@fastify/type-provider-typebox'
+import { Type, type Static } from '@fastify/type-provider-typebox'
 import { Id, Timestamp } from '../../http/schemas.js'
-import { presentSummary, UserSummary } from '../users/views.js'
+import { UserSummary } from '../users/views.js'
 
 export const MAX_POST_CHARS = 5000
 
@@ -33,21 +33,6 @@ export const Post = Type.Object(
   },
   { $id: 'Post' },
 )
-
-/** A post joined with its author, as hydrate loads it. */
-export interface PostRow {
-  id: number
-  userId: number
-  content: string
-  imageUrls: unknown
-  likeCount: number
-  commentCount: number
-  createdAt: Date
-  updatedAt: Date
-  /** computed in SQL: JavaScript dates would lose the microseconds that tell an edit apart */
-  edited: boolean
-  author: { id: number; username: string; displayName: string | null; avatarUrl: string | null }
-}
 
 export type PresentedImage = {
   url: string
@@ -84,19 +69,5 @@ export function presentImages(stored: unknown): PresentedImage[] {
   return out
 }
 
-export function presentPost(row: PostRow, likedByMe: boolean) {
-  return {
-    id: row.id,
-    author: presentSummary(row.author),
-    content: row.content,
-    images: presentImages(row.imageUrls),
-    likeCount: row.likeCount,
-    commentCount: row.commentCount,
-    likedByMe,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-    edited: row.edited,
-  }
-}
-
-export type PresentedPost = ReturnType<typeof presentPost>
+/** A post as the API shows it; built from a page statement's rows in page.ts. */
+export type PresentedPost = Static<typeof Post>

@@ -1,0 +1,93 @@
+// The shared read pipeline for every list of posts (feeds, profiles, a single post), as one
+// statement per page: skeleton → hydrate in SQL, present in JavaScript.
+//
+// - skeleton: a feature's own statement choosing the page's posts, newest first, `limit + 1` rows
+//   of (id, created_at), e.g. HOME_FEED_SQL;
+// - hydrate: `postPageSql` wraps it to join each post with its author and the viewer's like, in
+//   the same statement (one round trip per page instead of three: the driver's socket writes and
+//   result parsing were the largest share of the server's CPU on the feed, bench/results/feed-analysis.md);
+// - filter: posts deleted or blocked since the skeleton's index was read come back marked invisible
+//   and are dropped here, while the cursor is still built from the skeleton, so a thinned page never
+//   makes the next one skip or repeat a post;
+// - present: rows are arrays mapped by hand straight into the API's shape.
+import type { Db } from '../../platform/db/index.js'
+import { preparedSql } from '../../platform/db/prepared.js'
+import { paginate } from '../../http/pagination.js'
+import { CURSOR_AT_FORMAT } from './keyset.js'
+import { presentImages, type PresentedPost } from './views.js'
+
+/** ISO 8601 in UTC with milliseconds, as Date#toISOString writes it (to_char truncates like Date). */
+const ISO_FORMAT = `'YYYY-MM-DD"T"HH24"-"MI"-"SS.MS"Z"'`
+
+/**
+ * The page statement around a skeleton. `viewer` is the placeholder holding the viewer's id (NULL
+ * when anonymous). The ISO format's `-` separators are swapped for `:` in JavaScript: a literal
+ * `:MI` in the text would be taken for a variable by pgbench, which replays this statement.
+ */
+export function postPageSql(skeleton: string, viewer: string): string {
+  return `WITH skeleton AS MATERIALIZED (
+${skeleton}
+)
+SELECT s.id, to_char(s.created_at AT TIME ZONE 'UTC', ${CURSOR_AT_FORMAT}) AS at,
+  u.id IS NOT NULL AS visible, p.user_id, p.content, p.image_urls, p.like_count, p.comment_count,
+  to_char(p.created_at AT TIME ZONE 'UTC', ${ISO_FORMAT}) AS created_at,
+  to_char(p.updated_at AT TIME ZONE 'UTC', ${ISO_FORMAT}) AS updated_at,
+  p.updated_at > p.created_at AS edited,
+  u.username, u.display_name, u.avatar_url,
+  u.id IS NOT NULL AND EXISTS (SELECT 1 FROM likes l WHERE l.user_id = ${viewer}::int AND l.post_id = s.id) AS liked
+FROM skeleton s
+LEFT JOIN posts p ON p.id = s.id AND NOT p.is_deleted
+LEFT JOIN users u ON u.id = p.user_id AND NOT u.is_blocked
+ORDER BY s.created_at DESC NULLS LAST, s.id DESC NULLS LAST`
+}
+
+/** `2024-01-31T23-59-59.123Z` → `2024-01-31T23:59:59.123Z` (see postPageSql). */
+const isoTime = (v: unknown) => {
+  const s = String(v)
+  return `${s.slice(0, 13)}:${s.slice(14, 16)}:${s.slice(17)}`
+}
+
+interface PageRow {
+  id: number
+  at: string
+  post: PresentedPost | null
+}
+
+function mapRows(rows: unknown[][]): PageRow[] {
+  const out: PageRow[] = new Array(rows.length)
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!
+    const id = Number(r[0])
+    out[i] = {
+      id,
+      at: String(r[1]),
+      post: r[2]
+        ? {
+            id,
+            author: { id: Number(r[3]), username: r[11] as string, displayName: r[12] as string | null, avatarUrl: r[13] as string | null },
+            content: r[4] as string,
+            images: presentImages(r[5]),
+            likeCount: Number(r[6]),
+            commentCount: Number(r[7]),
+            likedByMe: r[14] === true,
+            createdAt: isoTime(r[8]),
+            updatedAt: isoTime(r[9]),
+            edited: r[10] === true,
+          }
+        : null,
+    }
+  }
+  return out
+}
+
+/**
+ * Runs a page statement built by `postPageSql` (a named prepared statement) and returns the
+ * visible posts of the page and the next cursor. The skeleton must return `limit + 1` rows.
+ */
+export async function runPostPage(db: Db, name: string, text: string, params: readonly unknown[], limit: number) {
+  const rows = await preparedSql(db, name, text, params.length, mapRows)(params)
+  const page = paginate(rows, limit, (r) => [r.at, r.id])
+  const items: PresentedPost[] = []
+  for (const r of page.items) if (r.post) items.push(r.post)
+  return { items, nextCursor: page.nextCursor }
+}
