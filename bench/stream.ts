@@ -43,7 +43,11 @@ const machineJiffies = () => {
   const total = f.reduce((x, y) => x + y, 0)
   return { busy: total - idle, total }
 }
-/** CPU seconds used so far by every process whose command name starts with `name`. */
+/**
+ * CPU seconds used so far by every process whose command name starts with `name`, including their
+ * children that have exited (cutime/cstime: PostgreSQL's postmaster collects the time of backends
+ * whose connection closed, e.g. an idle pool connection timing out between phases).
+ */
 const cpuOfAll = (name: string) => {
   let sum = 0
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
@@ -52,7 +56,7 @@ const cpuOfAll = (name: string) => {
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
       if (!comm.startsWith(name)) continue
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      sum += (Number(f[11]) + Number(f[12])) / 100
+      sum += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100
     } catch {
       // gone meanwhile
     }
@@ -174,6 +178,12 @@ const idleCpuPercent = ((cpuSeconds(a.pid) - idleCpuStart) / 5) * 100
 const agent = new Agent({ keepAlive: true, maxSockets: Number(process.env.BENCH_SOCKETS ?? 256) })
 let sent = 0
 let failed = 0
+/** why sends failed: "HTTP <status> <problem code>" or the socket error's code */
+const failures = new Map<string, number>()
+const fail = (why: string) => {
+  failed++
+  failures.set(why, (failures.get(why) ?? 0) + 1)
+}
 let seq = 0
 function send(server: Server) {
   const n = seq++
@@ -188,14 +198,24 @@ function send(server: Server) {
     `${server.url}/api/v1/conversations/${conv}/messages`,
     { method: 'POST', agent, headers: { authorization: `Bearer ${tokenOf.get(from)}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
     (res) => {
-      res.resume()
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () => {
-        if (res.statusCode !== 201) failed++
-        else if (counted) record(httpLatency, counted, performance.now() - at)
+        if (res.statusCode === 201) {
+          if (counted) record(httpLatency, counted, performance.now() - at)
+          return
+        }
+        let code = ''
+        try {
+          code = String((JSON.parse(Buffer.concat(chunks).toString()) as { code?: unknown }).code ?? '')
+        } catch {
+          // not problem+json
+        }
+        fail(`HTTP ${res.statusCode} ${code}`.trim())
       })
     },
   )
-  req.on('error', () => failed++)
+  req.on('error', (err: NodeJS.ErrnoException) => fail(err.code ?? err.message))
   req.end(body)
   sent++
 }
@@ -236,8 +256,7 @@ async function run(server: Server, kind: Kind, rate: number) {
     a: share(from.a, to.a),
     b: share(from.b, to.b),
     bench: share(from.bench, to.bench),
-    // PostgreSQL backends that exited meanwhile take their CPU time with them: a lower bound
-    pg: Math.max(0, share(from.pg, to.pg)),
+    pg: share(from.pg, to.pg),
     redis: share(from.redis, to.redis),
     machine: ((to.jiffies.busy - from.jiffies.busy) / (to.jiffies.total - from.jiffies.total)) * 100,
   })
@@ -293,7 +312,7 @@ ${CLIENTS} clients share the same 2 cores (and share them with whatever else run
 |---:|---|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 
-Sent ${sent}, failed ${failed}, not delivered live ${lost} (a client would get those from the catch-up).
+Sent ${sent}, failed ${failed}${failed ? ` (${[...failures].map(([why, n]) => `${n} × ${why}`).join(', ')})` : ''}, not delivered live ${lost} (a client would get those from the catch-up).
 Connecting ${CLIENTS} clients took ${round(connectSeconds)} s.
 
 | memory and idle cost of A | |
