@@ -1,6 +1,8 @@
 import { aliasedTable, and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import { conversations, messages, streamEvents, users } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
+import { runNamed } from '../../platform/db/named-statement.js'
+import type { NotificationRow } from '../notifications/notify.js'
 
 export type ConversationRow = typeof conversations.$inferSelect
 export type MessageRow = typeof messages.$inferSelect
@@ -125,66 +127,108 @@ export interface Participant {
 }
 
 /**
- * Sends in one statement (one round trip, and it is the hot path): locks the conversation if
- * `senderId` takes part and the other participant is not blocked, inserts the message stamped
- * with the clock time taken after the lock (so a conversation's messages are ordered as they
- * committed), and points the conversation at it. Returns the message and both participants, or
- * undefined (and writes nothing) when the sender may not post there.
+ * The send, in one statement (one round trip, and it is the hot path: bench/stream.ts): locks the
+ * conversation if the sender ($2) takes part and the other participant is not blocked, inserts the
+ * message stamped with the clock time taken after the lock (so a conversation's messages are
+ * ordered as they committed), points the conversation at it, and creates the receiver's
+ * `message` notification (text: format($7, sender's username)). Writes nothing when the sender may
+ * not post there. Run as a named prepared statement: parsed and planned once per connection.
+ * Parameters: $1 conversation id, $2 sender id, $3 content, $4 message type, $5 file key,
+ * $6 metadata (JSON text or null), $7 the notification's text with %s for the sender's username.
  */
+export const SEND_MESSAGE_SQL = `WITH c AS (
+  SELECT id, CASE WHEN user1_id = $2::int THEN user2_id ELSE user1_id END AS other_id
+  FROM conversations
+  WHERE id = $1::int AND $2::int IN (user1_id, user2_id)
+  FOR UPDATE
+), m AS (
+  INSERT INTO messages (conversation_id, sender_id, receiver_id, content, message_type, file_url, metadata, created_at, updated_at)
+  SELECT c.id, $2::int, c.other_id, $3::text, $4::message_type, $5::varchar, $6::jsonb, clock_timestamp(), clock_timestamp()
+  FROM c JOIN users o ON o.id = c.other_id
+  WHERE NOT o.is_blocked
+  RETURNING id, conversation_id, sender_id, receiver_id, content, message_type, file_url, metadata, is_read, is_deleted, created_at, updated_at
+), u AS (
+  UPDATE conversations SET last_message_id = m.id, last_message_at = m.created_at, updated_at = now()
+  FROM m WHERE conversations.id = m.conversation_id
+), n AS (
+  INSERT INTO notifications (user_id, type, message, related_user_id)
+  SELECT m.receiver_id, 'message', format($7::text, s.username), m.sender_id
+  FROM m JOIN users s ON s.id = m.sender_id
+  RETURNING id, user_id, type, message, related_user_id, related_post_id, related_comment_id, is_read, is_email_sent, created_at,
+            email_attempts, email_next_attempt_at, email_last_error
+)
+SELECT m.id, m.conversation_id, m.sender_id, m.receiver_id, m.content, m.message_type, m.file_url, m.metadata, m.is_read, m.is_deleted,
+       m.created_at, m.updated_at,
+       s.username, s.display_name, s.avatar_url, s.is_blocked,
+       o.username, o.display_name, o.avatar_url, o.is_blocked,
+       n.id, n.user_id, n.type, n.message, n.related_user_id, n.related_post_id, n.related_comment_id, n.is_read, n.is_email_sent,
+       n.created_at, n.email_attempts, n.email_next_attempt_at, n.email_last_error
+FROM m JOIN users s ON s.id = m.sender_id JOIN users o ON o.id = m.receiver_id CROSS JOIN n`
+
+export interface SentMessage {
+  message: MessageRow
+  me: Participant
+  other: Participant
+  notification: NotificationRow
+}
+
+/** Runs SEND_MESSAGE_SQL; undefined (nothing written) when the sender may not post there. */
 export async function insertMessageInConversation(
   db: DbOrTx,
   values: { conversationId: number; senderId: number; content: string; messageType: MessageRow['messageType']; fileUrl: string | null; metadata: unknown },
-): Promise<{ message: MessageRow; me: Participant; other: Participant } | undefined> {
-  const result = await db.execute(sql`
-    WITH c AS (
-      SELECT ${conversations.id} AS id,
-             CASE WHEN ${conversations.user1Id} = ${values.senderId} THEN ${conversations.user2Id} ELSE ${conversations.user1Id} END AS other_id
-      FROM ${conversations}
-      WHERE ${conversations.id} = ${values.conversationId}
-        AND ${values.senderId} IN (${conversations.user1Id}, ${conversations.user2Id})
-      FOR UPDATE
-    ), m AS (
-      INSERT INTO ${messages} (conversation_id, sender_id, receiver_id, content, message_type, file_url, metadata, created_at, updated_at)
-      SELECT c.id, ${values.senderId}, c.other_id, ${values.content}, ${values.messageType}, ${values.fileUrl},
-             ${values.metadata === null ? null : JSON.stringify(values.metadata)}::jsonb, clock_timestamp(), clock_timestamp()
-      FROM c JOIN ${users} o ON o.id = c.other_id
-      WHERE NOT o.is_blocked
-      RETURNING *
-    ), u AS (
-      UPDATE ${conversations} SET last_message_id = m.id, last_message_at = m.created_at, updated_at = now()
-      FROM m WHERE ${conversations.id} = m.conversation_id
-    )
-    SELECT m.*,
-           s.username AS s_username, s.display_name AS s_display_name, s.avatar_url AS s_avatar_url, s.is_blocked AS s_is_blocked,
-           o.username AS o_username, o.display_name AS o_display_name, o.avatar_url AS o_avatar_url, o.is_blocked AS o_is_blocked
-    FROM m JOIN ${users} s ON s.id = m.sender_id JOIN ${users} o ON o.id = m.receiver_id
-  `)
-  const r = (result as unknown as { rows: Record<string, unknown>[] }).rows[0]
+  notificationText: string,
+): Promise<SentMessage | undefined> {
+  const params = [
+    values.conversationId,
+    values.senderId,
+    values.content,
+    values.messageType,
+    values.fileUrl,
+    values.metadata === null ? null : JSON.stringify(values.metadata),
+    notificationText,
+  ]
+  const [r] = await runNamed(db, 'send_message', SEND_MESSAGE_SQL, params, (rows) => rows)
   if (!r) return undefined
   const date = (v: unknown) => (v instanceof Date ? v : new Date(String(v)))
   const json = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v)
+  const int = (v: unknown) => (v === null ? null : Number(v))
   const message: MessageRow = {
-    id: Number(r.id),
-    conversationId: Number(r.conversation_id),
-    senderId: Number(r.sender_id),
-    receiverId: Number(r.receiver_id),
-    content: String(r.content),
-    messageType: r.message_type as MessageRow['messageType'],
-    fileUrl: (r.file_url as string | null) ?? null,
-    metadata: json(r.metadata ?? null),
-    isRead: Boolean(r.is_read),
-    isDeleted: Boolean(r.is_deleted),
-    createdAt: date(r.created_at),
-    updatedAt: date(r.updated_at),
+    id: Number(r[0]),
+    conversationId: Number(r[1]),
+    senderId: Number(r[2]),
+    receiverId: Number(r[3]),
+    content: String(r[4]),
+    messageType: r[5] as MessageRow['messageType'],
+    fileUrl: (r[6] as string | null) ?? null,
+    metadata: json(r[7] ?? null),
+    isRead: Boolean(r[8]),
+    isDeleted: Boolean(r[9]),
+    createdAt: date(r[10]),
+    updatedAt: date(r[11]),
   }
-  const person = (prefix: 's' | 'o', id: number): Participant => ({
+  const person = (at: number, id: number): Participant => ({
     id,
-    username: String(r[`${prefix}_username`]),
-    displayName: (r[`${prefix}_display_name`] as string | null) ?? null,
-    avatarUrl: (r[`${prefix}_avatar_url`] as string | null) ?? null,
-    isBlocked: Boolean(r[`${prefix}_is_blocked`]),
+    username: String(r[at]),
+    displayName: (r[at + 1] as string | null) ?? null,
+    avatarUrl: (r[at + 2] as string | null) ?? null,
+    isBlocked: Boolean(r[at + 3]),
   })
-  return { message, me: person('s', message.senderId), other: person('o', message.receiverId) }
+  const notification: NotificationRow = {
+    id: Number(r[20]),
+    userId: Number(r[21]),
+    type: r[22] as NotificationRow['type'],
+    message: String(r[23]),
+    relatedUserId: int(r[24]),
+    relatedPostId: int(r[25]),
+    relatedCommentId: int(r[26]),
+    isRead: Boolean(r[27]),
+    isEmailSent: Boolean(r[28]),
+    createdAt: date(r[29]),
+    emailAttempts: Number(r[30]),
+    emailNextAttemptAt: r[31] === null ? null : date(r[31]),
+    emailLastError: (r[32] as string | null) ?? null,
+  }
+  return { message, me: person(12, message.senderId), other: person(16, message.receiverId), notification }
 }
 
 /** Marks every message `userId` received in the conversation read; returns their ids. */

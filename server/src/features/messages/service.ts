@@ -4,7 +4,7 @@ import { decodeCursor, paginate } from '../../http/pagination.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import type { UploadedFile } from '../media/types.js'
 import { markMessageNotificationsRead } from '../notifications/queries.js'
-import { notify } from '../notifications/notify.js'
+import { notificationCreated, notifyListenersAfterCommit } from '../notifications/notify.js'
 import { recordEvents } from '../stream/events.js'
 import { presentSummary } from '../users/views.js'
 import { AttachmentUrls, type SignedParams } from './attachment-urls.js'
@@ -13,6 +13,9 @@ import { presentConversation, presentMessage } from './views.js'
 
 /** message.read events list the ids read up to this many (else only upToMessageId). */
 const MAX_LISTED_READ_IDS = 200
+
+/** The receiver's notification of a message; %s is the sender's username. */
+const MESSAGE_NOTIFICATION_TEXT = '%s sent you a message'
 
 /** Longest message text, in characters. */
 export const MAX_MESSAGE_LENGTH = 5000
@@ -97,36 +100,34 @@ export class MessagesService {
       return await inTransaction(
         this.db,
         async (tx, afterCommit) => {
-          const found = await q.insertMessageInConversation(tx, {
-            conversationId,
-            senderId: meId,
-            content,
-            messageType: stored?.kind ?? 'text',
-            // the private storage key; clients only ever see signed attachment URLs
-            fileUrl: stored?.key ?? null,
-            metadata: stored?.metadata ?? null,
-          })
-          if (!found) throw notFound('Conversation')
-          const { message } = found
-          const sender = presentSummary(found.me)
-          await recordEvents(
-            this.ctx,
+          const found = await q.insertMessageInConversation(
             tx,
-            afterCommit,
-            [found.other.id, meId].map((userId) => ({
+            {
+              conversationId,
+              senderId: meId,
+              content,
+              messageType: stored?.kind ?? 'text',
+              // the private storage key; clients only ever see signed attachment URLs
+              fileUrl: stored?.key ?? null,
+              metadata: stored?.metadata ?? null,
+            },
+            // the receiver's notification is created by the send statement itself
+            MESSAGE_NOTIFICATION_TEXT,
+          )
+          if (!found) throw notFound('Conversation')
+          const { message, notification } = found
+          const sender = presentSummary(found.me)
+          // One INSERT for the transaction's events: message.created for both participants, then
+          // the notification (after message.created, so clients see the message before its notification).
+          await recordEvents(this.ctx, tx, afterCommit, [
+            ...[found.other.id, meId].map((userId) => ({
               userId,
               type: 'message.created' as const,
               data: { message: presentMessage(message, this.urlFor(userId)), sender },
             })),
-          )
-          // after message.created, so clients see the message before its notification
-          await notify(this.ctx, tx, afterCommit, {
-            userId: found.other.id,
-            type: 'message',
-            actorId: meId,
-            actor: sender,
-            message: `${found.me.username} sent you a message`,
-          })
+            notificationCreated(notification, sender),
+          ])
+          notifyListenersAfterCommit(this.ctx, afterCommit, notification)
           return presentMessage(message, this.urlFor(meId))
         },
         this.onPushError,

@@ -58,7 +58,7 @@ export async function recordEvents(
   const published = rows.map((r, i) => ({ userId: inputs[i]!.userId, event: { id: r.id, type: inputs[i]!.type, data: inputs[i]!.data } }))
   afterCommit(async () => {
     // At most once: a lost publish is made good by the catch-up on the next reconnect.
-    await Promise.all(published.map((m) => ctx.bus.publish(userChannel(m.userId), m satisfies BusMessage)))
+    await ctx.bus.publishAll(published.map((m) => ({ channel: userChannel(m.userId), message: m satisfies BusMessage })))
   })
   return published.map((m) => m.event)
 }

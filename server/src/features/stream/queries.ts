@@ -1,13 +1,23 @@
 import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm'
 import { streamEvents } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
+import { runNamed } from '../../platform/db/named-statement.js'
 import type { EventInput, StreamEvent, StreamEventType } from './events.js'
 
+/**
+ * Inserts a transaction's events in one statement (a named prepared statement: it runs on every
+ * message, like and follow). Identity values are drawn as rows are inserted, in input order, so the
+ * ids sorted ascending belong to the inputs in order.
+ */
+export const INSERT_EVENTS_SQL = `INSERT INTO stream_events (user_id, type, data)
+SELECT (e ->> 'userId')::int, e ->> 'type', e -> 'data'
+FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n)
+ORDER BY n
+RETURNING id`
+
 export async function insertEvents(db: DbOrTx, inputs: EventInput[]): Promise<{ id: number }[]> {
-  return db
-    .insert(streamEvents)
-    .values(inputs.map((e) => ({ userId: e.userId, type: e.type, data: e.data })))
-    .returning({ id: streamEvents.id })
+  const ids = await runNamed(db, 'insert_stream_events', INSERT_EVENTS_SQL, [JSON.stringify(inputs)], (rows) => rows.map((r) => Number(r[0])))
+  return ids.sort((x, y) => x - y).map((id) => ({ id }))
 }
 
 /** One page of a user's events after `afterId`, oldest first (stream_events_user_idx). */
