@@ -23,21 +23,34 @@ const ISO_FORMAT = `'YYYY-MM-DD"T"HH24"-"MI"-"SS.MS"Z"'`
  * The page statement around a skeleton. `viewer` is the placeholder holding the viewer's id (NULL
  * when anonymous). The ISO format's `-` separators are swapped for `:` in JavaScript: a literal
  * `:MI` in the text would be taken for a variable by pgbench, which replays this statement.
+ *
+ * Hydrate reads its posts by `id = ANY (ARRAY(...))` rather than joining the skeleton: the
+ * planner sizes an array it cannot see at 10 elements whether or not it knows the parameters, so a
+ * generic plan costs no more than a custom one and PostgreSQL keeps the prepared statement's
+ * generic plan. Joined directly, the generic plan was costed for ~500 skeleton rows (an unknown
+ * LIMIT) against 21 in a custom plan, so every execution was planned afresh: 320 custom plans of
+ * 320 in pg_prepared_statements, ≈0.7 ms of planning per page, 2,084 vs 3,483 tps under pgbench.
  */
 export function postPageSql(skeleton: string, viewer: string): string {
   return `WITH skeleton AS MATERIALIZED (
 ${skeleton}
+),
+hydrated AS MATERIALIZED (
+  SELECT p.id, p.user_id, p.content, p.image_urls, p.like_count, p.comment_count,
+    to_char(p.created_at AT TIME ZONE 'UTC', ${ISO_FORMAT}) AS created_at,
+    to_char(p.updated_at AT TIME ZONE 'UTC', ${ISO_FORMAT}) AS updated_at,
+    p.updated_at > p.created_at AS edited,
+    u.username, u.display_name, u.avatar_url,
+    EXISTS (SELECT 1 FROM likes l WHERE l.user_id = ${viewer}::int AND l.post_id = p.id) AS liked
+  FROM posts p
+  JOIN users u ON u.id = p.user_id
+  WHERE p.id = ANY (ARRAY(SELECT k.id FROM skeleton k)) AND NOT p.is_deleted AND NOT u.is_blocked
 )
 SELECT s.id, to_char(s.created_at AT TIME ZONE 'UTC', ${CURSOR_AT_FORMAT}) AS at,
-  u.id IS NOT NULL AS visible, p.user_id, p.content, p.image_urls, p.like_count, p.comment_count,
-  to_char(p.created_at AT TIME ZONE 'UTC', ${ISO_FORMAT}) AS created_at,
-  to_char(p.updated_at AT TIME ZONE 'UTC', ${ISO_FORMAT}) AS updated_at,
-  p.updated_at > p.created_at AS edited,
-  u.username, u.display_name, u.avatar_url,
-  u.id IS NOT NULL AND EXISTS (SELECT 1 FROM likes l WHERE l.user_id = ${viewer}::int AND l.post_id = s.id) AS liked
+  h.id IS NOT NULL AS visible, h.user_id, h.content, h.image_urls, h.like_count, h.comment_count,
+  h.created_at, h.updated_at, h.edited, h.username, h.display_name, h.avatar_url, coalesce(h.liked, false) AS liked
 FROM skeleton s
-LEFT JOIN posts p ON p.id = s.id AND NOT p.is_deleted
-LEFT JOIN users u ON u.id = p.user_id AND NOT u.is_blocked
+LEFT JOIN hydrated h ON h.id = s.id
 ORDER BY s.created_at DESC NULLS LAST, s.id DESC NULLS LAST`
 }
 
