@@ -13,7 +13,16 @@ export const defaultWebRoot = fileURLToPath(new URL('../../../../web/dist', impo
 /** Never answered with the app shell: these belong to the server. */
 const RESERVED = /^\/(api|media|docs)(\/|$)|^\/(healthz|readyz)$/
 
-const acceptsHtml = (req: FastifyRequest) => (req.headers.accept ?? '').includes('text/html')
+/**
+ * Whether the request is for a page. Browsers navigating say text/html. For the root alone,
+ * anything that takes any type (curl's `*\/*`, or no Accept at all) gets the shell too, so a
+ * newcomer's first `curl localhost:3000/` sees the app rather than a 404; a missing script or image
+ * under another path (also `*\/*`) keeps its 404.
+ */
+const wantsPage = (req: FastifyRequest, path: string) => {
+  const accept = req.headers.accept ?? ''
+  return accept.includes('text/html') || (path === '/' && (accept === '' || accept.includes('*/*')))
+}
 
 const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Hearth</title>
 <body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">
@@ -54,7 +63,7 @@ export function webRoutes(root = defaultWebRoot): FastifyPluginAsync {
         reply.header('cache-control', 'no-cache')
         return reply.sendFile(name, root, { cacheControl: false })
       }
-      if (RESERVED.test(path) || !acceptsHtml(req)) return reply.callNotFound()
+      if (RESERVED.test(path) || !wantsPage(req, path)) return reply.callNotFound()
       if (!built) return reply.code(503).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(NOT_BUILT)
       // The shell must never be cached stale: it names the current build's assets.
       reply.header('cache-control', 'no-cache')

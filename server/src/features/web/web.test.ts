@@ -109,6 +109,17 @@ describe('what stays the server’s', () => {
   it('answers non-page requests to unknown paths with a 404 problem', async () => {
     expectProblem(await t.app.inject({ url: '/some/page', headers: { accept: 'application/json' } }), 404, 'not_found')
     expectProblem(await t.app.inject({ method: 'POST', url: '/', headers: { accept: 'text/html' } }), 404, 'not_found')
+    expectProblem(await t.app.inject({ url: '/', headers: { accept: 'application/json' } }), 404, 'not_found')
+    expectProblem(await t.app.inject({ url: '/some/page', headers: { accept: '*/*' } }), 404, 'not_found')
+  })
+
+  it('shows the app at / to curl and other clients that take any type', async () => {
+    for (const headers of [{ accept: '*/*' }, {}]) {
+      const res = await t.app.inject({ url: '/', headers })
+      expect(res.statusCode).toBe(200)
+      expect(res.headers['content-type']).toMatch(/^text\/html/)
+      expect(res.body).toMatch(/<div id="root">/)
+    }
   })
 
   it('still publishes the API document', async () => {
