@@ -105,7 +105,7 @@ FROM (
   FROM posts p JOIN users u ON u.id = p.user_id
   WHERE NOT p.is_deleted AND NOT u.is_blocked AND (p.created_at, p.id) < ($1::timestamptz, $2::int)
   ORDER BY p.created_at DESC NULLS LAST, p.id DESC NULLS LAST
-  LIMIT $3
+  LIMIT (SELECT $3::int)
 ) s
 ORDER BY s.created_at DESC NULLS LAST, s.id DESC NULLS LAST`
 

@@ -15,7 +15,7 @@ export const USER_POSTS_SQL = postPageSql(
 FROM posts p
 WHERE p.user_id = $1::int AND NOT p.is_deleted AND (p.created_at, p.id) < ($2::timestamptz, $3::int)
 ORDER BY p.created_at DESC NULLS LAST, p.id DESC NULLS LAST
-LIMIT $4`,
+LIMIT (SELECT $4::int)`,
   '$5',
 )
 
