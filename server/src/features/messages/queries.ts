@@ -126,15 +126,25 @@ export interface Participant {
   isBlocked: boolean
 }
 
+const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`
+
 /**
- * The send, in one statement (one round trip, and it is the hot path: bench/stream.ts): locks the
- * conversation if the sender ($2) takes part and the other participant is not blocked, inserts the
- * message stamped with the clock time taken after the lock (so a conversation's messages are
- * ordered as they committed), points the conversation at it, and creates the receiver's
- * `message` notification (text: format($7, sender's username)). Writes nothing when the sender may
- * not post there. Run as a named prepared statement: parsed and planned once per connection.
+ * The whole send in one statement, so it is atomic without BEGIN/COMMIT round trips (it is the hot
+ * path: bench/stream.ts). It locks the conversation if the sender ($2) takes part and the other
+ * participant is not blocked, inserts the message stamped with the clock time taken after the lock
+ * (so a conversation's messages are ordered as they committed), points the conversation at it,
+ * creates the receiver's `message` notification (text: format($7, sender's username)) and records
+ * the stream events: message.created for the receiver and the sender, then notification.created.
+ * Writes nothing when the sender may not post there. Run as a named prepared statement.
+ *
+ * The events' data are the API's presentations, made by views.ts in the caller from the values it
+ * knows ($9–$11); the statement fills in only what the database decides: ids, the receiver,
+ * timestamps (formatted as JavaScript's toISOString()), the notification's text, and the sender's
+ * summary (presentSummary's four fields). A test compares the stored events with those pushed live.
  * Parameters: $1 conversation id, $2 sender id, $3 content, $4 message type, $5 file key,
- * $6 metadata (JSON text or null), $7 the notification's text with %s for the sender's username.
+ * $6 metadata (JSON text or null), $7 the notification's text with %s for the sender's username,
+ * $8 the message id when allocated beforehand (attachments: their signed URLs name it) or null,
+ * $9/$10 the receiver's/sender's presented message, $11 the presented notification.
  */
 export const SEND_MESSAGE_SQL = `WITH c AS (
   SELECT id, CASE WHEN user1_id = $2::int THEN user2_id ELSE user1_id END AS other_id
@@ -142,41 +152,92 @@ export const SEND_MESSAGE_SQL = `WITH c AS (
   WHERE id = $1::int AND $2::int IN (user1_id, user2_id)
   FOR UPDATE
 ), m AS (
-  INSERT INTO messages (conversation_id, sender_id, receiver_id, content, message_type, file_url, metadata, created_at, updated_at)
-  SELECT c.id, $2::int, c.other_id, $3::text, $4::message_type, $5::varchar, $6::jsonb, clock_timestamp(), clock_timestamp()
+  INSERT INTO messages (id, conversation_id, sender_id, receiver_id, content, message_type, file_url, metadata, created_at, updated_at)
+  SELECT coalesce($8::int, nextval('messages_id_seq')::int), c.id, $2::int, c.other_id, $3::text, $4::message_type, $5::varchar,
+         $6::jsonb, clock_timestamp(), clock_timestamp()
   FROM c JOIN users o ON o.id = c.other_id
   WHERE NOT o.is_blocked
-  RETURNING id, conversation_id, sender_id, receiver_id, content, message_type, file_url, metadata, is_read, is_deleted, created_at, updated_at
+  RETURNING id, conversation_id, sender_id, receiver_id, content, message_type, file_url, metadata, is_read, is_deleted,
+            created_at, to_char(created_at AT TIME ZONE 'UTC', ${ISO}) AS created_iso, updated_at
 ), u AS (
   UPDATE conversations SET last_message_id = m.id, last_message_at = m.created_at, updated_at = now()
   FROM m WHERE conversations.id = m.conversation_id
+), s AS (
+  SELECT username, display_name, avatar_url, is_blocked,
+         jsonb_build_object('id', id, 'username', username, 'displayName', display_name, 'avatarUrl', avatar_url) AS summary
+  FROM users WHERE id = $2::int
 ), n AS (
   INSERT INTO notifications (user_id, type, message, related_user_id)
   SELECT m.receiver_id, 'message', format($7::text, s.username), m.sender_id
-  FROM m JOIN users s ON s.id = m.sender_id
-  RETURNING id, user_id, type, message, related_user_id, related_post_id, related_comment_id, is_read, is_email_sent, created_at,
-            email_attempts, email_next_attempt_at, email_last_error
+  FROM m, s
+  RETURNING id, user_id, type, message, related_user_id, related_post_id, related_comment_id, is_read, is_email_sent,
+            to_char(created_at AT TIME ZONE 'UTC', ${ISO}) AS created_iso, email_attempts, email_next_attempt_at, email_last_error
+), e AS (
+  INSERT INTO stream_events (user_id, type, data)
+  SELECT user_id, type, data FROM (
+    SELECT 1 AS n, m.receiver_id AS user_id, 'message.created' AS type,
+           jsonb_build_object('message', $9::jsonb || jsonb_build_object('id', m.id, 'receiverId', m.receiver_id, 'createdAt', m.created_iso),
+                              'sender', s.summary) AS data
+    FROM m, s
+    UNION ALL
+    SELECT 2, m.sender_id, 'message.created',
+           jsonb_build_object('message', $10::jsonb || jsonb_build_object('id', m.id, 'receiverId', m.receiver_id, 'createdAt', m.created_iso),
+                              'sender', s.summary)
+    FROM m, s
+    UNION ALL
+    SELECT 3, n.user_id, 'notification.created',
+           jsonb_build_object('notification', $11::jsonb || jsonb_build_object('id', n.id, 'message', n.message, 'actor', s.summary, 'createdAt', n.created_iso))
+    FROM n, s
+  ) x
+  ORDER BY n
+  RETURNING id, user_id, type
 )
 SELECT m.id, m.conversation_id, m.sender_id, m.receiver_id, m.content, m.message_type, m.file_url, m.metadata, m.is_read, m.is_deleted,
-       m.created_at, m.updated_at,
+       m.created_iso, m.updated_at,
        s.username, s.display_name, s.avatar_url, s.is_blocked,
        o.username, o.display_name, o.avatar_url, o.is_blocked,
        n.id, n.user_id, n.type, n.message, n.related_user_id, n.related_post_id, n.related_comment_id, n.is_read, n.is_email_sent,
-       n.created_at, n.email_attempts, n.email_next_attempt_at, n.email_last_error
-FROM m JOIN users s ON s.id = m.sender_id JOIN users o ON o.id = m.receiver_id CROSS JOIN n`
+       n.created_iso, n.email_attempts, n.email_next_attempt_at, n.email_last_error,
+       (SELECT array_agg(id ORDER BY id) FROM e), (SELECT array_agg(user_id ORDER BY id) FROM e), (SELECT array_agg(type ORDER BY id) FROM e)
+FROM m CROSS JOIN s JOIN users o ON o.id = m.receiver_id CROSS JOIN n`
 
 export interface SentMessage {
   message: MessageRow
   me: Participant
   other: Participant
   notification: NotificationRow
+  /** the recorded events, in id order */
+  events: { id: number; userId: number; type: 'message.created' | 'notification.created' }[]
+}
+
+export interface SendTemplates {
+  /** the message as the receiver and the sender are shown it (views.ts); ids, receiver and time are filled in */
+  receiverMessage: Record<string, unknown>
+  senderMessage: Record<string, unknown>
+  /** the notification as presented (views.ts); id, text, actor and time are filled in */
+  notification: Record<string, unknown>
+}
+
+/** A message id drawn ahead of the send, for messages whose presentation names it (signed attachment URLs). */
+export async function allocateMessageId(db: DbOrTx): Promise<number> {
+  const result = await db.execute(sql`SELECT nextval('messages_id_seq')::int AS id`)
+  return Number((result as unknown as { rows: { id: number }[] }).rows[0]!.id)
 }
 
 /** Runs SEND_MESSAGE_SQL; undefined (nothing written) when the sender may not post there. */
-export async function insertMessageInConversation(
+export async function sendMessage(
   db: DbOrTx,
-  values: { conversationId: number; senderId: number; content: string; messageType: MessageRow['messageType']; fileUrl: string | null; metadata: unknown },
+  values: {
+    id: number | null
+    conversationId: number
+    senderId: number
+    content: string
+    messageType: MessageRow['messageType']
+    fileUrl: string | null
+    metadata: unknown
+  },
   notificationText: string,
+  templates: SendTemplates,
 ): Promise<SentMessage | undefined> {
   const params = [
     values.conversationId,
@@ -186,6 +247,10 @@ export async function insertMessageInConversation(
     values.fileUrl,
     values.metadata === null ? null : JSON.stringify(values.metadata),
     notificationText,
+    values.id,
+    JSON.stringify(templates.receiverMessage),
+    JSON.stringify(templates.senderMessage),
+    JSON.stringify(templates.notification),
   ]
   const [r] = await runNamed(db, 'send_message', SEND_MESSAGE_SQL, params, (rows) => rows)
   if (!r) return undefined
@@ -228,7 +293,11 @@ export async function insertMessageInConversation(
     emailNextAttemptAt: r[31] === null ? null : date(r[31]),
     emailLastError: (r[32] as string | null) ?? null,
   }
-  return { message, me: person(12, message.senderId), other: person(16, message.receiverId), notification }
+  const ids = r[33] as unknown[]
+  const userIds = r[34] as unknown[]
+  const types = r[35] as SentMessage['events'][number]['type'][]
+  const events = ids.map((id, i) => ({ id: Number(id), userId: Number(userIds[i]), type: types[i]! }))
+  return { message, me: person(12, message.senderId), other: person(16, message.receiverId), notification, events }
 }
 
 /** Marks every message `userId` received in the conversation read; returns their ids. */

@@ -4,11 +4,12 @@ import { decodeCursor, paginate } from '../../http/pagination.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import type { UploadedFile } from '../media/types.js'
 import { markMessageNotificationsRead } from '../notifications/queries.js'
-import { notificationCreated, notifyListenersAfterCommit } from '../notifications/notify.js'
-import { recordEvents } from '../stream/events.js'
+import { presentNotification } from '../notifications/views.js'
+import { publishEvents, recordEvents } from '../stream/events.js'
 import { presentSummary } from '../users/views.js'
 import { AttachmentUrls, type SignedParams } from './attachment-urls.js'
 import * as q from './queries.js'
+import type { MessageRow } from './queries.js'
 import { presentConversation, presentMessage } from './views.js'
 
 /** message.read events list the ids read up to this many (else only upToMessageId). */
@@ -85,53 +86,73 @@ export class MessagesService {
   }
 
   /**
-   * Stores the attachment first (outside the transaction: it may take a while), then in one
-   * transaction: the message, the conversation's last message, the receiver's notification and
-   * the stream events. An attachment whose message did not commit is removed again.
+   * Stores the attachment first (it may take a while), then sends in one statement: the message,
+   * the conversation's last message, the receiver's notification and the stream events commit
+   * together (q.SEND_MESSAGE_SQL), and the events are published. An attachment whose message did
+   * not commit is removed again.
    */
   async send(meId: number, conversationId: number, input: { content: string; file?: UploadedFile }) {
     const content = input.content.trim()
     if (!input.file && content.length === 0) throw fieldError('content', 'A message needs text or a file.')
     if (content.length > MAX_MESSAGE_LENGTH) throw fieldError('content', `A message may be at most ${MAX_MESSAGE_LENGTH} characters.`)
-    // With a file, who may post here is settled before storing it; text is checked in the transaction.
-    if (input.file) await this.requireConversation(meId, conversationId)
+    // With a file, who may post here is settled before storing it; text is checked by the send itself.
+    const checked = input.file ? await this.requireConversation(meId, conversationId) : undefined
     const stored = input.file ? await this.ctx.media.storeAttachment(input.file) : undefined
     try {
-      return await inTransaction(
-        this.db,
-        async (tx, afterCommit) => {
-          const found = await q.insertMessageInConversation(
-            tx,
-            {
-              conversationId,
-              senderId: meId,
-              content,
-              messageType: stored?.kind ?? 'text',
-              // the private storage key; clients only ever see signed attachment URLs
-              fileUrl: stored?.key ?? null,
-              metadata: stored?.metadata ?? null,
-            },
-            // the receiver's notification is created by the send statement itself
-            MESSAGE_NOTIFICATION_TEXT,
-          )
-          if (!found) throw notFound('Conversation')
-          const { message, notification } = found
-          const sender = presentSummary(found.me)
-          // One INSERT for the transaction's events: message.created for both participants, then
-          // the notification (after message.created, so clients see the message before its notification).
-          await recordEvents(this.ctx, tx, afterCommit, [
-            ...[found.other.id, meId].map((userId) => ({
-              userId,
-              type: 'message.created' as const,
-              data: { message: presentMessage(message, this.urlFor(userId)), sender },
-            })),
-            notificationCreated(notification, sender),
-          ])
-          notifyListenersAfterCommit(this.ctx, afterCommit, notification)
-          return presentMessage(message, this.urlFor(meId))
-        },
-        this.onPushError,
+      // An attachment's signed URLs name the message, so its id is drawn first; a text message's
+      // id comes from the insert. One clock for the URLs stored and the ones pushed live.
+      const id = stored ? await q.allocateMessageId(this.db) : null
+      const now = Date.now()
+      const urlFor = (viewerId: number) => (messageId: number) => this.urls.url(messageId, viewerId, now)
+      // The presentations, with what only the database knows filled in by the statement.
+      const draft: MessageRow = {
+        id: id ?? 0,
+        conversationId,
+        senderId: meId,
+        receiverId: 0,
+        content,
+        messageType: stored?.kind ?? 'text',
+        // the private storage key; clients only ever see signed attachment URLs
+        fileUrl: stored?.key ?? null,
+        metadata: stored?.metadata ?? null,
+        isRead: false,
+        isDeleted: false,
+        createdAt: new Date(0),
+        updatedAt: new Date(0),
+      }
+      const draftNotification = presentNotification(
+        { id: 0, userId: 0, type: 'message', message: '', relatedUserId: meId, relatedPostId: null, relatedCommentId: null, isRead: false, isEmailSent: false, createdAt: new Date(0), emailAttempts: 0, emailNextAttemptAt: null, emailLastError: null },
+        undefined,
       )
+      const sent = await q.sendMessage(
+        this.db,
+        { id, conversationId, senderId: meId, content, messageType: draft.messageType, fileUrl: draft.fileUrl, metadata: draft.metadata },
+        MESSAGE_NOTIFICATION_TEXT,
+        {
+          // the receiver is not known before the statement; only their signed URL depends on it
+          receiverMessage: presentMessage(draft, urlFor(checked?.other.id ?? 0)),
+          senderMessage: presentMessage(draft, urlFor(meId)),
+          notification: draftNotification,
+        },
+      )
+      if (!sent) throw notFound('Conversation')
+      const { message, notification, events } = sent
+      const sender = presentSummary(sent.me)
+      const dataFor = (e: (typeof events)[number]) =>
+        e.type === 'notification.created'
+          ? { notification: presentNotification(notification, sender) }
+          : { message: presentMessage(message, urlFor(e.userId)), sender }
+      const published = events.map((e) => ({ userId: e.userId, event: { id: e.id, type: e.type, data: dataFor(e) } }))
+      // Committed: from here on nothing fails the request (as afterCommit callbacks in inTransaction).
+      await publishEvents(this.ctx.bus, published).catch(this.onPushError)
+      for (const l of this.ctx.notificationListeners) {
+        try {
+          await l(notification)
+        } catch (err) {
+          this.onPushError(err)
+        }
+      }
+      return presentMessage(message, urlFor(meId))
     } catch (e) {
       if (stored) await this.ctx.media.removeKeys([stored.key])
       throw e

@@ -6,8 +6,8 @@ import { notifications, users } from '../../db/schema.js'
 import type { EventBus } from '../../platform/bus/index.js'
 import type { AfterCommit } from '../../platform/db/transaction.js'
 import type { Tx } from '../../platform/db/types.js'
-import { recordEvents, type EventInput } from '../stream/events.js'
-import { presentNotification, type ActorRow } from './views.js'
+import { recordEvents } from '../stream/events.js'
+import { presentNotification } from './views.js'
 
 export type NotificationType = 'like' | 'comment' | 'follow' | 'message'
 
@@ -89,23 +89,11 @@ export async function notify(
           .select({ id: users.id, username: users.username, displayName: users.displayName, avatarUrl: users.avatarUrl })
           .from(users)
           .where(eq(users.id, input.actorId))
-  await recordEvents(ctx, tx, afterCommit, [notificationCreated(row!, actor)])
-  notifyListenersAfterCommit(ctx, afterCommit, row!)
-  return row!
-}
-
-/**
- * The `notification.created` event of a new notification. For a caller that inserts the row itself
- * in a statement of its own (the message send, where it is part of the one send statement) and
- * records this event with its other events; notify() is the way for everything else.
- */
-export function notificationCreated(row: NotificationRow, actor: ActorRow | undefined): EventInput {
-  return { userId: row.userId, type: 'notification.created', data: { notification: presentNotification(row, actor) } }
-}
-
-/** Hands a new notification to this instance's listeners once its transaction has committed. */
-export function notifyListenersAfterCommit(ctx: NotifyContext, afterCommit: AfterCommit, row: NotificationRow) {
+  await recordEvents(ctx, tx, afterCommit, [
+    { userId: input.userId, type: 'notification.created', data: { notification: presentNotification(row!, actor) } },
+  ])
   afterCommit(async () => {
-    for (const l of ctx.notificationListeners) await l(row)
+    for (const l of ctx.notificationListeners) await l(row!)
   })
+  return row!
 }

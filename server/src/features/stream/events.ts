@@ -56,11 +56,16 @@ export async function recordEvents(
   if (inputs.length === 0) return []
   const rows = await insertEvents(tx, inputs)
   const published = rows.map((r, i) => ({ userId: inputs[i]!.userId, event: { id: r.id, type: inputs[i]!.type, data: inputs[i]!.data } }))
-  afterCommit(async () => {
-    // At most once: a lost publish is made good by the catch-up on the next reconnect.
-    await ctx.bus.publishAll(published.map((m) => ({ channel: userChannel(m.userId), message: m satisfies BusMessage })))
-  })
+  afterCommit(() => publishEvents(ctx.bus, published))
   return published.map((m) => m.event)
+}
+
+/**
+ * Publishes recorded events, once the statement or transaction that recorded them has committed.
+ * At most once: a lost publish is made good by the catch-up on the next reconnect.
+ */
+export async function publishEvents(bus: EventBus, events: { userId: number; event: StreamEvent }[]): Promise<void> {
+  await bus.publishAll(events.map((m) => ({ channel: userChannel(m.userId), message: m satisfies BusMessage })))
 }
 
 /** Publishes an ephemeral event to a user's connections on every instance. */

@@ -131,6 +131,39 @@ describe('typing indicators', () => {
 })
 
 describe('reconnecting', () => {
+  it('replays a send exactly as it was pushed live: message, attachment and notification, to both participants', async () => {
+    const { a, b, conv } = await pair()
+    const [la, lb] = (await Promise.all([a, b].map((u) => StreamClient.connect(base, u.accessToken)))) as [StreamClient, StreamClient]
+    const since = { a: la.lastEventId, b: lb.lastEventId }
+    await send(a, conv.id, 'text, stored and pushed')
+    const fd = new FormData()
+    fd.append('content', 'with a file')
+    fd.append('file', new Blob(['plain bytes'], { type: 'text/plain' }), 'notes.txt')
+    const req = new Request('http://localhost/', { method: 'POST', body: fd })
+    const upload = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/conversations/${conv.id}/messages`,
+      payload: Buffer.from(await req.arrayBuffer()),
+      headers: { 'content-type': req.headers.get('content-type')!, ...a.headers },
+    })
+    expect(upload.statusCode, upload.body).toBe(201)
+    const fileId = json(upload).id
+    const stored = (c: StreamClient) => c.events.filter((e) => e.id !== undefined)
+    // live: the sender gets both message.created, the receiver those and both notifications
+    while (stored(la).length < 2 || stored(lb).length < 4) await sleep(10)
+    const [ra, rb] = (await Promise.all([
+      StreamClient.connect(base, a.accessToken, { since: since.a }),
+      StreamClient.connect(base, b.accessToken, { since: since.b }),
+    ])) as [StreamClient, StreamClient]
+    for (const [live, replay] of [[la, ra], [lb, rb]] as const) {
+      expect(stored(replay)).toEqual(stored(live))
+    }
+    expect(stored(rb).map((e) => e.type)).toEqual(['message.created', 'notification.created', 'message.created', 'notification.created'])
+    expect(stored(rb)[2]!.data.message).toMatchObject({ id: fileId, type: 'file', attachment: { name: 'notes.txt', url: expect.stringContaining(`u=${b.user.id}`) } })
+    expect(stored(ra)[1]!.data.message.attachment.url).toContain(`u=${a.user.id}`)
+    await Promise.all([la, lb, ra, rb].map((c) => c.close()))
+  })
+
   it('sends what was missed since the last event id, in order, then goes live', async () => {
     const { a, b, conv } = await pair()
     let s = await StreamClient.connect(base, b.accessToken)
