@@ -29,7 +29,7 @@ import { Post, PostImage } from './features/posts/views.js'
 import { messagesRoutes } from './features/messages/routes.js'
 import { notificationsRoutes } from './features/notifications/routes.js'
 import { StreamHub } from './features/stream/hub.js'
-import { selectProtocol, streamRoutes } from './features/stream/routes.js'
+import { selectProtocol, streamOpenApiPath, streamRoutes } from './features/stream/routes.js'
 import { subsystemLogger } from './logger.js'
 import { adminRoutes } from './features/admin/routes.js'
 import { reportsRoutes } from './features/reports/routes.js'
@@ -90,6 +90,11 @@ export async function buildApp(ctx: AppContext) {
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) ?? `def-${i}` },
+    // WebSocket routes are hidden by @fastify/websocket; the stream is documented by hand.
+    transformObject: (doc) => {
+      const openapi = 'openapiObject' in doc ? doc.openapiObject : {}
+      return { ...openapi, paths: { ...openapi.paths, '/api/v1/stream': streamOpenApiPath } } as typeof openapi
+    },
   })
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { docExpansion: 'list', deepLinking: true } })
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())

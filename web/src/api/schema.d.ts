@@ -4286,6 +4286,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The realtime stream (WebSocket)
+         * @description Upgrades to a WebSocket that pushes events as JSON text frames `{id, type, data}`:
+         *     `message.created {message, sender}`, `message.read {conversationId, readerId, upToMessageId, count, readAt}`,
+         *     `message.deleted {conversationId, messageId}`, `notification.created {notification}`, `notification.read`.
+         *     Not stored, so without `id`: `typing {conversationId, userId}`, `stream.ready {lastEventId, complete}` (sent once
+         *     the catch-up is done; `complete: false` when older events were pruned), `pong`.
+         *     Clients may send `{"type":"typing","conversationId":N}` and `{"type":"ping"}`.
+         *
+         *     Authenticate with `?access_token=`, an `Authorization: Bearer` header, or from browsers the subprotocols
+         *     `hearth.v1, bearer.<access token>` (the server answers `hearth.v1`). Browser upgrades from another
+         *     origin are refused. Reconnect with `?since=<id of the last event received>` to receive what was missed.
+         *     Close codes: 4001 the session ended (sign-out, revocation, password change, blocking), 4008 the client
+         *     fell too far behind, 1001 the server is shutting down.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The access token (browsers cannot set headers on a WebSocket). */
+                    access_token?: string;
+                    /** @description Id of the last event received: everything after it is sent first. */
+                    since?: number;
+                };
+                header?: {
+                    /** @description `hearth.v1, bearer.<access token>` */
+                    "Sec-WebSocket-Protocol"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Switching to the WebSocket protocol. */
+                101: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description A query parameter is invalid (`validation_failed`). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No valid access token (`unauthorized`). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A browser upgrade from another origin (`origin_forbidden`). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A plain HTTP request: this endpoint speaks WebSocket only (`upgrade_required`). */
+                426: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;

@@ -66,3 +66,47 @@ export function streamRoutes(ctx: AppContext, hub: StreamHub): FastifyPluginAsyn
     )
   }
 }
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+})
+
+/**
+ * The stream's entry in the OpenAPI document. @fastify/websocket hides WebSocket routes from
+ * @fastify/swagger, so app.ts adds this path item itself: third-party clients find the stream, its
+ * authentication and its events where they find every other route.
+ */
+export const streamOpenApiPath = {
+  get: {
+    tags: ['stream'],
+    summary: 'The realtime stream (WebSocket)',
+    description: [
+      'Upgrades to a WebSocket that pushes events as JSON text frames `{id, type, data}`:',
+      '`message.created {message, sender}`, `message.read {conversationId, readerId, upToMessageId, count, readAt}`,',
+      '`message.deleted {conversationId, messageId}`, `notification.created {notification}`, `notification.read`.',
+      'Not stored, so without `id`: `typing {conversationId, userId}`, `stream.ready {lastEventId, complete}` (sent once',
+      'the catch-up is done; `complete: false` when older events were pruned), `pong`.',
+      'Clients may send `{"type":"typing","conversationId":N}` and `{"type":"ping"}`.',
+      '',
+      'Authenticate with `?access_token=`, an `Authorization: Bearer` header, or from browsers the subprotocols',
+      `\`${STREAM_PROTOCOL}, bearer.<access token>\` (the server answers \`${STREAM_PROTOCOL}\`). Browser upgrades from another`,
+      'origin are refused. Reconnect with `?since=<id of the last event received>` to receive what was missed.',
+      'Close codes: 4001 the session ended (sign-out, revocation, password change, blocking), 4008 the client',
+      'fell too far behind, 1001 the server is shutting down.',
+    ].join('\n'),
+    security: [{ bearerAuth: [] }, {}],
+    parameters: [
+      { name: 'access_token', in: 'query', required: false, schema: { type: 'string', minLength: 1, maxLength: 4096 }, description: 'The access token (browsers cannot set headers on a WebSocket).' },
+      { name: 'since', in: 'query', required: false, schema: { type: 'integer', minimum: 0 }, description: 'Id of the last event received: everything after it is sent first.' },
+      { name: 'Sec-WebSocket-Protocol', in: 'header', required: false, schema: { type: 'string' }, description: `\`${STREAM_PROTOCOL}, bearer.<access token>\`` },
+    ],
+    responses: {
+      101: { description: 'Switching to the WebSocket protocol.' },
+      400: problem('A query parameter is invalid (`validation_failed`).'),
+      401: problem('No valid access token (`unauthorized`).'),
+      403: problem('A browser upgrade from another origin (`origin_forbidden`).'),
+      426: problem('A plain HTTP request: this endpoint speaks WebSocket only (`upgrade_required`).'),
+    },
+  },
+}
