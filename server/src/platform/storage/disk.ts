@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { constants, createReadStream } from 'node:fs'
-import { access, mkdir, open, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises'
+import { access, lstat, mkdir, open, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { assertValidKey, isValidKey, type ObjectStorage, type StoredObject } from './types.js'
+import { assertValidKey, isValidKey, MAX_LIST_PAGE, type ListedObject, type ListPage, type ObjectStorage, type StoredObject } from './types.js'
 
 // Content type and cache policy live beside each file. `~` cannot appear in a key, so a sidecar
 // never collides with an object, and list() can tell them apart.
@@ -38,20 +38,56 @@ export function createDiskStorage(root: string, publicBaseUrl: string): ObjectSt
     }
   }
 
-  async function walk(dir: string, prefix: string, out: string[]) {
+  /**
+   * Appends the objects of `dir` (whose keys start with `dirKey`) that sort after `startAfter` and
+   * start with `prefix`, in key order, until `out` holds `limit`; true when it filled up. Entries
+   * sort by their name plus `/` for directories, which is the order of the keys they hold, and a
+   * directory whose keys all sort before `startAfter` is never opened.
+   */
+  async function walk(dir: string, dirKey: string, q: { prefix: string; startAfter: string; limit: number }, out: ListedObject[]): Promise<boolean> {
     let entries
     try {
       entries = await readdir(dir, { withFileTypes: true })
     } catch (e) {
-      if (isNotFound(e)) return
+      if (isNotFound(e) || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return false
       throw e
     }
-    for (const entry of entries) {
-      if (entry.name.startsWith('.') || entry.name.endsWith(META_SUFFIX)) continue
-      const key = prefix + entry.name
-      if (entry.isDirectory()) await walk(join(dir, entry.name), key + '/', out)
-      else if (entry.isFile() && isValidKey(key)) out.push(key)
+    const sorted = entries
+      .filter((e) => !e.name.startsWith('.') && !e.name.endsWith(META_SUFFIX) && (e.isDirectory() || e.isFile()))
+      .map((e) => ({ name: e.name, dir: e.isDirectory(), sortKey: dirKey + e.name + (e.isDirectory() ? '/' : '') }))
+      .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0))
+    for (const entry of sorted) {
+      const key = entry.sortKey
+      if (entry.dir) {
+        if (key < q.startAfter && !q.startAfter.startsWith(key)) continue
+        if (!key.startsWith(q.prefix) && !q.prefix.startsWith(key)) continue
+        if (await walk(join(dir, entry.name), key, q, out)) return true
+        continue
+      }
+      if (key <= q.startAfter || !key.startsWith(q.prefix) || !isValidKey(key)) continue
+      let stat
+      try {
+        stat = await lstat(join(dir, entry.name))
+      } catch (e) {
+        if (isNotFound(e)) continue // deleted since readdir
+        throw e
+      }
+      out.push({ key, size: stat.size, lastModified: stat.mtime })
+      if (out.length >= q.limit) return true
     }
+    return false
+  }
+
+  async function listPage(opts: { prefix?: string; startAfter?: string; limit?: number } = {}): Promise<ListPage> {
+    const prefix = opts.prefix ?? ''
+    const limit = Math.max(1, Math.min(opts.limit ?? MAX_LIST_PAGE, MAX_LIST_PAGE))
+    // Start at the deepest directory the prefix names, then filter on the rest.
+    const slash = prefix.lastIndexOf('/')
+    const dirKey = slash >= 0 ? prefix.slice(0, slash) : ''
+    if (dirKey && !isValidKey(dirKey)) return { objects: [], next: null }
+    const out: ListedObject[] = []
+    const full = await walk(dirKey ? pathOf(dirKey) : root, dirKey ? dirKey + '/' : '', { prefix, startAfter: opts.startAfter ?? '', limit }, out)
+    return { objects: out, next: full ? out[out.length - 1]!.key : null }
   }
 
   return {
@@ -111,14 +147,17 @@ export function createDiskStorage(root: string, publicBaseUrl: string): ObjectSt
     },
 
     async list(prefix = '') {
-      const out: string[] = []
-      // Start at the deepest directory the prefix names, then filter on the rest.
-      const slash = prefix.lastIndexOf('/')
-      const dirKey = slash >= 0 ? prefix.slice(0, slash) : ''
-      if (dirKey && !isValidKey(dirKey)) return []
-      await walk(dirKey ? pathOf(dirKey) : root, dirKey ? dirKey + '/' : '', out)
-      return out.filter((k) => k.startsWith(prefix)).sort()
+      const keys: string[] = []
+      let startAfter: string | undefined
+      do {
+        const page = await listPage({ prefix, startAfter })
+        keys.push(...page.objects.map((o) => o.key))
+        startAfter = page.next ?? undefined
+      } while (startAfter)
+      return keys
     },
+
+    listPage,
 
     publicUrl(key) {
       assertValidKey(key)

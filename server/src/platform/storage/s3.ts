@@ -3,7 +3,7 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
-  ListObjectsV2Command,
+  ListObjectsCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
   S3Client,
@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3'
 import type { Readable } from 'node:stream'
 import type { Logger } from '../../logger.js'
-import { assertValidKey, isValidKey, PUBLIC_PREFIX, type ObjectStorage, type StoredObject } from './types.js'
+import { assertValidKey, isValidKey, MAX_LIST_PAGE, PUBLIC_PREFIX, type ListPage, type ObjectStorage, type StoredObject } from './types.js'
 
 export interface S3StorageOptions {
   endpoint: string
@@ -121,15 +121,28 @@ export function createS3Storage(opts: S3StorageOptions, logger?: Logger): Object
 
     async list(prefix = '') {
       const keys: string[] = []
-      let token: string | undefined
+      let startAfter: string | undefined
       do {
-        const res = await client.send(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }),
-        )
-        for (const o of res.Contents ?? []) if (o.Key) keys.push(o.Key)
-        token = res.IsTruncated ? res.NextContinuationToken : undefined
-      } while (token)
-      return keys.sort()
+        const page = await this.listPage({ prefix, startAfter })
+        keys.push(...page.objects.map((o) => o.key))
+        startAfter = page.next ?? undefined
+      } while (startAfter)
+      return keys
+    },
+
+    // ListObjects (v1) with Marker: "after this key" is exactly the page boundary we want, every
+    // S3 look-alike has it, and no opaque continuation token is involved (s3rver's needs DES,
+    // which OpenSSL 3 no longer offers by default).
+    async listPage(o = {}): Promise<ListPage> {
+      const limit = Math.max(1, Math.min(o.limit ?? MAX_LIST_PAGE, MAX_LIST_PAGE))
+      const res = await client.send(
+        new ListObjectsCommand({ Bucket: bucket, Prefix: o.prefix || undefined, Marker: o.startAfter || undefined, MaxKeys: limit }),
+      )
+      const objects = (res.Contents ?? []).flatMap((c) =>
+        // no date reads as "just written": the orphan sweeper then leaves the object alone
+        c.Key ? [{ key: c.Key, size: c.Size ?? 0, lastModified: c.LastModified ?? new Date() }] : [],
+      )
+      return { objects, next: res.IsTruncated && objects.length > 0 ? objects[objects.length - 1]!.key : null }
     },
 
     publicUrl(key) {

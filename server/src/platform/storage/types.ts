@@ -1,5 +1,20 @@
 import type { Readable } from 'node:stream'
 
+/** One entry of a listing. */
+export interface ListedObject {
+  key: string
+  size: number
+  /** when the object was last written (the storage's clock: file mtime, S3 LastModified) */
+  lastModified: Date
+}
+
+export interface ListPage {
+  /** in key order (bytewise, as S3 lists) */
+  objects: ListedObject[]
+  /** pass as `startAfter` for the next page; null when this page was the last */
+  next: string | null
+}
+
 export interface StoredObject {
   body: Readable
   contentType: string
@@ -25,8 +40,14 @@ export interface ObjectStorage {
   get(key: string): Promise<StoredObject | null>
   /** Deleting a missing key is not an error. */
   delete(keys: string[]): Promise<void>
-  /** Every key under the prefix, sorted (tests and maintenance; not for request paths). */
+  /** Every key under the prefix, sorted (tests and small prefixes; not for request paths). */
   list(prefix?: string): Promise<string[]>
+  /**
+   * At most `limit` (default and maximum 1000) objects under `prefix` whose keys sort after
+   * `startAfter`, in key order: the bounded way through a whole bucket (the orphan sweeper).
+   * Deleting listed keys between pages is fine: the next page starts after a key, not a cursor.
+   */
+  listPage(opts?: { prefix?: string; startAfter?: string; limit?: number }): Promise<ListPage>
   /** The URL a browser loads a public object from (post photos, avatars). */
   publicUrl(key: string): string
   /** The key behind a URL made by publicUrl(), or null for any other URL. */
@@ -42,6 +63,8 @@ export interface ObjectStorage {
 export const PUBLIC_PREFIX = 'public/'
 /** Objects only their feature may stream back, after its own access check (message attachments). */
 export const PRIVATE_PREFIX = 'private/'
+
+export const MAX_LIST_PAGE = 1000
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/
 
