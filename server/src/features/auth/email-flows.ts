@@ -1,23 +1,29 @@
-// Proving an email address, and getting back into an account by email: both mail a single-use
-// link whose token is stored only as a hash.
+// Proving an email address, getting back into an account by email, and moving an account to a
+// new address: each mails a single-use link whose token is stored only as a hash.
 import type { AppContext } from '../../context.js'
 import { AppError, conflict, fieldError, rateLimited, unauthorized } from '../../http/errors.js'
 import { subsystemLogger } from '../../logger.js'
+import { isUniqueViolation } from '../../platform/db/errors.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import type { MailMessage } from '../../platform/mail/types.js'
 import { deleteLinks, lockUser } from '../oauth/queries.js'
 import * as tq from './email-queries.js'
 import { hashPassword, passwordProblem } from './passwords.js'
-import { findUserById, findUserByLogin, revokeSessions, type UserRow } from './queries.js'
+import { findSessionCreatedAt, findUserById, findUserByLogin, revokeSessions, type UserRow } from './queries.js'
 import type { AuthService } from './service.js'
 import { randomToken, sha256 } from './tokens.js'
 
 export const VERIFY_TTL_SECONDS = 24 * 3600
 export const RESET_TTL_SECONDS = 30 * 60
+export const CHANGE_TTL_SECONDS = 24 * 3600
+/** An account without a password proves it is its owner asking by having signed in this recently. */
+export const RECENT_SIGN_IN_SECONDS = 15 * 60
 /** Mails of one kind to one address per window, whoever asks and from wherever. */
 export const MAILS_PER_ADDRESS = 5
 export const MAIL_WINDOW_SECONDS = 3600
 
+// Registration's answer for an address in use, so clients handle both alike.
+const emailTaken = () => conflict('An account with this email already exists.', 'email_taken', [{ field: 'email', message: 'is already registered' }])
 const invalidToken = () => new AppError(400, 'token_invalid', 'This link is invalid, expired or already used. Ask for a new one.')
 
 /**
@@ -146,5 +152,100 @@ export class EmailFlows {
     await this.auth.endSessions(revoked)
     await this.ctx.users.invalidate(user.id)
     subsystemLogger(this.ctx.logger, 'auth').info({ userId: user.id, sessions: revoked.length }, 'password reset by email')
+  }
+  /**
+   * Starts moving the account to a new address. Whoever asks must prove they are the owner, not
+   * just someone holding a session: the current password, or for an account without one a
+   * sign-in within the last 15 minutes. The new address gets the link (proving it is theirs);
+   * the current one gets a notice, so a hijacker's change does not go unseen.
+   */
+  async requestEmailChange(auth: { userId: number; sessionId: number }, input: { email: string; password?: string }): Promise<void> {
+    const user = await findUserById(this.db, auth.userId)
+    if (!user) throw unauthorized()
+    await this.reauthenticate(user, auth.sessionId, input.password)
+    const email = input.email.trim().toLowerCase()
+    if (email === user.email) {
+      throw new AppError(400, 'email_unchanged', 'This is already your email address.', { errors: [{ field: 'email', message: 'is your current address' }] })
+    }
+    if (await tq.emailTakenByOther(this.db, email, user.id)) throw emailTaken()
+    await this.limitAddress('change_email', email)
+
+    const token = randomToken(32)
+    await inTransaction(this.db, async (tx) => {
+      // Only the newest link counts: an older one may have gone to a mistyped address.
+      await tq.retireTokens(tx, user.id, 'change_email')
+      await tq.insertEmailToken(tx, {
+        userId: user.id,
+        purpose: 'change_email',
+        tokenHash: sha256(token),
+        email,
+        expiresAt: new Date(Date.now() + CHANGE_TTL_SECONDS * 1000),
+      })
+    })
+    const name = user.displayName ?? user.username
+    const link = `${this.ctx.config.publicUrl}/confirm-email?token=${token}`
+    deliverLater(
+      this.ctx,
+      async () => ({
+        to: email,
+        subject: 'Confirm your new email address for Hearth',
+        text: `Hello ${name},\n\nTo make this the email address of your Hearth account @${user.username}, open this link within 24 hours:\n\n${link}\n\nUntil then your account keeps its current address. If you did not ask for this, ignore this email.\n`,
+      }),
+      'email change',
+    )
+    deliverLater(
+      this.ctx,
+      async () => ({
+        to: user.email,
+        subject: 'Your Hearth email address is about to change',
+        text: `Hello ${name},\n\nSomeone signed in to your Hearth account @${user.username} asked to change its email address to ${email}. The change happens only when the link mailed to that address is opened.\n\nIf this wasn't you, change your password now and sign out your other sessions in Settings.\n`,
+      }),
+      'email change notice',
+    )
+    subsystemLogger(this.ctx.logger, 'auth').info({ userId: user.id }, 'email change requested')
+  }
+
+  private async reauthenticate(user: UserRow, sessionId: number, password: string | undefined): Promise<void> {
+    if (user.passwordHash) {
+      if (!password) throw fieldError('password', 'Enter your current password to change your email address.')
+      if (!(await this.auth.checkCurrentPassword(user, password))) {
+        throw new AppError(403, 'invalid_current_password', 'The current password is incorrect.', { errors: [{ field: 'password', message: 'is incorrect' }] })
+      }
+      return
+    }
+    const signedInAt = await findSessionCreatedAt(this.db, sessionId)
+    if (!signedInAt || Date.now() - signedInAt.getTime() > RECENT_SIGN_IN_SECONDS * 1000) {
+      throw new AppError(
+        403,
+        'reauthentication_required',
+        'For your safety, sign in again (with Google or GitHub) and then change your email address within 15 minutes.',
+      )
+    }
+  }
+
+  /**
+   * Moves the account to the address the link was mailed to, now proven. Every other outstanding
+   * link of the account (verification, reset, older changes) stops working with it.
+   */
+  async confirmEmailChange(token: string): Promise<void> {
+    const userId = await inTransaction(this.db, async (tx) => {
+      const used = await tq.consumeToken(tx, sha256(token), 'change_email')
+      if (!used) throw invalidToken()
+      const user = await lockUser(tx, { id: used.userId })
+      if (!user || user.isBlocked) throw invalidToken()
+      // Taken since the request: refused, and the link (rolled back with the rest) stays unused.
+      if (await tq.emailTakenByOther(tx, used.email, user.id)) throw emailTaken()
+      await tq.retireAllTokens(tx, user.id)
+      try {
+        await tq.setProvenEmail(tx, user.id, used.email)
+      } catch (e) {
+        // An account registered with the address between the check and the write: the unique index decides.
+        if (isUniqueViolation(e) !== null) throw emailTaken()
+        throw e
+      }
+      return user.id
+    })
+    await this.ctx.users.invalidate(userId)
+    subsystemLogger(this.ctx.logger, 'auth').info({ userId }, 'email changed')
   }
 }

@@ -1,9 +1,10 @@
-// SQL for the mailed single-use tokens (email verification, password reset). Only hashes are stored.
-import { and, eq, gt, isNull, sql } from 'drizzle-orm'
+// SQL for the mailed single-use tokens (email verification, password reset, email change). Only hashes are stored.
+import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm'
 import { emailTokens, users } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
 
-export type EmailTokenPurpose = 'verify_email' | 'password_reset'
+/** `change_email` tokens carry the new address in `email`; the others the address they were mailed to. */
+export type EmailTokenPurpose = 'verify_email' | 'password_reset' | 'change_email'
 
 export async function insertEmailToken(
   db: DbOrTx,
@@ -36,6 +37,29 @@ export async function retireTokens(db: DbOrTx, userId: number, purpose: EmailTok
     .update(emailTokens)
     .set({ usedAt: sql`now()` })
     .where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt)))
+}
+
+/** Retires every outstanding token of the account, whatever its purpose (its address changed). */
+export async function retireAllTokens(db: DbOrTx, userId: number) {
+  await db
+    .update(emailTokens)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(emailTokens.userId, userId), isNull(emailTokens.usedAt)))
+}
+
+/** Another account using this address, if any. */
+export async function emailTakenByOther(db: DbOrTx, email: string, userId: number): Promise<boolean> {
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.email, email), ne(users.id, userId)))
+    .limit(1)
+  return row !== undefined
+}
+
+/** The new address, proven by the link that was mailed to it. */
+export async function setProvenEmail(db: DbOrTx, userId: number, email: string) {
+  await db.update(users).set({ email, emailVerifiedAt: sql`now()`, updatedAt: new Date() }).where(eq(users.id, userId))
 }
 
 /** Marks the email proven, but only while it is still the account's address. */

@@ -93,6 +93,12 @@ export async function wasRotatedFrom(db: DbOrTx, sessionId: number, tokenHash: s
   return row !== undefined
 }
 
+/** When the session began (its sign-in); refreshes keep it. */
+export async function findSessionCreatedAt(db: DbOrTx, sessionId: number): Promise<Date | undefined> {
+  const [row] = await db.select({ createdAt: userSessions.createdAt }).from(userSessions).where(eq(userSessions.id, sessionId)).limit(1)
+  return row?.createdAt
+}
+
 /** Ends sessions; returns the session tokens that were live so caches can drop them. */
 export async function revokeSessions(
   db: DbOrTx,

@@ -197,11 +197,7 @@ export class AuthService {
   ): Promise<void> {
     const user = await q.findUserById(this.db, auth.userId)
     if (!user) throw unauthorized()
-    const attemptsKey = `rl:password:${user.id}`
-    const attempts = Number((await this.ctx.cache.get(attemptsKey)) ?? 0)
-    if (attempts >= ACCOUNT_FAILURES_MAX) throw rateLimited(this.ctx.config.rateLimit.windowSeconds)
-    if (!user.passwordHash || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
-      await this.ctx.cache.hit(attemptsKey, this.ctx.config.rateLimit.windowSeconds)
+    if (!(await this.checkCurrentPassword(user, input.currentPassword))) {
       throw new AppError(400, 'invalid_current_password', 'The current password is incorrect.', {
         errors: [{ field: 'currentPassword', message: 'is incorrect' }],
       })
@@ -211,6 +207,19 @@ export class AuthService {
     await q.updateUserPassword(this.db, user.id, await hashPassword(input.newPassword))
     await this.ctx.users.invalidate(user.id)
     await this.revokeOtherSessions(user.id, auth.sessionId, 'password_changed')
+  }
+
+  /**
+   * Re-authentication for sensitive changes (password, email). Failures count per account across
+   * those routes, so guessing through one does not reset the count of another; 429 once exhausted.
+   */
+  async checkCurrentPassword(user: q.UserRow, password: string): Promise<boolean> {
+    const attemptsKey = `rl:password:${user.id}`
+    const attempts = Number((await this.ctx.cache.get(attemptsKey)) ?? 0)
+    if (attempts >= ACCOUNT_FAILURES_MAX) throw rateLimited(this.ctx.config.rateLimit.windowSeconds)
+    if (user.passwordHash && (await verifyPassword(user.passwordHash, password))) return true
+    await this.ctx.cache.hit(attemptsKey, this.ctx.config.rateLimit.windowSeconds)
+    return false
   }
 
   async listSessions(auth: { userId: number; sessionId: number }) {
