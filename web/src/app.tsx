@@ -3,6 +3,7 @@
 import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react'
 import { Redirect, Route, Switch, useLocation } from 'wouter'
 import { useSession } from './api/session'
+import { ConfirmEmail } from './features/auth/confirm-email'
 import { ForgotPassword } from './features/auth/forgot-password'
 import { ResetPassword } from './features/auth/reset-password'
 import { SignIn } from './features/auth/sign-in'
@@ -69,6 +70,7 @@ export function App() {
         <Route path="/forgot-password" component={ForgotPassword} />
         <Route path="/reset-password" component={ResetPassword} />
         <Route path="/verify-email" component={VerifyEmail} />
+        <Route path="/confirm-email" component={ConfirmEmail} />
         <Route>
           <Shell>
             <Suspense fallback={<Loading />}>

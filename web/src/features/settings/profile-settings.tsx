@@ -7,8 +7,9 @@ import { upload } from '../../lib/upload'
 import { forgetList } from '../../lib/use-infinite'
 import { invalidate } from '../../lib/use-query'
 import { Avatar } from '../../ui/avatar'
-import { Button, Field, FormError, Notice, TextArea } from '../../ui/controls'
+import { Button, Field, FormError, TextArea } from '../../ui/controls'
 import { toast } from '../../ui/toast'
+import { EmailSettings } from './email-settings'
 
 export function ProfileSettings({ me }: { me: Me }) {
   const [form, setForm] = useState({ displayName: me.displayName ?? '', username: me.username, bio: me.bio ?? '' })
@@ -16,7 +17,6 @@ export function ProfileSettings({ me }: { me: Me }) {
   const [failure, setFailure] = useState<Failure>()
   const [avatarBusy, setAvatarBusy] = useState<number | null>(null)
   const [avatarError, setAvatarError] = useState<string>()
-  const [verifySent, setVerifySent] = useState(false)
   const file = useRef<HTMLInputElement>(null)
 
   const changed = form.displayName !== (me.displayName ?? '') || form.username !== me.username || form.bio !== (me.bio ?? '')
@@ -56,15 +56,6 @@ export function ProfileSettings({ me }: { me: Me }) {
       setAvatarError(failureOf(err).message)
     } finally {
       setAvatarBusy(null)
-    }
-  }
-
-  const requestVerification = async () => {
-    try {
-      await call(api.POST('/api/v1/auth/email/verify-request'))
-      setVerifySent(true)
-    } catch (err) {
-      toast(failureOf(err).message, 'error')
     }
   }
 
@@ -133,24 +124,7 @@ export function ProfileSettings({ me }: { me: Me }) {
           </Button>
         </div>
       </form>
-      <div className="settings__section">
-        <h2>Email</h2>
-        <p>
-          {me.email}{' '}
-          {me.emailVerified ? <span className="tag">Confirmed</span> : <span className="tag tag--muted">Not confirmed</span>}
-        </p>
-        {!me.emailVerified ? (
-          verifySent ? (
-            <Notice tone="success">We sent a confirmation link to {me.email}.</Notice>
-          ) : (
-            <p style={{ marginTop: 10 }}>
-              <Button variant="secondary" small onClick={() => void requestVerification()}>
-                Send confirmation link
-              </Button>
-            </p>
-          )
-        ) : null}
-      </div>
+      <EmailSettings me={me} />
     </section>
   )
 }
