@@ -72,6 +72,11 @@ export const users = pgTable(
     // added: usernames are unique case-insensitively, and prefix search runs on lower().
     uniqueIndex('users_username_lower_key').using('btree', sql`lower(${t.username}) text_pattern_ops`),
     index('users_display_name_lower_idx').using('btree', sql`lower(${t.displayName}) text_pattern_ops`),
+    // added: the orphan sweeper asks whether an avatar object is still somebody's avatar by the
+    // URL's last segment (the random object name), whatever base URL the operator used since.
+    index('users_avatar_name_idx')
+      .using('btree', sql`substring(${t.avatarUrl} from '[^/]+$')`)
+      .where(sql`${t.avatarUrl} IS NOT NULL`),
   ],
 )
 
@@ -109,6 +114,12 @@ export const posts = pgTable(
     // posts reads 20 rows instead of counting every like of every post.
     likeCount: integer('like_count').notNull().default(0),
     commentCount: integer('comment_count').notNull().default(0),
+    // added: when the post was soft-deleted; its photos are removed from storage
+    // MEDIA_RETENTION_DAYS later (moderators still see them until then).
+    deletedAt: ts('deleted_at'),
+    // added: when the retention job removed the photos from storage (image_urls is kept as the
+    // record of what was posted; readers show the photos as removed).
+    mediaRemovedAt: ts('media_removed_at'),
   },
   (t) => [
     index('posts_user_id_idx').on(t.userId),
@@ -116,6 +127,15 @@ export const posts = pgTable(
     // added: keyset indexes for the home feed / profile (per author) and explore, live posts only.
     index('posts_user_feed_idx').on(t.userId, t.createdAt.desc(), t.id.desc()).where(sql`NOT ${t.isDeleted}`),
     index('posts_explore_idx').on(t.createdAt.desc(), t.id.desc()).where(sql`NOT ${t.isDeleted}`),
+    // added: the media retention job's queue: deleted posts whose photos are still stored.
+    index('posts_media_retention_idx')
+      .on(t.deletedAt)
+      .where(sql`${t.isDeleted} AND ${t.mediaRemovedAt} IS NULL AND ${t.imageUrls} IS NOT NULL`),
+    // added: the orphan sweeper asks which storage keys some post still references
+    // (image_urls @> '[{"keys":["<key>"]}]'), a batch at a time.
+    index('posts_image_keys_idx')
+      .using('gin', sql`(${t.imageUrls}::jsonb) jsonb_path_ops`)
+      .where(sql`${t.imageUrls} IS NOT NULL`),
   ],
 )
 
@@ -247,6 +267,8 @@ export const messages = pgTable(
     // added: history newest first with an id tie-breaker; unread counts per conversation.
     index('messages_history_idx').on(t.conversationId, t.createdAt.desc(), t.id.desc()),
     index('messages_unread_idx').on(t.receiverId, t.conversationId).where(sql`NOT ${t.isRead}`),
+    // added: the orphan sweeper asks which attachment keys a message still references.
+    index('messages_file_url_idx').on(t.fileUrl).where(sql`${t.fileUrl} IS NOT NULL`),
   ],
 )
 

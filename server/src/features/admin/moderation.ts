@@ -5,6 +5,8 @@ import { AppError, conflict, forbidden, notFound } from '../../http/errors.js'
 import type { Logger } from '../../logger.js'
 import type { AfterCommit } from '../../platform/db/transaction.js'
 import type { Tx } from '../../platform/db/types.js'
+import { softDeleteComment } from '../comments/queries.js'
+import { softDeletePost } from '../posts/queries.js'
 import type { ReportTarget } from '../reports/queries.js'
 import { recordAdminAction } from './audit.js'
 import * as q from './queries.js'
@@ -91,7 +93,11 @@ export async function deleteContent(w: AdminWrite, target: ReportTarget, details
   if (target.type === 'user') {
     throw new AppError(400, 'nothing_to_delete', 'A reported user has no content to delete; use block_user.')
   }
-  const deleted = target.type === 'post' ? await q.softDeletePost(w.tx, target.id) : await q.softDeleteComment(w.tx, target.id)
+  // The same functions as the authors' own deletions, so the counters are kept in one place.
+  const deleted =
+    target.type === 'post'
+      ? await softDeletePost(w.tx, target.id)
+      : (await q.lockPostOfComment(w.tx, target.id)) && (await softDeleteComment(w.tx, target.id))
   if (!deleted) return false
   await recordAdminAction(w.log, w.tx, w.afterCommit, {
     actorId: w.actorId,

@@ -122,55 +122,16 @@ export async function setRole(tx: Tx, id: number, role: Role) {
 // ---- moderation effects on content ----
 
 /**
- * Soft-deletes a post unless it already is, and keeps its author's posts_count right. Returns
- * the author when this call deleted it, null when it was already deleted or does not exist.
+ * Locks the post a comment belongs to, as every write touching a post's counters does first, so
+ * a moderator's deletion and the author's cannot deadlock. False when there is no such comment.
  */
-export async function softDeletePost(tx: Tx, postId: number): Promise<{ userId: number } | null> {
-  const [row] = await tx
-    .update(posts)
-    .set({ isDeleted: true })
-    .where(and(eq(posts.id, postId), eq(posts.isDeleted, false)))
-    .returning({ userId: posts.userId })
-  if (!row) return null
-  await tx
-    .update(users)
-    .set({ postsCount: sql`${users.postsCount} - 1` })
-    .where(eq(users.id, row.userId))
-  return row
-}
-
-/**
- * Soft-deletes a comment unless it already is, keeping its post's comment_count and its parent's
- * reply_count right. Returns the comment's post and parent when this call deleted it.
- */
-export async function softDeleteComment(
-  tx: Tx,
-  commentId: number,
-): Promise<{ postId: number; parentCommentId: number | null } | null> {
-  // The post's row first, as the author's own deletion does, so the two cannot deadlock.
+export async function lockPostOfComment(tx: Tx, commentId: number): Promise<boolean> {
   const [post] = await tx
     .select({ id: posts.id })
     .from(posts)
     .where(sql`${posts.id} = (SELECT ${comments.postId} FROM ${comments} WHERE ${comments.id} = ${commentId})`)
     .for('update')
-  if (!post) return null
-  const [row] = await tx
-    .update(comments)
-    .set({ isDeleted: true })
-    .where(and(eq(comments.id, commentId), eq(comments.isDeleted, false)))
-    .returning({ postId: comments.postId, parentCommentId: comments.parentCommentId })
-  if (!row) return null
-  await tx
-    .update(posts)
-    .set({ commentCount: sql`${posts.commentCount} - 1` })
-    .where(eq(posts.id, row.postId))
-  if (row.parentCommentId !== null) {
-    await tx
-      .update(comments)
-      .set({ replyCount: sql`${comments.replyCount} - 1` })
-      .where(eq(comments.id, row.parentCommentId))
-  }
-  return row
+  return post !== undefined
 }
 
 // ---- audit log ----

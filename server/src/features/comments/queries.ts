@@ -125,14 +125,23 @@ export async function updateCommentContent(tx: DbOrTx, id: number, content: stri
   await tx.update(comments).set({ content, updatedAt: sql`now()` }).where(eq(comments.id, id))
 }
 
-/** True when this call deleted it. */
-export async function softDeleteComment(tx: DbOrTx, id: number): Promise<boolean> {
-  const rows = await tx
+/**
+ * Soft-deletes a comment unless it already is, keeping its post's comment_count and its parent's
+ * reply_count right. Returns the comment's post and parent when this call deleted it, null when
+ * it was already deleted or does not exist. The caller holds the post's row lock first (the one
+ * lock order of every write touching a post's counters). Deletion by the comment's author, the
+ * post's author and moderation all go through here.
+ */
+export async function softDeleteComment(tx: DbOrTx, id: number): Promise<{ postId: number; parentCommentId: number | null } | null> {
+  const [row] = await tx
     .update(comments)
     .set({ isDeleted: true })
     .where(and(eq(comments.id, id), eq(comments.isDeleted, false)))
-    .returning({ id: comments.id })
-  return rows.length > 0
+    .returning({ postId: comments.postId, parentCommentId: comments.parentCommentId })
+  if (!row) return null
+  await adjustCommentCount(tx, row.postId, -1)
+  if (row.parentCommentId !== null) await adjustReplyCount(tx, row.parentCommentId, -1)
+  return row
 }
 
 export async function adjustCommentCount(tx: DbOrTx, postId: number, delta: -1 | 1) {

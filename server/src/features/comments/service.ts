@@ -124,10 +124,7 @@ export class CommentsService {
       if (comment.userId !== actor.userId && post.userId !== actor.userId && actor.role !== 'admin') {
         throw forbidden('Only the comment’s author, the post’s author or an administrator can delete a comment.')
       }
-      if (await q.softDeleteComment(tx, id)) {
-        await q.adjustCommentCount(tx, postId, -1)
-        if (comment.parentCommentId !== null) await q.adjustReplyCount(tx, comment.parentCommentId, -1)
-      }
+      await q.softDeleteComment(tx, id)
     })
   }
 }

@@ -70,14 +70,21 @@ export async function updatePostContent(tx: DbOrTx, id: number, content: string)
   await tx.update(posts).set({ content, updatedAt: sql`now()` }).where(eq(posts.id, id))
 }
 
-/** Returns whether this call deleted it (false when it already was deleted). */
-export async function softDeletePost(tx: DbOrTx, id: number): Promise<boolean> {
-  const rows = await tx
+/**
+ * Soft-deletes a post unless it already is, recording when (its photos leave storage
+ * MEDIA_RETENTION_DAYS later), and keeps its author's posts_count right. Returns the author when
+ * this call deleted it, null when it was already deleted or does not exist. The author's own
+ * deletion and moderation both go through here.
+ */
+export async function softDeletePost(tx: DbOrTx, id: number): Promise<{ userId: number } | null> {
+  const [row] = await tx
     .update(posts)
-    .set({ isDeleted: true })
+    .set({ isDeleted: true, deletedAt: sql`now()` })
     .where(and(eq(posts.id, id), eq(posts.isDeleted, false)))
-    .returning({ id: posts.id })
-  return rows.length > 0
+    .returning({ userId: posts.userId })
+  if (!row) return null
+  await adjustPostsCount(tx, row.userId, -1)
+  return row
 }
 
 export async function adjustPostsCount(tx: DbOrTx, userId: number, delta: 1 | -1) {

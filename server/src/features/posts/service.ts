@@ -73,8 +73,9 @@ export class PostsService {
       const post = await q.lockPost(tx, id)
       if (!post || post.isDeleted || post.authorBlocked) throw notFound('Post')
       if (post.userId !== actor.userId && actor.role !== 'admin') throw forbidden('Only the author or an administrator can delete a post.')
-      // Soft delete: likes, comments and photos stay, so moderation can still see what happened.
-      if (await q.softDeletePost(tx, id)) await q.adjustPostsCount(tx, post.userId, -1)
+      // Soft delete: likes and comments stay, and the photos for MEDIA_RETENTION_DAYS, so
+      // moderation can still see what happened (features/media/retention.ts removes them later).
+      await q.softDeletePost(tx, id)
     })
   }
 
