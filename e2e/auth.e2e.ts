@@ -1,6 +1,6 @@
 // Accounts in a real browser: staying signed in across reloads (refresh cookie only, token in
-// memory), signing out, being sent to sign in and back, the mailed email-confirmation and
-// password-reset links, and the bits of the frame a keyboard user meets first.
+// memory), signing out, being sent to sign in and back, the mailed email-confirmation,
+// password-reset and email-change links, and the bits of the frame a keyboard user meets first.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { simpleParser } from 'mailparser'
@@ -156,6 +156,23 @@ describe('accounts in the browser', () => {
     await page.getByLabel('Password', { exact: true }).fill('second passphrase here')
     await page.getByRole('button', { name: 'Sign in', exact: true }).click()
     await page.waitForURL(`${server.url}/`)
+  })
+
+  it('changes the email address through the link mailed to the new one', async () => {
+    const next = `carol_next_${suffix}@example.test`
+    await page.goto(`${server.url}/settings/profile`)
+    await page.getByLabel('New email address').fill(next)
+    await page.getByLabel('Current password').fill('not the password')
+    await page.getByRole('button', { name: 'Change email' }).click()
+    await expect.poll(() => page.getByText('Password is incorrect').isVisible()).toBe(true)
+    await page.getByLabel('Current password').fill('second passphrase here')
+    await page.getByRole('button', { name: 'Change email' }).click()
+    await expect.poll(() => page.getByText(`Check your inbox at ${next}`).isVisible()).toBe(true)
+
+    await page.goto(await mailedLink(next, '/confirm-email'))
+    await expect.poll(() => page.getByText(/Your email address is changed and confirmed/).isVisible()).toBe(true)
+    await page.goto(`${server.url}/settings/profile`)
+    await expect.poll(() => page.locator('.settings__section p').first().textContent()).toBe(`${next} Confirmed`)
   })
 
   it('keyboard users can skip to the content, and unknown pages say so', async () => {

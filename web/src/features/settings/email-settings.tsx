@@ -47,7 +47,7 @@ export function EmailSettings({ me }: { me: Me }) {
   const fields = failure?.fields ?? {}
   const signInAgain = failure?.code === 'reauthentication_required'
   return (
-    <div className="settings__section" aria-labelledby="email-settings">
+    <div className="settings__section" aria-labelledby="email-settings" style={{ marginTop: 32 }}>
       <h2 id="email-settings">Email address</h2>
       <p>
         {me.email}{' '}
