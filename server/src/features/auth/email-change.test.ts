@@ -132,6 +132,19 @@ describe('email change', () => {
     expect((await me(squatter.headers)).email).toBe(email)
   })
 
+  it('two accounts confirming the same new address at once: one gets it, the other 409', async () => {
+    const a = await register(t.app)
+    const b = await register(t.app)
+    const email = newAddress()
+    const tokenA = await requestChange(a, email)
+    const tokenB = await requestChange(b, email, 1)
+    const results = await Promise.all([post('/auth/email/change/confirm', { token: tokenA }), post('/auth/email/change/confirm', { token: tokenB })])
+    expect(results.map((r) => r.statusCode).sort()).toEqual([204, 409])
+    expectProblem(results.find((r) => r.statusCode === 409)!, 409, 'email_taken')
+    const emails = [(await me(a.headers)).email, (await me(b.headers)).email]
+    expect(emails.filter((e) => e === email)).toHaveLength(1)
+  })
+
   it('refuses expired links, and a newer request retires the older link', async () => {
     const u = await register(t.app)
     const first = await requestChange(u, newAddress())
