@@ -20,7 +20,7 @@ describe('config', () => {
   it('defaults to the embedded setup and keeps a generated JWT secret under DATA_DIR', () => {
     const dir = dataDir()
     const c = loadConfig({ DATA_DIR: dir })
-    expect(c).toMatchObject({ port: 3000, databaseUrl: undefined, redisUrl: undefined, s3: undefined, trustProxy: false })
+    expect(c).toMatchObject({ port: 3000, databaseUrl: undefined, redisUrl: undefined, s3: undefined, trustProxy: false, mediaRetentionDays: 30 })
     expect(c.jwtSecret.length).toBeGreaterThanOrEqual(32)
     expect(readFileSync(join(dir, 'jwt-secret'), 'utf8').trim()).toBe(c.jwtSecret)
     expect(loadConfig({ DATA_DIR: dir }).jwtSecret).toBe(c.jwtSecret) // stable across restarts
@@ -38,6 +38,8 @@ describe('config', () => {
     expect(refusal({ RATE_LIMIT_ENABLED: 'maybe' }).variable).toBe('RATE_LIMIT_ENABLED')
     expect(refusal({ S3_ENDPOINT: 'http://127.0.0.1:9000' }).variable).toBe('S3_BUCKET')
     expect(refusal({ GOOGLE_CLIENT_ID: 'x' }).variable).toBe('GOOGLE_CLIENT_SECRET')
+    expect(refusal({ MEDIA_RETENTION_DAYS: '-1' }).variable).toBe('MEDIA_RETENTION_DAYS')
+    expect(refusal({ MEDIA_RETENTION_DAYS: 'a month' }).variable).toBe('MEDIA_RETENTION_DAYS')
     expect(refusal({ PORT: 'eighty' }).message).toMatch(/PORT/)
   })
 

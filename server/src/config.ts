@@ -48,6 +48,8 @@ export interface Config {
     maxImagesPerPost: number
     maxAttachmentBytes: number
   }
+  /** photos of a deleted post leave storage this many days after the deletion */
+  mediaRetentionDays: number
   mail: {
     /** absent → emails are written as .eml files under DATA_DIR/mail */
     smtpUrl: string | undefined
@@ -222,6 +224,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxImagesPerPost: int(env, 'MEDIA_MAX_IMAGES', 10, 1, 10),
       maxAttachmentBytes: int(env, 'MESSAGE_MAX_FILE_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     },
+    mediaRetentionDays: int(env, 'MEDIA_RETENTION_DAYS', 30, 0, 3650),
     mail: {
       smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
       from: str(env, 'MAIL_FROM') ?? `Hearth <no-reply@${new URL(publicUrl).hostname}>`,

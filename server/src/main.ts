@@ -6,6 +6,7 @@ import { ensureAdmin } from './features/auth/bootstrap.js'
 import { startStatsScheduler } from './features/stats/scheduler.js'
 import { EmailWorker } from './features/notifications/email-worker.js'
 import { startStreamPruning } from './features/stream/prune-job.js'
+import { startMediaMaintenance } from './features/media/maintenance-job.js'
 
 async function main() {
   let config
@@ -27,6 +28,7 @@ async function main() {
   const statsJob = config.jobsEnabled ? startStatsScheduler(ctx) : undefined
   const emailJob = config.jobsEnabled ? new EmailWorker(ctx).start() : undefined
   const pruneJob = config.jobsEnabled ? startStreamPruning(ctx) : undefined
+  const mediaJob = config.jobsEnabled ? startMediaMaintenance(ctx) : undefined
   // Handlers whose client already hung up keep running after the server has closed: count them,
   // so the pools close only once the last one has finished (or the shutdown deadline passes).
   const running = new Set<object>()
@@ -41,6 +43,7 @@ async function main() {
     await statsJob?.stop()
     await emailJob?.stop()
     await pruneJob?.stop()
+    await mediaJob?.stop()
     await ctx.close()
   })
 

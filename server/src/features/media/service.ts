@@ -10,8 +10,10 @@ import type { Media, StoredAttachment, StoredImage, UploadedFile } from './types
 /** Keys and URLs never change content, so browsers and CDNs may keep them forever. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable'
 export const ATTACHMENT_PREFIX = `${PRIVATE_PREFIX}attachments/`
-const AVATAR_PREFIX = `${PUBLIC_PREFIX}avatars/`
-const AVATAR_LARGE = /-400\.webp$/
+export const POST_PHOTO_PREFIX = `${PUBLIC_PREFIX}posts/`
+export const AVATAR_PREFIX = `${PUBLIC_PREFIX}avatars/`
+/** users.avatar_url points at the large size; the small one is named alike (see removeAvatar). */
+export const AVATAR_LARGE = /-400\.webp$/
 
 interface PendingObject {
   key: string
@@ -82,7 +84,7 @@ export class MediaService implements Media {
       processed.push(await this.limiter.run(() => processPhoto(file.data, label(file, i))))
     }
     // Nothing is written until every file has passed, so a refusal leaves nothing behind.
-    const prefix = datedPrefix(`${PUBLIC_PREFIX}posts/`)
+    const prefix = datedPrefix(POST_PHOTO_PREFIX)
     const pending: PendingObject[] = []
     const images = processed.map((p) => {
       const id = randomId()

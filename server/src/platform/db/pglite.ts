@@ -17,10 +17,20 @@ export async function createPgliteDatabase(opts: { dataDir?: string; snapshot?: 
 
 export function wrapPglite(client: PGlite): Database & { client: PGlite } {
   const db = drizzle(client, { schema }) as unknown as Db
+  const held = new Set<number>()
   return {
     kind: 'pglite',
     db,
     client,
+    async exclusive(key, fn) {
+      if (held.has(key)) return { ran: false }
+      held.add(key)
+      try {
+        return { ran: true, value: await fn() }
+      } finally {
+        held.delete(key)
+      }
+    },
     async migrate() {
       await migrate(drizzle(client, { schema }), { migrationsFolder })
     },

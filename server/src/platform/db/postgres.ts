@@ -26,6 +26,20 @@ export function createPostgresDatabase(url: string, opts: { poolSize?: number } 
         client.release()
       }
     },
+    async exclusive(key, fn) {
+      const client = await pool.connect()
+      let locked = false
+      try {
+        const res = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [key])
+        locked = res.rows[0]!.ok
+        if (!locked) return { ran: false }
+        return { ran: true, value: await fn() }
+      } finally {
+        let broken = false
+        if (locked) await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => (broken = true))
+        client.release(broken) // a connection that could not unlock is closed, which unlocks
+      }
+    },
     async ping() {
       await pool.query('SELECT 1')
     },

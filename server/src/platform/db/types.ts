@@ -12,6 +12,13 @@ export interface Database {
   readonly db: Db
   /** Applies pending migrations; safe to call from several instances at once. */
   migrate(): Promise<void>
+  /**
+   * Runs `fn` unless another holder has the advisory lock `key`, without waiting for it: one
+   * instance runs a background job while the others skip their turn. PostgreSQL: a session lock on
+   * a pooled connection kept for the duration (released if that connection dies); PGlite is one
+   * process, so an in-process flag.
+   */
+  exclusive<T>(key: number, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>
   /** Throws when the database does not answer. */
   ping(): Promise<void>
   close(): Promise<void>

@@ -1,0 +1,74 @@
+// Runs ./maintenance.ts in every instance with JOBS_ENABLED: the retention pass hourly, the orphan
+// sweep (a walk through the whole bucket) once a day. A run holds an advisory lock, so with several
+// instances one works and the others skip their turn; both passes are idempotent anyway.
+import type { AppContext } from '../../context.js'
+import { subsystemLogger } from '../../logger.js'
+import { MediaMaintenance, type MaintenanceOptions } from './maintenance.js'
+
+// Any constant works; it must be the same for every instance and differ from the other locks
+// (migrations 727_001, statistics 727_002).
+export const MEDIA_JOBS_LOCK = 727_003
+
+export interface MediaRun {
+  retention: { posts: number; objects: number }
+  /** absent when this run did not sweep */
+  orphans?: { scanned: number; removed: number }
+}
+
+export interface MediaJob {
+  /**
+   * One run now (after a run in progress in this process): the retention pass, and the sweep when
+   * `sweep` is set or a day has passed since the last one. Null when another instance held the lock.
+   */
+  runOnce(opts?: { now?: Date; sweep?: boolean }): Promise<MediaRun | null>
+  /** Stops scheduling, ends a run in progress early and waits for it. */
+  stop(): Promise<void>
+}
+
+export function startMediaMaintenance(
+  ctx: Pick<AppContext, 'database' | 'storage' | 'logger' | 'config'>,
+  opts: Partial<MaintenanceOptions> & { intervalMs?: number; sweepEveryMs?: number; firstRunMs?: number; schedule?: boolean } = {},
+): MediaJob {
+  const log = subsystemLogger(ctx.logger, 'jobs').child({ job: 'media-maintenance' })
+  const sweepEveryMs = opts.sweepEveryMs ?? 86_400_000
+  let stopped = false
+  const work = new MediaMaintenance(ctx, log, {
+    retentionDays: opts.retentionDays ?? ctx.config.mediaRetentionDays,
+    ...(opts.orphanGraceMs !== undefined ? { orphanGraceMs: opts.orphanGraceMs } : {}),
+    ...(opts.batch !== undefined ? { batch: opts.batch } : {}),
+    ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}),
+    shouldStop: () => stopped,
+  })
+  let lastSweep = 0
+  let running: Promise<MediaRun | null> = Promise.resolve(null)
+
+  const run = async ({ now = new Date(), sweep }: { now?: Date; sweep?: boolean } = {}) => {
+    const held = await ctx.database.exclusive(MEDIA_JOBS_LOCK, async () => {
+      const result: MediaRun = { retention: await work.removeExpiredPostMedia(now) }
+      if (sweep ?? Date.now() - lastSweep >= sweepEveryMs) {
+        result.orphans = await work.sweepOrphans(now)
+        lastSweep = Date.now()
+      }
+      return result
+    })
+    return held.ran ? held.value : null
+  }
+  const runOnce = (o?: { now?: Date; sweep?: boolean }) => (running = running.catch(() => null).then(() => run(o)))
+
+  const tick = () => runOnce().catch((err) => log.error({ err }, 'media maintenance failed; retrying at the next run'))
+  // The first run waits a little, so a start (or a rolling restart) is not slowed by a bucket walk.
+  const first = opts.schedule === false ? undefined : setTimeout(tick, opts.firstRunMs ?? 5 * 60_000)
+  const timer = opts.schedule === false ? undefined : setInterval(tick, opts.intervalMs ?? 3_600_000)
+  first?.unref()
+  timer?.unref()
+
+  return {
+    runOnce,
+    async stop() {
+      stopped = true
+      clearTimeout(first)
+      clearInterval(timer)
+      await running.catch(() => {})
+    },
+  }
+}
