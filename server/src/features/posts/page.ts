@@ -11,7 +11,7 @@
 //   makes the next one skip or repeat a post;
 // - present: rows are arrays mapped by hand straight into the API's shape.
 import type { Db } from '../../platform/db/index.js'
-import { preparedSql } from '../../platform/db/prepared.js'
+import { runNamed } from '../../platform/db/named-statement.js'
 import { paginate } from '../../http/pagination.js'
 import { CURSOR_AT_FORMAT } from './keyset.js'
 import { presentImages, type PresentedPost } from './views.js'
@@ -104,7 +104,7 @@ function mapRows(rows: unknown[][]): PageRow[] {
  * visible posts of the page and the next cursor. The skeleton must return `limit + 1` rows.
  */
 export async function runPostPage(db: Db, name: string, text: string, params: readonly unknown[], limit: number) {
-  const rows = await preparedSql(db, name, text, params.length, mapRows)(params)
+  const rows = await runNamed(db, name, text, params, mapRows)
   const page = paginate(rows, limit, (r) => [r.at, r.id])
   const items: PresentedPost[] = []
   for (const r of page.items) if (r.post) items.push(r.post)
