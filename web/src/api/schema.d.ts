@@ -164,6 +164,11 @@ export interface paths {
                                     content: string | null;
                                     createdAt: string | null;
                                     id: number;
+                                    /** @description How many photos the post had, whether or not they are still stored. */
+                                    imageCount: number;
+                                    /** @description When the photos of this deleted post were removed from storage (MEDIA_RETENTION_DAYS after the deletion); null while they are kept. */
+                                    imagesRemovedAt: string | null;
+                                    /** @description Display URLs of a post's photos, also when since deleted; empty once imagesRemovedAt is set. */
                                     imageUrls: string[];
                                     isDeleted: boolean;
                                     parentCommentId: number | null;
@@ -300,6 +305,11 @@ export interface paths {
                                 content: string | null;
                                 createdAt: string | null;
                                 id: number;
+                                /** @description How many photos the post had, whether or not they are still stored. */
+                                imageCount: number;
+                                /** @description When the photos of this deleted post were removed from storage (MEDIA_RETENTION_DAYS after the deletion); null while they are kept. */
+                                imagesRemovedAt: string | null;
+                                /** @description Display URLs of a post's photos, also when since deleted; empty once imagesRemovedAt is set. */
                                 imageUrls: string[];
                                 isDeleted: boolean;
                                 parentCommentId: number | null;

@@ -37,6 +37,7 @@ export async function postsByIds(db: DbOrTx, ids: number[]) {
       userId: posts.userId,
       content: posts.content,
       imageUrls: posts.imageUrls,
+      mediaRemovedAt: posts.mediaRemovedAt,
       isDeleted: posts.isDeleted,
       createdAt: posts.createdAt,
     })

@@ -55,7 +55,14 @@ export const AdminReport = Type.Object(
       id: Id,
       user: Nullable(AdminUserRef),
       content: Nullable(Type.String({ description: 'The post or comment text, also when since deleted; null for a user.' })),
-      imageUrls: Type.Array(Type.String()),
+      imageUrls: Type.Array(Type.String(), {
+        description: 'Display URLs of a post\'s photos, also when since deleted; empty once imagesRemovedAt is set.',
+      }),
+      imageCount: Type.Integer({ description: 'How many photos the post had, whether or not they are still stored.' }),
+      imagesRemovedAt: Type.Union([Timestamp, Type.Null()], {
+        description:
+          'When the photos of this deleted post were removed from storage (MEDIA_RETENTION_DAYS after the deletion); null while they are kept.',
+      }),
       postId: Nullable(Id),
       parentCommentId: Nullable(Id),
       isDeleted: Type.Boolean(),
@@ -119,6 +126,7 @@ export interface ContentRow {
   isDeleted: boolean
   createdAt: Date
   imageUrls?: unknown
+  mediaRemovedAt?: Date | null
   postId?: number
   parentCommentId?: number | null
 }
@@ -157,7 +165,10 @@ export function presentAdminReport({ report: r, users, content, counts }: Hydrat
       id: target.id,
       user: ref(target.type === 'user' ? target.id : content?.userId),
       content: content?.content ?? null,
-      imageUrls: imageUrls(content?.imageUrls),
+      // photos removed after the retention period are reported as such, not as broken links
+      imageUrls: content?.mediaRemovedAt ? [] : imageUrls(content?.imageUrls),
+      imageCount: imageUrls(content?.imageUrls).length,
+      imagesRemovedAt: content?.mediaRemovedAt?.toISOString() ?? null,
       postId: target.type === 'comment' ? (content?.postId ?? null) : null,
       parentCommentId: content?.parentCommentId ?? null,
       isDeleted: content?.isDeleted ?? false,

@@ -120,6 +120,12 @@ export function ReportsQueue() {
                         ))}
                       </div>
                     ) : null}
+                    {t.imagesRemovedAt ? (
+                      <p className="muted small">
+                        {t.imageCount === 1 ? '1 photo' : `${t.imageCount} photos`} removed from storage {timeAgo(t.imagesRemovedAt)}, after
+                        the retention period
+                      </p>
+                    ) : null}
                     {link ? (
                       <Link href={link} className="small">
                         Open the {what}
