@@ -89,6 +89,8 @@ describe('seed generator', () => {
     expect(await num(`SELECT count(*) FROM comments WHERE parent_comment_id IS NULL`)).toBeGreaterThan(asked.comments * 0.6)
     expect(await num(`SELECT count(*) FROM comments r JOIN comments c ON c.id = r.parent_comment_id WHERE c.parent_comment_id IS NOT NULL`)).toBeGreaterThan(0)
     expect(await num(`SELECT count(*) FROM posts WHERE is_deleted`)).toBeGreaterThan(0)
+    // deleted posts say when, after they were written (media retention counts from then)
+    expect(await num(`SELECT count(*) FROM posts WHERE is_deleted <> (deleted_at IS NOT NULL) OR deleted_at < created_at`)).toBe(0)
   })
 
   it('rebuilds the indexes it dropped, exactly as the migrations made them', async () => {

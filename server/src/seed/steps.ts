@@ -200,13 +200,13 @@ export function insertPosts(): string {
   const sentence = pick(POST_SENTENCES)
   const content = `${sentence} || CASE WHEN random() < 0.45 THEN ' ' || ${sentence} ELSE '' END
     || CASE WHEN random() < 0.25 THEN ' ' || ${pick(HASHTAGS)} ELSE '' END`
-  return `INSERT INTO posts (id, user_id, content, image_urls, is_deleted, created_at, updated_at, like_count, comment_count)
+  return `INSERT INTO posts (id, user_id, content, image_urls, is_deleted, deleted_at, created_at, updated_at, like_count, comment_count)
 SELECT x.id, x.user_id, x.content,
   CASE WHEN x.images > 0 THEN (
     SELECT json_agg((${textArray(images)})[1 + (x.look + 5 * i) % ${images.length}]::json ORDER BY i)
     FROM generate_series(0, x.images - 1) i
   ) END,
-  x.is_deleted, x.created_at,
+  x.is_deleted, CASE WHEN x.is_deleted THEN x.created_at + (now() - x.created_at) * random() END, x.created_at,
   CASE WHEN random() < 0.03 THEN x.created_at + (now() - x.created_at) * random() ELSE x.created_at END,
   coalesce(lc.n, 0), coalesce(cc.n, 0)
 FROM (
