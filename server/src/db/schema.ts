@@ -131,10 +131,12 @@ export const posts = pgTable(
     index('posts_media_retention_idx')
       .on(t.deletedAt)
       .where(sql`${t.isDeleted} AND ${t.mediaRemovedAt} IS NULL AND ${t.imageUrls} IS NOT NULL`),
-    // added: the orphan sweeper asks which storage keys some post still references
-    // (image_urls @> '[{"keys":["<key>"]}]'), a batch at a time.
+    // added: the orphan sweeper asks which storage keys some post still references, a batch at a
+    // time. Only the keys are indexed (two per photo); fastupdate off so a probe never scans a
+    // pending list and no post creation pays for flushing one.
     index('posts_image_keys_idx')
-      .using('gin', sql`(${t.imageUrls}::jsonb) jsonb_path_ops`)
+      .using('gin', sql`jsonb_path_query_array(${t.imageUrls}::jsonb, '$[*].keys[*]')`)
+      .with({ fastupdate: false })
       .where(sql`${t.imageUrls} IS NOT NULL`),
   ],
 )
