@@ -4,5 +4,5 @@ ALTER TABLE "posts" ADD COLUMN "media_removed_at" timestamp with time zone;--> s
 UPDATE "posts" SET "deleted_at" = now() WHERE "is_deleted";--> statement-breakpoint
 CREATE INDEX "messages_file_url_idx" ON "messages" USING btree ("file_url") WHERE "messages"."file_url" IS NOT NULL;--> statement-breakpoint
 CREATE INDEX "posts_media_retention_idx" ON "posts" USING btree ("deleted_at") WHERE "posts"."is_deleted" AND "posts"."media_removed_at" IS NULL AND "posts"."image_urls" IS NOT NULL;--> statement-breakpoint
-CREATE INDEX "posts_image_keys_idx" ON "posts" USING gin (jsonb_path_query_array("image_urls"::jsonb, '$[*].keys[*]')) WITH (fastupdate=false) WHERE "posts"."image_urls" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "posts_image_keys_idx" ON "posts" USING gin (("image_urls"::jsonb) jsonb_path_ops) WHERE "posts"."image_urls" IS NOT NULL;--> statement-breakpoint
 CREATE INDEX "users_avatar_name_idx" ON "users" USING btree (substring("avatar_url" from '[^/]+$')) WHERE "users"."avatar_url" IS NOT NULL;
