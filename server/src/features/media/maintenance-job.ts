@@ -1,5 +1,5 @@
 // Runs ./maintenance.ts in every instance with JOBS_ENABLED: the retention pass hourly, the orphan
-// sweep (a walk through the whole bucket) once a day. A run holds an advisory lock, so with several
+// sweep (a walk through the media prefixes of the bucket) about once a day. A run holds an advisory lock, so with several
 // instances one works and the others skip their turn; both passes are idempotent anyway.
 import type { AppContext } from '../../context.js'
 import { subsystemLogger } from '../../logger.js'
@@ -39,7 +39,9 @@ export function startMediaMaintenance(
     ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}),
     shouldStop: () => stopped,
   })
-  let lastSweep = 0
+  // The first sweep comes at a random point of the first day, so instances restarted often (rolling
+  // deploys) still sweep about once a day between them instead of once per start.
+  let lastSweep = Date.now() - Math.random() * sweepEveryMs
   let running: Promise<MediaRun | null> = Promise.resolve(null)
 
   const run = async ({ now = new Date(), sweep }: { now?: Date; sweep?: boolean } = {}) => {

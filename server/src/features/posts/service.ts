@@ -74,7 +74,7 @@ export class PostsService {
       if (!post || post.isDeleted || post.authorBlocked) throw notFound('Post')
       if (post.userId !== actor.userId && actor.role !== 'admin') throw forbidden('Only the author or an administrator can delete a post.')
       // Soft delete: likes and comments stay, and the photos for MEDIA_RETENTION_DAYS, so
-      // moderation can still see what happened (features/media/retention.ts removes them later).
+      // moderation can still see what happened (features/media/maintenance.ts removes them later).
       await q.softDeletePost(tx, id)
     })
   }
