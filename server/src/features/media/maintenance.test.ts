@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { eq, inArray } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { posts } from '../../db/schema.js'
+import { posts, users } from '../../db/schema.js'
 import { createHarness, json, login, register, startS3Server, type Harness, type S3TestServer, type Session, type TestApp } from '../../../test/helpers.js'
 import { MEDIA_JOBS_LOCK, startMediaMaintenance, type MediaJob } from './maintenance-job.js'
 import { png, uploadForm } from './test-images.js'
@@ -130,6 +130,15 @@ describe.each([
     expect(avatarRes.statusCode).toBe(200)
     const avatarKey = t.ctx.storage.keyFromPublicUrl(json(avatarRes).avatarUrl)!
     const avatarKeys = [avatarKey, avatarKey.replace('-400.webp', '-96.webp')]
+    // an avatar stored under an earlier PUBLIC_URL / S3_PUBLIC_URL is still an avatar
+    const movedName = hex()
+    const moved = await register(t.app)
+    await t.ctx.database.db
+      .update(users)
+      .set({ avatarUrl: `https://old-host.example/media/public/avatars/${movedName}-400.webp` })
+      .where(eq(users.id, moved.user.id))
+    const movedKeys = [`public/avatars/${movedName}-400.webp`, `public/avatars/${movedName}-96.webp`]
+    await Promise.all(movedKeys.map(put))
     const friend = await register(t.app)
     const conv = json(await t.app.inject({ method: 'POST', url: '/api/v1/conversations', headers: author.headers, payload: { userId: friend.user.id } }))
     const fileForm = await uploadForm([{ name: 'content', data: 'see attached' }, { name: 'file', filename: 'notes.txt', type: 'text/plain', data: Buffer.from('some notes') }])
@@ -143,7 +152,7 @@ describe.each([
     // not the media service's keys: never judged
     const foreign = ['public/posts/README.txt', `elsewhere/${hex()}.bin`]
     await Promise.all([...orphans, ...foreign].map(put))
-    const referenced = [...live.keys, ...deleted.keys, ...avatarKeys, ...attachmentKeys]
+    const referenced = [...live.keys, ...deleted.keys, ...avatarKeys, ...movedKeys, ...attachmentKeys]
 
     // fresh: within the grace period nothing is removed
     const sweepNow = await job.runOnce({ sweep: true })
