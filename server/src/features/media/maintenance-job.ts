@@ -12,7 +12,7 @@ export const MEDIA_JOBS_LOCK = 727_003
 export interface MediaRun {
   retention: { posts: number; objects: number }
   /** absent when this run did not sweep */
-  orphans?: { scanned: number; removed: number }
+  orphans?: { scanned: number; removed: number; leftovers: number }
 }
 
 export interface MediaJob {

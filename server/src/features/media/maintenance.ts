@@ -86,11 +86,13 @@ export class MediaMaintenance {
   /**
    * Walks the media prefixes a page at a time and removes the objects older than the grace period
    * that no row references: post photos (posts.image_urls keys, deleted posts included until their
-   * retention ends), avatars (users.avatar_url) and attachments (messages.file_url).
+   * retention ends), avatars (users.avatar_url) and attachments (messages.file_url). Also removes
+   * the storage's own leftovers of interrupted writes (disk temporary files) past the grace period.
    */
-  async sweepOrphans(now = new Date()): Promise<{ scanned: number; removed: number }> {
+  async sweepOrphans(now = new Date()): Promise<{ scanned: number; removed: number; leftovers: number }> {
     const before = now.getTime() - this.graceMs
-    const done = { scanned: 0, removed: 0 }
+    // what a crash mid-write leaves on disk (temporary files), which no listing shows
+    const done = { scanned: 0, removed: 0, leftovers: await this.ctx.storage.removeLeftovers(new Date(before)) }
     for (const area of SWEPT) {
       let startAfter: string | undefined
       do {

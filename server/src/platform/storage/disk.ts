@@ -159,6 +159,38 @@ export function createDiskStorage(root: string, publicBaseUrl: string): ObjectSt
 
     listPage,
 
+    async removeLeftovers(before) {
+      let removed = 0
+      const visit = async (dir: string) => {
+        let entries
+        try {
+          entries = await readdir(dir, { withFileTypes: true })
+        } catch (e) {
+          if (isNotFound(e)) return
+          throw e
+        }
+        const names = new Set(entries.map((e) => e.name))
+        for (const entry of entries) {
+          const path = join(dir, entry.name)
+          if (entry.isDirectory()) {
+            if (!entry.name.startsWith('.')) await visit(path)
+            continue
+          }
+          // writeAtomic's temporary names, and a sidecar whose object never arrived (put writes it first)
+          const tmp = entry.name.startsWith('.') && entry.name.endsWith('.tmp')
+          const lonelyMeta = entry.name.endsWith(META_SUFFIX) && !names.has(entry.name.slice(0, -META_SUFFIX.length))
+          if (!tmp && !lonelyMeta) continue
+          const stat = await lstat(path).catch(() => null)
+          if (stat && stat.mtime < before) {
+            await rm(path, { force: true })
+            removed++
+          }
+        }
+      }
+      await visit(root)
+      return removed
+    },
+
     publicUrl(key) {
       assertValidKey(key)
       return `${base}/${key}`

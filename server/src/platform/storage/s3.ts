@@ -145,6 +145,10 @@ export function createS3Storage(opts: S3StorageOptions, logger?: Logger): Object
       return { objects, next: res.IsTruncated && objects.length > 0 ? objects[objects.length - 1]!.key : null }
     },
 
+    async removeLeftovers() {
+      return 0 // PutObject is atomic: an interrupted upload leaves nothing behind
+    },
+
     publicUrl(key) {
       assertValidKey(key)
       return `${base}/${key}`

@@ -1,7 +1,7 @@
 // One contract, two implementations: the same tests run against files on disk and against a
 // real S3-protocol server (s3rver) reached over HTTP through the AWS SDK.
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
@@ -165,6 +165,14 @@ describe.each(implementations)('%s storage', (kind, make) => {
     expect(paged).toEqual(await storage.list())
   })
 
+  it('removing leftovers never touches an object', async () => {
+    const before = await storage.list()
+    expect(before.length).toBeGreaterThan(0)
+    expect(await storage.removeLeftovers(new Date(Date.now() + 86_400_000))).toBeGreaterThanOrEqual(0)
+    expect(await storage.list()).toEqual(before)
+    expect(await storage.get(before[0]!)).not.toBeNull()
+  })
+
   it('deletes several keys at once; missing keys are not an error', async () => {
     await storage.put('public/del/1.webp', Buffer.from('1'), { contentType: 'image/webp' })
     await storage.put('public/del/2.webp', Buffer.from('2'), { contentType: 'image/webp' })
@@ -232,6 +240,22 @@ describe('disk storage specifics', () => {
     expect((await storage.listPage({ startAfter: 'x/a.b' })).objects.map((o) => o.key)).toEqual(ordered.slice(2))
     expect((await storage.listPage({ startAfter: 'x/a/d' })).objects.map((o) => o.key)).toEqual(ordered.slice(3))
     expect(await storage.list()).toEqual(ordered)
+  })
+
+  it('removes what interrupted writes left behind, once old enough', async () => {
+    const { storage, dir } = diskStorage()
+    await storage.ensureReady()
+    await storage.put('public/l/kept.webp', Buffer.from('kept'), { contentType: 'image/webp' })
+    const d = join(dir, 'media', 'public', 'l')
+    const old = new Date(Date.now() - 2 * 86_400_000)
+    const leftovers = ['.0123abcd.tmp', 'gone.webp~meta.json']
+    const fresh = ['.4567efab.tmp', 'arriving.webp~meta.json']
+    for (const f of [...leftovers, ...fresh]) writeFileSync(join(d, f), '{}')
+    for (const f of [...leftovers, 'kept.webp', 'kept.webp~meta.json']) utimesSync(join(d, f), old, old)
+
+    expect(await storage.removeLeftovers(new Date(Date.now() - 86_400_000))).toBe(2)
+    expect(readdirSync(d).sort()).toEqual([...fresh, 'kept.webp', 'kept.webp~meta.json'].sort())
+    expect((await storage.get('public/l/kept.webp'))!.contentType).toBe('image/webp')
   })
 
   it('fails ping when its directory is gone', async () => {

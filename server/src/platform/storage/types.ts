@@ -48,6 +48,12 @@ export interface ObjectStorage {
    * Deleting listed keys between pages is fine: the next page starts after a key, not a cursor.
    */
   listPage(opts?: { prefix?: string; startAfter?: string; limit?: number }): Promise<ListPage>
+  /**
+   * Removes what interrupted writes left behind, last touched before `before`: on disk, temporary
+   * files and metadata sidecars without their object (a crash mid-put); nothing on S3, where a put
+   * is atomic. Resolves to how many went. Never touches an object list() shows.
+   */
+  removeLeftovers(before: Date): Promise<number>
   /** The URL a browser loads a public object from (post photos, avatars). */
   publicUrl(key: string): string
   /** The key behind a URL made by publicUrl(), or null for any other URL. */
