@@ -4479,7 +4479,8 @@ export interface paths {
          *
          *     Authenticate with `?access_token=`, an `Authorization: Bearer` header, or from browsers the subprotocols
          *     `hearth.v1, bearer.<access token>` (the server answers `hearth.v1`). Browser upgrades from another
-         *     origin are refused. Reconnect with `?since=<id of the last event received>` to receive what was missed.
+         *     origin are refused. Reconnect with `?since=<id of the last event received>` to receive what was missed; the
+         *     events written up to 10 s before that one come again too (one may have committed after it): drop ids you have.
          *     Close codes: 4001 the session ended (sign-out, revocation, password change, blocking), 4008 the client
          *     fell too far behind, 1001 the server is shutting down.
          */

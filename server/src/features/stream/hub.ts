@@ -4,7 +4,7 @@ import type { WebSocket } from 'ws'
 import type { AppContext } from '../../context.js'
 import type { Logger } from '../../logger.js'
 import { REVOKED_CHANNEL, userChannel, type BusMessage, type EphemeralEvent, type StreamEvent } from './events.js'
-import { eventExists, eventsAfter, lastEventId } from './queries.js'
+import { eventExists, eventsAfter, lastEventId, recentEventsBefore } from './queries.js'
 
 export interface HubOptions {
   /** ping every this often; a connection that has not answered the previous ping is dropped */
@@ -18,6 +18,12 @@ export interface HubOptions {
   maxBufferedBytes: number
   /** catch-up reads the database in pages of this many events */
   catchUpPage: number
+  /**
+   * A resuming client also gets again the events written this long before its `since` event: one
+   * of them may have committed or been published after it (see recentEventsBefore). Clients
+   * drop ids they already have.
+   */
+  lateWindowSeconds: number
 }
 
 export const defaultHubOptions: HubOptions = {
@@ -25,6 +31,7 @@ export const defaultHubOptions: HubOptions = {
   revalidateMs: 2000,
   maxBufferedBytes: 1024 * 1024,
   catchUpPage: 500,
+  lateWindowSeconds: 10,
 }
 
 /** Re-validation is spread over this many ticks per interval, so it never arrives as one burst. */
@@ -146,6 +153,12 @@ export class StreamHub {
       if (since !== undefined) {
         complete = since === 0 || (await eventExists(db, conn.userId, since))
         last = since
+        if (since > 0 && complete) {
+          for (const e of await recentEventsBefore(db, conn.userId, since, this.options.lateWindowSeconds, this.options.catchUpPage)) {
+            if (!this.send(conn, JSON.stringify(e))) return
+            sent.add(e.id)
+          }
+        }
         for (;;) {
           const page = await eventsAfter(db, conn.userId, last, this.options.catchUpPage)
           for (const e of page) {
@@ -162,7 +175,9 @@ export class StreamHub {
       const pending = conn.pending ?? []
       conn.pending = null
       for (const e of pending.sort((a, b) => a.id - b.id)) {
-        if (sent.has(e.id) || (since !== undefined && e.id <= since)) continue
+        // Published after this stream subscribed, so new to this client even when its id is below
+        // `since` (a late commit): only what the catch-up itself sent is skipped.
+        if (sent.has(e.id)) continue
         if (!this.send(conn, JSON.stringify(e))) return
         last = Math.max(last, e.id)
       }

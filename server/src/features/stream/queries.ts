@@ -31,6 +31,29 @@ export async function eventsAfter(db: DbOrTx, userId: number, afterId: number, l
   return rows.map((r) => ({ id: Number(r.id), type: r.type as StreamEventType, data: r.data as Record<string, unknown> }))
 }
 
+/**
+ * The user's events just below `beforeId` that were written no more than `windowSeconds` before it,
+ * oldest first. Ids are drawn when a row is inserted, not when it commits, and an event is
+ * published after its commit: an event with a smaller id can commit (or be published) after a
+ * larger one was already delivered, so a client resuming from `beforeId` may never have seen it.
+ * The catch-up sends these again and clients drop the ids they already have. Reads at most `limit`
+ * of the newest events below `beforeId` (a bounded backward scan of stream_events_user_idx).
+ */
+export async function recentEventsBefore(db: DbOrTx, userId: number, beforeId: number, windowSeconds: number, limit: number): Promise<StreamEvent[]> {
+  const rows = await db.execute(sql`
+    SELECT e.id, e.type, e.data
+    FROM (
+      SELECT s.id, s.type, s.data, s.created_at FROM stream_events s
+      WHERE s.user_id = ${userId} AND s.id < ${beforeId}
+      ORDER BY s.id DESC
+      LIMIT ${limit}
+    ) e
+    WHERE e.created_at >= (SELECT b.created_at FROM stream_events b WHERE b.user_id = ${userId} AND b.id = ${beforeId}) - make_interval(secs => ${windowSeconds})
+    ORDER BY e.id`)
+  const list = (rows as unknown as { rows: { id: number | string; type: string; data: Record<string, unknown> }[] }).rows
+  return list.map((r) => ({ id: Number(r.id), type: r.type as StreamEventType, data: r.data }))
+}
+
 /** Whether the event a client resumes from is still kept (if not, it may have missed pruned events). */
 export async function eventExists(db: DbOrTx, userId: number, id: number): Promise<boolean> {
   const [row] = await db

@@ -22,6 +22,18 @@ type Listener = (e: StreamEvent) => void
 const listeners = new Set<Listener>()
 let socket: WebSocket | null = null
 let lastEventId: number | undefined
+/**
+ * Ids of recent events already handled. A resumed stream sends again the events written just
+ * before `since` (one of them may have committed after it), so a replayed id is dropped here.
+ */
+const seen = new Set<number>()
+const SEEN_MAX = 2000
+function firstTime(id: number): boolean {
+  if (seen.has(id)) return false
+  seen.add(id)
+  if (seen.size > SEEN_MAX) seen.delete(seen.values().next().value as number)
+  return true
+}
 let attempt = 0
 let retryTimer: ReturnType<typeof setTimeout> | undefined
 let wanted = false
@@ -116,7 +128,10 @@ async function connect() {
     } catch {
       return
     }
-    if (typeof e.id === 'number') lastEventId = Math.max(lastEventId ?? 0, e.id)
+    if (typeof e.id === 'number') {
+      if (!firstTime(e.id)) return
+      lastEventId = Math.max(lastEventId ?? 0, e.id)
+    }
     if (e.type === 'stream.ready') {
       attempt = 0
       lastEventId = e.data.lastEventId
@@ -175,6 +190,7 @@ export function startStream() {
 export function stopStream() {
   wanted = false
   lastEventId = undefined
+  seen.clear()
   clearTimeout(retryTimer)
   window.removeEventListener('online', reconnectNow)
   window.removeEventListener('offline', dropConnection)
