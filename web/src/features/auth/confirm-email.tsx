@@ -1,31 +1,25 @@
-import { useEffect, useRef, useState } from 'react'
-import { Link, useSearch } from 'wouter'
+import { Link } from 'wouter'
 import { api } from '../../api/client'
-import { call, failureOf, type Failure } from '../../api/problem'
+import { call } from '../../api/problem'
 import { getSession, sessionSettled, updateUser, useSession } from '../../api/session'
 import { Notice } from '../../ui/controls'
 import { Loading } from '../../ui/states'
 import { AuthLayout } from './auth-layout'
+import { useMailedLink } from './mailed-link'
+
+/** A signed-in tab shows the new address at once; signed out, the next sign-in brings it. */
+async function showNewAddress() {
+  await sessionSettled()
+  if (getSession().status === 'signed-in') updateUser(await call(api.GET('/api/v1/users/me')))
+}
 
 /** The target of the link mailed to a new address: moves the account there as soon as the page opens. */
 export function ConfirmEmail() {
-  const token = new URLSearchParams(useSearch()).get('token') ?? ''
   const session = useSession()
-  const [state, setState] = useState<'working' | 'done' | Failure>('working')
-  const started = useRef(false)
-
-  useEffect(() => {
-    if (!token || started.current) return
-    started.current = true
-    call(api.POST('/api/v1/auth/email/change/confirm', { body: { token } }))
-      .then(async () => {
-        setState('done')
-        // A signed-in tab shows the new address at once; signed out, the next sign-in brings it.
-        await sessionSettled()
-        if (getSession().status === 'signed-in') updateUser(await call(api.GET('/api/v1/users/me')))
-      }, (e: unknown) => setState(failureOf(e)))
-      .catch(() => {})
-  }, [token])
+  const { token, state } = useMailedLink(async (token) => {
+    await call(api.POST('/api/v1/auth/email/change/confirm', { body: { token } }))
+    void showNewAddress().catch(() => {})
+  })
 
   const signedIn = session.status === 'signed-in'
   return (

@@ -1,26 +1,16 @@
-import { useEffect, useRef, useState } from 'react'
-import { Link, useSearch } from 'wouter'
+import { Link } from 'wouter'
 import { api } from '../../api/client'
-import { call, failureOf, type Failure } from '../../api/problem'
+import { call } from '../../api/problem'
 import { useSession } from '../../api/session'
 import { Notice } from '../../ui/controls'
 import { Loading } from '../../ui/states'
 import { AuthLayout } from './auth-layout'
+import { useMailedLink } from './mailed-link'
 
 /** The target of the mailed link: confirms the address as soon as the page opens. */
 export function VerifyEmail() {
-  const token = new URLSearchParams(useSearch()).get('token') ?? ''
   const session = useSession()
-  const [state, setState] = useState<'working' | 'done' | Failure>('working')
-  const started = useRef(false)
-
-  useEffect(() => {
-    if (!token || started.current) return
-    started.current = true
-    call(api.POST('/api/v1/auth/email/verify', { body: { token } }))
-      .then(() => setState('done'))
-      .catch((e: unknown) => setState(failureOf(e)))
-  }, [token])
+  const { token, state } = useMailedLink((token) => call(api.POST('/api/v1/auth/email/verify', { body: { token } })))
 
   const next = session.status === 'signed-in' ? '/' : '/signin'
   return (
