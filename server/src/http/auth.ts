@@ -7,6 +7,8 @@ export interface AuthInfo {
   sessionId: number
   sessionToken: string
   role: 'user' | 'admin'
+  /** when the access token this came from expires (ms since the epoch) */
+  expiresAtMs: number
 }
 
 declare module 'fastify' {
@@ -39,7 +41,7 @@ export async function authenticateToken(ctx: AppContext, token: string): Promise
   if (!session || session.userId !== claims.userId) {
     throw unauthorized('This session has ended; sign in again.', 'session_revoked')
   }
-  return { userId: session.userId, sessionId: session.id, sessionToken: claims.sessionToken, role: session.role }
+  return { userId: session.userId, sessionId: session.id, sessionToken: claims.sessionToken, role: session.role, expiresAtMs: claims.expiresAtMs }
 }
 
 export function requireUser(request: FastifyRequest): AuthInfo {

@@ -4481,8 +4481,9 @@ export interface paths {
          *     `hearth.v1, bearer.<access token>` (the server answers `hearth.v1`). Browser upgrades from another
          *     origin are refused. Reconnect with `?since=<id of the last event received>` to receive what was missed; the
          *     events written up to 10 s before that one come again too (one may have committed after it): drop ids you have.
-         *     Close codes: 4001 the session ended (sign-out, revocation, password change, blocking), 4008 the client
-         *     fell too far behind, 1001 the server is shutting down.
+         *     Close codes: 4001 the session ended (sign-out, revocation, password change, blocking), 4003 the access token
+         *     expired (refresh it and reconnect with `since`), 4008 the client fell too far behind, 1001 the server is
+         *     shutting down.
          */
         get: {
             parameters: {

@@ -6,6 +6,11 @@ export interface AccessClaims {
   sessionToken: string
 }
 
+/** What a verified access token says, with when it stops being accepted (ms since the epoch). */
+export interface VerifiedClaims extends AccessClaims {
+  expiresAtMs: number
+}
+
 // Verified access tokens, remembered until they expire: a client sends the same token for its
 // whole 15 minutes, and an HMAC check through WebCrypto (key import + verify) was ~17% of a
 // signed-in GET's CPU. The session is still checked on every request, so revocation is unaffected.
@@ -13,7 +18,7 @@ const VERIFIED_MAX = 20_000
 
 export class TokenService {
   private readonly key: Uint8Array
-  private readonly verified = new Map<string, { claims: AccessClaims; expMs: number }>()
+  private readonly verified = new Map<string, VerifiedClaims>()
   constructor(
     secret: string,
     readonly accessTtlSeconds: number,
@@ -34,10 +39,10 @@ export class TokenService {
   }
 
   /** Returns the claims, or a reason the token is refused. */
-  async verify(token: string): Promise<AccessClaims | 'expired' | 'invalid'> {
+  async verify(token: string): Promise<VerifiedClaims | 'expired' | 'invalid'> {
     const known = this.verified.get(token)
     if (known) {
-      if (known.expMs > Date.now()) return known.claims
+      if (known.expiresAtMs > Date.now()) return known
       this.verified.delete(token)
       return 'expired'
     }
@@ -50,7 +55,7 @@ export class TokenService {
       })
       const userId = Number(payload.sub)
       if (!Number.isSafeInteger(userId) || typeof payload.sid !== 'string') return 'invalid'
-      const claims = { userId, sessionToken: payload.sid }
+      const claims = { userId, sessionToken: payload.sid, expiresAtMs: (payload.exp ?? 0) * 1000 }
       if (this.verified.size >= VERIFIED_MAX) {
         // Maps iterate in insertion order: drop the oldest tenth at once.
         let n = VERIFIED_MAX / 10
@@ -59,7 +64,7 @@ export class TokenService {
           if (--n <= 0) break
         }
       }
-      this.verified.set(token, { claims, expMs: (payload.exp ?? 0) * 1000 })
+      this.verified.set(token, claims)
       return claims
     } catch (e) {
       return e instanceof joseErrors.JWTExpired ? 'expired' : 'invalid'

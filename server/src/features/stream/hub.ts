@@ -44,6 +44,8 @@ const CAUGHT_UP_MEMORY_MS = 10_000
 export const CloseCode = {
   goingAway: 1001,
   sessionEnded: 4001,
+  /** the access token the stream was opened with has expired: refresh it and reconnect with `since` */
+  tokenExpired: 4003,
   tooSlow: 4008,
 } as const
 
@@ -62,6 +64,8 @@ export interface Connection {
    */
   caughtUp: Set<number> | null
   closed: boolean
+  /** closes the stream when its access token expires */
+  expiry?: ReturnType<typeof setTimeout>
 }
 
 export type ClientMessageHandler = (conn: Connection, message: Record<string, unknown>) => void | Promise<void>
@@ -121,7 +125,7 @@ export class StreamHub {
    * Takes over an upgraded socket: subscribes to the user's events, sends what happened after
    * `since` (when given), then what arrived meanwhile, then `stream.ready`; live from there on.
    */
-  async attach(socket: WebSocket, auth: { userId: number; sessionToken: string }, since: number | undefined): Promise<void> {
+  async attach(socket: WebSocket, auth: { userId: number; sessionToken: string; expiresAtMs: number }, since: number | undefined): Promise<void> {
     const conn: Connection = {
       socket,
       userId: auth.userId,
@@ -143,6 +147,10 @@ export class StreamHub {
     socket.on('message', (raw, isBinary) => void this.handleClientMessage(conn, raw, isBinary))
     socket.on('close', () => this.detach(conn))
     if (socket.readyState !== socket.OPEN) return this.detach(conn)
+    // A stream lives no longer than the token that opened it; the client refreshes the token and
+    // reconnects with `since`, losing nothing. (Revocation closes it sooner, see revalidate.)
+    conn.expiry = setTimeout(() => this.end(conn, CloseCode.tokenExpired, 'token_expired'), Math.max(0, auth.expiresAtMs - Date.now()))
+    conn.expiry.unref()
 
     try {
       await this.subscribe(conn.userId)
@@ -228,6 +236,7 @@ export class StreamHub {
 
   private detach(conn: Connection) {
     conn.closed = true
+    clearTimeout(conn.expiry)
     const set = this.byUser.get(conn.userId)
     if (!set?.delete(conn) || set.size > 0) return
     this.byUser.delete(conn.userId)

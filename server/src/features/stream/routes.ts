@@ -93,8 +93,9 @@ export const streamOpenApiPath = {
       `\`${STREAM_PROTOCOL}, bearer.<access token>\` (the server answers \`${STREAM_PROTOCOL}\`). Browser upgrades from another`,
       'origin are refused. Reconnect with `?since=<id of the last event received>` to receive what was missed; the',
       'events written up to 10 s before that one come again too (one may have committed after it): drop ids you have.',
-      'Close codes: 4001 the session ended (sign-out, revocation, password change, blocking), 4008 the client',
-      'fell too far behind, 1001 the server is shutting down.',
+      'Close codes: 4001 the session ended (sign-out, revocation, password change, blocking), 4003 the access token',
+      'expired (refresh it and reconnect with `since`), 4008 the client fell too far behind, 1001 the server is',
+      'shutting down.',
     ].join('\n'),
     security: [{ bearerAuth: [] }, {}],
     parameters: [

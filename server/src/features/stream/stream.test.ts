@@ -5,6 +5,7 @@ import { streamEvents, users } from '../../db/schema.js'
 import { createHarness, expectProblem, json, listen, login, register, sleep, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
 import { StreamClient, StreamRefused } from '../../../test/stream-client.js'
 import { AuthService } from '../auth/service.js'
+import { TokenService } from '../auth/tokens.js'
 import { userChannel } from './events.js'
 import { startStreamPruning } from './prune-job.js'
 
@@ -302,6 +303,21 @@ describe('closing', () => {
     const r = await timeToClose(s, start, 6000)
     expect(r.closed?.code).toBe(4001)
     expect(r.ms).toBeLessThan(t.app.streamHub.options.revalidateMs + 1000)
+  })
+
+  it('closes at the expiry of the access token it was opened with, and a fresh token resumes it', async () => {
+    const u = await register(t.app)
+    const claims = await t.ctx.tokens.verify(u.accessToken)
+    if (typeof claims === 'string') throw new Error(`token refused: ${claims}`)
+    // The same session, with a token that expires in about a second and a half.
+    const shortLived = await new TokenService(t.ctx.config.jwtSecret, 2, t.ctx.config.publicUrl).sign(claims)
+    const s = await StreamClient.connect(base, shortLived)
+    const r = await timeToClose(s, Date.now(), 4000)
+    expect(r.closed).toEqual({ code: 4003, reason: 'token_expired' })
+    // what a client does next: a fresh token, resuming where it was
+    const again = await StreamClient.connect(base, u.accessToken, { since: 0 })
+    expect(again.events.at(-1)).toMatchObject({ type: 'stream.ready' })
+    await again.close()
   })
 
   it('drops a client that stops answering pings', async () => {

@@ -146,9 +146,10 @@ async function connect() {
     if (socket === ws) socket = null
     setLive({ connected: false })
     if (!wanted) return
-    if (ev.code === 4001) {
-      // The session ended (signed out elsewhere, revoked, blocked). A refresh settles it: if it
-      // fails the app shows the sign-in screen; if it works (rotation race), reconnect.
+    if (ev.code === 4001 || ev.code === 4003) {
+      // 4001: the session ended (signed out elsewhere, revoked, blocked); 4003: the access token
+      // the stream was opened with expired. A refresh settles both: if it fails the app shows the
+      // sign-in screen; if it works (an expiry, or a rotation race), reconnect with `since`.
       void refreshSession().then((ok) => (ok ? connect() : sessionEnded()))
       return
     }
