@@ -36,6 +36,7 @@ import { reportsRoutes } from './features/reports/routes.js'
 import { registerActivityTracking } from './features/stats/activity.js'
 import { registerAuthentication } from './http/auth.js'
 import { rateLimited } from './http/errors.js'
+import { RateLimitCounter, rateLimitStore } from './http/rate-limit-store.js'
 import { registerErrorHandling } from './http/error-handler.js'
 import { Problem } from './http/schemas.js'
 import { Me, PublicProfile, UserSummary } from './features/users/views.js'
@@ -127,14 +128,17 @@ export async function buildApp(ctx: AppContext) {
   registerActivityTracking(app, ctx)
 
   if (config.rateLimit.enabled) {
+    const rateLimitCounter = ctx.redis ? new RateLimitCounter(ctx.redis) : undefined
+    if (rateLimitCounter) app.addHook('onClose', async () => rateLimitCounter.close())
     await app.register(rateLimit, {
       global: true,
       hook: 'preHandler', // after authentication, so signed-in users are limited per account
       max: (req) => (req.auth ? config.rateLimit.userMax : config.rateLimit.anonymousMax),
       timeWindow: config.rateLimit.windowSeconds * 1000,
       keyGenerator: (req) => (req.auth ? `user:${req.auth.userId}` : `ip:${req.ip}`),
-      nameSpace: `${config.redisKeyPrefix}rl:`,
-      ...(ctx.redis ? { redis: ctx.redis } : {}),
+      // With Redis: counted in Redis, locally while far from the limit (http/rate-limit-store.ts);
+      // without it (one instance): the plugin's in-memory store.
+      ...(rateLimitCounter ? { store: rateLimitStore(rateLimitCounter, ctx.redis!, `${config.redisKeyPrefix}rl:`) } : {}),
       skipOnError: true, // a Redis outage must not take the API down with it
       errorResponseBuilder: (_req, context) => rateLimited(Math.max(1, Math.ceil(context.ttl / 1000))),
     })
