@@ -15,4 +15,3 @@ export function prepared<T>(db: Db, name: string, build: (db: Db) => T): T {
   }
   return stmt
 }
-

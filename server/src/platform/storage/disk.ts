@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { constants, createReadStream } from 'node:fs'
 import { access, lstat, mkdir, open, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { assertValidKey, isValidKey, MAX_LIST_PAGE, type ListedObject, type ListPage, type ObjectStorage, type StoredObject } from './types.js'
+import { assertValidKey, isValidKey, listAllKeys, MAX_LIST_PAGE, type ListedObject, type ListPage, type ObjectStorage, type StoredObject } from './types.js'
 
 // Content type and cache policy live beside each file. `~` cannot appear in a key, so a sidecar
 // never collides with an object, and list() can tell them apart.
@@ -146,16 +146,7 @@ export function createDiskStorage(root: string, publicBaseUrl: string): ObjectSt
       }
     },
 
-    async list(prefix = '') {
-      const keys: string[] = []
-      let startAfter: string | undefined
-      do {
-        const page = await listPage({ prefix, startAfter })
-        keys.push(...page.objects.map((o) => o.key))
-        startAfter = page.next ?? undefined
-      } while (startAfter)
-      return keys
-    },
+    list: (prefix = '') => listAllKeys(listPage, prefix),
 
     listPage,
 

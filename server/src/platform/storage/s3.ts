@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3'
 import type { Readable } from 'node:stream'
 import type { Logger } from '../../logger.js'
-import { assertValidKey, isValidKey, MAX_LIST_PAGE, PUBLIC_PREFIX, type ListPage, type ObjectStorage, type StoredObject } from './types.js'
+import { assertValidKey, isValidKey, listAllKeys, MAX_LIST_PAGE, PUBLIC_PREFIX, type ListPage, type ObjectStorage, type StoredObject } from './types.js'
 
 export interface S3StorageOptions {
   endpoint: string
@@ -119,15 +119,8 @@ export function createS3Storage(opts: S3StorageOptions, logger?: Logger): Object
       }
     },
 
-    async list(prefix = '') {
-      const keys: string[] = []
-      let startAfter: string | undefined
-      do {
-        const page = await this.listPage({ prefix, startAfter })
-        keys.push(...page.objects.map((o) => o.key))
-        startAfter = page.next ?? undefined
-      } while (startAfter)
-      return keys
+    list(prefix = '') {
+      return listAllKeys((o) => this.listPage(o), prefix)
     },
 
     // ListObjects (v1) with Marker: "after this key" is exactly the page boundary we want, every

@@ -72,6 +72,18 @@ export const PRIVATE_PREFIX = 'private/'
 
 export const MAX_LIST_PAGE = 1000
 
+/** Every key under `prefix`, by paging through `listPage`: how both storages answer list(). */
+export async function listAllKeys(listPage: ObjectStorage['listPage'], prefix: string): Promise<string[]> {
+  const keys: string[] = []
+  let startAfter: string | undefined
+  do {
+    const page = await listPage({ prefix, startAfter })
+    keys.push(...page.objects.map((o) => o.key))
+    startAfter = page.next ?? undefined
+  } while (startAfter)
+  return keys
+}
+
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/
 
 export function isValidKey(key: string): boolean {
