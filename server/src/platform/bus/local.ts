@@ -2,18 +2,12 @@ import type { EventBus } from './types.js'
 
 export function createLocalBus(): EventBus {
   const handlers = new Map<string, Set<(m: unknown) => void>>()
-  const publish = (channel: string, message: unknown) => {
-    // Serialise as Redis would, so both implementations hand handlers equal, unshared values.
-    const copy = JSON.parse(JSON.stringify(message)) as unknown
-    for (const h of handlers.get(channel) ?? []) queueMicrotask(() => h(copy))
-  }
   return {
     kind: 'local',
     async publish(channel, message) {
-      publish(channel, message)
-    },
-    async publishAll(messages) {
-      for (const m of messages) publish(m.channel, m.message)
+      // Serialise as Redis would, so both implementations hand handlers equal, unshared values.
+      const copy = JSON.parse(JSON.stringify(message)) as unknown
+      for (const h of handlers.get(channel) ?? []) queueMicrotask(() => h(copy))
     },
     async subscribe(channel, handler) {
       let set = handlers.get(channel)

@@ -25,18 +25,6 @@ export function createRedisBus(redis: Redis, prefix: string): EventBus {
     async publish(channel, message) {
       await redis.publish(prefix + channel, JSON.stringify(message))
     },
-    async publishAll(messages) {
-      if (messages.length === 1) {
-        await redis.publish(prefix + messages[0]!.channel, JSON.stringify(messages[0]!.message))
-        return
-      }
-      const pipeline = redis.pipeline()
-      for (const m of messages) pipeline.publish(prefix + m.channel, JSON.stringify(m.message))
-      // exec() resolves with one [error, result] pair per command
-      const results = (await pipeline.exec()) ?? []
-      const failed = results.find(([err]) => err)
-      if (failed) throw failed[0]
-    },
     async subscribe(channel, handler) {
       const full = prefix + channel
       let set = handlers.get(full)

@@ -6,8 +6,6 @@
 export interface EventBus {
   readonly kind: 'local' | 'redis'
   publish(channel: string, message: unknown): Promise<void>
-  /** Publishes several messages at once (Redis: one pipelined write instead of one per message). */
-  publishAll(messages: readonly { channel: string; message: unknown }[]): Promise<void>
   /** Returns an unsubscribe function. Handlers receive the parsed message. */
   subscribe(channel: string, handler: (message: unknown) => void): Promise<() => Promise<void>>
   close(): Promise<void>
