@@ -147,6 +147,7 @@ function imageUrls(stored: unknown): string[] {
 
 export function presentAdminReport({ report: r, users, content, counts }: HydratedReport) {
   const target = targetOf(r)
+  const photos = imageUrls(content?.imageUrls)
   const ref = (id: number | null | undefined) => {
     const u = id == null ? undefined : users.get(id)
     return u ? presentUserRef(u) : null
@@ -166,8 +167,8 @@ export function presentAdminReport({ report: r, users, content, counts }: Hydrat
       user: ref(target.type === 'user' ? target.id : content?.userId),
       content: content?.content ?? null,
       // photos removed after the retention period are reported as such, not as broken links
-      imageUrls: content?.mediaRemovedAt ? [] : imageUrls(content?.imageUrls),
-      imageCount: imageUrls(content?.imageUrls).length,
+      imageUrls: content?.mediaRemovedAt ? [] : photos,
+      imageCount: photos.length,
       imagesRemovedAt: content?.mediaRemovedAt?.toISOString() ?? null,
       postId: target.type === 'comment' ? (content?.postId ?? null) : null,
       parentCommentId: content?.parentCommentId ?? null,
