@@ -1,6 +1,7 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm'
 import { comments, posts, users } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
+import { queryRows } from '../../platform/db/rows.js'
 import { cursorAt, type TimeKey } from '../posts/keyset.js'
 import type { CommentRow } from './views.js'
 
@@ -66,7 +67,9 @@ export async function listReplies(db: DbOrTx, parentId: number, from: TimeKey, l
  */
 export async function withLiveDescendants(db: DbOrTx, ids: number[]): Promise<Set<number>> {
   if (ids.length === 0) return new Set()
-  const result = (await db.execute(sql`
+  const rows = await queryRows<{ root: number }>(
+    db,
+    sql`
     WITH RECURSIVE below AS (
       SELECT r.parent_comment_id AS root, r.id, r.user_id, r.is_deleted
       FROM ${comments} r WHERE r.parent_comment_id = ANY(${`{${ids.join(',')}}`}::int[])
@@ -75,8 +78,9 @@ export async function withLiveDescendants(db: DbOrTx, ids: number[]): Promise<Se
       FROM ${comments} r JOIN below b ON r.parent_comment_id = b.id
     )
     SELECT DISTINCT below.root FROM below JOIN ${users} u ON u.id = below.user_id
-    WHERE NOT below.is_deleted AND NOT u.is_blocked`)) as unknown as { rows: { root: number }[] }
-  return new Set(result.rows.map((r) => Number(r.root)))
+    WHERE NOT below.is_deleted AND NOT u.is_blocked`,
+  )
+  return new Set(rows.map((r) => Number(r.root)))
 }
 
 export async function findComment(db: DbOrTx, id: number): Promise<CommentRow | undefined> {

@@ -1,10 +1,8 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm'
 import { messages, posts, users } from '../../db/schema.js'
 import type { DbOrTx, Tx } from '../../platform/db/index.js'
+import { queryRows } from '../../platform/db/rows.js'
 
-async function rows<T>(db: DbOrTx, query: ReturnType<typeof sql>): Promise<T[]> {
-  return ((await db.execute(query)) as unknown as { rows: T[] }).rows
-}
 
 /**
  * Sets a user's avatar and returns the one it replaced (null: none; undefined: no such user).
@@ -50,7 +48,7 @@ export async function markMediaRemoved(db: DbOrTx, ids: number[]): Promise<void>
  */
 export async function keysReferencedByPosts(db: DbOrTx, keys: string[]): Promise<string[]> {
   if (keys.length === 0) return []
-  const found = await rows<{ key: string }>(
+  const found = await queryRows<{ key: string }>(
     db,
     sql`
     SELECT k.key FROM jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) AS k(key)
@@ -80,7 +78,7 @@ export async function keysReferencedByMessages(db: DbOrTx, keys: string[]): Prom
  */
 export async function avatarUrlsNamed(db: DbOrTx, names: string[]): Promise<string[]> {
   if (names.length === 0) return []
-  const found = await rows<{ url: string }>(
+  const found = await queryRows<{ url: string }>(
     db,
     sql`
     SELECT u.avatar_url AS url FROM ${users} u

@@ -1,6 +1,7 @@
 import { aliasedTable, and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import { conversations, messages, streamEvents, users } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
+import { queryRows } from '../../platform/db/rows.js'
 import { runNamed } from '../../platform/db/named-statement.js'
 import type { NotificationRow } from '../notifications/notify.js'
 
@@ -220,8 +221,8 @@ export interface SendTemplates {
 
 /** A message id drawn ahead of the send, for messages whose presentation names it (signed attachment URLs). */
 export async function allocateMessageId(db: DbOrTx): Promise<number> {
-  const result = await db.execute(sql`SELECT nextval('messages_id_seq')::int AS id`)
-  return Number((result as unknown as { rows: { id: number }[] }).rows[0]!.id)
+  const [row] = await queryRows<{ id: number }>(db, sql`SELECT nextval('messages_id_seq')::int AS id`)
+  return Number(row!.id)
 }
 
 /** Runs SEND_MESSAGE_SQL; undefined (nothing written) when the sender may not post there. */

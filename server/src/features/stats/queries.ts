@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm'
 import { appStatistics, userDailyActivity } from '../../db/schema.js'
 import type { DbOrTx, Tx } from '../../platform/db/index.js'
+import { queryRows } from '../../platform/db/rows.js'
 
 export interface DayStats {
   date: string
@@ -18,9 +19,6 @@ export interface DayStats {
 // Any constant works; it must be the same for every instance and differ from the migration lock.
 const STATS_LOCK = 727_002
 
-async function rows<T>(db: DbOrTx, query: ReturnType<typeof sql>): Promise<T[]> {
-  return ((await db.execute(query)) as unknown as { rows: T[] }).rows
-}
 
 const startOf = (day: string) => sql`(${day}::date::timestamp AT TIME ZONE 'UTC')`
 
@@ -37,7 +35,7 @@ export async function computeDays(db: DbOrTx, from: string, to: string): Promise
     sql`SELECT ${utcDate('created_at')} AS day, count(*) AS n FROM ${sql.raw(table)} WHERE ${sql.raw(where)} AND created_at < ${hi} GROUP BY 1`
   const upTo = (cte: string) => sql.raw(`(SELECT coalesce(sum(n), 0) FROM ${cte} c WHERE c.day <= days.day)::int`)
 
-  return rows<DayStats>(
+  return queryRows<DayStats>(
     db,
     sql`
     WITH days AS (
@@ -80,12 +78,12 @@ export async function lockStatistics(tx: Tx) {
 
 /** The UTC day of the first account, where history starts; undefined without any user. */
 export async function firstDay(db: DbOrTx): Promise<string | undefined> {
-  const [row] = await rows<{ day: string | null }>(db, sql`SELECT to_char(min(created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day FROM users`)
+  const [row] = await queryRows<{ day: string | null }>(db, sql`SELECT to_char(min(created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day FROM users`)
   return row?.day ?? undefined
 }
 
 export async function missingDays(db: DbOrTx, from: string, to: string): Promise<string[]> {
-  const found = await rows<{ day: string }>(
+  const found = await queryRows<{ day: string }>(
     db,
     sql`
     SELECT to_char(d, 'YYYY-MM-DD') AS day

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm'
 import { streamEvents } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
+import { queryRows } from '../../platform/db/rows.js'
 import { runNamed } from '../../platform/db/named-statement.js'
 import type { EventInput, StreamEvent, StreamEventType } from './events.js'
 
@@ -40,7 +41,9 @@ export async function eventsAfter(db: DbOrTx, userId: number, afterId: number, l
  * of the newest events below `beforeId` (a bounded backward scan of stream_events_user_idx).
  */
 export async function recentEventsBefore(db: DbOrTx, userId: number, beforeId: number, windowSeconds: number, limit: number): Promise<StreamEvent[]> {
-  const rows = await db.execute(sql`
+  const rows = await queryRows<{ id: number | string; type: string; data: Record<string, unknown> }>(
+    db,
+    sql`
     SELECT e.id, e.type, e.data
     FROM (
       SELECT s.id, s.type, s.data, s.created_at FROM stream_events s
@@ -49,9 +52,9 @@ export async function recentEventsBefore(db: DbOrTx, userId: number, beforeId: n
       LIMIT ${limit}
     ) e
     WHERE e.created_at >= (SELECT b.created_at FROM stream_events b WHERE b.user_id = ${userId} AND b.id = ${beforeId}) - make_interval(secs => ${windowSeconds})
-    ORDER BY e.id`)
-  const list = (rows as unknown as { rows: { id: number | string; type: string; data: Record<string, unknown> }[] }).rows
-  return list.map((r) => ({ id: Number(r.id), type: r.type as StreamEventType, data: r.data }))
+    ORDER BY e.id`,
+  )
+  return rows.map((r) => ({ id: Number(r.id), type: r.type as StreamEventType, data: r.data }))
 }
 
 /** Whether the event a client resumes from is still kept (if not, it may have missed pruned events). */
