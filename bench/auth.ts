@@ -41,7 +41,7 @@ const tokens: string[] = []
 const logins: string[] = []
 for (let i = 0; i < USERS; i++) {
   const username = `bench_${i}_${randomBytes(2).toString('hex')}`
-  const res = await fetch(`${app.url}/api/v1/auth/register`, {
+  const res = await fetch(`${app.url}/api/hearth/v1/auth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: `${username}@bench.test`, username, password }),
@@ -53,7 +53,7 @@ for (let i = 0; i < USERS; i++) {
 let i = 0
 const meRequest = {
   method: 'GET' as const,
-  path: '/api/v1/users/me',
+  path: '/api/hearth/v1/users/me',
   setupRequest: (req: any) => ({ ...req, headers: { authorization: `Bearer ${tokens[i++ % USERS]}` } }),
 }
 await load('warmup', { url: app.url, requests: [meRequest], duration: 2 })
@@ -62,7 +62,7 @@ rows.push(await load('GET /users/me (auth + rate limit in Redis)', { url: app.ur
 let j = 0
 const loginRequest = {
   method: 'POST' as const,
-  path: '/api/v1/auth/login',
+  path: '/api/hearth/v1/auth/login',
   headers: { 'content-type': 'application/json' },
   setupRequest: (req: any) => ({ ...req, body: JSON.stringify({ login: logins[j++ % USERS], password }) }),
 }

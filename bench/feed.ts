@@ -110,7 +110,7 @@ async function api<T>(path: string, token?: string, method = 'GET'): Promise<T> 
 }
 
 async function signIn(v: { id: number; username: string; following: number }, walk: boolean): Promise<Viewer> {
-  const res = await fetch(`${server.url}/api/v1/auth/login`, {
+  const res = await fetch(`${server.url}/api/hearth/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ login: v.username, password: dataset.password }),
@@ -120,7 +120,7 @@ async function signIn(v: { id: number; username: string; following: number }, wa
   let cursor = ''
   // The cursor of page DEEP, obtained the way a client gets it: by reading the pages before it.
   for (let page = 1; walk && page < DEEP; page++) {
-    const body = await api<{ nextCursor: string | null }>(`/api/v1/feed${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`, token)
+    const body = await api<{ nextCursor: string | null }>(`/api/hearth/v1/feed${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`, token)
     if (!body.nextCursor) throw new Error(`${v.username}'s feed ends before page ${DEEP}`)
     cursor = body.nextCursor
   }
@@ -161,15 +161,15 @@ async function measure(name: string, requests: object[]): Promise<Measured> {
 }
 
 // What every signed-in request pays before any feature code runs (JWT, session, rate limiter).
-const me = await measure('GET /users/me (auth baseline)', [rotating(viewers, (v) => ({ path: '/api/v1/users/me', token: v.token }))])
-const page1 = await measure('home feed, page 1', [rotating(viewers, (v) => ({ path: '/api/v1/feed', token: v.token }))])
+const me = await measure('GET /users/me (auth baseline)', [rotating(viewers, (v) => ({ path: '/api/hearth/v1/users/me', token: v.token }))])
+const page1 = await measure('home feed, page 1', [rotating(viewers, (v) => ({ path: '/api/hearth/v1/feed', token: v.token }))])
 const page20 = await measure(`home feed, page ${DEEP}`, [
-  rotating(viewers, (v) => ({ path: `/api/v1/feed?cursor=${encodeURIComponent(v.deepCursor)}`, token: v.token })),
+  rotating(viewers, (v) => ({ path: `/api/hearth/v1/feed?cursor=${encodeURIComponent(v.deepCursor)}`, token: v.token })),
 ])
 const heavyPage1 = await measure(`home feed, page 1, top ${heavy.length} following counts`, [
-  rotating(heavy, (v) => ({ path: '/api/v1/feed', token: v.token })),
+  rotating(heavy, (v) => ({ path: '/api/hearth/v1/feed', token: v.token })),
 ])
-await measure('explore, page 1', [rotating(viewers, (v) => ({ path: '/api/v1/feed/explore', token: v.token }))])
+await measure('explore, page 1', [rotating(viewers, (v) => ({ path: '/api/hearth/v1/feed/explore', token: v.token }))])
 
 const discussed = await q<{ id: number; comment_count: number }>(
   `SELECT p.id, p.comment_count FROM posts p JOIN users u ON u.id = p.user_id
@@ -178,7 +178,7 @@ const discussed = await q<{ id: number; comment_count: number }>(
 await measure('comments of a post, page 1', [
   rotating(
     discussed.map((p, i) => ({ post: p.id, token: viewers[i % viewers.length]!.token })),
-    (x) => ({ path: `/api/v1/posts/${x.post}/comments`, token: x.token }),
+    (x) => ({ path: `/api/hearth/v1/posts/${x.post}/comments`, token: x.token }),
   ),
 ])
 
@@ -202,20 +202,20 @@ await measure('like + unlike (PUT, DELETE)', [
     setupRequest: (req: any, context: any) => {
       const pair = pairs[k++ % pairs.length]!
       context.pair = pair
-      return { ...req, path: `/api/v1/posts/${pair.post}/like`, headers: { ...req.headers, authorization: `Bearer ${pair.token}` } }
+      return { ...req, path: `/api/hearth/v1/posts/${pair.post}/like`, headers: { ...req.headers, authorization: `Bearer ${pair.token}` } }
     },
   },
   {
     method: 'DELETE',
     setupRequest: (req: any, context: any) => ({
       ...req,
-      path: `/api/v1/posts/${context.pair.post}/like`,
+      path: `/api/hearth/v1/posts/${context.pair.post}/like`,
       headers: { ...req.headers, authorization: `Bearer ${context.pair.token}` },
     }),
   },
 ])
 // autocannon may stop between a PUT and its DELETE: unlike every pair through the API.
-await inBatches(pairs, 20, (p) => api(`/api/v1/posts/${p.post}/like`, p.token, 'DELETE'))
+await inBatches(pairs, 20, (p) => api(`/api/hearth/v1/posts/${p.post}/like`, p.token, 'DELETE'))
 await q(`DELETE FROM notifications WHERE created_at > now() - interval '1 hour' AND type = 'like'`)
 const serverRss = rows.at(-1)?.rssMiB
 await server.stop()
@@ -223,7 +223,7 @@ await server.stop()
 // The same feed page with the Redis-backed rate limiter off: what its round trip costs. The
 // sessions and tokens stay valid (same database and JWT secret).
 server = await startNode('server/src/main.ts', { ...serverEnv, RATE_LIMIT_ENABLED: 'false' })
-const noLimiter = await measure('home feed, page 1, rate limiter off', [rotating(viewers, (v) => ({ path: '/api/v1/feed', token: v.token }))])
+const noLimiter = await measure('home feed, page 1, rate limiter off', [rotating(viewers, (v) => ({ path: '/api/hearth/v1/feed', token: v.token }))])
 await server.stop()
 
 // ---- reference 2: the feed's SQL, directly ----

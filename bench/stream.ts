@@ -143,7 +143,7 @@ const record = (m: Map<string, number[]>, key: string, ms: number) => (m.get(key
 
 const rssBefore = rssMiB(a.pid)
 const sockets: WebSocket[] = []
-const wsUrl = a.url.replace(/^http/, 'ws') + '/api/v1/stream'
+const wsUrl = a.url.replace(/^http/, 'ws') + '/api/hearth/v1/stream'
 const connectStart = Date.now()
 for (let i = 0; i < receivers.length; i += 100) {
   await Promise.all(
@@ -196,7 +196,7 @@ function send(server: Server) {
   const counted = phase
   sentAt.set(content, { at, phase: counted })
   const req = request(
-    `${server.url}/api/v1/conversations/${conv}/messages`,
+    `${server.url}/api/hearth/v1/conversations/${conv}/messages`,
     { method: 'POST', agent, headers: { authorization: `Bearer ${tokenOf.get(from)}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
     (res) => {
       const chunks: Buffer[] = []

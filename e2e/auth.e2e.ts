@@ -89,7 +89,7 @@ describe('accounts in the browser', () => {
   it('refreshes silently when the server says the access token expired, and retries', async () => {
     // The server answers one request with `token_expired` (as it would after 15 minutes).
     let expired = 0
-    await page.route('**/api/v1/auth/sessions', async (route) => {
+    await page.route('**/api/hearth/v1/auth/sessions', async (route) => {
       if (expired++ > 0) return route.continue()
       await route.fulfill({
         status: 401,
@@ -98,12 +98,12 @@ describe('accounts in the browser', () => {
       })
     })
     const refreshes: string[] = []
-    page.on('request', (r) => r.url().endsWith('/api/v1/auth/refresh') && refreshes.push(r.url()))
+    page.on('request', (r) => r.url().endsWith('/api/hearth/v1/auth/refresh') && refreshes.push(r.url()))
     await page.goto(`${server.url}/settings/sessions`)
     await expect.poll(() => page.getByText('This device').isVisible()).toBe(true)
     expect(expired).toBe(2)
     expect(refreshes.length).toBeGreaterThanOrEqual(2) // the page load's, then the silent one
-    await page.unroute('**/api/v1/auth/sessions')
+    await page.unroute('**/api/hearth/v1/auth/sessions')
   })
 
   it('confirms the email address from the mailed link', async () => {

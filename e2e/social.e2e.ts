@@ -217,10 +217,10 @@ describe('two people in two browsers', () => {
       if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`)
       return (await res.json()) as any
     }
-    const carl = await post('/api/v1/auth/register', { email: `carl_${suffix}@example.test`, username: `carl_${suffix}`, password: 'carl has a passphrase', displayName: 'Carl Chatty' })
-    const bobProfile = (await (await fetch(`${server.url}/api/v1/users/lookup?username=${B.username}`)).json()) as { id: number }
-    const convo = await post('/api/v1/conversations', { userId: bobProfile.id }, carl.accessToken)
-    for (let i = 1; i <= 45; i++) await post(`/api/v1/conversations/${convo.id}/messages`, { content: `Carl says ${i}` }, carl.accessToken)
+    const carl = await post('/api/hearth/v1/auth/register', { email: `carl_${suffix}@example.test`, username: `carl_${suffix}`, password: 'carl has a passphrase', displayName: 'Carl Chatty' })
+    const bobProfile = (await (await fetch(`${server.url}/api/hearth/v1/users/lookup?username=${B.username}`)).json()) as { id: number }
+    const convo = await post('/api/hearth/v1/conversations', { userId: bobProfile.id }, carl.accessToken)
+    for (let i = 1; i <= 45; i++) await post(`/api/hearth/v1/conversations/${convo.id}/messages`, { content: `Carl says ${i}` }, carl.accessToken)
 
     await bob.goto(`${server.url}/messages`)
     await expect.poll(() => bob.locator('.convo-item').first().textContent()).toContain('Carl Chatty')

@@ -46,7 +46,7 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api/v1/stream': { target: api, ws: true },
+      '/api/hearth/v1/stream': { target: api, ws: true },
       '/api': api,
       '/media': api,
     },

@@ -94,7 +94,7 @@ export async function buildApp(ctx: AppContext) {
     // WebSocket routes are hidden by @fastify/websocket; the stream is documented by hand.
     transformObject: (doc) => {
       const openapi = 'openapiObject' in doc ? doc.openapiObject : {}
-      return { ...openapi, paths: { ...openapi.paths, '/api/v1/stream': streamOpenApiPath } } as typeof openapi
+      return { ...openapi, paths: { ...openapi.paths, '/api/hearth/v1/stream': streamOpenApiPath } } as typeof openapi
     },
   })
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { docExpansion: 'list', deepLinking: true } })
@@ -174,7 +174,7 @@ export async function buildApp(ctx: AppContext) {
       await api.register(notificationsRoutes(ctx))
       await api.register(streamRoutes(ctx, streamHub))
     },
-    { prefix: '/api/v1' },
+    { prefix: '/api/hearth/v1' },
   )
   // Last: the web app's catch-all must lose to every route above.
   await app.register(webRoutes())

@@ -196,7 +196,7 @@ export async function register(
   const password = overrides.password ?? 'a perfectly fine passphrase'
   const res = await app.inject({
     method: 'POST',
-    url: '/api/v1/auth/register',
+    url: '/api/hearth/v1/auth/register',
     headers,
     payload: { email: overrides.email ?? `${username}@example.test`, username, password, displayName: overrides.displayName },
   })
@@ -205,7 +205,7 @@ export async function register(
 }
 
 export async function login(app: TestApp['app'], loginName: string, password: string, headers: Record<string, string> = {}) {
-  const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', headers, payload: { login: loginName, password } })
+  const res = await app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', headers, payload: { login: loginName, password } })
   if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`)
   return withHeaders(json(res), password)
 }

@@ -32,7 +32,7 @@ export class StreamClient {
 
   /** Opens a stream and waits for `stream.ready`. Rejects with the HTTP status when the upgrade is refused. */
   static async connect(baseUrl: string, accessToken: string | undefined, opts: ConnectOptions = {}): Promise<StreamClient> {
-    const url = new URL('/api/v1/stream', baseUrl.replace(/^http/, 'ws'))
+    const url = new URL('/api/hearth/v1/stream', baseUrl.replace(/^http/, 'ws'))
     if (accessToken && !opts.viaProtocol) url.searchParams.set('access_token', accessToken)
     if (opts.since !== undefined) url.searchParams.set('since', String(opts.since))
     const protocols = opts.viaProtocol && accessToken ? ['hearth.v1', `bearer.${accessToken}`] : undefined

@@ -107,10 +107,10 @@ export async function seedDemo(ctx: AppContext, app: App, log: (line: string) =>
   log('creating people and their avatars…')
   const accounts: { id: number; username: string; token: string }[] = []
   for (const [i, [username, name, bio]] of people.entries()) {
-    const res = await call('POST', '/api/v1/auth/register', undefined, { email: `${username}@demo.hearth`, username, password: DEMO_PASSWORD, displayName: name })
+    const res = await call('POST', '/api/hearth/v1/auth/register', undefined, { email: `${username}@demo.hearth`, username, password: DEMO_PASSWORD, displayName: name })
     const token = res.accessToken as string
-    await call('PATCH', '/api/v1/users/me', token, { bio })
-    await multipart('PUT', '/api/v1/users/me/avatar', token, await form({}, [{ field: 'file', name: 'avatar.png', type: 'image/png', data: await avatar(name, i + 1) }]))
+    await call('PATCH', '/api/hearth/v1/users/me', token, { bio })
+    await multipart('PUT', '/api/hearth/v1/users/me/avatar', token, await form({}, [{ field: 'file', name: 'avatar.png', type: 'image/png', data: await avatar(name, i + 1) }]))
     accounts.push({ id: res.user.id as number, username, token })
   }
   const byName = new Map(accounts.map((a) => [a.username, a]))
@@ -118,7 +118,7 @@ export async function seedDemo(ctx: AppContext, app: App, log: (line: string) =>
   log('following…')
   for (const a of accounts) {
     for (const b of accounts) {
-      if (a !== b && r() < 0.55) await call('PUT', `/api/v1/users/${b.id}/follow`, a.token)
+      if (a !== b && r() < 0.55) await call('PUT', `/api/hearth/v1/users/${b.id}/follow`, a.token)
     }
   }
 
@@ -131,22 +131,22 @@ export async function seedDemo(ctx: AppContext, app: App, log: (line: string) =>
       const count = r() < 0.3 ? 2 + Math.floor(r() * 3) : 1
       const files = []
       for (let c = 0; c < count; c++) files.push({ field: 'images', name: `photo-${seed}.jpg`, type: 'image/jpeg', data: await photo(seed++ * 7919) })
-      const post = await multipart('POST', '/api/v1/posts', a.token, await form({ content: pick(captions) }, files))
+      const post = await multipart('POST', '/api/hearth/v1/posts', a.token, await form({ content: pick(captions) }, files))
       postIds.push({ id: post.id as number, author: a })
     }
     if (r() < 0.25) {
-      const post = await call('POST', '/api/v1/posts', a.token, { content: pick(textPosts) })
+      const post = await call('POST', '/api/hearth/v1/posts', a.token, { content: pick(textPosts) })
       postIds.push({ id: post.id as number, author: a })
     }
   }
 
   log('liking and commenting…')
   for (const p of postIds) {
-    for (const a of accounts) if (a !== p.author && r() < 0.45) await call('PUT', `/api/v1/posts/${p.id}/like`, a.token)
+    for (const a of accounts) if (a !== p.author && r() < 0.45) await call('PUT', `/api/hearth/v1/posts/${p.id}/like`, a.token)
     const talkers = accounts.filter((a) => a !== p.author && r() < 0.2)
     for (const a of talkers) {
-      const c = await call('POST', `/api/v1/posts/${p.id}/comments`, a.token, { content: pick(commentLines) })
-      if (r() < 0.5) await call('POST', `/api/v1/posts/${p.id}/comments`, p.author.token, { content: pick(replyLines), parentCommentId: c.id })
+      const c = await call('POST', `/api/hearth/v1/posts/${p.id}/comments`, a.token, { content: pick(commentLines) })
+      if (r() < 0.5) await call('POST', `/api/hearth/v1/posts/${p.id}/comments`, p.author.token, { content: pick(replyLines), parentCommentId: c.id })
     }
   }
 
@@ -154,22 +154,22 @@ export async function seedDemo(ctx: AppContext, app: App, log: (line: string) =>
   for (const [from, to, lines] of chats) {
     const a = byName.get(from)!
     const b = byName.get(to)!
-    const convo = await call('POST', '/api/v1/conversations', a.token, { userId: b.id })
+    const convo = await call('POST', '/api/hearth/v1/conversations', a.token, { userId: b.id })
     for (const [i, line] of lines.entries()) {
-      await call('POST', `/api/v1/conversations/${convo.id}/messages`, (i % 2 === 0 ? a : b).token, { content: line })
+      await call('POST', `/api/hearth/v1/conversations/${convo.id}/messages`, (i % 2 === 0 ? a : b).token, { content: line })
     }
   }
 
   log('filing a report for the moderators…')
   const reported = postIds.find((p) => p.author.username === 'felix') ?? postIds[0]!
-  await call('POST', '/api/v1/reports', byName.get('sofia')!.token, {
+  await call('POST', '/api/hearth/v1/reports', byName.get('sofia')!.token, {
     reason: 'spam',
     postId: reported.id,
     description: 'Posted the same drone shot in three groups today.',
   })
 
   // The seeding sessions are not devices anyone used: end them.
-  for (const a of accounts) await call('POST', '/api/v1/auth/logout', a.token)
+  for (const a of accounts) await call('POST', '/api/hearth/v1/auth/logout', a.token)
 
   await backdate(ctx, accounts.map((a) => a.id), r)
   return { users: accounts.length, posts: postIds.length, usernames: accounts.map((a) => a.username) }

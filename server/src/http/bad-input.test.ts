@@ -40,7 +40,7 @@ describe('hostile input on every route', () => {
     expect(routes.length).toBeGreaterThan(10)
     let requests = 0
     for (const [method, path] of routes) {
-      if (path === '/api/v1/stream') continue // WebSocket upgrade, covered by its own suite
+      if (path === '/api/hearth/v1/stream') continue // WebSocket upgrade, covered by its own suite
       const urls = path.includes('{') ? badIds.map((id) => path.replace(/\{[^}]+\}/g, encodeURIComponent(id))) : [path]
       for (const url of [...urls, path.replace(/\{[^}]+\}/g, '1')]) {
         for (const headers of [{}, u.headers]) {
@@ -64,14 +64,14 @@ describe('hostile input on every route', () => {
 
   it('maps framework-level failures to problem+json', async () => {
     expectProblem(await t.app.inject({ url: '/nope' }), 404, 'not_found')
-    expectProblem(await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"login": "a",' }), 400, 'malformed_json')
-    expectProblem(await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'text/plain' }, payload: 'hello' }), 415, 'unsupported_media_type')
+    expectProblem(await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"login": "a",' }), 400, 'malformed_json')
+    expectProblem(await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', headers: { 'content-type': 'text/plain' }, payload: 'hello' }), 415, 'unsupported_media_type')
     expectProblem(
-      await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ login: 'x'.repeat(2_000_000), password: 'y' }) }),
+      await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ login: 'x'.repeat(2_000_000), password: 'y' }) }),
       413,
       'payload_too_large',
     )
-    const p = expectProblem(await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: 5 } }), 400, 'validation_failed')
+    const p = expectProblem(await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/register', payload: { email: 5 } }), 400, 'validation_failed')
     expect(p.errors.length).toBeGreaterThan(1)
   })
 
@@ -82,14 +82,14 @@ describe('hostile input on every route', () => {
       const codes: number[] = []
       let last
       for (let i = 0; i < 5; i++) {
-        last = await s.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.0.0.7', payload: { login: 'ghost', password: 'whatever pass' } })
+        last = await s.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', remoteAddress: '10.0.0.7', payload: { login: 'ghost', password: 'whatever pass' } })
         codes.push(last.statusCode)
       }
       expect(codes).toEqual([401, 401, 401, 429, 429])
       expectProblem(last!, 429, 'rate_limited')
       expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0)
       // another IP is not affected
-      const other = await s.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.0.0.8', payload: { login: 'ghost', password: 'whatever pass' } })
+      const other = await s.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', remoteAddress: '10.0.0.8', payload: { login: 'ghost', password: 'whatever pass' } })
       expect(other.statusCode).toBe(401)
     } finally {
       await h2.close()
@@ -101,11 +101,11 @@ describe('hostile input on every route', () => {
     try {
       const s = await h2.start({ RATE_LIMIT_ANONYMOUS_MAX: '5', RATE_LIMIT_USER_MAX: '8' })
       const anon = []
-      for (let i = 0; i < 6; i++) anon.push((await s.app.inject({ url: '/api/v1/users?q=a', remoteAddress: '10.0.0.9' })).statusCode)
+      for (let i = 0; i < 6; i++) anon.push((await s.app.inject({ url: '/api/hearth/v1/users?q=a', remoteAddress: '10.0.0.9' })).statusCode)
       expect(anon).toEqual([200, 200, 200, 200, 200, 429])
       const me = await register(s.app, {}, {})
       const signed = []
-      for (let i = 0; i < 9; i++) signed.push((await s.app.inject({ url: '/api/v1/users/me', headers: me.headers, remoteAddress: '10.0.0.9' })).statusCode)
+      for (let i = 0; i < 9; i++) signed.push((await s.app.inject({ url: '/api/hearth/v1/users/me', headers: me.headers, remoteAddress: '10.0.0.9' })).statusCode)
       expect(signed.slice(0, 8).every((c) => c === 200)).toBe(true)
       expect(signed[8]).toBe(429)
       // health checks are never limited
@@ -121,13 +121,13 @@ describe('hostile input on every route', () => {
       const s = await h2.start({ RATE_LIMIT_AUTH_MAX: '2' })
       const codes = []
       for (let i = 0; i < 3; i++) {
-        codes.push((await s.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.0.1.1', headers: { 'x-forwarded-for': `192.0.2.${i}` }, payload: { login: 'g', password: 'whatever pass' } })).statusCode)
+        codes.push((await s.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', remoteAddress: '10.0.1.1', headers: { 'x-forwarded-for': `192.0.2.${i}` }, payload: { login: 'g', password: 'whatever pass' } })).statusCode)
       }
       expect(codes).toEqual([401, 401, 429]) // spoofed addresses did not buy new buckets
       const p = await h2.start({ RATE_LIMIT_AUTH_MAX: '2', TRUST_PROXY: '10.0.1.1' })
       const viaProxy = []
       for (let i = 0; i < 3; i++) {
-        viaProxy.push((await p.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.0.1.1', headers: { 'x-forwarded-for': `198.51.100.${i}` }, payload: { login: 'g', password: 'whatever pass' } })).statusCode)
+        viaProxy.push((await p.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', remoteAddress: '10.0.1.1', headers: { 'x-forwarded-for': `198.51.100.${i}` }, payload: { login: 'g', password: 'whatever pass' } })).statusCode)
       }
       expect(viaProxy).toEqual([401, 401, 401]) // distinct real clients behind the trusted proxy
     } finally {

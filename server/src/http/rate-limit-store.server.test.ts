@@ -112,16 +112,16 @@ describe('the API limit through the store', () => {
       const codes: number[] = []
       const remaining: number[] = []
       for (let i = 0; i < 119; i++) {
-        const r = await x.app.inject({ url: '/api/v1/users/me', headers: u.headers })
+        const r = await x.app.inject({ url: '/api/hearth/v1/users/me', headers: u.headers })
         codes.push(r.statusCode)
         remaining.push(Number(r.headers['x-ratelimit-remaining']))
       }
       expect(codes.every((c) => c === 200)).toBe(true)
       expect(remaining).toEqual(Array.from({ length: 119 }, (_, i) => 120 - (i + 1)))
       await sleep(FRESH_WAIT) // x's local counts reach Redis
-      const last = await y.app.inject({ url: '/api/v1/users/me', headers: u.headers })
+      const last = await y.app.inject({ url: '/api/hearth/v1/users/me', headers: u.headers })
       expect(last.statusCode).toBe(200)
-      const over = await y.app.inject({ url: '/api/v1/users/me', headers: u.headers })
+      const over = await y.app.inject({ url: '/api/hearth/v1/users/me', headers: u.headers })
       expect(over.statusCode).toBe(429)
     } finally {
       await h.close()

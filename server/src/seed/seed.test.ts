@@ -102,14 +102,14 @@ describe('seed generator', () => {
       `SELECT username, id, following_count FROM users WHERE id >= ${result.firstUserId} AND NOT is_blocked ORDER BY following_count DESC LIMIT 1`,
     )
     const s = await login(t.app, busy!.username, PASSWORD)
-    const feed = json(await t.app.inject({ url: '/api/v1/feed?limit=50', headers: s.headers }))
+    const feed = json(await t.app.inject({ url: '/api/hearth/v1/feed?limit=50', headers: s.headers }))
     expect(feed.items.length).toBe(50)
     const authors = new Set(
       (await rows<{ id: number }>(`SELECT following_id AS id FROM follows WHERE follower_id = ${busy!.id}`)).map((r) => r.id).concat(busy!.id),
     )
     for (const p of feed.items) expect(authors.has(p.author.id)).toBe(true)
 
-    const withPhotos = json(await t.app.inject({ url: '/api/v1/feed/explore?limit=100', headers: s.headers })).items.find(
+    const withPhotos = json(await t.app.inject({ url: '/api/hearth/v1/feed/explore?limit=100', headers: s.headers })).items.find(
       (p: { images: unknown[] }) => p.images.length > 0,
     )
     const image = withPhotos.images[0]
@@ -119,9 +119,9 @@ describe('seed generator', () => {
     const [discussed] = await rows<{ id: number; like_count: number }>(
       `SELECT p.id, p.like_count FROM posts p JOIN users u ON u.id = p.user_id WHERE NOT p.is_deleted AND NOT u.is_blocked ORDER BY p.comment_count DESC LIMIT 1`,
     )
-    const post = json(await t.app.inject({ url: `/api/v1/posts/${discussed!.id}`, headers: s.headers }))
+    const post = json(await t.app.inject({ url: `/api/hearth/v1/posts/${discussed!.id}`, headers: s.headers }))
     expect(post.likeCount).toBe(discussed!.like_count)
-    const thread = await t.app.inject({ url: `/api/v1/posts/${discussed!.id}/comments`, headers: s.headers })
+    const thread = await t.app.inject({ url: `/api/hearth/v1/posts/${discussed!.id}/comments`, headers: s.headers })
     expect(thread.statusCode).toBe(200)
     expect(json(thread).items.length).toBeGreaterThan(0)
   })
@@ -130,7 +130,7 @@ describe('seed generator', () => {
     const maxPost = await num(`SELECT max(id) FROM posts`)
     const [u] = await rows<{ username: string }>(`SELECT username FROM users WHERE id = ${result.firstUserId + 5}`)
     const s = await login(t.app, u!.username, PASSWORD)
-    const created = await t.app.inject({ method: 'POST', url: '/api/v1/posts', headers: s.headers, payload: { content: 'after the seed' } })
+    const created = await t.app.inject({ method: 'POST', url: '/api/hearth/v1/posts', headers: s.headers, payload: { content: 'after the seed' } })
     expect(created.statusCode).toBe(201)
     expect(json(created).id).toBeGreaterThan(maxPost)
     const newcomer = await register(t.app)

@@ -87,7 +87,7 @@ export function sessionEnded() {
 
 async function doRefresh(): Promise<boolean> {
   try {
-    const res = await fetch('/api/v1/auth/refresh', {
+    const res = await fetch('/api/hearth/v1/auth/refresh', {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json' },
@@ -134,6 +134,6 @@ export async function signOut() {
   const token = accessToken
   clear('signed-out', true)
   if (token) {
-    await fetch('/api/v1/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => {})
+    await fetch('/api/hearth/v1/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => {})
   }
 }

@@ -17,7 +17,7 @@ beforeAll(async () => {
   admin = await login(t.app, ROOT_ADMIN.ADMIN_EMAIL, ROOT_ADMIN.ADMIN_PASSWORD)
   const doc = (await t.app.inject({ url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> }
   routes = Object.entries(doc.paths)
-    .filter(([path]) => path.startsWith('/api/v1/admin'))
+    .filter(([path]) => path.startsWith('/api/hearth/v1/admin'))
     .flatMap(([path, ops]) =>
       Object.keys(ops)
         .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
@@ -35,15 +35,15 @@ describe('the admin area', () => {
     const names = routes.map((r) => `${r.method} ${r.url.replace(String(user.user.id), ':id')}`)
     expect(names).toEqual(
       expect.arrayContaining([
-        'GET /api/v1/admin/reports',
-        'PATCH /api/v1/admin/reports/:id',
-        'GET /api/v1/admin/users',
-        'GET /api/v1/admin/users/:id',
-        'PATCH /api/v1/admin/users/:id',
-        'POST /api/v1/admin/users/:id/block',
-        'POST /api/v1/admin/users/:id/unblock',
-        'GET /api/v1/admin/audit',
-        'GET /api/v1/admin/stats',
+        'GET /api/hearth/v1/admin/reports',
+        'PATCH /api/hearth/v1/admin/reports/:id',
+        'GET /api/hearth/v1/admin/users',
+        'GET /api/hearth/v1/admin/users/:id',
+        'PATCH /api/hearth/v1/admin/users/:id',
+        'POST /api/hearth/v1/admin/users/:id/block',
+        'POST /api/hearth/v1/admin/users/:id/unblock',
+        'GET /api/hearth/v1/admin/audit',
+        'GET /api/hearth/v1/admin/stats',
       ]),
     )
   })
@@ -58,7 +58,7 @@ describe('the admin area', () => {
 
   it('answers 403 to a signed-in non-admin on every admin route, and changes nothing', async () => {
     for (const r of routes) expectProblem(await send(r, user.headers), 403, 'forbidden')
-    expect((await t.app.inject({ url: '/api/v1/users/me', headers: user.headers })).json()).toMatchObject({ role: 'user' })
+    expect((await t.app.inject({ url: '/api/hearth/v1/users/me', headers: user.headers })).json()).toMatchObject({ role: 'user' })
   })
 
   it('lets an admin through the same door (the refusals above are about the caller, not the request)', async () => {

@@ -20,14 +20,14 @@ afterAll(async () => h.close())
 
 const db = () => t.ctx.database.db
 const fileReport = async (s: Session, payload: object) => {
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/reports', headers: s.headers, payload: { reason: 'spam', ...payload } })
+  const res = await t.app.inject({ method: 'POST', url: '/api/hearth/v1/reports', headers: s.headers, payload: { reason: 'spam', ...payload } })
   if (res.statusCode !== 201) throw new Error(`report failed: ${res.body}`)
   return json(res) as { id: number }
 }
-const queue = (query = '', s: Session = admin) => t.app.inject({ url: `/api/v1/admin/reports${query}`, headers: s.headers })
+const queue = (query = '', s: Session = admin) => t.app.inject({ url: `/api/hearth/v1/admin/reports${query}`, headers: s.headers })
 const decide = (id: number, payload: object, s: Session = admin) =>
-  t.app.inject({ method: 'PATCH', url: `/api/v1/admin/reports/${id}`, headers: s.headers, payload })
-const me = (s: Session) => t.app.inject({ url: '/api/v1/users/me', headers: s.headers })
+  t.app.inject({ method: 'PATCH', url: `/api/hearth/v1/admin/reports/${id}`, headers: s.headers, payload })
+const me = (s: Session) => t.app.inject({ url: '/api/hearth/v1/users/me', headers: s.headers })
 
 describe('the moderation queue', () => {
   it('lists reports newest first with target, author, reporter and the count of other reports', async () => {
@@ -223,7 +223,7 @@ describe('deciding a report', () => {
     expect(rows.find((r) => r.id === b.id)!.reviewedBy).toBe(admin.user.id)
 
     // The post is gone for everyone else: nobody can report it again, and a second deletion is a no-op.
-    expectProblem(await t.app.inject({ method: 'POST', url: '/api/v1/reports', headers: r1.headers, payload: { reason: 'spam', postId: post.id } }), 404)
+    expectProblem(await t.app.inject({ method: 'POST', url: '/api/hearth/v1/reports', headers: r1.headers, payload: { reason: 'spam', postId: post.id } }), 404)
     const [audit] = await db().select().from(adminAuditLog).where(eq(adminAuditLog.targetId, a.id)).orderBy(adminAuditLog.id)
     expect(audit).toMatchObject({ actorId: admin.user.id, action: 'report.update', targetType: 'report' })
     expect(audit!.details).toMatchObject({ from: 'pending', to: 'resolved', action: 'delete_content', contentDeleted: true, alsoResolved: [b.id] })
@@ -275,7 +275,7 @@ describe('deciding a report', () => {
     expect(res.target.user).toMatchObject({ id: author.user.id, isBlocked: true })
     expect(res.target.isDeleted).toBe(false) // blocking hides, it does not delete
     expectProblem(await me(author), 401, 'session_revoked')
-    expectProblem(await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: author.user.username, password: author.password } }), 403, 'account_blocked')
+    expectProblem(await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', payload: { login: author.user.username, password: author.password } }), 403, 'account_blocked')
     const actions = (await db().select().from(adminAuditLog).where(eq(adminAuditLog.actorId, admin.user.id))).map((a) => `${a.action}:${a.targetId}`)
     expect(actions).toEqual(expect.arrayContaining([`user.block:${author.user.id}`, `report.update:${r.id}`]))
   })
@@ -306,7 +306,7 @@ describe('the audit trail', () => {
     const r = await fileReport(reporter, { userId: author.user.id })
     await decide(r.id, { status: 'reviewed' })
     await decide(r.id, { status: 'dismissed' })
-    const page = json(await t.app.inject({ url: `/api/v1/admin/audit?targetType=report&targetId=${r.id}`, headers: admin.headers }))
+    const page = json(await t.app.inject({ url: `/api/hearth/v1/admin/audit?targetType=report&targetId=${r.id}`, headers: admin.headers }))
     expect(page.items).toHaveLength(2)
     expect(page.items[0]).toMatchObject({ action: 'report.update', targetType: 'report', targetId: r.id, actor: { id: admin.user.id }, details: { from: 'reviewed', to: 'dismissed' } })
     expect(page.items[1].details).toMatchObject({ from: 'pending', to: 'reviewed', action: 'none' })
@@ -320,9 +320,9 @@ describe('the audit trail', () => {
     try {
       const [author, reporter] = [await register(app), await register(app)]
       const post = await insertPost(db(), author.user.id)
-      const r = json(await app.inject({ method: 'POST', url: '/api/v1/reports', headers: reporter.headers, payload: { reason: 'spam', postId: post.id } }))
+      const r = json(await app.inject({ method: 'POST', url: '/api/hearth/v1/reports', headers: reporter.headers, payload: { reason: 'spam', postId: post.id } }))
       const session = await login(app, ROOT_ADMIN.ADMIN_EMAIL, ROOT_ADMIN.ADMIN_PASSWORD)
-      const res = await app.inject({ method: 'PATCH', url: `/api/v1/admin/reports/${r.id}`, headers: session.headers, payload: { status: 'resolved', action: 'delete_content' } })
+      const res = await app.inject({ method: 'PATCH', url: `/api/hearth/v1/admin/reports/${r.id}`, headers: session.headers, payload: { status: 'resolved', action: 'delete_content' } })
       expect(res.statusCode).toBe(200)
       const admin = lines.filter((l) => l.subsystem === 'admin')
       expect(admin.map((l) => l.action)).toEqual(['post.delete', 'report.update'])

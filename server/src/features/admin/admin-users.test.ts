@@ -17,9 +17,9 @@ beforeAll(async () => {
 afterAll(async () => h.close())
 
 const db = () => t.ctx.database.db
-const list = (query: string, s: Session = admin) => t.app.inject({ url: `/api/v1/admin/users${query}`, headers: s.headers })
-const act = (s: Session, id: number, what: 'block' | 'unblock') => t.app.inject({ method: 'POST', url: `/api/v1/admin/users/${id}/${what}`, headers: s.headers })
-const setRole = (s: Session, id: number, role: string) => t.app.inject({ method: 'PATCH', url: `/api/v1/admin/users/${id}`, headers: s.headers, payload: { role } })
+const list = (query: string, s: Session = admin) => t.app.inject({ url: `/api/hearth/v1/admin/users${query}`, headers: s.headers })
+const act = (s: Session, id: number, what: 'block' | 'unblock') => t.app.inject({ method: 'POST', url: `/api/hearth/v1/admin/users/${id}/${what}`, headers: s.headers })
+const setRole = (s: Session, id: number, role: string) => t.app.inject({ method: 'PATCH', url: `/api/hearth/v1/admin/users/${id}`, headers: s.headers, payload: { role } })
 /** Runs `fn` on a network whose only admins are `ids`; the other admins get their role back afterwards. */
 async function onlyAdmins(ids: number[], fn: () => Promise<void>) {
   const others = (await db().select({ id: users.id }).from(users).where(eq(users.role, 'admin'))).map((u) => u.id).filter((id) => !ids.includes(id))
@@ -30,7 +30,7 @@ async function onlyAdmins(ids: number[], fn: () => Promise<void>) {
     await db().update(users).set({ role: 'admin' }).where(inArray(users.id, others))
   }
 }
-const me = (s: Session) => t.app.inject({ url: '/api/v1/users/me', headers: s.headers })
+const me = (s: Session) => t.app.inject({ url: '/api/hearth/v1/users/me', headers: s.headers })
 
 /** A second admin, promoted through the API. */
 async function newAdmin(): Promise<Session & { password: string }> {
@@ -99,8 +99,8 @@ describe('GET /admin/users', () => {
 
   it('shows one user by id', async () => {
     const u = await register(t.app)
-    expect(json(await t.app.inject({ url: `/api/v1/admin/users/${u.user.id}`, headers: admin.headers }))).toMatchObject({ id: u.user.id, role: 'user' })
-    expectProblem(await t.app.inject({ url: '/api/v1/admin/users/2000000000', headers: admin.headers }), 404, 'not_found')
+    expect(json(await t.app.inject({ url: `/api/hearth/v1/admin/users/${u.user.id}`, headers: admin.headers }))).toMatchObject({ id: u.user.id, role: 'user' })
+    expectProblem(await t.app.inject({ url: '/api/hearth/v1/admin/users/2000000000', headers: admin.headers }), 404, 'not_found')
   })
 })
 
@@ -116,11 +116,11 @@ describe('blocking', () => {
     expect(json(res)).toMatchObject({ id: u.user.id, isBlocked: true, activeSessions: 0 })
     expectProblem(await me(u), 401, 'session_revoked')
     expectProblem(await me(phone), 401, 'session_revoked')
-    expectProblem(await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: u.user.username, password: u.password } }), 403, 'account_blocked')
-    const refresh = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: phone.refreshToken } })
+    expectProblem(await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', payload: { login: u.user.username, password: u.password } }), 403, 'account_blocked')
+    const refresh = await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/refresh', payload: { refreshToken: phone.refreshToken } })
     expect([401, 403]).toContain(refresh.statusCode)
     // blocked users are hidden from others
-    expectProblem(await t.app.inject({ url: `/api/v1/users/${u.user.id}` }), 404)
+    expectProblem(await t.app.inject({ url: `/api/hearth/v1/users/${u.user.id}` }), 404)
 
     // blocking again is a no-op that still answers with the user
     expect(json(await act(admin, u.user.id, 'block')).isBlocked).toBe(true)
@@ -186,7 +186,7 @@ describe('roles', () => {
     expect(json(await setRole(admin, admin.user.id, 'admin')).role).toBe('admin') // a no-op
     expectProblem(await setRole(admin, admin.user.id, 'root'), 400, 'validation_failed')
     expectProblem(
-      await t.app.inject({ method: 'PATCH', url: `/api/v1/admin/users/${admin.user.id}`, headers: admin.headers, payload: { role: 'admin', isBlocked: true } }),
+      await t.app.inject({ method: 'PATCH', url: `/api/hearth/v1/admin/users/${admin.user.id}`, headers: admin.headers, payload: { role: 'admin', isBlocked: true } }),
       400,
       'validation_failed',
     )

@@ -34,12 +34,12 @@ async function msUntil(status: number, probe: () => Promise<{ statusCode: number
 describe('admin actions across instances', () => {
   it('a block on A ends the user’s session and realtime stream on B within a second', async () => {
     const u = await register(b.app)
-    const me = () => b.app.inject({ url: '/api/v1/users/me', headers: u.headers })
+    const me = () => b.app.inject({ url: '/api/hearth/v1/users/me', headers: u.headers })
     expect((await me()).statusCode).toBe(200) // cached on B
     const stream = await StreamClient.connect(await listen(b), u.accessToken)
 
     const start = Date.now()
-    expect((await a.app.inject({ method: 'POST', url: `/api/v1/admin/users/${u.user.id}/block`, headers: admin.headers })).statusCode).toBe(200)
+    expect((await a.app.inject({ method: 'POST', url: `/api/hearth/v1/admin/users/${u.user.id}/block`, headers: admin.headers })).statusCode).toBe(200)
     expect(await msUntil(401, me)).toBeLessThan(1000)
     const closed = await Promise.race([stream.closed, sleep(1000).then(() => null)])
     expect(closed?.code).toBe(4001)
@@ -48,22 +48,22 @@ describe('admin actions across instances', () => {
 
   it('a role change on A reaches the user’s session on B within a second', async () => {
     const u = await register(a.app)
-    const adminArea = () => b.app.inject({ url: '/api/v1/admin/users', headers: u.headers })
+    const adminArea = () => b.app.inject({ url: '/api/hearth/v1/admin/users', headers: u.headers })
     expect((await adminArea()).statusCode).toBe(403)
-    await a.app.inject({ method: 'PATCH', url: `/api/v1/admin/users/${u.user.id}`, headers: admin.headers, payload: { role: 'admin' } })
+    await a.app.inject({ method: 'PATCH', url: `/api/hearth/v1/admin/users/${u.user.id}`, headers: admin.headers, payload: { role: 'admin' } })
     expect(await msUntil(200, adminArea)).toBeLessThan(1000)
-    await a.app.inject({ method: 'PATCH', url: `/api/v1/admin/users/${u.user.id}`, headers: admin.headers, payload: { role: 'user' } })
+    await a.app.inject({ method: 'PATCH', url: `/api/hearth/v1/admin/users/${u.user.id}`, headers: admin.headers, payload: { role: 'user' } })
     expect(await msUntil(403, adminArea)).toBeLessThan(1000)
   })
 
   it('two admins on two instances deciding the same report: one wins', async () => {
     const [author, reporter] = [await register(a.app), await register(a.app)]
     const second = await register(a.app)
-    await a.app.inject({ method: 'PATCH', url: `/api/v1/admin/users/${second.user.id}`, headers: admin.headers, payload: { role: 'admin' } })
-    const r = json(await a.app.inject({ method: 'POST', url: '/api/v1/reports', headers: reporter.headers, payload: { reason: 'spam', userId: author.user.id } }))
+    await a.app.inject({ method: 'PATCH', url: `/api/hearth/v1/admin/users/${second.user.id}`, headers: admin.headers, payload: { role: 'admin' } })
+    const r = json(await a.app.inject({ method: 'POST', url: '/api/hearth/v1/reports', headers: reporter.headers, payload: { reason: 'spam', userId: author.user.id } }))
     const results = await Promise.all([
-      a.app.inject({ method: 'PATCH', url: `/api/v1/admin/reports/${r.id}`, headers: admin.headers, payload: { status: 'resolved', action: 'block_user' } }),
-      b.app.inject({ method: 'PATCH', url: `/api/v1/admin/reports/${r.id}`, headers: second.headers, payload: { status: 'dismissed' } }),
+      a.app.inject({ method: 'PATCH', url: `/api/hearth/v1/admin/reports/${r.id}`, headers: admin.headers, payload: { status: 'resolved', action: 'block_user' } }),
+      b.app.inject({ method: 'PATCH', url: `/api/hearth/v1/admin/reports/${r.id}`, headers: second.headers, payload: { status: 'dismissed' } }),
     ])
     expect(results.map((x) => x.statusCode).sort()).toEqual([200, 409])
     expect(json(results.find((x) => x.statusCode === 409)!).code).toBe('illegal_transition')

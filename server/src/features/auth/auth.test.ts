@@ -16,7 +16,7 @@ const post = (url: string, payload?: unknown, headers: Record<string, string> = 
 describe('registration', () => {
   it('creates an account, signs in, and normalises the email', async () => {
     const name = uniqueName('Reg')
-    const res = await post('/api/v1/auth/register', { email: `  ${name}@Example.TEST `.trim(), username: name, password: 'long enough pass', displayName: 'Reg' })
+    const res = await post('/api/hearth/v1/auth/register', { email: `  ${name}@Example.TEST `.trim(), username: name, password: 'long enough pass', displayName: 'Reg' })
     expect(res.statusCode).toBe(201)
     const body = json(res)
     expect(body.user).toMatchObject({ username: name, email: `${name.toLowerCase()}@example.test`, role: 'user', emailVerified: false, hasPassword: true })
@@ -24,34 +24,34 @@ describe('registration', () => {
     expect(body.accessToken).toMatch(/^ey/)
     expect(body.expiresIn).toBe(900)
     expect(String(res.headers['set-cookie'])).toMatch(/refresh_token=.*HttpOnly.*SameSite=Strict/i)
-    const me = await t.app.inject({ url: '/api/v1/users/me', headers: { authorization: `Bearer ${body.accessToken}` } })
+    const me = await t.app.inject({ url: '/api/hearth/v1/users/me', headers: { authorization: `Bearer ${body.accessToken}` } })
     expect(json(me).id).toBe(body.user.id)
   })
 
   it('refuses a duplicate email (any case) and a duplicate username (any case) with 409', async () => {
     const a = await register(t.app)
-    const dupEmail = await post('/api/v1/auth/register', { email: a.user.email.toUpperCase(), username: uniqueName(), password: 'long enough pass' })
+    const dupEmail = await post('/api/hearth/v1/auth/register', { email: a.user.email.toUpperCase(), username: uniqueName(), password: 'long enough pass' })
     expect(expectProblem(dupEmail, 409, 'email_taken').errors).toEqual([{ field: 'email', message: 'is already registered' }])
-    const dupName = await post('/api/v1/auth/register', { email: `${uniqueName()}@example.test`, username: a.user.username.toUpperCase(), password: 'long enough pass' })
+    const dupName = await post('/api/hearth/v1/auth/register', { email: `${uniqueName()}@example.test`, username: a.user.username.toUpperCase(), password: 'long enough pass' })
     expect(expectProblem(dupName, 409, 'username_taken').errors?.[0].field).toBe('username')
   })
 
   it('lets exactly one of two concurrent identical registrations through', async () => {
     const name = uniqueName()
     const payload = { email: `${name}@example.test`, username: name, password: 'long enough pass' }
-    const results = await Promise.all([post('/api/v1/auth/register', payload), post('/api/v1/auth/register', payload)])
+    const results = await Promise.all([post('/api/hearth/v1/auth/register', payload), post('/api/hearth/v1/auth/register', payload)])
     expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409])
   })
 
   it('explains each invalid field', async () => {
-    const res = await post('/api/v1/auth/register', { email: 'not-an-email', username: 'no spaces!', password: 'x' })
+    const res = await post('/api/hearth/v1/auth/register', { email: 'not-an-email', username: 'no spaces!', password: 'x' })
     const p = expectProblem(res, 400, 'validation_failed')
     const fields = p.errors.map((e: { field: string }) => e.field)
     expect(fields).toEqual(expect.arrayContaining(['email', 'username']))
   })
 
   it('enforces the schema lengths', async () => {
-    const long = await post('/api/v1/auth/register', {
+    const long = await post('/api/hearth/v1/auth/register', {
       email: `${'a'.repeat(250)}@example.test`,
       username: uniqueName(),
       password: 'long enough pass',
@@ -62,22 +62,22 @@ describe('registration', () => {
   })
 
   it('applies the password rules: 8+ characters, long ones allowed, common ones refused', async () => {
-    const short = await post('/api/v1/auth/register', { email: `${uniqueName()}@example.test`, username: uniqueName(), password: 'seven77' })
+    const short = await post('/api/hearth/v1/auth/register', { email: `${uniqueName()}@example.test`, username: uniqueName(), password: 'seven77' })
     expect(expectProblem(short, 400, 'validation_failed').errors[0]).toMatchObject({ field: 'password' })
-    const common = await post('/api/v1/auth/register', { email: `${uniqueName()}@example.test`, username: uniqueName(), password: 'Password1' })
+    const common = await post('/api/hearth/v1/auth/register', { email: `${uniqueName()}@example.test`, username: uniqueName(), password: 'Password1' })
     expect(expectProblem(common, 400).detail).toMatch(/common/)
     // 200 characters: allowed and not truncated (a different tail must not sign in)
     const longPass = 'x'.repeat(150) + 'unique tail of fifty characters.................!'
     const u = await register(t.app, { password: longPass })
     await login(t.app, u.user.username, longPass)
-    const wrongTail = await post('/api/v1/auth/login', { login: u.user.username, password: longPass.slice(0, -1) + '?' })
+    const wrongTail = await post('/api/hearth/v1/auth/login', { login: u.user.username, password: longPass.slice(0, -1) + '?' })
     expectProblem(wrongTail, 401, 'invalid_credentials')
     // no composition rules: all lower-case letters is fine
     await register(t.app, { password: 'onlylowercaseletters' })
   })
 
   it('refuses unknown fields instead of ignoring them', async () => {
-    const res = await post('/api/v1/auth/register', { email: `${uniqueName()}@example.test`, username: uniqueName(), password: 'long enough pass', role: 'admin' })
+    const res = await post('/api/hearth/v1/auth/register', { email: `${uniqueName()}@example.test`, username: uniqueName(), password: 'long enough pass', role: 'admin' })
     expect(expectProblem(res, 400, 'validation_failed').errors).toContainEqual({ field: 'role', message: 'is not an accepted field' })
   })
 })
@@ -91,8 +91,8 @@ describe('sign-in', () => {
 
   it('answers a wrong password and an unknown account with the same 401', async () => {
     const u = await register(t.app)
-    const wrong = expectProblem(await post('/api/v1/auth/login', { login: u.user.username, password: 'not the password' }), 401, 'invalid_credentials')
-    const unknown = expectProblem(await post('/api/v1/auth/login', { login: 'nobody-here@example.test', password: 'not the password' }), 401, 'invalid_credentials')
+    const wrong = expectProblem(await post('/api/hearth/v1/auth/login', { login: u.user.username, password: 'not the password' }), 401, 'invalid_credentials')
+    const unknown = expectProblem(await post('/api/hearth/v1/auth/login', { login: 'nobody-here@example.test', password: 'not the password' }), 401, 'invalid_credentials')
     expect(wrong.detail).toBe(unknown.detail)
   })
 
@@ -100,7 +100,7 @@ describe('sign-in', () => {
     const u = await register(t.app)
     const time = async (login: string) => {
       const s = performance.now()
-      await post('/api/v1/auth/login', { login, password: 'not the password' })
+      await post('/api/hearth/v1/auth/login', { login, password: 'not the password' })
       return performance.now() - s
     }
     await time('warmup@example.test')
@@ -118,10 +118,10 @@ describe('sign-in', () => {
   it('locks an account after repeated failures, whatever the IP', async () => {
     const u = await register(t.app)
     for (let i = 0; i < 10; i++) {
-      const r = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: u.user.username, password: 'wrong wrong' }, remoteAddress: `10.9.0.${i}` })
+      const r = await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', payload: { login: u.user.username, password: 'wrong wrong' }, remoteAddress: `10.9.0.${i}` })
       expect(r.statusCode).toBe(401)
     }
-    const locked = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: u.user.username, password: u.password }, remoteAddress: '10.9.1.1' })
+    const locked = await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', payload: { login: u.user.username, password: u.password }, remoteAddress: '10.9.1.1' })
     expectProblem(locked, 429, 'rate_limited')
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0)
   })
@@ -135,44 +135,44 @@ describe('sign-in', () => {
 describe('refresh rotation and reuse detection', () => {
   it('rotates: the new pair works and the old refresh token is dead', async () => {
     const u = await register(t.app)
-    const r1 = await post('/api/v1/auth/refresh', { refreshToken: u.refreshToken })
+    const r1 = await post('/api/hearth/v1/auth/refresh', { refreshToken: u.refreshToken })
     expect(r1.statusCode).toBe(200)
     const b1 = json(r1)
     expect(b1.refreshToken).not.toBe(u.refreshToken)
-    const me = await t.app.inject({ url: '/api/v1/users/me', headers: { authorization: `Bearer ${b1.accessToken}` } })
+    const me = await t.app.inject({ url: '/api/hearth/v1/users/me', headers: { authorization: `Bearer ${b1.accessToken}` } })
     expect(me.statusCode).toBe(200)
   })
 
   it('a stolen, already-rotated token kills the session, and the new token dies with it', async () => {
     const u = await register(t.app)
-    const rotated = json(await post('/api/v1/auth/refresh', { refreshToken: u.refreshToken }))
+    const rotated = json(await post('/api/hearth/v1/auth/refresh', { refreshToken: u.refreshToken }))
     // The thief replays the old token
-    expectProblem(await post('/api/v1/auth/refresh', { refreshToken: u.refreshToken }), 401, 'refresh_token_reused')
+    expectProblem(await post('/api/hearth/v1/auth/refresh', { refreshToken: u.refreshToken }), 401, 'refresh_token_reused')
     // The legitimate holder's new refresh token and access token are both dead now
-    expectProblem(await post('/api/v1/auth/refresh', { refreshToken: rotated.refreshToken }), 401, 'session_revoked')
-    expectProblem(await t.app.inject({ url: '/api/v1/users/me', headers: { authorization: `Bearer ${rotated.accessToken}` } }), 401, 'session_revoked')
-    expectProblem(await t.app.inject({ url: '/api/v1/users/me', headers: u.headers }), 401, 'session_revoked')
+    expectProblem(await post('/api/hearth/v1/auth/refresh', { refreshToken: rotated.refreshToken }), 401, 'session_revoked')
+    expectProblem(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: { authorization: `Bearer ${rotated.accessToken}` } }), 401, 'session_revoked')
+    expectProblem(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: u.headers }), 401, 'session_revoked')
   })
 
   it('accepts the refresh token from the httpOnly cookie', async () => {
     const u = await register(t.app)
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', cookies: { refresh_token: u.refreshToken } })
+    const res = await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/refresh', cookies: { refresh_token: u.refreshToken } })
     expect(res.statusCode).toBe(200)
   })
 
   it('refuses a forged token without touching the session', async () => {
     const u = await register(t.app)
     const [sid] = u.refreshToken.split('.')
-    expectProblem(await post('/api/v1/auth/refresh', { refreshToken: `${sid}.${'A'.repeat(43)}` }), 401, 'refresh_token_invalid')
-    expectProblem(await post('/api/v1/auth/refresh', { refreshToken: 'garbage' }), 401, 'refresh_token_invalid')
-    expectProblem(await post('/api/v1/auth/refresh', {}), 401, 'refresh_token_missing')
+    expectProblem(await post('/api/hearth/v1/auth/refresh', { refreshToken: `${sid}.${'A'.repeat(43)}` }), 401, 'refresh_token_invalid')
+    expectProblem(await post('/api/hearth/v1/auth/refresh', { refreshToken: 'garbage' }), 401, 'refresh_token_invalid')
+    expectProblem(await post('/api/hearth/v1/auth/refresh', {}), 401, 'refresh_token_missing')
     // the real one still works
-    expect((await post('/api/v1/auth/refresh', { refreshToken: u.refreshToken })).statusCode).toBe(200)
+    expect((await post('/api/hearth/v1/auth/refresh', { refreshToken: u.refreshToken })).statusCode).toBe(200)
   })
 
   it('concurrent refreshes with one token: exactly one rotates', async () => {
     const u = await register(t.app)
-    const results = await Promise.all([0, 1, 2].map(() => post('/api/v1/auth/refresh', { refreshToken: u.refreshToken })))
+    const results = await Promise.all([0, 1, 2].map(() => post('/api/hearth/v1/auth/refresh', { refreshToken: u.refreshToken })))
     expect(results.filter((r) => r.statusCode === 200)).toHaveLength(1)
   })
 })
@@ -180,17 +180,17 @@ describe('refresh rotation and reuse detection', () => {
 describe('sessions', () => {
   it('logout ends the session at once', async () => {
     const u = await register(t.app)
-    const out = await post('/api/v1/auth/logout', undefined, u.headers)
+    const out = await post('/api/hearth/v1/auth/logout', undefined, u.headers)
     expect(out.statusCode).toBe(204)
-    expectProblem(await t.app.inject({ url: '/api/v1/users/me', headers: u.headers }), 401, 'session_revoked')
-    expectProblem(await post('/api/v1/auth/refresh', { refreshToken: u.refreshToken }), 401, 'session_revoked')
+    expectProblem(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: u.headers }), 401, 'session_revoked')
+    expectProblem(await post('/api/hearth/v1/auth/refresh', { refreshToken: u.refreshToken }), 401, 'session_revoked')
   })
 
   it('lists the caller’s devices and revokes one or all others', async () => {
     const u = await register(t.app, {}, { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0', 'x-device-fingerprint': 'fp-1' })
     const phone = await login(t.app, u.user.username, u.password, { 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0) Safari/604.1' })
     const tablet = await login(t.app, u.user.username, u.password)
-    const list = json(await t.app.inject({ url: '/api/v1/auth/sessions', headers: u.headers })).items
+    const list = json(await t.app.inject({ url: '/api/hearth/v1/auth/sessions', headers: u.headers })).items
     expect(list).toHaveLength(3)
     const current = list.find((s: any) => s.current)
     expect(current).toMatchObject({ device: 'Firefox on Linux', deviceFingerprint: 'fp-1', ipAddress: '127.0.0.1' })
@@ -198,42 +198,42 @@ describe('sessions', () => {
 
     // Another user cannot revoke it
     const other = await register(t.app)
-    expectProblem(await t.app.inject({ method: 'DELETE', url: `/api/v1/auth/sessions/${phoneSession.id}`, headers: other.headers }), 404)
-    expect((await t.app.inject({ url: '/api/v1/users/me', headers: phone.headers })).statusCode).toBe(200)
+    expectProblem(await t.app.inject({ method: 'DELETE', url: `/api/hearth/v1/auth/sessions/${phoneSession.id}`, headers: other.headers }), 404)
+    expect((await t.app.inject({ url: '/api/hearth/v1/users/me', headers: phone.headers })).statusCode).toBe(200)
 
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/auth/sessions/${phoneSession.id}`, headers: u.headers })).statusCode).toBe(204)
-    expectProblem(await t.app.inject({ url: '/api/v1/users/me', headers: phone.headers }), 401, 'session_revoked')
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/hearth/v1/auth/sessions/${phoneSession.id}`, headers: u.headers })).statusCode).toBe(204)
+    expectProblem(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: phone.headers }), 401, 'session_revoked')
 
-    const rest = await t.app.inject({ method: 'DELETE', url: '/api/v1/auth/sessions', headers: u.headers })
+    const rest = await t.app.inject({ method: 'DELETE', url: '/api/hearth/v1/auth/sessions', headers: u.headers })
     expect(json(rest)).toEqual({ revoked: 1 })
-    expectProblem(await t.app.inject({ url: '/api/v1/users/me', headers: tablet.headers }), 401)
-    expect((await t.app.inject({ url: '/api/v1/users/me', headers: u.headers })).statusCode).toBe(200)
+    expectProblem(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: tablet.headers }), 401)
+    expect((await t.app.inject({ url: '/api/hearth/v1/users/me', headers: u.headers })).statusCode).toBe(200)
   })
 
   it('changing the password ends every other session and needs the current password', async () => {
     const u = await register(t.app)
     const other = await login(t.app, u.user.username, u.password)
-    const wrong = await post('/api/v1/auth/password', { currentPassword: 'not it at all', newPassword: 'a brand new passphrase' }, u.headers)
+    const wrong = await post('/api/hearth/v1/auth/password', { currentPassword: 'not it at all', newPassword: 'a brand new passphrase' }, u.headers)
     expectProblem(wrong, 400, 'invalid_current_password')
-    const weak = await post('/api/v1/auth/password', { currentPassword: u.password, newPassword: 'short' }, u.headers)
+    const weak = await post('/api/hearth/v1/auth/password', { currentPassword: u.password, newPassword: 'short' }, u.headers)
     expect(expectProblem(weak, 400, 'validation_failed').errors[0].field).toBe('newPassword')
-    const ok = await post('/api/v1/auth/password', { currentPassword: u.password, newPassword: 'a brand new passphrase' }, u.headers)
+    const ok = await post('/api/hearth/v1/auth/password', { currentPassword: u.password, newPassword: 'a brand new passphrase' }, u.headers)
     expect(ok.statusCode).toBe(204)
-    expectProblem(await t.app.inject({ url: '/api/v1/users/me', headers: other.headers }), 401, 'session_revoked')
-    expect((await t.app.inject({ url: '/api/v1/users/me', headers: u.headers })).statusCode).toBe(200)
+    expectProblem(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: other.headers }), 401, 'session_revoked')
+    expect((await t.app.inject({ url: '/api/hearth/v1/users/me', headers: u.headers })).statusCode).toBe(200)
     await login(t.app, u.user.username, 'a brand new passphrase')
-    expectProblem(await post('/api/v1/auth/login', { login: u.user.username, password: u.password }), 401)
+    expectProblem(await post('/api/hearth/v1/auth/login', { login: u.user.username, password: u.password }), 401)
   })
 
   it('refuses every session route to anonymous callers', async () => {
     for (const [method, url] of [
-      ['GET', '/api/v1/auth/sessions'],
-      ['DELETE', '/api/v1/auth/sessions'],
-      ['DELETE', '/api/v1/auth/sessions/1'],
-      ['POST', '/api/v1/auth/logout'],
-      ['POST', '/api/v1/auth/password'],
-      ['GET', '/api/v1/users/me'],
-      ['PATCH', '/api/v1/users/me'],
+      ['GET', '/api/hearth/v1/auth/sessions'],
+      ['DELETE', '/api/hearth/v1/auth/sessions'],
+      ['DELETE', '/api/hearth/v1/auth/sessions/1'],
+      ['POST', '/api/hearth/v1/auth/logout'],
+      ['POST', '/api/hearth/v1/auth/password'],
+      ['GET', '/api/hearth/v1/users/me'],
+      ['PATCH', '/api/hearth/v1/users/me'],
     ] as const) {
       const res = await t.app.inject({ method, url, payload: method === 'POST' || method === 'PATCH' ? {} : undefined })
       expect([400, 401]).toContain(res.statusCode)
@@ -242,11 +242,11 @@ describe('sessions', () => {
   })
 
   it('refuses bad and expired access tokens clearly', async () => {
-    expectProblem(await t.app.inject({ url: '/api/v1/users/me', headers: { authorization: 'Bearer nope' } }), 401, 'token_invalid')
-    expectProblem(await t.app.inject({ url: '/api/v1/users/me', headers: { authorization: 'Basic abc' } }), 401, 'token_invalid')
+    expectProblem(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: { authorization: 'Bearer nope' } }), 401, 'token_invalid')
+    expectProblem(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: { authorization: 'Basic abc' } }), 401, 'token_invalid')
     const u = await register(t.app)
     const forged = u.accessToken.slice(0, -3) + (u.accessToken.endsWith('AAA') ? 'BBB' : 'AAA')
-    expectProblem(await t.app.inject({ url: '/api/v1/users/me', headers: { authorization: `Bearer ${forged}` } }), 401, 'token_invalid')
+    expectProblem(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: { authorization: `Bearer ${forged}` } }), 401, 'token_invalid')
     const { SignJWT } = await import('jose')
     const [, payload] = u.accessToken.split('.')
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString())
@@ -258,7 +258,7 @@ describe('sessions', () => {
       .setIssuedAt(Math.floor(Date.now() / 1000) - 1000)
       .setExpirationTime(Math.floor(Date.now() / 1000) - 100)
       .sign(new TextEncoder().encode(t.ctx.config.jwtSecret))
-    expectProblem(await t.app.inject({ url: '/api/v1/users/me', headers: { authorization: `Bearer ${expired}` } }), 401, 'token_expired')
+    expectProblem(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: { authorization: `Bearer ${expired}` } }), 401, 'token_expired')
   })
 })
 
@@ -270,9 +270,9 @@ describe('blocked users', () => {
     await t.ctx.database.db.update(users).set({ isBlocked: true }).where(eq(users.id, u.user.id))
     const { AuthService } = await import('./service.js')
     await new AuthService(t.ctx).revokeAllSessions(u.user.id, 'blocked')
-    expectProblem(await post('/api/v1/auth/login', { login: u.user.username, password: u.password }), 403, 'account_blocked')
-    expectProblem(await t.app.inject({ url: '/api/v1/users/me', headers: u.headers }), 401, 'session_revoked')
-    expectProblem(await post('/api/v1/auth/refresh', { refreshToken: u.refreshToken }), 401)
+    expectProblem(await post('/api/hearth/v1/auth/login', { login: u.user.username, password: u.password }), 403, 'account_blocked')
+    expectProblem(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: u.headers }), 401, 'session_revoked')
+    expectProblem(await post('/api/hearth/v1/auth/refresh', { refreshToken: u.refreshToken }), 401)
   })
 
   it('is refused even if a session somehow stayed active', async () => {
@@ -280,6 +280,6 @@ describe('blocked users', () => {
     const { users } = await import('../../db/schema.js')
     const { eq } = await import('drizzle-orm')
     await t.ctx.database.db.update(users).set({ isBlocked: true }).where(eq(users.id, u.user.id))
-    expectProblem(await post('/api/v1/auth/refresh', { refreshToken: u.refreshToken }), 403, 'account_blocked')
+    expectProblem(await post('/api/hearth/v1/auth/refresh', { refreshToken: u.refreshToken }), 403, 'account_blocked')
   })
 })

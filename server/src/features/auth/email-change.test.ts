@@ -22,8 +22,8 @@ afterAll(async () => {
 })
 
 const post = (url: string, payload?: unknown, headers?: Record<string, string>) =>
-  t.app.inject({ method: 'POST', url: `/api/v1${url}`, payload: payload as object, headers })
-const me = async (headers: Record<string, string>) => json(await t.app.inject({ url: '/api/v1/users/me', headers }))
+  t.app.inject({ method: 'POST', url: `/api/hearth/v1${url}`, payload: payload as object, headers })
+const me = async (headers: Record<string, string>) => json(await t.app.inject({ url: '/api/hearth/v1/users/me', headers }))
 const newAddress = () => `${uniqueName('new')}@example.test`.toLowerCase()
 const CHANGE = /Confirm your new email address/
 const NOTICE = /email address is about to change/

@@ -22,8 +22,8 @@ afterAll(async () => {
 })
 
 const post = (url: string, payload?: unknown, opts: { headers?: Record<string, string>; remoteAddress?: string } = {}) =>
-  t.app.inject({ method: 'POST', url: `/api/v1${url}`, payload: payload as object, ...opts })
-const me = async (headers: Record<string, string>) => json(await t.app.inject({ url: '/api/v1/users/me', headers }))
+  t.app.inject({ method: 'POST', url: `/api/hearth/v1${url}`, payload: payload as object, ...opts })
+const me = async (headers: Record<string, string>) => json(await t.app.inject({ url: '/api/hearth/v1/users/me', headers }))
 const CONFIRM = /Confirm your email/
 const RESET = /Reset your Hearth password/
 
@@ -73,7 +73,7 @@ describe('email verification', () => {
     const broken = await h.start({ SMTP_URL: 'smtp://127.0.0.1:9' })
     const u = await register(broken.app)
     await login(broken.app, u.user.username, u.password)
-    expect(json(await broken.app.inject({ url: '/api/v1/users/me', headers: u.headers })).emailVerified).toBe(false)
+    expect(json(await broken.app.inject({ url: '/api/hearth/v1/users/me', headers: u.headers })).emailVerified).toBe(false)
   })
 })
 
@@ -116,7 +116,7 @@ describe('password reset', () => {
 
     expect((await post('/auth/password/reset', { token, newPassword: 'a fresh long passphrase' })).statusCode).toBe(204)
     for (const s of [u, other]) {
-      expectProblem(await t.app.inject({ url: '/api/v1/users/me', headers: s.headers }), 401, 'session_revoked')
+      expectProblem(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: s.headers }), 401, 'session_revoked')
       expectProblem(await post('/auth/refresh', { refreshToken: s.refreshToken }), 401)
     }
     expectProblem(await post('/auth/login', { login: u.user.username, password: u.password }), 401, 'invalid_credentials')
@@ -179,7 +179,7 @@ describe('rate limits', () => {
   it('per IP, across addresses', async () => {
     const strict = await h.start({ SMTP_URL: inbox.url, RATE_LIMIT_AUTH_MAX: '3' })
     const from = (remoteAddress: string) =>
-      strict.app.inject({ method: 'POST', url: '/api/v1/auth/password/forgot', payload: { email: `${uniqueName('ip')}@example.test` }, remoteAddress })
+      strict.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/password/forgot', payload: { email: `${uniqueName('ip')}@example.test` }, remoteAddress })
     for (let i = 0; i < 3; i++) expect((await from('203.0.113.7')).statusCode).toBe(202)
     expectProblem(await from('203.0.113.7'), 429, 'rate_limited')
     expect((await from('203.0.113.8')).statusCode).toBe(202)

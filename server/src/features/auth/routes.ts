@@ -10,7 +10,7 @@ import { PASSWORD_MAX } from './passwords.js'
 import { AuthService, type AuthResult, type ClientInfo } from './service.js'
 
 const REFRESH_COOKIE = 'refresh_token'
-const COOKIE_PATH = '/api/v1/auth'
+const COOKIE_PATH = '/api/hearth/v1/auth'
 
 /** Sets the httpOnly refresh cookie; the provider sign-in (features/oauth) ends the same way. */
 export function setRefreshCookie(reply: FastifyReply, ctx: AppContext, refreshToken: string) {

@@ -13,7 +13,7 @@ beforeAll(async () => {
 })
 afterAll(async () => h.close())
 
-const me = (t: TestApp, headers: Record<string, string>) => t.app.inject({ url: '/api/v1/users/me', headers })
+const me = (t: TestApp, headers: Record<string, string>) => t.app.inject({ url: '/api/hearth/v1/users/me', headers })
 
 /** Polls until the request is refused, returning how long it took. */
 async function msUntilRefused(t: TestApp, headers: Record<string, string>): Promise<number> {
@@ -34,7 +34,7 @@ describe('revocation across instances', () => {
   it('logout on A stops the token on B within one second', async () => {
     const u = await register(a.app)
     expect((await me(b, u.headers)).statusCode).toBe(200) // B has it cached now
-    expect((await a.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: u.headers })).statusCode).toBe(204)
+    expect((await a.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/logout', headers: u.headers })).statusCode).toBe(204)
     expect(await msUntilRefused(b, u.headers)).toBeLessThan(1000)
   })
 
@@ -42,9 +42,9 @@ describe('revocation across instances', () => {
     const u = await register(a.app)
     const phone = await login(a.app, u.user.username, u.password, { 'user-agent': 'phone' })
     expect((await me(a, phone.headers)).statusCode).toBe(200)
-    const sessions = json(await b.app.inject({ url: '/api/v1/auth/sessions', headers: u.headers })).items
+    const sessions = json(await b.app.inject({ url: '/api/hearth/v1/auth/sessions', headers: u.headers })).items
     const target = sessions.find((s: { userAgent: string }) => s.userAgent === 'phone')
-    expect((await b.app.inject({ method: 'DELETE', url: `/api/v1/auth/sessions/${target.id}`, headers: u.headers })).statusCode).toBe(204)
+    expect((await b.app.inject({ method: 'DELETE', url: `/api/hearth/v1/auth/sessions/${target.id}`, headers: u.headers })).statusCode).toBe(204)
     expect(await msUntilRefused(a, phone.headers)).toBeLessThan(1000)
     expect((await me(a, u.headers)).statusCode).toBe(200)
   })
@@ -53,14 +53,14 @@ describe('revocation across instances', () => {
     const u = await register(a.app)
     const other = await login(b.app, u.user.username, u.password)
     expect((await me(a, other.headers)).statusCode).toBe(200)
-    await b.app.inject({ method: 'DELETE', url: '/api/v1/auth/sessions', headers: u.headers })
+    await b.app.inject({ method: 'DELETE', url: '/api/hearth/v1/auth/sessions', headers: u.headers })
     expect(await msUntilRefused(a, other.headers)).toBeLessThan(1000)
 
     const third = await login(a.app, u.user.username, u.password)
     expect((await me(b, third.headers)).statusCode).toBe(200)
     const res = await a.app.inject({
       method: 'POST',
-      url: '/api/v1/auth/password',
+      url: '/api/hearth/v1/auth/password',
       headers: u.headers,
       payload: { currentPassword: u.password, newPassword: 'another long passphrase' },
     })
@@ -70,10 +70,10 @@ describe('revocation across instances', () => {
 
   it('refresh-token reuse detected on B kills the session on A', async () => {
     const u = await register(a.app)
-    const rotated = json(await a.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: u.refreshToken } }))
+    const rotated = json(await a.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/refresh', payload: { refreshToken: u.refreshToken } }))
     const headers = { authorization: `Bearer ${rotated.accessToken}` }
     expect((await me(a, headers)).statusCode).toBe(200)
-    expectProblem(await b.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: u.refreshToken } }), 401, 'refresh_token_reused')
+    expectProblem(await b.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/refresh', payload: { refreshToken: u.refreshToken } }), 401, 'refresh_token_reused')
     expect(await msUntilRefused(a, headers)).toBeLessThan(1000)
   })
 
@@ -93,7 +93,7 @@ describe('the cached signed-in user across instances', () => {
   it('a profile edit on A shows on B within one second, and on A at once', async () => {
     const u = await register(a.app)
     expect(json(await me(b, u.headers)).displayName).toBeNull() // cached on B now
-    await a.app.inject({ method: 'PATCH', url: '/api/v1/users/me', headers: u.headers, payload: { displayName: 'Edited on A' } })
+    await a.app.inject({ method: 'PATCH', url: '/api/hearth/v1/users/me', headers: u.headers, payload: { displayName: 'Edited on A' } })
     expect(json(await me(a, u.headers)).displayName).toBe('Edited on A')
     const start = Date.now()
     while (json(await me(b, u.headers)).displayName !== 'Edited on A' && Date.now() - start < 3000) await sleep(25)
@@ -111,7 +111,7 @@ describe('rate limits shared through Redis', () => {
       const codes: number[] = []
       for (let i = 0; i < 6; i++) {
         const t = i % 2 === 0 ? x : y
-        const r = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.1.2.3', payload: { login: `nobody${i}`, password: 'whatever it is' } })
+        const r = await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', remoteAddress: '10.1.2.3', payload: { login: `nobody${i}`, password: 'whatever it is' } })
         codes.push(r.statusCode)
       }
       expect(codes.slice(0, 4)).toEqual([401, 401, 401, 401])

@@ -33,10 +33,10 @@ afterAll(async () => {
 
 async function put(t: TestApp, parts: FormPart[], headers: Record<string, string> = {}) {
   const form = await uploadForm(parts)
-  return t.app.inject({ method: 'PUT', url: '/api/v1/users/me/avatar', payload: form.payload, headers: { ...form.headers, ...headers } })
+  return t.app.inject({ method: 'PUT', url: '/api/hearth/v1/users/me/avatar', payload: form.payload, headers: { ...form.headers, ...headers } })
 }
 const avatarFile = (data: Buffer, filename = 'me.jpg', type = 'image/jpeg'): FormPart => ({ name: 'file', filename, type, data })
-const me = async (t: TestApp, u: Session) => json(await t.app.inject({ url: '/api/v1/users/me', headers: u.headers }))
+const me = async (t: TestApp, u: Session) => json(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: u.headers }))
 
 /** Loads a public URL the way a browser would: from this server (disk) or from the bucket (S3). */
 async function fetchPublic(t: TestApp, url: string) {
@@ -60,7 +60,7 @@ describe.each(['disk', 's3'] as const)('avatars on %s storage', (kind) => {
     const before = await avatarKeys()
     expectProblem(await put(t, [avatarFile(await jpeg())]), 401, 'unauthorized')
     expectProblem(await put(t, [avatarFile(await jpeg())], { authorization: 'Bearer not-a-token' }), 401)
-    expectProblem(await t.app.inject({ method: 'DELETE', url: '/api/v1/users/me/avatar' }), 401)
+    expectProblem(await t.app.inject({ method: 'DELETE', url: '/api/hearth/v1/users/me/avatar' }), 401)
     expect(await avatarKeys()).toEqual(before)
   })
 
@@ -71,7 +71,7 @@ describe.each(['disk', 's3'] as const)('avatars on %s storage', (kind) => {
     const { avatarUrl } = json(res)
     expect(avatarUrl).toBe(t.ctx.storage.publicUrl(t.ctx.storage.keyFromPublicUrl(avatarUrl)!))
     expect((await me(t, u)).avatarUrl).toBe(avatarUrl)
-    const profile = json(await t.app.inject({ url: `/api/v1/users/${u.user.id}` }))
+    const profile = json(await t.app.inject({ url: `/api/hearth/v1/users/${u.user.id}` }))
     expect(profile.avatarUrl).toBe(avatarUrl)
 
     const image = await fetchPublic(t, avatarUrl)
@@ -104,10 +104,10 @@ describe.each(['disk', 's3'] as const)('avatars on %s storage', (kind) => {
     expect(keys).toContain(t.ctx.storage.keyFromPublicUrl(second))
     expect((await fetchPublic(t, first)).status).toBe(404)
 
-    expect((await t.app.inject({ method: 'DELETE', url: '/api/v1/users/me/avatar', headers: u.headers })).statusCode).toBe(204)
+    expect((await t.app.inject({ method: 'DELETE', url: '/api/hearth/v1/users/me/avatar', headers: u.headers })).statusCode).toBe(204)
     expect((await me(t, u)).avatarUrl).toBeNull()
     expect(await avatarKeys()).not.toContain(t.ctx.storage.keyFromPublicUrl(second))
-    expect((await t.app.inject({ method: 'DELETE', url: '/api/v1/users/me/avatar', headers: u.headers })).statusCode).toBe(204)
+    expect((await t.app.inject({ method: 'DELETE', url: '/api/hearth/v1/users/me/avatar', headers: u.headers })).statusCode).toBe(204)
   })
 
   it('touches only the caller’s avatar', async () => {
@@ -115,7 +115,7 @@ describe.each(['disk', 's3'] as const)('avatars on %s storage', (kind) => {
     const b = await register(t.app)
     const aUrl = json(await put(t, [avatarFile(await jpeg())], a.headers)).avatarUrl
     await put(t, [avatarFile(await jpeg())], b.headers)
-    await t.app.inject({ method: 'DELETE', url: '/api/v1/users/me/avatar', headers: b.headers })
+    await t.app.inject({ method: 'DELETE', url: '/api/hearth/v1/users/me/avatar', headers: b.headers })
     expect((await me(t, a)).avatarUrl).toBe(aUrl)
     expect(await avatarKeys()).toContain(t.ctx.storage.keyFromPublicUrl(aUrl))
   })
@@ -146,10 +146,10 @@ describe.each(['disk', 's3'] as const)('avatars on %s storage', (kind) => {
       ['wrong field', () => put(t, [{ name: 'image', filename: 'me.jpg', data: good }], u.headers), 400, 'validation_failed'],
       ['extra field', () => put(t, [avatarFile(good), { name: 'role', data: 'admin' }], u.headers), 400, 'validation_failed'],
       ['no file', () => put(t, [{ name: 'note', data: 'x' }], u.headers), 400, 'validation_failed'],
-      ['JSON body', () => t.app.inject({ method: 'PUT', url: '/api/v1/users/me/avatar', payload: { file: 'x' }, headers: u.headers }), 415, 'unsupported_media_type'],
+      ['JSON body', () => t.app.inject({ method: 'PUT', url: '/api/hearth/v1/users/me/avatar', payload: { file: 'x' }, headers: u.headers }), 415, 'unsupported_media_type'],
       [
         'no boundary',
-        () => t.app.inject({ method: 'PUT', url: '/api/v1/users/me/avatar', payload: 'x', headers: { ...u.headers, 'content-type': 'multipart/form-data' } }),
+        () => t.app.inject({ method: 'PUT', url: '/api/hearth/v1/users/me/avatar', payload: 'x', headers: { ...u.headers, 'content-type': 'multipart/form-data' } }),
         400,
         'malformed_multipart',
       ],
@@ -158,7 +158,7 @@ describe.each(['disk', 's3'] as const)('avatars on %s storage', (kind) => {
         async () => {
           const form = await uploadForm([avatarFile(good)])
           const cut = form.payload.subarray(0, form.payload.length - 60)
-          return t.app.inject({ method: 'PUT', url: '/api/v1/users/me/avatar', payload: cut, headers: { ...form.headers, ...u.headers } })
+          return t.app.inject({ method: 'PUT', url: '/api/hearth/v1/users/me/avatar', payload: cut, headers: { ...form.headers, ...u.headers } })
         },
         400,
         'malformed_multipart',

@@ -54,13 +54,13 @@ describe.each([
       { name: 'content', data: content },
       { name: 'images', filename: 'a.png', type: 'image/png', data: await png(60, 40) },
     ])
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/posts', payload: form.payload, headers: { ...form.headers, ...s.headers } })
+    const res = await t.app.inject({ method: 'POST', url: '/api/hearth/v1/posts', payload: form.payload, headers: { ...form.headers, ...s.headers } })
     expect(res.statusCode).toBe(201)
     const id = json(res).id as number
     return { id, keys: await keysOf(id) }
   }
   const reportTarget = async (reportId: number) => {
-    const res = await t.app.inject({ url: '/api/v1/admin/reports?limit=100', headers: admin.headers })
+    const res = await t.app.inject({ url: '/api/hearth/v1/admin/reports?limit=100', headers: admin.headers })
     return json(res).items.find((r: { id: number }) => r.id === reportId).target
   }
   const put = (key: string) => t.ctx.storage.put(key, Buffer.from('x'), { contentType: 'image/webp' })
@@ -70,15 +70,15 @@ describe.each([
     const live = await photoPost(author, 'stays')
     const own = await photoPost(author, 'deleted by its author')
     const moderated = await photoPost(author, 'deleted by a moderator')
-    const textOnly = json(await t.app.inject({ method: 'POST', url: '/api/v1/posts', headers: author.headers, payload: { content: 'no photos' } })).id
+    const textOnly = json(await t.app.inject({ method: 'POST', url: '/api/hearth/v1/posts', headers: author.headers, payload: { content: 'no photos' } })).id
 
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/posts/${own.id}`, headers: author.headers })).statusCode).toBe(204)
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/posts/${textOnly}`, headers: author.headers })).statusCode).toBe(204)
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/hearth/v1/posts/${own.id}`, headers: author.headers })).statusCode).toBe(204)
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/hearth/v1/posts/${textOnly}`, headers: author.headers })).statusCode).toBe(204)
     const reporter = await register(t.app)
-    const report = json(await t.app.inject({ method: 'POST', url: '/api/v1/reports', headers: reporter.headers, payload: { reason: 'spam', postId: moderated.id } }))
+    const report = json(await t.app.inject({ method: 'POST', url: '/api/hearth/v1/reports', headers: reporter.headers, payload: { reason: 'spam', postId: moderated.id } }))
     const decided = await t.app.inject({
       method: 'PATCH',
-      url: `/api/v1/admin/reports/${report.id}`,
+      url: `/api/hearth/v1/admin/reports/${report.id}`,
       headers: admin.headers,
       payload: { status: 'resolved', action: 'delete_content' },
     })
@@ -115,7 +115,7 @@ describe.each([
 
     // never revisited; the live post is still served with its photos
     expect(await job.runOnce({ now: new Date(later.getTime() + 365 * DAY), sweep: false })).toEqual({ retention: { posts: 0, objects: 0 } })
-    const shown = json(await t.app.inject({ url: `/api/v1/posts/${live.id}` }))
+    const shown = json(await t.app.inject({ url: `/api/hearth/v1/posts/${live.id}` }))
     expect(shown.images).toHaveLength(1)
     expect(await stored(live.keys)).toEqual(live.keys)
   })
@@ -124,9 +124,9 @@ describe.each([
     // referenced: a live post's photos, a deleted post's photos within retention, an avatar, an attachment
     const live = await photoPost(author, 'live')
     const deleted = await photoPost(author, 'deleted, still retained')
-    await t.app.inject({ method: 'DELETE', url: `/api/v1/posts/${deleted.id}`, headers: author.headers })
+    await t.app.inject({ method: 'DELETE', url: `/api/hearth/v1/posts/${deleted.id}`, headers: author.headers })
     const avatarForm = await uploadForm([{ name: 'file', filename: 'me.png', type: 'image/png', data: await png(50, 50) }])
-    const avatarRes = await t.app.inject({ method: 'PUT', url: '/api/v1/users/me/avatar', payload: avatarForm.payload, headers: { ...avatarForm.headers, ...author.headers } })
+    const avatarRes = await t.app.inject({ method: 'PUT', url: '/api/hearth/v1/users/me/avatar', payload: avatarForm.payload, headers: { ...avatarForm.headers, ...author.headers } })
     expect(avatarRes.statusCode).toBe(200)
     const avatarKey = t.ctx.storage.keyFromPublicUrl(json(avatarRes).avatarUrl)!
     const avatarKeys = [avatarKey, avatarKey.replace('-400.webp', '-96.webp')]
@@ -140,9 +140,9 @@ describe.each([
     const movedKeys = [`public/avatars/${movedName}-400.webp`, `public/avatars/${movedName}-96.webp`]
     await Promise.all(movedKeys.map(put))
     const friend = await register(t.app)
-    const conv = json(await t.app.inject({ method: 'POST', url: '/api/v1/conversations', headers: author.headers, payload: { userId: friend.user.id } }))
+    const conv = json(await t.app.inject({ method: 'POST', url: '/api/hearth/v1/conversations', headers: author.headers, payload: { userId: friend.user.id } }))
     const fileForm = await uploadForm([{ name: 'content', data: 'see attached' }, { name: 'file', filename: 'notes.txt', type: 'text/plain', data: Buffer.from('some notes') }])
-    const sent = await t.app.inject({ method: 'POST', url: `/api/v1/conversations/${conv.id}/messages`, payload: fileForm.payload, headers: { ...fileForm.headers, ...author.headers } })
+    const sent = await t.app.inject({ method: 'POST', url: `/api/hearth/v1/conversations/${conv.id}/messages`, payload: fileForm.payload, headers: { ...fileForm.headers, ...author.headers } })
     expect(sent.statusCode).toBe(201)
     const attachmentKeys = (await t.ctx.storage.list('private/attachments/'))
     expect(attachmentKeys).toHaveLength(1)
@@ -164,7 +164,7 @@ describe.each([
     expect(run?.orphans?.removed).toBeGreaterThanOrEqual(orphans.length) // the earlier test's objects are all referenced
     expect(await stored(orphans)).toEqual([])
     expect(await stored([...foreign, ...referenced])).toEqual([...foreign, ...referenced])
-    const attachment = await t.app.inject({ url: `/api/v1/messages/${json(sent).id}/attachment`, headers: friend.headers })
+    const attachment = await t.app.inject({ url: `/api/hearth/v1/messages/${json(sent).id}/attachment`, headers: friend.headers })
     expect(attachment.statusCode).toBe(200)
     expect(attachment.body).toBe('some notes')
   })

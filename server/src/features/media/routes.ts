@@ -37,7 +37,7 @@ export function mediaFileRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 
 const AvatarUrl = Type.Object({ avatarUrl: Type.String({ format: 'uri' }) })
 
-/** `PUT /users/me/avatar` (multipart `file`) and `DELETE /users/me/avatar`, under /api/v1. */
+/** `PUT /users/me/avatar` (multipart `file`) and `DELETE /users/me/avatar`, under /api/hearth/v1. */
 export function avatarRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   const avatars = new AvatarService(ctx)
   return async (app) => {

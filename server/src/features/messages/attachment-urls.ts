@@ -26,7 +26,7 @@ export class AttachmentUrls {
   }
 
   path(messageId: number): string {
-    return `/api/v1/messages/${messageId}/attachment`
+    return `/api/hearth/v1/messages/${messageId}/attachment`
   }
 
   /** The URL `viewerId` (a participant) loads the attachment of `messageId` from. */

@@ -37,30 +37,30 @@ async function uploadForm(parts: { name: string; filename?: string; type?: strin
 }
 
 async function openConversation(a: Session, b: Session) {
-  const res = await call('POST', '/api/v1/conversations', a, { userId: b.user.id })
+  const res = await call('POST', '/api/hearth/v1/conversations', a, { userId: b.user.id })
   expect([200, 201]).toContain(res.statusCode)
   return json(res)
 }
 async function send(from: Session, conversationId: number, content: string) {
-  const res = await call('POST', `/api/v1/conversations/${conversationId}/messages`, from, { content })
+  const res = await call('POST', `/api/hearth/v1/conversations/${conversationId}/messages`, from, { content })
   expect(res.statusCode, res.body).toBe(201)
   return json(res)
 }
 async function sendFile(from: Session, conversationId: number, file: { filename: string; type: string; data: Buffer }, content?: string) {
   const form = await uploadForm([...(content === undefined ? [] : [{ name: 'content', data: content }]), { name: 'file', ...file }])
-  return t.app.inject({ method: 'POST', url: `/api/v1/conversations/${conversationId}/messages`, payload: form.payload, headers: { ...form.headers, ...from.headers } })
+  return t.app.inject({ method: 'POST', url: `/api/hearth/v1/conversations/${conversationId}/messages`, payload: form.payload, headers: { ...form.headers, ...from.headers } })
 }
 
 describe('conversations', () => {
   it('creates one conversation per pair: 201 first, 200 after, from either side', async () => {
     const [x, y] = await Promise.all([register(t.app), register(t.app)])
-    const first = await call('POST', '/api/v1/conversations', x, { userId: y.user.id })
+    const first = await call('POST', '/api/hearth/v1/conversations', x, { userId: y.user.id })
     expect(first.statusCode).toBe(201)
     const c = json(first)
     expect(c).toMatchObject({ otherUser: { id: y.user.id, username: y.user.username }, lastMessage: null, unreadCount: 0 })
-    const again = await call('POST', '/api/v1/conversations', x, { userId: y.user.id })
+    const again = await call('POST', '/api/hearth/v1/conversations', x, { userId: y.user.id })
     expect(again.statusCode).toBe(200)
-    const reverse = await call('POST', '/api/v1/conversations', y, { userId: x.user.id })
+    const reverse = await call('POST', '/api/hearth/v1/conversations', y, { userId: x.user.id })
     expect(reverse.statusCode).toBe(200)
     expect(json(again).id).toBe(c.id)
     expect(json(reverse)).toMatchObject({ id: c.id, otherUser: { id: x.user.id } })
@@ -70,10 +70,10 @@ describe('conversations', () => {
     for (let round = 0; round < 5; round++) {
       const [x, y] = await Promise.all([register(t.app), register(t.app)])
       const results = await Promise.all([
-        call('POST', '/api/v1/conversations', x, { userId: y.user.id }),
-        call('POST', '/api/v1/conversations', y, { userId: x.user.id }),
-        call('POST', '/api/v1/conversations', x, { userId: y.user.id }),
-        call('POST', '/api/v1/conversations', y, { userId: x.user.id }),
+        call('POST', '/api/hearth/v1/conversations', x, { userId: y.user.id }),
+        call('POST', '/api/hearth/v1/conversations', y, { userId: x.user.id }),
+        call('POST', '/api/hearth/v1/conversations', x, { userId: y.user.id }),
+        call('POST', '/api/hearth/v1/conversations', y, { userId: x.user.id }),
       ])
       expect(results.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 201])
       expect(new Set(results.map((r) => json(r).id)).size).toBe(1)
@@ -87,14 +87,14 @@ describe('conversations', () => {
   })
 
   it('refuses yourself, unknown users, blocked users and anonymous callers', async () => {
-    expectProblem(await call('POST', '/api/v1/conversations', alice, { userId: alice.user.id }), 400, 'cannot_message_self')
-    expectProblem(await call('POST', '/api/v1/conversations', alice, { userId: 2_000_000_000 }), 404, 'not_found')
-    expectProblem(await call('POST', '/api/v1/conversations', alice, { userId: 'x' }), 400, 'validation_failed')
-    expectProblem(await call('POST', '/api/v1/conversations', alice, { userId: bob.user.id, extra: 1 }), 400, 'validation_failed')
-    expectProblem(await call('POST', '/api/v1/conversations', undefined, { userId: bob.user.id }), 401)
+    expectProblem(await call('POST', '/api/hearth/v1/conversations', alice, { userId: alice.user.id }), 400, 'cannot_message_self')
+    expectProblem(await call('POST', '/api/hearth/v1/conversations', alice, { userId: 2_000_000_000 }), 404, 'not_found')
+    expectProblem(await call('POST', '/api/hearth/v1/conversations', alice, { userId: 'x' }), 400, 'validation_failed')
+    expectProblem(await call('POST', '/api/hearth/v1/conversations', alice, { userId: bob.user.id, extra: 1 }), 400, 'validation_failed')
+    expectProblem(await call('POST', '/api/hearth/v1/conversations', undefined, { userId: bob.user.id }), 401)
     const blocked = await register(t.app)
     await db().update(users).set({ isBlocked: true }).where(eq(users.id, blocked.user.id))
-    expectProblem(await call('POST', '/api/v1/conversations', alice, { userId: blocked.user.id }), 404, 'not_found')
+    expectProblem(await call('POST', '/api/hearth/v1/conversations', alice, { userId: blocked.user.id }), 404, 'not_found')
   })
 
   it('lists by latest activity with the other user, the last message and an unread count, page by page', async () => {
@@ -107,17 +107,17 @@ describe('conversations', () => {
     await send(others[0]!, convs[0].id, 'third, newest')
     await send(me, convs[0].id, 'my reply') // mine: not unread for me
 
-    const page1 = json(await call('GET', '/api/v1/conversations?limit=2', me))
+    const page1 = json(await call('GET', '/api/hearth/v1/conversations?limit=2', me))
     expect(page1.items.map((c: { id: number }) => c.id)).toEqual([convs[0].id, convs[1].id])
     expect(page1.items[0]).toMatchObject({ otherUser: { id: others[0]!.user.id }, lastMessage: { content: 'my reply', senderId: me.user.id }, unreadCount: 2 })
     expect(page1.items[1]).toMatchObject({ lastMessage: { content: 'second' }, unreadCount: 1 })
     expect(page1.nextCursor).toEqual(expect.any(String))
-    const page2 = json(await call('GET', `/api/v1/conversations?limit=2&cursor=${page1.nextCursor}`, me))
+    const page2 = json(await call('GET', `/api/hearth/v1/conversations?limit=2&cursor=${page1.nextCursor}`, me))
     // the conversation without messages yet sorts by when it was opened
     expect(page2.items.map((c: { id: number }) => c.id)).toEqual([convs[2].id])
     expect(page2.items[0]).toMatchObject({ lastMessage: null, lastMessageAt: null, unreadCount: 0 })
     expect(page2.nextCursor).toBeNull()
-    expectProblem(await call('GET', '/api/v1/conversations?cursor=bm9wZQ', me), 400, 'invalid_cursor')
+    expectProblem(await call('GET', '/api/hearth/v1/conversations?cursor=bm9wZQ', me), 400, 'invalid_cursor')
   })
 })
 
@@ -139,11 +139,11 @@ describe('messages', () => {
   })
 
   it('refuses empty, oversized and malformed messages', async () => {
-    expectProblem(await call('POST', `/api/v1/conversations/${conv.id}/messages`, alice, { content: '   ' }), 400, 'validation_failed')
-    expectProblem(await call('POST', `/api/v1/conversations/${conv.id}/messages`, alice, { content: '' }), 400, 'validation_failed')
-    expectProblem(await call('POST', `/api/v1/conversations/${conv.id}/messages`, alice, { content: 'x'.repeat(5001) }), 400, 'validation_failed')
-    expectProblem(await call('POST', `/api/v1/conversations/${conv.id}/messages`, alice, { content: 'hi', isRead: true }), 400, 'validation_failed')
-    expectProblem(await call('POST', `/api/v1/conversations/${conv.id}/messages`, alice, []), 400)
+    expectProblem(await call('POST', `/api/hearth/v1/conversations/${conv.id}/messages`, alice, { content: '   ' }), 400, 'validation_failed')
+    expectProblem(await call('POST', `/api/hearth/v1/conversations/${conv.id}/messages`, alice, { content: '' }), 400, 'validation_failed')
+    expectProblem(await call('POST', `/api/hearth/v1/conversations/${conv.id}/messages`, alice, { content: 'x'.repeat(5001) }), 400, 'validation_failed')
+    expectProblem(await call('POST', `/api/hearth/v1/conversations/${conv.id}/messages`, alice, { content: 'hi', isRead: true }), 400, 'validation_failed')
+    expectProblem(await call('POST', `/api/hearth/v1/conversations/${conv.id}/messages`, alice, []), 400)
     expectProblem(await sendFile(alice, conv.id, { filename: 'a.txt', type: 'text/plain', data: Buffer.from('') }), 400)
   })
 
@@ -155,7 +155,7 @@ describe('messages', () => {
     let cursor: string | null = null
     do {
       const page: { items: { id: number }[]; nextCursor: string | null } = json(
-        await call('GET', `/api/v1/conversations/${c.id}/messages?limit=3${cursor ? `&cursor=${cursor}` : ''}`, bob),
+        await call('GET', `/api/hearth/v1/conversations/${c.id}/messages?limit=3${cursor ? `&cursor=${cursor}` : ''}`, bob),
       )
       seen.push(...page.items.map((m) => m.id))
       cursor = page.nextCursor
@@ -169,15 +169,15 @@ describe('messages', () => {
     await send(x, c.id, 'one')
     await send(x, c.id, 'two')
     await send(y, c.id, 'from y')
-    expect(json(await call('GET', '/api/v1/conversations', y)).items[0].unreadCount).toBe(2)
-    expect(json(await call('GET', '/api/v1/notifications/unread-count', y)).count).toBe(2)
+    expect(json(await call('GET', '/api/hearth/v1/conversations', y)).items[0].unreadCount).toBe(2)
+    expect(json(await call('GET', '/api/hearth/v1/notifications/unread-count', y)).count).toBe(2)
     // x reading does not touch what y has not read
-    expect(json(await call('POST', `/api/v1/conversations/${c.id}/read`, x))).toEqual({ markedRead: 1 })
-    expect(json(await call('POST', `/api/v1/conversations/${c.id}/read`, y))).toEqual({ markedRead: 2 })
-    expect(json(await call('POST', `/api/v1/conversations/${c.id}/read`, y))).toEqual({ markedRead: 0 })
-    expect(json(await call('GET', '/api/v1/conversations', y)).items[0].unreadCount).toBe(0)
-    expect(json(await call('GET', '/api/v1/notifications/unread-count', y)).count).toBe(0)
-    const history = json(await call('GET', `/api/v1/conversations/${c.id}/messages`, x)).items
+    expect(json(await call('POST', `/api/hearth/v1/conversations/${c.id}/read`, x))).toEqual({ markedRead: 1 })
+    expect(json(await call('POST', `/api/hearth/v1/conversations/${c.id}/read`, y))).toEqual({ markedRead: 2 })
+    expect(json(await call('POST', `/api/hearth/v1/conversations/${c.id}/read`, y))).toEqual({ markedRead: 0 })
+    expect(json(await call('GET', '/api/hearth/v1/conversations', y)).items[0].unreadCount).toBe(0)
+    expect(json(await call('GET', '/api/hearth/v1/notifications/unread-count', y)).count).toBe(0)
+    const history = json(await call('GET', `/api/hearth/v1/conversations/${c.id}/messages`, x)).items
     expect(history.map((m: { isRead: boolean }) => m.isRead)).toEqual([true, true, true])
   })
 
@@ -185,13 +185,13 @@ describe('messages', () => {
     const [x, y] = await Promise.all([register(t.app), register(t.app)])
     const c = await openConversation(x, y)
     const m = await send(x, c.id, 'regrettable')
-    expectProblem(await call('DELETE', `/api/v1/messages/${m.id}`, y), 403, 'not_sender')
-    expect((await call('DELETE', `/api/v1/messages/${m.id}`, x)).statusCode).toBe(204)
-    expect((await call('DELETE', `/api/v1/messages/${m.id}`, x)).statusCode).toBe(204) // idempotent
+    expectProblem(await call('DELETE', `/api/hearth/v1/messages/${m.id}`, y), 403, 'not_sender')
+    expect((await call('DELETE', `/api/hearth/v1/messages/${m.id}`, x)).statusCode).toBe(204)
+    expect((await call('DELETE', `/api/hearth/v1/messages/${m.id}`, x)).statusCode).toBe(204) // idempotent
     for (const who of [x, y]) {
-      const [item] = json(await call('GET', `/api/v1/conversations/${c.id}/messages`, who)).items
+      const [item] = json(await call('GET', `/api/hearth/v1/conversations/${c.id}/messages`, who)).items
       expect(item).toMatchObject({ id: m.id, isDeleted: true, content: null, attachment: null })
-      const listed = json(await call('GET', '/api/v1/conversations', who)).items.find((i: { id: number }) => i.id === c.id)
+      const listed = json(await call('GET', '/api/hearth/v1/conversations', who)).items.find((i: { id: number }) => i.id === c.id)
       expect(listed.lastMessage).toMatchObject({ id: m.id, isDeleted: true, content: null })
       expect(listed.unreadCount).toBe(0)
     }
@@ -227,7 +227,7 @@ describe('attachments', () => {
     const m = json(res)
     expect(m).toMatchObject({ type: 'file', content: '', attachment: { name: 'report.pdf', size: pdf.length, mimeType: 'application/pdf' } })
     // the bare path with a participant's token works too
-    const got = await t.app.inject({ url: `/api/v1/messages/${m.id}/attachment`, headers: alice.headers })
+    const got = await t.app.inject({ url: `/api/hearth/v1/messages/${m.id}/attachment`, headers: alice.headers })
     expect(got.statusCode).toBe(200)
     expect(got.rawPayload.equals(pdf)).toBe(true)
     expect(got.headers['content-disposition']).toMatch(/^attachment;/)
@@ -242,7 +242,7 @@ describe('attachments', () => {
     const m = json(await sendFile(alice, conv.id, { filename: 'notes.txt', type: 'text/plain', data: Buffer.from('secret plans') }))
     const signed = new URL(m.attachment.url)
     const path = signed.pathname
-    expect(path).toBe(`/api/v1/messages/${m.id}/attachment`)
+    expect(path).toBe(`/api/hearth/v1/messages/${m.id}/attachment`)
     expect(signed.searchParams.get('sig')).toMatch(/^[\w-]{40,}$/)
     // the signed URL works without any session (an <img> tag), the bare path does not
     expect((await t.app.inject({ url: path + signed.search })).statusCode).toBe(200)
@@ -263,7 +263,7 @@ describe('attachments', () => {
     const other = json(await sendFile(alice, conv.id, { filename: 'b.txt', type: 'text/plain', data: Buffer.from('b') }))
     expectProblem(await t.app.inject({ url: path + new URL(other.attachment.url).search }), 403)
     // once deleted, the file is gone for everyone
-    expect((await call('DELETE', `/api/v1/messages/${m.id}`, alice)).statusCode).toBe(204)
+    expect((await call('DELETE', `/api/hearth/v1/messages/${m.id}`, alice)).statusCode).toBe(204)
     expectProblem(await t.app.inject({ url: path + signed.search }), 404)
     expectProblem(await t.app.inject({ url: path, headers: bob.headers }), 404)
   })
@@ -276,11 +276,11 @@ describe('only the two participants, on every route', () => {
     const m = await send(x, c.id, 'private words')
     const img = json(await sendFile(x, c.id, { filename: 'p.jpg', type: 'image/jpeg', data: await jpeg() }))
     const routes: ['GET' | 'POST' | 'DELETE', string, unknown?][] = [
-      ['GET', `/api/v1/conversations/${c.id}/messages`],
-      ['POST', `/api/v1/conversations/${c.id}/messages`, { content: 'let me in' }],
-      ['POST', `/api/v1/conversations/${c.id}/read`],
-      ['DELETE', `/api/v1/messages/${m.id}`],
-      ['GET', `/api/v1/messages/${img.id}/attachment`],
+      ['GET', `/api/hearth/v1/conversations/${c.id}/messages`],
+      ['POST', `/api/hearth/v1/conversations/${c.id}/messages`, { content: 'let me in' }],
+      ['POST', `/api/hearth/v1/conversations/${c.id}/read`],
+      ['DELETE', `/api/hearth/v1/messages/${m.id}`],
+      ['GET', `/api/hearth/v1/messages/${img.id}/attachment`],
     ]
     for (const [method, url, body] of routes) {
       expectProblem(await call(method, url, eve, body), 404)
@@ -289,11 +289,11 @@ describe('only the two participants, on every route', () => {
     // multipart upload into someone else's conversation
     expectProblem(await sendFile(eve, c.id, { filename: 'x.jpg', type: 'image/jpeg', data: await jpeg() }), 404)
     // nothing of it shows in the third user's lists
-    const evesList = json(await call('GET', '/api/v1/conversations', eve)).items
+    const evesList = json(await call('GET', '/api/hearth/v1/conversations', eve)).items
     expect(evesList.find((i: { id: number }) => i.id === c.id)).toBeUndefined()
-    expectProblem(await call('GET', '/api/v1/conversations'), 401)
+    expectProblem(await call('GET', '/api/hearth/v1/conversations'), 401)
     // and nothing changed
-    const history = json(await call('GET', `/api/v1/conversations/${c.id}/messages`, y)).items
+    const history = json(await call('GET', `/api/hearth/v1/conversations/${c.id}/messages`, y)).items
     expect(history.map((i: { content: string }) => i.content)).toEqual(['', 'private words'])
     expect(history.every((i: { isRead: boolean; isDeleted: boolean }) => !i.isRead && !i.isDeleted)).toBe(true)
   })
@@ -303,8 +303,8 @@ describe('only the two participants, on every route', () => {
     const c = await openConversation(x, y)
     await send(y, c.id, 'hi')
     await db().update(users).set({ isBlocked: true }).where(eq(users.id, y.user.id))
-    expect(json(await call('GET', '/api/v1/conversations', x)).items).toEqual([])
-    expectProblem(await call('GET', `/api/v1/conversations/${c.id}/messages`, x), 404)
-    expectProblem(await call('POST', `/api/v1/conversations/${c.id}/messages`, x, { content: 'still there?' }), 404)
+    expect(json(await call('GET', '/api/hearth/v1/conversations', x)).items).toEqual([])
+    expectProblem(await call('GET', `/api/hearth/v1/conversations/${c.id}/messages`, x), 404)
+    expectProblem(await call('POST', `/api/hearth/v1/conversations/${c.id}/messages`, x, { content: 'still there?' }), 404)
   })
 })

@@ -25,7 +25,7 @@ describe('notifications', () => {
     const n1 = await create({ userId: me.user.id, actorId: x.user.id, type: 'follow', message: `${x.user.username} started following you` })
     const n2 = await create({ userId: me.user.id, actorId: y.user.id, type: 'follow', message: `${y.user.username} started following you` })
     const n3 = await create({ userId: me.user.id, actorId: x.user.id, type: 'message', message: `${x.user.username} sent you a message` })
-    const page1 = json(await get('/api/v1/notifications?limit=2', me))
+    const page1 = json(await get('/api/hearth/v1/notifications?limit=2', me))
     expect(page1.items.map((n: { id: number }) => n.id)).toEqual([n3!.id, n2!.id])
     expect(page1.items[0]).toEqual({
       id: n3!.id,
@@ -37,48 +37,48 @@ describe('notifications', () => {
       isRead: false,
       createdAt: expect.any(String),
     })
-    const page2 = json(await get(`/api/v1/notifications?limit=2&cursor=${page1.nextCursor}`, me))
+    const page2 = json(await get(`/api/hearth/v1/notifications?limit=2&cursor=${page1.nextCursor}`, me))
     expect(page2).toEqual({ items: [expect.objectContaining({ id: n1!.id })], nextCursor: null })
 
-    expect(json(await get('/api/v1/notifications/unread-count', me))).toEqual({ count: 3 })
-    expect((await post(`/api/v1/notifications/${n2!.id}/read`, me)).statusCode).toBe(204)
-    expect((await post(`/api/v1/notifications/${n2!.id}/read`, me)).statusCode).toBe(204) // idempotent
-    expect(json(await get('/api/v1/notifications/unread-count', me))).toEqual({ count: 2 })
-    const unread = json(await get('/api/v1/notifications?unread=true', me))
+    expect(json(await get('/api/hearth/v1/notifications/unread-count', me))).toEqual({ count: 3 })
+    expect((await post(`/api/hearth/v1/notifications/${n2!.id}/read`, me)).statusCode).toBe(204)
+    expect((await post(`/api/hearth/v1/notifications/${n2!.id}/read`, me)).statusCode).toBe(204) // idempotent
+    expect(json(await get('/api/hearth/v1/notifications/unread-count', me))).toEqual({ count: 2 })
+    const unread = json(await get('/api/hearth/v1/notifications?unread=true', me))
     expect(unread.items.map((n: { id: number }) => n.id)).toEqual([n3!.id, n1!.id])
-    const all = json(await get('/api/v1/notifications', me))
+    const all = json(await get('/api/hearth/v1/notifications', me))
     expect(all.items.find((n: { id: number }) => n.id === n2!.id).isRead).toBe(true)
 
-    expect(json(await post('/api/v1/notifications/read-all', me))).toEqual({ markedRead: 2 })
-    expect(json(await post('/api/v1/notifications/read-all', me))).toEqual({ markedRead: 0 })
-    expect(json(await get('/api/v1/notifications/unread-count', me))).toEqual({ count: 0 })
-    expect(json(await get('/api/v1/notifications?unread=true', me)).items).toEqual([])
+    expect(json(await post('/api/hearth/v1/notifications/read-all', me))).toEqual({ markedRead: 2 })
+    expect(json(await post('/api/hearth/v1/notifications/read-all', me))).toEqual({ markedRead: 0 })
+    expect(json(await get('/api/hearth/v1/notifications/unread-count', me))).toEqual({ count: 0 })
+    expect(json(await get('/api/hearth/v1/notifications?unread=true', me)).items).toEqual([])
   })
 
   it('belong to their owner only', async () => {
     const [me, other] = await Promise.all([register(t.app), register(t.app)])
     const n = await create({ userId: me.user.id, actorId: other.user.id, type: 'follow', message: 'x followed you' })
-    expectProblem(await post(`/api/v1/notifications/${n!.id}/read`, other), 404, 'not_found')
-    expectProblem(await post(`/api/v1/notifications/2000000000/read`, me), 404, 'not_found')
-    expect(json(await post('/api/v1/notifications/read-all', other))).toEqual({ markedRead: 0 })
-    expect(json(await get('/api/v1/notifications', other)).items).toEqual([])
-    expect(json(await get('/api/v1/notifications/unread-count', me))).toEqual({ count: 1 }) // untouched by the other user
+    expectProblem(await post(`/api/hearth/v1/notifications/${n!.id}/read`, other), 404, 'not_found')
+    expectProblem(await post(`/api/hearth/v1/notifications/2000000000/read`, me), 404, 'not_found')
+    expect(json(await post('/api/hearth/v1/notifications/read-all', other))).toEqual({ markedRead: 0 })
+    expect(json(await get('/api/hearth/v1/notifications', other)).items).toEqual([])
+    expect(json(await get('/api/hearth/v1/notifications/unread-count', me))).toEqual({ count: 1 }) // untouched by the other user
     for (const res of [
-      await get('/api/v1/notifications'),
-      await get('/api/v1/notifications/unread-count'),
-      await post(`/api/v1/notifications/${n!.id}/read`),
-      await post('/api/v1/notifications/read-all'),
+      await get('/api/hearth/v1/notifications'),
+      await get('/api/hearth/v1/notifications/unread-count'),
+      await post(`/api/hearth/v1/notifications/${n!.id}/read`),
+      await post('/api/hearth/v1/notifications/read-all'),
     ]) expectProblem(res, 401)
-    expectProblem(await get('/api/v1/notifications?unread=maybe', me), 400, 'validation_failed')
-    expectProblem(await get('/api/v1/notifications?cursor=zzz', me), 400, 'invalid_cursor')
+    expectProblem(await get('/api/hearth/v1/notifications?unread=maybe', me), 400, 'validation_failed')
+    expectProblem(await get('/api/hearth/v1/notifications?cursor=zzz', me), 400, 'invalid_cursor')
   })
 
   it('hides what blocked users caused', async () => {
     const [me, troll] = await Promise.all([register(t.app), register(t.app)])
     await create({ userId: me.user.id, actorId: troll.user.id, type: 'follow', message: 'troll followed you' })
     await t.ctx.database.db.update(users).set({ isBlocked: true }).where(eq(users.id, troll.user.id))
-    expect(json(await get('/api/v1/notifications', me)).items).toEqual([])
-    expect(json(await get('/api/v1/notifications/unread-count', me))).toEqual({ count: 0 })
+    expect(json(await get('/api/hearth/v1/notifications', me)).items).toEqual([])
+    expect(json(await get('/api/hearth/v1/notifications/unread-count', me))).toEqual({ count: 0 })
   })
 })
 
@@ -90,7 +90,7 @@ describe('notify()', () => {
     expect(await create({ userId: me.user.id, actorId: x.user.id, type: 'follow', message: 'followed again' })).toBeNull()
     expect(await create({ userId: me.user.id, actorId: x.user.id, type: 'message', message: 'm1' })).not.toBeNull()
     expect(await create({ userId: me.user.id, actorId: x.user.id, type: 'message', message: 'm2' })).not.toBeNull()
-    expect(json(await get('/api/v1/notifications/unread-count', me))).toEqual({ count: 3 })
+    expect(json(await get('/api/hearth/v1/notifications/unread-count', me))).toEqual({ count: 3 })
   })
 
   it('creates nothing when the surrounding transaction rolls back', async () => {
@@ -101,6 +101,6 @@ describe('notify()', () => {
         throw new Error('rolled back')
       }),
     ).rejects.toThrow('rolled back')
-    expect(json(await get('/api/v1/notifications', me)).items).toEqual([])
+    expect(json(await get('/api/hearth/v1/notifications', me)).items).toEqual([])
   })
 })

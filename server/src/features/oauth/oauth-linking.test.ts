@@ -26,19 +26,19 @@ beforeAll(async () => {
 })
 afterAll(async () => f.close())
 
-const links = async (s: Pick<Session, 'headers'>) => json(await f.t.app.inject({ url: '/api/v1/auth/oauth/links', headers: s.headers })).items
-const me = async (s: Pick<Session, 'headers'>) => f.t.app.inject({ url: '/api/v1/users/me', headers: s.headers })
+const links = async (s: Pick<Session, 'headers'>) => json(await f.t.app.inject({ url: '/api/hearth/v1/auth/oauth/links', headers: s.headers })).items
+const me = async (s: Pick<Session, 'headers'>) => f.t.app.inject({ url: '/api/hearth/v1/users/me', headers: s.headers })
 const unlink = (s: Pick<Session, 'headers'> | undefined, provider: string) =>
-  f.t.app.inject({ method: 'DELETE', url: `/api/v1/auth/oauth/links/${provider}`, headers: s?.headers })
+  f.t.app.inject({ method: 'DELETE', url: `/api/hearth/v1/auth/oauth/links/${provider}`, headers: s?.headers })
 
 /** The browser way to link: ask for the one-time URL with the bearer token, then navigate to it. */
 async function linkIntent(s: Pick<Session, 'headers'>, provider: 'google' | 'github') {
-  const res = await f.t.app.inject({ method: 'POST', url: `/api/v1/auth/oauth/${provider}/link-intent`, headers: s.headers })
+  const res = await f.t.app.inject({ method: 'POST', url: `/api/hearth/v1/auth/oauth/${provider}/link-intent`, headers: s.headers })
   expect(res.statusCode, res.body).toBe(201)
   const { url, expiresIn } = json(res)
   expect(expiresIn).toBe(300)
   const parsed = new URL(url)
-  expect(`${parsed.origin}${parsed.pathname}`).toBe(`${PUBLIC_URL}/api/v1/auth/oauth/${provider}`)
+  expect(`${parsed.origin}${parsed.pathname}`).toBe(`${PUBLIC_URL}/api/hearth/v1/auth/oauth/${provider}`)
   return parsed.search
 }
 
@@ -60,7 +60,7 @@ describe('case 2: a signed-in user links a provider', () => {
     expect(session.user.id).toBe(u.user.id)
 
     // The URL works once.
-    expectLoginError(await f.t.app.inject({ url: `/api/v1/auth/oauth/github${query}` }), 'oauth_link_expired')
+    expectLoginError(await f.t.app.inject({ url: `/api/hearth/v1/auth/oauth/github${query}` }), 'oauth_link_expired')
   })
 
   it('links with a bearer token and ?link=true (non-browser clients), to a return path', async () => {
@@ -71,11 +71,11 @@ describe('case 2: a signed-in user links a provider', () => {
   })
 
   it('refuses anonymous link requests and intents made for another provider', async () => {
-    expectProblem(await f.t.app.inject({ method: 'POST', url: '/api/v1/auth/oauth/github/link-intent' }), 401)
-    expectProblem(await f.t.app.inject({ url: '/api/v1/auth/oauth/github?link=true' }), 401)
+    expectProblem(await f.t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/oauth/github/link-intent' }), 401)
+    expectProblem(await f.t.app.inject({ url: '/api/hearth/v1/auth/oauth/github?link=true' }), 401)
     const u = await register(f.t.app)
     const query = await linkIntent(u, 'google')
-    expectLoginError(await f.t.app.inject({ url: `/api/v1/auth/oauth/github${query}` }), 'oauth_link_expired')
+    expectLoginError(await f.t.app.inject({ url: `/api/hearth/v1/auth/oauth/github${query}` }), 'oauth_link_expired')
   })
 
   it('an identity linked to another account: 409, and nothing changes', async () => {
@@ -138,8 +138,8 @@ describe('case 3: the provider verifies the email of an existing account', () =>
     expect(owner.user).toMatchObject({ id: squatter.user.id, hasPassword: false, emailVerified: true })
 
     expectProblem(await me(squatter), 401, 'session_revoked')
-    expectProblem(await f.t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: squatter.refreshToken } }), 401)
-    expectProblem(await f.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: victimEmail, password: squatter.password } }), 401, 'invalid_credentials')
+    expectProblem(await f.t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/refresh', payload: { refreshToken: squatter.refreshToken } }), 401)
+    expectProblem(await f.t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', payload: { login: victimEmail, password: squatter.password } }), 401, 'invalid_credentials')
     expect((await links(owner)).map((l: { provider: string }) => l.provider)).toEqual(['google'])
     // The squatter's GitHub no longer reaches the account.
     const squatterAgain = await expectSignedIn(f, await signIn(f, 'github', squattersGithub.login))
@@ -179,7 +179,7 @@ describe('listing and unlinking', () => {
     const a = await expectSignedIn(f, await signIn(f, 'github', githubAccount(f).login))
     const b = await register(f.t.app)
     expectProblem(await unlink(undefined, 'github'), 401)
-    expectProblem(await f.t.app.inject({ url: '/api/v1/auth/oauth/links' }), 401)
+    expectProblem(await f.t.app.inject({ url: '/api/hearth/v1/auth/oauth/links' }), 401)
     expectProblem(await unlink(b, 'github'), 404)
     expect(await links(b)).toEqual([])
     expect(await linkCount(f, a.user.id)).toBe(1)
@@ -188,9 +188,9 @@ describe('listing and unlinking', () => {
 
 describe('password reset and links', () => {
   const resetBy = async (email: string, password: string) => {
-    await f.t.app.inject({ method: 'POST', url: '/api/v1/auth/password/forgot', payload: { email } })
+    await f.t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/password/forgot', payload: { email } })
     const { token } = linkToken(await f.inbox.waitFor(email, /Reset your Hearth password/))
-    const res = await f.t.app.inject({ method: 'POST', url: '/api/v1/auth/password/reset', payload: { token, newPassword: password } })
+    const res = await f.t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/password/reset', payload: { token, newPassword: password } })
     expect(res.statusCode, res.body).toBe(204)
   }
 

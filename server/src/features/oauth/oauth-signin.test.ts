@@ -28,26 +28,26 @@ afterAll(async () => f.close())
 
 describe('providers on offer', () => {
   it('lists the configured providers, and offers none without credentials', async () => {
-    const res = await f.t.app.inject({ url: '/api/v1/auth/providers' })
+    const res = await f.t.app.inject({ url: '/api/hearth/v1/auth/providers' })
     expect(json(res)).toEqual({ providers: [{ id: 'google', name: 'Google' }, { id: 'github', name: 'GitHub' }] })
 
     const bare = await f.h.start()
-    expect(json(await bare.app.inject({ url: '/api/v1/auth/providers' }))).toEqual({ providers: [] })
-    expectProblem(await bare.app.inject({ url: '/api/v1/auth/oauth/google' }), 404, 'not_found')
-    expectProblem(await bare.app.inject({ url: '/api/v1/auth/oauth/gitlab' }), 400, 'validation_failed')
+    expect(json(await bare.app.inject({ url: '/api/hearth/v1/auth/providers' }))).toEqual({ providers: [] })
+    expectProblem(await bare.app.inject({ url: '/api/hearth/v1/auth/oauth/google' }), 404, 'not_found')
+    expectProblem(await bare.app.inject({ url: '/api/hearth/v1/auth/oauth/gitlab' }), 400, 'validation_failed')
   })
 
   it('sends the browser to the provider with state, PKCE (S256) and, for Google, a nonce', async () => {
-    const g = await f.t.app.inject({ url: '/api/v1/auth/oauth/google' })
+    const g = await f.t.app.inject({ url: '/api/hearth/v1/auth/oauth/google' })
     expect(g.statusCode).toBe(302)
     const url = new URL(String(g.headers.location))
     expect(url.origin).toBe(f.google.issuer)
     for (const p of ['state', 'nonce', 'code_challenge']) expect(url.searchParams.get(p)).toMatch(/^[\w-]{43}$/)
     expect(url.searchParams.get('code_challenge_method')).toBe('S256')
     expect(url.searchParams.get('scope')).toBe('openid email profile')
-    expect(url.searchParams.get('redirect_uri')).toBe('http://localhost:3000/api/v1/auth/oauth/google/callback')
+    expect(url.searchParams.get('redirect_uri')).toBe('http://localhost:3000/api/hearth/v1/auth/oauth/google/callback')
 
-    const gh = new URL(String((await f.t.app.inject({ url: '/api/v1/auth/oauth/github' })).headers.location))
+    const gh = new URL(String((await f.t.app.inject({ url: '/api/hearth/v1/auth/oauth/github' })).headers.location))
     expect(`${gh.origin}${gh.pathname}`).toBe(`${f.github.url}/login/oauth/authorize`)
     expect(gh.searchParams.get('code_challenge_method')).toBe('S256')
     expect(gh.searchParams.get('scope')).toBe('read:user user:email')
@@ -55,7 +55,7 @@ describe('providers on offer', () => {
 
   it('refuses a return path that leaves the web app', async () => {
     for (const returnTo of ['//evil.example/x', 'https://evil.example', '/\\evil.example']) {
-      expectProblem(await f.t.app.inject({ url: `/api/v1/auth/oauth/google?returnTo=${encodeURIComponent(returnTo)}` }), 400, 'validation_failed')
+      expectProblem(await f.t.app.inject({ url: `/api/hearth/v1/auth/oauth/google?returnTo=${encodeURIComponent(returnTo)}` }), 400, 'validation_failed')
     }
   })
 })
@@ -73,7 +73,7 @@ describe('case 4: a new person signs up through the provider', () => {
       avatarUrl: 'https://img.example/g.png',
     })
     expect(session.user.username).toMatch(/^ada_lovelace_x(_\d+)?$/) // from the email, lower-cased
-    const me = await f.t.app.inject({ url: '/api/v1/users/me', headers: session.headers })
+    const me = await f.t.app.inject({ url: '/api/hearth/v1/users/me', headers: session.headers })
     expect(json(me).id).toBe(session.user.id)
   })
 
@@ -215,7 +215,7 @@ describe('forged and failed callbacks end on /login?error=… and create nothing
       GOOGLE_CLIENT_SECRET: f.google.clientSecret,
       GOOGLE_ISSUER: f.google.issuer.replace('127.0.0.1', 'localhost'),
     })
-    expectLoginError(await misnamed.app.inject({ url: '/api/v1/auth/oauth/google' }), 'oauth_unavailable')
+    expectLoginError(await misnamed.app.inject({ url: '/api/hearth/v1/auth/oauth/google' }), 'oauth_unavailable')
   })
 
   it('the provider reports an error', async () => {
@@ -250,7 +250,7 @@ describe('forged and failed callbacks end on /login?error=… and create nothing
       if (res.statusCode === 302) expectLoginError(res, 'oauth_state_invalid')
     }
     for (const query of ['?intent=%%%', `?intent=${'i'.repeat(101)}`, '?returnTo=%0d%0aSet-Cookie:x=y', '?link=maybe']) {
-      const res = await f.t.app.inject({ url: `/api/v1/auth/oauth/google${query}`, cookies: { oauth_binding: '<bad>' } })
+      const res = await f.t.app.inject({ url: `/api/hearth/v1/auth/oauth/google${query}`, cookies: { oauth_binding: '<bad>' } })
       expect([302, 400], `${query} → ${res.statusCode} ${res.body}`).toContain(res.statusCode)
     }
     expect(await userCount(f)).toBe(before)
@@ -265,6 +265,6 @@ describe('forged and failed callbacks end on /login?error=… and create nothing
       GOOGLE_CLIENT_SECRET: 'y',
       GOOGLE_ISSUER: 'http://127.0.0.1:9',
     })
-    expectLoginError(await down.app.inject({ url: '/api/v1/auth/oauth/google' }), 'oauth_unavailable')
+    expectLoginError(await down.app.inject({ url: '/api/hearth/v1/auth/oauth/google' }), 'oauth_unavailable')
   })
 })

@@ -14,7 +14,7 @@ import { OAuthService } from './service.js'
 // Binds a flow to the browser that started it. Lax, because the callback arrives as a top-level
 // navigation from the provider's site; scoped to the OAuth routes only.
 const BINDING_COOKIE = 'oauth_binding'
-const BINDING_PATH = '/api/v1/auth/oauth'
+const BINDING_PATH = '/api/hearth/v1/auth/oauth'
 
 const ProviderParams = Type.Object({ provider: Type.Union([Type.Literal('google'), Type.Literal('github')]) })
 

@@ -59,14 +59,14 @@ export class OAuthService {
   }
 
   redirectUri(id: ProviderId): string {
-    return `${this.ctx.config.publicUrl}/api/v1/auth/oauth/${id}/callback`
+    return `${this.ctx.config.publicUrl}/api/hearth/v1/auth/oauth/${id}/callback`
   }
 
   /** The one-time URL a signed-in browser navigates to in order to link `provider`. */
   async createLinkIntent(userId: number, id: ProviderId) {
     this.provider(id)
     const token = await this.flows.createLinkIntent({ userId, provider: id })
-    return { url: `${this.ctx.config.publicUrl}/api/v1/auth/oauth/${id}?intent=${token}`, expiresIn: LINK_INTENT_TTL_SECONDS }
+    return { url: `${this.ctx.config.publicUrl}/api/hearth/v1/auth/oauth/${id}?intent=${token}`, expiresIn: LINK_INTENT_TTL_SECONDS }
   }
 
   /**

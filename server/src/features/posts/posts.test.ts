@@ -19,7 +19,7 @@ afterAll(async () => h.close())
 
 const postForm = async (s: Session | null, parts: FormPart[]) => {
   const form = await uploadForm(parts)
-  return t.app.inject({ method: 'POST', url: '/api/v1/posts', payload: form.payload, headers: { ...form.headers, ...(s?.headers ?? {}) } })
+  return t.app.inject({ method: 'POST', url: '/api/hearth/v1/posts', payload: form.payload, headers: { ...form.headers, ...(s?.headers ?? {}) } })
 }
 const image = async (name = 'photo.png'): Promise<FormPart> => ({ name: 'images', filename: name, type: 'image/png', data: await png(120, 80) })
 const storedKeys = () => t.ctx.storage.list('public/posts/')
@@ -61,9 +61,9 @@ describe('creating a post', () => {
     expect(long.errors[0].field).toBe('content')
     expect((await a.post('/posts', u, { content: '🙂'.repeat(5000) })).statusCode).toBe(201)
     expectProblem(await a.post('/posts', u, { content: 'hi', userId: 1 }), 400, 'validation_failed')
-    const plain = await t.app.inject({ method: 'POST', url: '/api/v1/posts', headers: { ...u.headers, 'content-type': 'text/plain' }, payload: 'hi' })
+    const plain = await t.app.inject({ method: 'POST', url: '/api/hearth/v1/posts', headers: { ...u.headers, 'content-type': 'text/plain' }, payload: 'hi' })
     expectProblem(plain, 415, 'unsupported_media_type')
-    const none = await t.app.inject({ method: 'POST', url: '/api/v1/posts', headers: u.headers })
+    const none = await t.app.inject({ method: 'POST', url: '/api/hearth/v1/posts', headers: u.headers })
     expectProblem(none, 400)
     expect(json(await a.get(`/users/${u.user.id}`)).postsCount).toBe(1)
   })

@@ -8,7 +8,7 @@ type Headers = Record<string, string>
 
 export function api(t: TestApp) {
   const call = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, headers: Headers = {}, payload?: unknown) =>
-    t.app.inject({ method, url: `/api/v1${url}`, headers, ...(payload === undefined ? {} : { payload: payload as object }) })
+    t.app.inject({ method, url: `/api/hearth/v1${url}`, headers, ...(payload === undefined ? {} : { payload: payload as object }) })
   return {
     get: (url: string, s?: Session | null) => call('GET', url, s?.headers),
     post: (url: string, s: Session | null, payload?: unknown) => call('POST', url, s?.headers, payload),

@@ -18,7 +18,7 @@ afterAll(async () => h.close())
 
 const db = () => t.ctx.database.db
 const report = (s: Session | undefined, payload: unknown) =>
-  t.app.inject({ method: 'POST', url: '/api/v1/reports', payload: payload as object, headers: s?.headers ?? {} })
+  t.app.inject({ method: 'POST', url: '/api/hearth/v1/reports', payload: payload as object, headers: s?.headers ?? {} })
 
 describe('POST /reports', () => {
   it('reports a user, a post and a comment', async () => {
@@ -126,7 +126,7 @@ describe('POST /reports', () => {
     const first = json(await report(me, { reason: 'spam', userId: other.user.id }))
     const decided = await t.app.inject({
       method: 'PATCH',
-      url: `/api/v1/admin/reports/${first.id}`,
+      url: `/api/hearth/v1/admin/reports/${first.id}`,
       headers: admin.headers,
       payload: { status: 'dismissed' },
     })

@@ -29,7 +29,7 @@ const stored = async () =>
   Object.fromEntries(
     (await db().select().from(appStatistics).orderBy(appStatistics.date)).map(({ id: _id, createdAt: _c, date, ...rest }) => [date, rest]),
   )
-const getStats = (query: string) => t.app.inject({ url: `/api/v1/admin/stats${query}`, headers: admin.headers })
+const getStats = (query: string) => t.app.inject({ url: `/api/hearth/v1/admin/stats${query}`, headers: admin.headers })
 
 describe('the daily statistics job', () => {
   it('stores nothing before the first day has ended', async () => {
@@ -91,7 +91,7 @@ describe('the daily statistics job', () => {
 describe('daily activity', () => {
   it('records each signed-in user once a day', async () => {
     const u = await register(t.app)
-    for (let i = 0; i < 3; i++) expect((await t.app.inject({ url: '/api/v1/users/me', headers: u.headers })).statusCode).toBe(200)
+    for (let i = 0; i < 3; i++) expect((await t.app.inject({ url: '/api/hearth/v1/users/me', headers: u.headers })).statusCode).toBe(200)
     const today = utcDay(new Date())
     const rows = async () =>
       db()

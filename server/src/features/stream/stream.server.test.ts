@@ -34,28 +34,28 @@ describe('across instances', () => {
 
   it('delivers a message sent through B to its receiver connected to A, and back', async () => {
     const [alice, bob] = await Promise.all([register(a.app), register(b.app)])
-    const conv = json(await post(b, '/api/v1/conversations', bob, { userId: alice.user.id }))
+    const conv = json(await post(b, '/api/hearth/v1/conversations', bob, { userId: alice.user.id }))
     const onA = await StreamClient.connect(baseA, alice.accessToken)
     const onB = await StreamClient.connect(baseB, bob.accessToken)
-    const m = json(await post(b, `/api/v1/conversations/${conv.id}/messages`, bob, { content: 'sent via B' }))
+    const m = json(await post(b, `/api/hearth/v1/conversations/${conv.id}/messages`, bob, { content: 'sent via B' }))
     expect((await onA.next((e) => e.type === 'message.created')).data.message).toMatchObject({ id: m.id, content: 'sent via B' })
     expect((await onA.next((e) => e.type === 'notification.created')).data.notification.type).toBe('message')
     // read on A → receipt on B
-    await post(a, `/api/v1/conversations/${conv.id}/read`, alice)
+    await post(a, `/api/hearth/v1/conversations/${conv.id}/read`, alice)
     expect((await onB.next((e) => e.type === 'message.read')).data.messageIds).toEqual([m.id])
     await Promise.all([onA.close(), onB.close()])
   })
 
   it('catches up on B with what happened while the client was away from A', async () => {
     const [alice, bob] = await Promise.all([register(a.app), register(a.app)])
-    const conv = json(await post(a, '/api/v1/conversations', bob, { userId: alice.user.id }))
+    const conv = json(await post(a, '/api/hearth/v1/conversations', bob, { userId: alice.user.id }))
     const first = await StreamClient.connect(baseA, alice.accessToken)
-    await post(a, `/api/v1/conversations/${conv.id}/messages`, bob, { content: 'one' })
+    await post(a, `/api/hearth/v1/conversations/${conv.id}/messages`, bob, { content: 'one' })
     await first.next((e) => e.type === 'notification.created')
     const last = first.lastEventId
     await first.close()
-    await post(b, `/api/v1/conversations/${conv.id}/messages`, bob, { content: 'two' })
-    await post(a, `/api/v1/conversations/${conv.id}/messages`, bob, { content: 'three' })
+    await post(b, `/api/hearth/v1/conversations/${conv.id}/messages`, bob, { content: 'two' })
+    await post(a, `/api/hearth/v1/conversations/${conv.id}/messages`, bob, { content: 'three' })
     const again = await StreamClient.connect(baseB, alice.accessToken, { since: last })
     // What came after `last`; events just before it come again too (a client drops ids it has).
     const fresh = again.ofType('message.created').filter((e) => e.id! > last)
@@ -69,7 +69,7 @@ describe('across instances', () => {
     const other = await login(b.app, u.user.username, u.password)
     const s = await StreamClient.connect(baseA, u.accessToken)
     let start = Date.now()
-    expect((await post(b, '/api/v1/auth/logout', u)).statusCode).toBe(204)
+    expect((await post(b, '/api/hearth/v1/auth/logout', u)).statusCode).toBe(204)
     let r = await timeToClose(s, start)
     expect(r.code).toBe(4001)
     expect(r.ms).toBeLessThan(1000)

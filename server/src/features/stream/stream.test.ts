@@ -25,11 +25,11 @@ const post = (url: string, who: Session, payload?: unknown) =>
 
 async function pair() {
   const [a, b] = await Promise.all([register(t.app), register(t.app)])
-  const conv = json(await post('/api/v1/conversations', a, { userId: b.user.id }))
+  const conv = json(await post('/api/hearth/v1/conversations', a, { userId: b.user.id }))
   return { a, b, conv }
 }
 async function send(from: Session, conversationId: number, content: string) {
-  const res = await post(`/api/v1/conversations/${conversationId}/messages`, from, { content })
+  const res = await post(`/api/hearth/v1/conversations/${conversationId}/messages`, from, { content })
   expect(res.statusCode, res.body).toBe(201)
   return json(res)
 }
@@ -67,9 +67,9 @@ describe('connecting', () => {
     const sameSite = await StreamClient.connect(base, u.accessToken, { origin: 'http://localhost:3000' })
     await sameSite.close()
     const gone = await login(t.app, u.user.username, u.password)
-    expect((await post('/api/v1/auth/logout', gone)).statusCode).toBe(204)
+    expect((await post('/api/hearth/v1/auth/logout', gone)).statusCode).toBe(204)
     expect(await refusal(StreamClient.connect(base, gone.accessToken))).toBe(401)
-    expectProblem(await t.app.inject({ url: `/api/v1/stream?access_token=${u.accessToken}` }), 426, 'upgrade_required')
+    expectProblem(await t.app.inject({ url: `/api/hearth/v1/stream?access_token=${u.accessToken}` }), 426, 'upgrade_required')
     expect(await refusal(StreamClient.connect(base, u.accessToken, { since: -1 }))).toBe(400)
   })
 })
@@ -88,9 +88,9 @@ describe('events', () => {
     expect(note.data.notification).toMatchObject({ type: 'message', message: `${a.user.username} sent you a message`, actor: { id: a.user.id }, isRead: false })
     expect((await sa.next((e) => e.type === 'message.created')).data.message.id).toBe(m.id)
     // read receipts reach the sender; deletion reaches both
-    await post(`/api/v1/conversations/${conv.id}/read`, b)
+    await post(`/api/hearth/v1/conversations/${conv.id}/read`, b)
     expect((await sa.next((e) => e.type === 'message.read')).data).toMatchObject({ conversationId: conv.id, readerId: b.user.id, messageIds: [m.id] })
-    await t.app.inject({ method: 'DELETE', url: `/api/v1/messages/${m.id}`, headers: a.headers })
+    await t.app.inject({ method: 'DELETE', url: `/api/hearth/v1/messages/${m.id}`, headers: a.headers })
     for (const s of [sa, sb]) expect((await s.next((e) => e.type === 'message.deleted')).data).toEqual({ conversationId: conv.id, messageId: m.id })
     // nobody else hears any of it
     await sleep(100)
@@ -102,7 +102,7 @@ describe('events', () => {
     const { a, b, conv } = await pair()
     await send(a, conv.id, 'ping')
     const phone = await StreamClient.connect(base, (await login(t.app, b.user.username, b.password)).accessToken)
-    expect(json(await post('/api/v1/notifications/read-all', b))).toEqual({ markedRead: 1 })
+    expect(json(await post('/api/hearth/v1/notifications/read-all', b))).toEqual({ markedRead: 1 })
     expect((await phone.next((e) => e.type === 'notification.read')).data).toMatchObject({ all: true })
     await phone.close()
   })
@@ -143,7 +143,7 @@ describe('reconnecting', () => {
     const req = new Request('http://localhost/', { method: 'POST', body: fd })
     const upload = await t.app.inject({
       method: 'POST',
-      url: `/api/v1/conversations/${conv.id}/messages`,
+      url: `/api/hearth/v1/conversations/${conv.id}/messages`,
       payload: Buffer.from(await req.arrayBuffer()),
       headers: { 'content-type': req.headers.get('content-type')!, ...a.headers },
     })
@@ -175,7 +175,7 @@ describe('reconnecting', () => {
     await s.close()
 
     const missed = [await send(a, conv.id, 'missed 1'), await send(a, conv.id, 'missed 2'), await send(a, conv.id, 'deleted later')]
-    await t.app.inject({ method: 'DELETE', url: `/api/v1/messages/${missed[2].id}`, headers: a.headers })
+    await t.app.inject({ method: 'DELETE', url: `/api/hearth/v1/messages/${missed[2].id}`, headers: a.headers })
 
     s = await StreamClient.connect(base, b.accessToken, { since: last })
     const ids = s.events.filter((e) => e.id !== undefined).map((e) => e.id!)
@@ -270,7 +270,7 @@ describe('closing', () => {
     const u = await register(t.app)
     const s1 = await StreamClient.connect(base, u.accessToken)
     let start = Date.now()
-    expect((await post('/api/v1/auth/logout', u)).statusCode).toBe(204)
+    expect((await post('/api/hearth/v1/auth/logout', u)).statusCode).toBe(204)
     let r = await timeToClose(s1, start)
     expect(r.closed?.code).toBe(4001)
     expect(r.ms).toBeLessThan(1000)
@@ -279,7 +279,7 @@ describe('closing', () => {
     const phone = await login(t.app, u.user.username, u.password)
     const s2 = await StreamClient.connect(base, phone.accessToken)
     start = Date.now()
-    expect((await t.app.inject({ method: 'DELETE', url: '/api/v1/auth/sessions', headers: laptop.headers })).statusCode).toBe(200)
+    expect((await t.app.inject({ method: 'DELETE', url: '/api/hearth/v1/auth/sessions', headers: laptop.headers })).statusCode).toBe(200)
     r = await timeToClose(s2, start)
     expect(r.closed?.code).toBe(4001)
     expect(r.ms).toBeLessThan(1000)
@@ -359,7 +359,7 @@ describe('closing', () => {
 describe('the stream in the OpenAPI document', () => {
   it('is published with its authentication, events and refusals, and they match the route', async () => {
     const doc = json(await t.app.inject({ url: '/api/openapi.json' }))
-    const op = doc.paths['/api/v1/stream'].get
+    const op = doc.paths['/api/hearth/v1/stream'].get
     expect(Object.keys(op.responses).sort()).toEqual(['101', '400', '401', '403', '426'])
     for (const event of ['message.created', 'message.read', 'message.deleted', 'notification.created', 'stream.ready']) {
       expect(op.description).toContain(event)
@@ -367,10 +367,10 @@ describe('the stream in the OpenAPI document', () => {
     expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['access_token', 'since']))
     expect(doc.components.schemas.Problem).toBeDefined()
     // every other route is still there
-    expect(doc.paths['/api/v1/feed'].get).toBeDefined()
+    expect(doc.paths['/api/hearth/v1/feed'].get).toBeDefined()
 
     // the documented refusals are what the route answers
-    expectProblem(await t.app.inject({ url: '/api/v1/stream' }), 426, 'upgrade_required')
+    expectProblem(await t.app.inject({ url: '/api/hearth/v1/stream' }), 426, 'upgrade_required')
     const refused = await StreamClient.connect(base, undefined).catch((e: unknown) => e)
     expect(refused).toBeInstanceOf(StreamRefused)
     expect((refused as StreamRefused).status).toBe(401)

@@ -11,13 +11,13 @@ beforeAll(async () => {
 })
 afterAll(async () => h.close())
 
-const me = async (headers: Record<string, string>) => json(await t.app.inject({ url: '/api/v1/users/me', headers }))
+const me = async (headers: Record<string, string>) => json(await t.app.inject({ url: '/api/hearth/v1/users/me', headers }))
 
 describe('the cached signed-in user', () => {
   it('reflects profile edits, password changes and role changes immediately', async () => {
     const u = await register(t.app)
     expect((await me(u.headers)).displayName).toBeNull() // now cached
-    await t.app.inject({ method: 'PATCH', url: '/api/v1/users/me', headers: u.headers, payload: { displayName: 'Cached No More' } })
+    await t.app.inject({ method: 'PATCH', url: '/api/hearth/v1/users/me', headers: u.headers, payload: { displayName: 'Cached No More' } })
     expect((await me(u.headers)).displayName).toBe('Cached No More')
 
     const admin = await register(t.app)
@@ -26,7 +26,7 @@ describe('the cached signed-in user', () => {
     await t.ctx.database.db.update(users).set({ role: 'admin' }).where(eq(users.id, admin.user.id))
     // a fresh sign-in reads the new role into its session
     const adminAgain = await login(t.app, admin.user.username, admin.password)
-    const promoted = await t.app.inject({ method: 'PATCH', url: `/api/v1/admin/users/${u.user.id}`, headers: adminAgain.headers, payload: { role: 'admin' } })
+    const promoted = await t.app.inject({ method: 'PATCH', url: `/api/hearth/v1/admin/users/${u.user.id}`, headers: adminAgain.headers, payload: { role: 'admin' } })
     expect(promoted.statusCode).toBe(200)
     expect((await me(u.headers)).role).toBe('admin')
   })

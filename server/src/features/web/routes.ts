@@ -10,8 +10,9 @@ import { fileURLToPath } from 'node:url'
 
 export const defaultWebRoot = fileURLToPath(new URL('../../../../web/dist', import.meta.url))
 
-/** Never answered with the app shell: these belong to the server. */
-const RESERVED = /^\/(api|media|docs)(\/|$)|^\/(healthz|readyz)$/
+/** Never answered with the app shell: these belong to the server (native API, media, docs) or to the
+ * Mastodon-compatible API (/api/v1, /api/v2, /oauth, /.well-known, /nodeinfo). */
+const RESERVED = /^\/(api|media|docs|oauth|\.well-known|nodeinfo)(\/|$)|^\/(healthz|readyz)$/
 
 /**
  * Whether the request is for a page. Browsers navigating say text/html. For the root alone,

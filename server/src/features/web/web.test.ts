@@ -97,9 +97,17 @@ describe('assets', () => {
 
 describe('what stays the server’s', () => {
   it('keeps problem+json 404s under /api, /media and /docs even for browsers', async () => {
-    for (const url of ['/api/v1/nope', '/api', '/api/', '/media/nope.webp', '/docs/nope/deeper']) {
+    for (const url of ['/api/hearth/v1/nope', '/api', '/api/', '/media/nope.webp', '/docs/nope/deeper']) {
       expectProblem(await page(url), 404, 'not_found')
     }
+  })
+
+  it('leaves the Mastodon-compatible paths unanswered: the native API no longer lives at /api/v1', async () => {
+    for (const url of ['/api/v1/users/me', '/api/v1/auth/login', '/api/v2/search', '/oauth/authorize', '/.well-known/webfinger', '/nodeinfo/2.0']) {
+      expectProblem(await page(url), 404, 'not_found')
+      expectProblem(await t.app.inject({ url, headers: { accept: 'application/json' } }), 404, 'not_found')
+    }
+    expectProblem(await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'a', password: 'b' } }), 404, 'not_found')
   })
 
   it('keeps its health routes', async () => {
@@ -125,7 +133,7 @@ describe('what stays the server’s', () => {
   it('still publishes the API document', async () => {
     const res = await t.app.inject({ url: '/api/openapi.json' })
     expect(res.statusCode).toBe(200)
-    expect(JSON.parse(res.body).paths['/api/v1/auth/login']).toBeDefined()
+    expect(JSON.parse(res.body).paths['/api/hearth/v1/auth/login']).toBeDefined()
   })
 })
 
@@ -137,7 +145,7 @@ describe('before the app is built', () => {
     const res = await app.inject({ url: '/', headers: { accept: 'text/html' } })
     expect(res.statusCode).toBe(503)
     expect(res.body).toContain('npm run web:build')
-    expectProblem(await app.inject({ url: '/api/v1/x', headers: { accept: 'text/html' } }), 404, 'not_found')
+    expectProblem(await app.inject({ url: '/api/hearth/v1/x', headers: { accept: 'text/html' } }), 404, 'not_found')
     await app.close()
   })
 })

@@ -39,14 +39,14 @@ function targetLink(r: Report): string | null {
 export function ReportsQueue() {
   const [status, setStatus] = useState<Status>('pending')
   const list = useInfinite(`admin:reports:${status}`, (cursor) =>
-    call(api.GET('/api/v1/admin/reports', { params: { query: { status, cursor, limit: 20 } } })),
+    call(api.GET('/api/hearth/v1/admin/reports', { params: { query: { status, cursor, limit: 20 } } })),
   )
   const [busy, setBusy] = useState<string | null>(null)
 
   const act = async (r: Report, next: 'resolved' | 'dismissed' | 'pending', action: 'none' | 'delete_content' | 'block_user', done: string) => {
     setBusy(`${r.id}:${action}:${next}`)
     try {
-      await call(api.PATCH('/api/v1/admin/reports/{id}', { params: { path: { id: r.id } }, body: { status: next, action } }))
+      await call(api.PATCH('/api/hearth/v1/admin/reports/{id}', { params: { path: { id: r.id } }, body: { status: next, action } }))
       list.update((items) => items.filter((x) => x.id !== r.id))
       toast(done)
     } catch (e) {

@@ -22,7 +22,7 @@ export function StatsPage() {
   const [range, setRange] = useState(() => ({ from: iso(Date.now() - 29 * DAY), to: today() }))
   const [draft, setDraft] = useState(range)
   const stats = useQuery(`admin:stats:${range.from}:${range.to}`, () =>
-    call(api.GET('/api/v1/admin/stats', { params: { query: { from: range.from, to: range.to } } })),
+    call(api.GET('/api/hearth/v1/admin/stats', { params: { query: { from: range.from, to: range.to } } })),
   )
 
   const items = stats.data?.items ?? []

@@ -32,7 +32,7 @@ export function UsersAdmin() {
 
   const list = useInfinite(`admin:users:${filter}:${term}`, (cursor) =>
     call(
-      api.GET('/api/v1/admin/users', {
+      api.GET('/api/hearth/v1/admin/users', {
         params: {
           query: {
             cursor,
@@ -52,10 +52,10 @@ export function UsersAdmin() {
       const params = { params: { path: { id: u.id } } }
       const updated = await call(
         what === 'block'
-          ? api.POST('/api/v1/admin/users/{id}/block', params)
+          ? api.POST('/api/hearth/v1/admin/users/{id}/block', params)
           : what === 'unblock'
-            ? api.POST('/api/v1/admin/users/{id}/unblock', params)
-            : api.PATCH('/api/v1/admin/users/{id}', { ...params, body: { role: what === 'admin' ? 'admin' : 'user' } }),
+            ? api.POST('/api/hearth/v1/admin/users/{id}/unblock', params)
+            : api.PATCH('/api/hearth/v1/admin/users/{id}', { ...params, body: { role: what === 'admin' ? 'admin' : 'user' } }),
       )
       list.update((items) => items.map((x) => (x.id === u.id ? updated : x)))
       toast(

@@ -10,14 +10,14 @@ import { useMailedLink } from './mailed-link'
 /** A signed-in tab shows the new address at once; signed out, the next sign-in brings it. */
 async function showNewAddress() {
   await sessionSettled()
-  if (getSession().status === 'signed-in') updateUser(await call(api.GET('/api/v1/users/me')))
+  if (getSession().status === 'signed-in') updateUser(await call(api.GET('/api/hearth/v1/users/me')))
 }
 
 /** The target of the link mailed to a new address: moves the account there as soon as the page opens. */
 export function ConfirmEmail() {
   const session = useSession()
   const { token, state } = useMailedLink(async (token) => {
-    await call(api.POST('/api/v1/auth/email/change/confirm', { body: { token } }))
+    await call(api.POST('/api/hearth/v1/auth/email/change/confirm', { body: { token } }))
     void showNewAddress().catch(() => {})
   })
 

@@ -16,7 +16,7 @@ export function ForgotPassword() {
     setBusy(true)
     setFailure(undefined)
     try {
-      const res = await call(api.POST('/api/v1/auth/password/forgot', { body: { email: email.trim() } }))
+      const res = await call(api.POST('/api/hearth/v1/auth/password/forgot', { body: { email: email.trim() } }))
       setSent(res.message)
     } catch (err) {
       setFailure(failureOf(err))

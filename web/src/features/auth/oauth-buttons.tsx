@@ -9,7 +9,7 @@ import { GitHubLogo, GoogleLogo } from '../../ui/icons'
 const logos: Record<string, ReactElement> = { google: <GoogleLogo />, github: <GitHubLogo /> }
 
 export function useProviders() {
-  return useQuery('auth:providers', () => call(api.GET('/api/v1/auth/providers')))
+  return useQuery('auth:providers', () => call(api.GET('/api/hearth/v1/auth/providers')))
 }
 
 export function OAuthButtons({ top }: { top?: boolean }) {
@@ -19,7 +19,7 @@ export function OAuthButtons({ top }: { top?: boolean }) {
   const buttons = (
     <div className="oauth">
       {providers.map((p) => (
-        <a key={p.id} className="btn btn--secondary btn--block oauth__btn" href={`/api/v1/auth/oauth/${encodeURIComponent(p.id)}?returnTo=%2F`}>
+        <a key={p.id} className="btn btn--secondary btn--block oauth__btn" href={`/api/hearth/v1/auth/oauth/${encodeURIComponent(p.id)}?returnTo=%2F`}>
           {logos[p.id] ?? null}
           <span className="btn__label">Continue with {p.name}</span>
         </a>

@@ -20,7 +20,7 @@ export function ResetPassword() {
     setBusy(true)
     setFailure(undefined)
     try {
-      await call(api.POST('/api/v1/auth/password/reset', { body: { token, newPassword: password } }))
+      await call(api.POST('/api/hearth/v1/auth/password/reset', { body: { token, newPassword: password } }))
       setDone(true)
     } catch (err) {
       setFailure(failureOf(err))

@@ -25,7 +25,7 @@ export function SignIn() {
     setBusy(true)
     setFailure(undefined)
     try {
-      const result = await call(api.POST('/api/v1/auth/login', { body: { login: login.trim(), password } }))
+      const result = await call(api.POST('/api/hearth/v1/auth/login', { body: { login: login.trim(), password } }))
       acceptTokens(result)
       navigate(next, { replace: true })
     } catch (err) {

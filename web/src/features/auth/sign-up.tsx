@@ -38,7 +38,7 @@ export function SignUp() {
     setFailure(undefined)
     try {
       const result = await call(
-        api.POST('/api/v1/auth/register', {
+        api.POST('/api/hearth/v1/auth/register', {
           body: {
             email: form.email.trim(),
             username: form.username.trim(),

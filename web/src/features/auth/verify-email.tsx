@@ -10,7 +10,7 @@ import { useMailedLink } from './mailed-link'
 /** The target of the mailed link: confirms the address as soon as the page opens. */
 export function VerifyEmail() {
   const session = useSession()
-  const { token, state } = useMailedLink((token) => call(api.POST('/api/v1/auth/email/verify', { body: { token } })))
+  const { token, state } = useMailedLink((token) => call(api.POST('/api/hearth/v1/auth/email/verify', { body: { token } })))
 
   const next = session.status === 'signed-in' ? '/' : '/signin'
   return (

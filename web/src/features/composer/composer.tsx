@@ -105,14 +105,14 @@ export function Composer() {
       let post: Post
       if (photos.length === 0) {
         setProgress(0)
-        post = await call(api.POST('/api/v1/posts', { body: { content } }))
+        post = await call(api.POST('/api/hearth/v1/posts', { body: { content } }))
       } else {
         const form = new FormData()
         form.append('content', content)
         for (const p of photos) form.append('images', p.file, p.file.name)
         abort.current = new AbortController()
         setProgress(0)
-        post = await upload<Post>('/api/v1/posts', form, { onProgress: setProgress, signal: abort.current.signal })
+        post = await upload<Post>('/api/hearth/v1/posts', form, { onProgress: setProgress, signal: abort.current.signal })
       }
       forgetList('feed:')
       forgetList('posts:user:')

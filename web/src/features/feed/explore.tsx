@@ -27,7 +27,7 @@ function PeopleSearch() {
   const [q, setQ] = useState('')
   const query = useDebounced(q.trim().replace(/^@/, ''), 250)
   const results = useInfinite(query ? `search:${query}` : null, (cursor) =>
-    call(api.GET('/api/v1/users', { params: { query: { q: query, cursor, limit: 8 } } })),
+    call(api.GET('/api/hearth/v1/users', { params: { query: { q: query, cursor, limit: 8 } } })),
   )
   return (
     <>
@@ -82,7 +82,7 @@ export function Explore() {
   const session = useSession()
   const welcome = new URLSearchParams(useSearch()).has('welcome')
   const posts = useInfinite('feed:explore', async (cursor) => {
-    const page = await call(api.GET('/api/v1/feed/explore', { params: { query: { cursor, limit: 24 } } }))
+    const page = await call(api.GET('/api/hearth/v1/feed/explore', { params: { query: { cursor, limit: 24 } } }))
     return { ...page, items: freshPosts(page.items) }
   })
 

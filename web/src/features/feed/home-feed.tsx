@@ -17,7 +17,7 @@ export function HomeFeed() {
   useTitle('Home')
   const [followedSome, setFollowedSome] = useState(false)
   const feed = useInfinite('feed:home', async (cursor) => {
-    const page = await call(api.GET('/api/v1/feed', { params: { query: { cursor, limit: 20 } } }))
+    const page = await call(api.GET('/api/hearth/v1/feed', { params: { query: { cursor, limit: 20 } } }))
     return { ...page, items: freshPosts(page.items) }
   })
 

@@ -1,4 +1,4 @@
-// The realtime stream (GET /api/v1/stream, WebSocket). One connection per tab while signed in.
+// The realtime stream (GET /api/hearth/v1/stream, WebSocket). One connection per tab while signed in.
 // It authenticates with the access token as a `bearer.<token>` subprotocol (never in the URL,
 // which proxies log), reconnects with backoff, and asks for `?since=<last event id>` so events
 // missed during a drop are replayed. The server closes with 4001 when the session has ended.
@@ -61,10 +61,10 @@ export function refreshCounts(delay = 150) {
   clearTimeout(countsTimer)
   countsTimer = setTimeout(() => {
     if (getSession().status !== 'signed-in') return
-    call(api.GET('/api/v1/notifications/unread-count'))
+    call(api.GET('/api/hearth/v1/notifications/unread-count'))
       .then((r) => setLive({ unreadNotifications: r.count }))
       .catch(() => {})
-    call(api.GET('/api/v1/conversations', { params: { query: { limit: 100 } } }))
+    call(api.GET('/api/hearth/v1/conversations', { params: { query: { limit: 100 } } }))
       .then((r) => setLive({ unreadConversations: r.items.filter((c) => c.unreadCount > 0).length }))
       .catch(() => {})
   }, delay)
@@ -93,7 +93,7 @@ function countsFrom(e: StreamEvent) {
 // ---- connection ----
 
 function url(): string {
-  const base = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/stream`
+  const base = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/hearth/v1/stream`
   return lastEventId === undefined ? base : `${base}?since=${lastEventId}`
 }
 

@@ -59,14 +59,14 @@ export function ConversationView({ id }: { id: number }) {
   const markRead = useCallback(() => {
     if (readPending.current || document.visibilityState !== 'visible') return
     readPending.current = true
-    void call(api.POST('/api/v1/conversations/{id}/read', { params: { path: { id } } }))
+    void call(api.POST('/api/hearth/v1/conversations/{id}/read', { params: { path: { id } } }))
       .catch(() => {})
       .finally(() => (readPending.current = false))
   }, [id])
 
   const loadNewest = useCallback(async () => {
     try {
-      const page = await call(api.GET('/api/v1/conversations/{id}/messages', { params: { path: { id }, query: { limit: PAGE } } }))
+      const page = await call(api.GET('/api/hearth/v1/conversations/{id}/messages', { params: { path: { id }, query: { limit: PAGE } } }))
       setMessages((list) => merge(list, page.items))
       setCursor((c) => (loaded ? c : page.nextCursor))
       setLoaded(true)
@@ -78,7 +78,7 @@ export function ConversationView({ id }: { id: number }) {
       if (known) setOther(known)
       else if (first) {
         const otherId = first.senderId === meId ? first.receiverId : first.senderId
-        const u = await call(api.GET('/api/v1/users/{id}', { params: { path: { id: otherId } } }))
+        const u = await call(api.GET('/api/hearth/v1/users/{id}', { params: { path: { id: otherId } } }))
         rememberConversation({ id, otherUser: u })
         setOther(u)
       }
@@ -100,7 +100,7 @@ export function ConversationView({ id }: { id: number }) {
     const el = scroller.current
     keepOffset.current = el ? el.scrollHeight - el.scrollTop : null
     try {
-      const page = await call(api.GET('/api/v1/conversations/{id}/messages', { params: { path: { id }, query: { limit: PAGE, cursor } } }))
+      const page = await call(api.GET('/api/hearth/v1/conversations/{id}/messages', { params: { path: { id }, query: { limit: PAGE, cursor } } }))
       setMessages((list) => merge(list, page.items))
       setCursor(page.nextCursor)
     } catch (e) {
@@ -207,9 +207,9 @@ export function ConversationView({ id }: { id: number }) {
           form.append('content', content)
           form.append('file', attachment, attachment.name)
           setProgress(0)
-          sent = await upload<Message>(`/api/v1/conversations/${id}/messages`, form, { onProgress: setProgress })
+          sent = await upload<Message>(`/api/hearth/v1/conversations/${id}/messages`, form, { onProgress: setProgress })
         } else {
-          sent = await call(api.POST('/api/v1/conversations/{id}/messages', { params: { path: { id } }, body: { content } }))
+          sent = await call(api.POST('/api/hearth/v1/conversations/{id}/messages', { params: { path: { id } }, body: { content } }))
         }
         setMessages((list) => merge(list.filter((m) => m.localKey !== localKey), [sent]))
       } catch (err) {
@@ -226,7 +226,7 @@ export function ConversationView({ id }: { id: number }) {
 
   const remove = async (m: Message) => {
     try {
-      await call(api.DELETE('/api/v1/messages/{id}', { params: { path: { id: m.id } } }))
+      await call(api.DELETE('/api/hearth/v1/messages/{id}', { params: { path: { id: m.id } } }))
       setMessages((list) => list.map((x) => (x.id === m.id ? { ...x, isDeleted: true, content: null, attachment: null } : x)))
     } catch (e) {
       toast(failureOf(e).message, 'error')

@@ -38,7 +38,7 @@ export function Inbox() {
   useTitle(openId ? undefined : 'Messages')
 
   const list = useInfinite('conversations', async (cursor) => {
-    const page = await call(api.GET('/api/v1/conversations', { params: { query: { cursor, limit: 30 } } }))
+    const page = await call(api.GET('/api/hearth/v1/conversations', { params: { query: { cursor, limit: 30 } } }))
     page.items.forEach(rememberConversation)
     return page
   })

@@ -21,7 +21,7 @@ export function NewMessageDialog({ open, onClose, onOpened }: { open: boolean; o
     }
     let stale = false
     const t = setTimeout(() => {
-      call(api.GET('/api/v1/users', { params: { query: { q: term, limit: 10 } } }))
+      call(api.GET('/api/hearth/v1/users', { params: { query: { q: term, limit: 10 } } }))
         .then((r) => !stale && setResults(r.items))
         .catch(() => !stale && setResults([]))
     }, 200)
@@ -34,7 +34,7 @@ export function NewMessageDialog({ open, onClose, onOpened }: { open: boolean; o
   const start = async (u: UserSummary) => {
     setBusy(true)
     try {
-      onOpened(await call(api.POST('/api/v1/conversations', { body: { userId: u.id } })))
+      onOpened(await call(api.POST('/api/hearth/v1/conversations', { body: { userId: u.id } })))
       setQ('')
     } catch (e) {
       toast(failureOf(e).message, 'error')

@@ -28,7 +28,7 @@ export function NotificationsPage() {
   const [unreadOnly, setUnreadOnly] = useState(false)
   const live = useLive()
   const list = useInfinite(`notifications:${unreadOnly}`, (cursor) =>
-    call(api.GET('/api/v1/notifications', { params: { query: { cursor, limit: 30, unread: unreadOnly } } })),
+    call(api.GET('/api/hearth/v1/notifications', { params: { query: { cursor, limit: 30, unread: unreadOnly } } })),
   )
   const [marking, setMarking] = useState(false)
 
@@ -52,7 +52,7 @@ export function NotificationsPage() {
   const markAll = async () => {
     setMarking(true)
     try {
-      await call(api.POST('/api/v1/notifications/read-all'))
+      await call(api.POST('/api/hearth/v1/notifications/read-all'))
       list.update((items) => items.map((i) => ({ ...i, isRead: true })))
       setLive({ unreadNotifications: 0 })
     } catch (e) {
@@ -66,7 +66,7 @@ export function NotificationsPage() {
     if (n.isRead) return
     list.update((items) => items.map((i) => (i.id === n.id ? { ...i, isRead: true } : i)))
     setLive({ unreadNotifications: Math.max(0, live.unreadNotifications - 1) })
-    void call(api.POST('/api/v1/notifications/{id}/read', { params: { path: { id: n.id } } })).catch(() => {})
+    void call(api.POST('/api/hearth/v1/notifications/{id}/read', { params: { path: { id: n.id } } })).catch(() => {})
   }
 
   return (

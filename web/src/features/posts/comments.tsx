@@ -31,7 +31,7 @@ const ThreadContext = createContext<Thread | null>(null)
 
 export function useCommentsList(postId: number) {
   return useInfinite(`comments:${postId}`, (cursor) =>
-    call(api.GET('/api/v1/posts/{id}/comments', { params: { path: { id: postId }, query: { cursor, limit: 30 } } })),
+    call(api.GET('/api/hearth/v1/posts/{id}/comments', { params: { path: { id: postId }, query: { cursor, limit: 30 } } })),
   )
 }
 
@@ -94,7 +94,7 @@ function CommentItem({ comment, depth, onChanged }: { comment: Comment; depth: n
   const save = async () => {
     setSaving(true)
     try {
-      const updated = await call(api.PATCH('/api/v1/comments/{id}', { params: { path: { id: comment.id } }, body: { content: draft } }))
+      const updated = await call(api.PATCH('/api/hearth/v1/comments/{id}', { params: { path: { id: comment.id } }, body: { content: draft } }))
       onChanged(updated)
       setEditing(false)
     } catch (e) {
@@ -106,7 +106,7 @@ function CommentItem({ comment, depth, onChanged }: { comment: Comment; depth: n
 
   const remove = async () => {
     try {
-      await call(api.DELETE('/api/v1/comments/{id}', { params: { path: { id: comment.id } } }))
+      await call(api.DELETE('/api/hearth/v1/comments/{id}', { params: { path: { id: comment.id } } }))
       patchPost(thread.postId, { commentCount: Math.max(0, thread.commentCount - 1) })
       if (comment.replyCount > 0) onChanged({ ...comment, isDeleted: true, content: null, author: null })
       else onChanged({ id: comment.id, removed: true })
@@ -210,7 +210,7 @@ function CommentItem({ comment, depth, onChanged }: { comment: Comment; depth: n
 function Replies({ parent, depth, onHide }: { parent: Comment; depth: number; onHide: () => void }) {
   const thread = useContext(ThreadContext)!
   const list = useInfinite(`replies:${parent.id}`, (cursor) =>
-    call(api.GET('/api/v1/comments/{id}/replies', { params: { path: { id: parent.id }, query: { cursor, limit: 20 } } })),
+    call(api.GET('/api/hearth/v1/comments/{id}/replies', { params: { path: { id: parent.id }, query: { cursor, limit: 20 } } })),
   )
   // Replies written in this visit appear even if the list was loaded before them.
   const extra = (thread.added[parent.id] ?? []).filter((c) => !list.items.some((i) => i.id === c.id))

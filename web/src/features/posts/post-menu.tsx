@@ -33,7 +33,7 @@ export function PostMenu({ post, onDeleted }: { post: Post; onDeleted?: () => vo
 
   const remove = async () => {
     try {
-      await call(api.DELETE('/api/v1/posts/{id}', { params: { path: { id: post.id } } }))
+      await call(api.DELETE('/api/hearth/v1/posts/{id}', { params: { path: { id: post.id } } }))
       patchPost(post.id, { deleted: true })
       toast('Post deleted')
       onDeleted?.()
@@ -109,7 +109,7 @@ function EditCaption({ post, onClose }: { post: Post; onClose: () => void }) {
     setBusy(true)
     setError(undefined)
     try {
-      const updated = await call(api.PATCH('/api/v1/posts/{id}', { params: { path: { id: post.id } }, body: { content } }))
+      const updated = await call(api.PATCH('/api/hearth/v1/posts/{id}', { params: { path: { id: post.id } }, body: { content } }))
       patchPost(post.id, { content: updated.content, edited: updated.edited })
       onClose()
     } catch (e) {

@@ -24,7 +24,7 @@ import { useTitle } from '../../lib/use-title'
 
 export function PostPage({ id }: { id: number }) {
   const post = useQuery(Number.isInteger(id) && id > 0 ? `post:${id}` : null, async () => {
-    const p = await call(api.GET('/api/v1/posts/{id}', { params: { path: { id } } }))
+    const p = await call(api.GET('/api/hearth/v1/posts/{id}', { params: { path: { id } } }))
     return freshPosts([p])[0]!
   })
   if (!Number.isInteger(id) || id <= 0 || post.error?.status === 404 || post.error?.status === 400) {
@@ -87,7 +87,7 @@ function PostView({ post: loaded }: { post: Post }) {
     setSending(true)
     try {
       const c = await call(
-        api.POST('/api/v1/posts/{id}/comments', {
+        api.POST('/api/hearth/v1/posts/{id}/comments', {
           params: { path: { id: post.id } },
           body: { content, ...(replyTo ? { parentCommentId: replyTo.id } : {}) },
         }),

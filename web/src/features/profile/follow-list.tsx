@@ -12,7 +12,7 @@ import { FollowButton } from './follow-button'
 import { useTitle } from '../../lib/use-title'
 
 export function FollowList({ username, list }: { username: string; list: 'followers' | 'following' }) {
-  const profile = useQuery(`profile:${username.toLowerCase()}`, () => call(api.GET('/api/v1/users/lookup', { params: { query: { username } } })))
+  const profile = useQuery(`profile:${username.toLowerCase()}`, () => call(api.GET('/api/hearth/v1/users/lookup', { params: { query: { username } } })))
   useTitle(`${list === 'followers' ? 'Followers' : 'Following'} · @${username}`)
   const session = useSession()
   const meId = session.user?.id
@@ -40,8 +40,8 @@ export function FollowList({ username, list }: { username: string; list: 'follow
             fetchPage={(cursor) =>
               call(
                 list === 'followers'
-                  ? api.GET('/api/v1/users/{id}/followers', { params: { path: { id: profile.data!.id }, query: { cursor, limit: 20 } } })
-                  : api.GET('/api/v1/users/{id}/following', { params: { path: { id: profile.data!.id }, query: { cursor, limit: 20 } } }),
+                  ? api.GET('/api/hearth/v1/users/{id}/followers', { params: { path: { id: profile.data!.id }, query: { cursor, limit: 20 } } })
+                  : api.GET('/api/hearth/v1/users/{id}/following', { params: { path: { id: profile.data!.id }, query: { cursor, limit: 20 } } }),
               )
             }
           />

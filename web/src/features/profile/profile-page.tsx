@@ -24,7 +24,7 @@ import { useTitle } from '../../lib/use-title'
 
 export function ProfilePage({ username }: { username: string }) {
   useTitle(`@${username}`)
-  const profile = useQuery(`profile:${username.toLowerCase()}`, () => call(api.GET('/api/v1/users/lookup', { params: { query: { username } } })))
+  const profile = useQuery(`profile:${username.toLowerCase()}`, () => call(api.GET('/api/hearth/v1/users/lookup', { params: { query: { username } } })))
 
   if (!profile.data) {
     if (profile.error) {
@@ -52,7 +52,7 @@ function Profile({ profile, setProfile }: { profile: PublicProfile; setProfile: 
   const [messaging, setMessaging] = useState(false)
   const signedIn = session.status === 'signed-in'
   const posts = useInfinite(`posts:user:${profile.id}`, async (cursor) => {
-    const page = await call(api.GET('/api/v1/users/{id}/posts', { params: { path: { id: profile.id }, query: { cursor, limit: 24 } } }))
+    const page = await call(api.GET('/api/hearth/v1/users/{id}/posts', { params: { path: { id: profile.id }, query: { cursor, limit: 24 } } }))
     return { ...page, items: freshPosts(page.items) }
   })
 
@@ -67,7 +67,7 @@ function Profile({ profile, setProfile }: { profile: PublicProfile; setProfile: 
   const message = async () => {
     setMessaging(true)
     try {
-      const convo = await call(api.POST('/api/v1/conversations', { body: { userId: profile.id } }))
+      const convo = await call(api.POST('/api/hearth/v1/conversations', { body: { userId: profile.id } }))
       rememberConversation(convo)
       navigate(`/messages/${convo.id}`)
     } catch (e) {

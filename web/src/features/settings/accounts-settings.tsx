@@ -17,7 +17,7 @@ const logos: Record<string, React.ReactNode> = { google: <GoogleLogo size={24} /
 
 export function AccountsSettings({ me }: { me: Me }) {
   const providers = useProviders()
-  const links = useQuery('auth:links', () => call(api.GET('/api/v1/auth/oauth/links')))
+  const links = useQuery('auth:links', () => call(api.GET('/api/hearth/v1/auth/oauth/links')))
   const [busy, setBusy] = useState<string | null>(null)
   const linked = new URLSearchParams(useSearch()).get('linked')
 
@@ -28,7 +28,7 @@ export function AccountsSettings({ me }: { me: Me }) {
   const link = async (provider: 'google' | 'github') => {
     setBusy(provider)
     try {
-      const intent = await call(api.POST('/api/v1/auth/oauth/{provider}/link-intent', { params: { path: { provider } } }))
+      const intent = await call(api.POST('/api/hearth/v1/auth/oauth/{provider}/link-intent', { params: { path: { provider } } }))
       location.assign(`${intent.url}&returnTo=${encodeURIComponent('/settings/accounts')}`)
     } catch (e) {
       toast(failureOf(e).message, 'error')
@@ -39,7 +39,7 @@ export function AccountsSettings({ me }: { me: Me }) {
   const unlink = async (provider: 'google' | 'github') => {
     setBusy(provider)
     try {
-      await call(api.DELETE('/api/v1/auth/oauth/links/{provider}', { params: { path: { provider } } }))
+      await call(api.DELETE('/api/hearth/v1/auth/oauth/links/{provider}', { params: { path: { provider } } }))
       links.set((d) => ({ items: (d?.items ?? []).filter((l) => l.provider !== provider) }))
       toast('Account unlinked')
     } catch (e) {

@@ -18,7 +18,7 @@ export function EmailSettings({ me }: { me: Me }) {
 
   const requestVerification = async () => {
     try {
-      await call(api.POST('/api/v1/auth/email/verify-request'))
+      await call(api.POST('/api/hearth/v1/auth/email/verify-request'))
       setVerifySent(true)
     } catch (err) {
       toast(failureOf(err).message, 'error')
@@ -33,7 +33,7 @@ export function EmailSettings({ me }: { me: Me }) {
     setSentTo(undefined)
     try {
       // Accounts without a password re-authenticate by a recent sign-in instead.
-      await call(api.POST('/api/v1/auth/email/change', { body: me.hasPassword ? { email: to, password } : { email: to } }))
+      await call(api.POST('/api/hearth/v1/auth/email/change', { body: me.hasPassword ? { email: to, password } : { email: to } }))
       setSentTo(to.toLowerCase())
       setEmail('')
       setPassword('')

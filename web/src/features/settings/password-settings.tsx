@@ -21,7 +21,7 @@ export function PasswordSettings({ me }: { me: Me }) {
     setFailure(undefined)
     setDone(false)
     try {
-      await call(api.POST('/api/v1/auth/password', { body: { currentPassword: current, newPassword: next } }))
+      await call(api.POST('/api/hearth/v1/auth/password', { body: { currentPassword: current, newPassword: next } }))
       setDone(true)
       setCurrent('')
       setNext('')

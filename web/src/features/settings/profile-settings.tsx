@@ -27,7 +27,7 @@ export function ProfileSettings({ me }: { me: Me }) {
     setFailure(undefined)
     try {
       const updated = await call(
-        api.PATCH('/api/v1/users/me', {
+        api.PATCH('/api/hearth/v1/users/me', {
           body: { displayName: form.displayName.trim() || null, bio: form.bio.trim() || null, username: form.username.trim() },
         }),
       )
@@ -47,8 +47,8 @@ export function ProfileSettings({ me }: { me: Me }) {
     try {
       const form = new FormData()
       form.append('file', f, f.name)
-      await upload('/api/v1/users/me/avatar', form, { method: 'PUT', onProgress: setAvatarBusy })
-      updateUser(await call(api.GET('/api/v1/users/me')))
+      await upload('/api/hearth/v1/users/me/avatar', form, { method: 'PUT', onProgress: setAvatarBusy })
+      updateUser(await call(api.GET('/api/hearth/v1/users/me')))
       invalidate('profile:')
       forgetList('feed:')
       toast('Profile photo updated')

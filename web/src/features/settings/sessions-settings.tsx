@@ -22,14 +22,14 @@ function DeviceIcon({ device }: { device: string }) {
 }
 
 export function SessionsSettings() {
-  const sessions = useQuery('auth:sessions', () => call(api.GET('/api/v1/auth/sessions')))
+  const sessions = useQuery('auth:sessions', () => call(api.GET('/api/hearth/v1/auth/sessions')))
   const [confirmAll, setConfirmAll] = useState(false)
   const [busy, setBusy] = useState<number | 'all' | null>(null)
 
   const revoke = async (s: DeviceSession) => {
     setBusy(s.id)
     try {
-      await call(api.DELETE('/api/v1/auth/sessions/{id}', { params: { path: { id: s.id } } }))
+      await call(api.DELETE('/api/hearth/v1/auth/sessions/{id}', { params: { path: { id: s.id } } }))
       sessions.set((d) => ({ items: (d?.items ?? []).filter((x) => x.id !== s.id) }))
       toast(`Signed out ${s.device}`)
     } catch (e) {
@@ -42,7 +42,7 @@ export function SessionsSettings() {
   const revokeOthers = async () => {
     setBusy('all')
     try {
-      const r = await call(api.DELETE('/api/v1/auth/sessions'))
+      const r = await call(api.DELETE('/api/hearth/v1/auth/sessions'))
       sessions.set((d) => ({ items: (d?.items ?? []).filter((x) => x.current) }))
       toast(r.revoked === 1 ? 'Signed out 1 other device' : `Signed out ${r.revoked} other devices`)
     } catch (e) {

@@ -10,7 +10,7 @@ import { startTestGithub, type GithubAccount, type TestGithub } from './github-f
 import { startTestGoogle, type GoogleIdentity, type TestGoogle } from './google-idp.js'
 
 export const PUBLIC_URL = 'http://localhost:3000'
-const callbackPrefix = `${PUBLIC_URL}/api/v1/auth/oauth/`
+const callbackPrefix = `${PUBLIC_URL}/api/hearth/v1/auth/oauth/`
 
 export interface OAuthFixture {
   h: Harness
@@ -94,10 +94,10 @@ export async function toCallback(
 ): Promise<AtCallback> {
   if (provider === 'google') f.google.nextLogin = as
   else f.github.nextLogin = as
-  const start = await f.t.app.inject({ url: `/api/v1/auth/oauth/${provider}${opts.query ?? ''}`, headers: opts.headers })
+  const start = await f.t.app.inject({ url: `/api/hearth/v1/auth/oauth/${provider}${opts.query ?? ''}`, headers: opts.headers })
   expect(start.statusCode, start.body).toBe(302)
   const binding = start.cookies.find((c) => c.name === 'oauth_binding')
-  expect(binding).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/api/v1/auth/oauth' })
+  expect(binding).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/api/hearth/v1/auth/oauth' })
   let next = new URL(String(start.headers.location))
   opts.tamper?.(next)
   const jar = new Map<string, string>()
@@ -140,9 +140,9 @@ export async function expectSignedIn(f: OAuthFixture, res: LightMyRequestRespons
   expect(res.statusCode, res.body).toBe(302)
   expect(res.headers.location).toBe(`${PUBLIC_URL}${landing}`)
   const cookie = res.cookies.find((c) => c.name === 'refresh_token')
-  expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/auth' })
+  expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/hearth/v1/auth' })
   expect(String(res.headers.location)).not.toContain(cookie!.value)
-  const refreshed = await f.t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', cookies: { refresh_token: cookie!.value } })
+  const refreshed = await f.t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/refresh', cookies: { refresh_token: cookie!.value } })
   expect(refreshed.statusCode, refreshed.body).toBe(200)
   const body = json(refreshed)
   return { ...body, headers: { authorization: `Bearer ${body.accessToken}` } }
@@ -177,7 +177,7 @@ export async function verifiedAccount(f: OAuthFixture) {
   const username = uniqueName('v')
   const account = await register(f.t.app, { username, email: `${username.toLowerCase()}@example.test` })
   const { token } = linkToken(await f.inbox.waitFor(account.user.email, /Confirm your email/))
-  const res = await f.t.app.inject({ method: 'POST', url: '/api/v1/auth/email/verify', payload: { token } })
+  const res = await f.t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/email/verify', payload: { token } })
   expect(res.statusCode, res.body).toBe(204)
   return account
 }
