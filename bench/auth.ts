@@ -88,7 +88,10 @@ Command: \`npm run bench:auth\` (autocannon, 50 connections, ${duration} s per c
 Machine: ${machine()}. Server: PostgreSQL 15 + Redis, one Node process, NODE_ENV=production, logs at warn.
 The machine is shared and noisy: read the ratios, which were measured in one run.
 
-${table(rows.filter((r) => r !== signIn), ref)}
+${table(
+  rows.filter((r) => r !== signIn),
+  ref,
+)}
 
 | sign-in | per second |
 |---|---:|

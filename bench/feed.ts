@@ -63,8 +63,14 @@ async function waitForQuietMachine(): Promise<string> {
   const deadline = Date.now() + waitMinutes * 60_000
   for (;;) {
     const l1 = loadavg()[0]!
-    if (l1 < 2.5) return `load average ${loadavg().map((x) => x.toFixed(2)).join(', ')} at start`
-    if (Date.now() >= deadline) return `**machine busy: load average ${loadavg().map((x) => x.toFixed(2)).join(', ')} at start (waited ${waitMinutes} min for < 2.5)**`
+    if (l1 < 2.5)
+      return `load average ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(', ')} at start`
+    if (Date.now() >= deadline)
+      return `**machine busy: load average ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(', ')} at start (waited ${waitMinutes} min for < 2.5)**`
     log(`load average ${l1.toFixed(2)} ≥ 2.5: waiting (up to ${Math.round((deadline - Date.now()) / 60_000)} more minutes)`)
     await new Promise((r) => setTimeout(r, 60_000))
   }
@@ -120,7 +126,10 @@ async function signIn(v: { id: number; username: string; following: number }, wa
   let cursor = ''
   // The cursor of page DEEP, obtained the way a client gets it: by reading the pages before it.
   for (let page = 1; walk && page < DEEP; page++) {
-    const body = await api<{ nextCursor: string | null }>(`/api/hearth/v1/feed${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`, token)
+    const body = await api<{ nextCursor: string | null }>(
+      `/api/hearth/v1/feed${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`,
+      token,
+    )
     if (!body.nextCursor) throw new Error(`${v.username}'s feed ends before page ${DEEP}`)
     cursor = body.nextCursor
   }
@@ -223,13 +232,19 @@ await server.stop()
 // The same feed page with the Redis-backed rate limiter off: what its round trip costs. The
 // sessions and tokens stay valid (same database and JWT secret).
 server = await startNode('server/src/main.ts', { ...serverEnv, RATE_LIMIT_ENABLED: 'false' })
-const noLimiter = await measure('home feed, page 1, rate limiter off', [rotating(viewers, (v) => ({ path: '/api/hearth/v1/feed', token: v.token }))])
+const noLimiter = await measure('home feed, page 1, rate limiter off', [
+  rotating(viewers, (v) => ({ path: '/api/hearth/v1/feed', token: v.token })),
+])
 await server.stop()
 
 // ---- reference 2: the feed's SQL, directly ----
 const first = boundBefore(undefined)
 const page1Params = viewers.map((v) => homeFeedParams(v.id, first, PAGE))
-const sql1 = pgbench(dataset.url, { name: 'home feed page SQL, page 1, prepared', text: HOME_PAGE_SQL, params: page1Params }, { seconds: duration })
+const sql1 = pgbench(
+  dataset.url,
+  { name: 'home feed page SQL, page 1, prepared', text: HOME_PAGE_SQL, params: page1Params },
+  { seconds: duration },
+)
 const sql1x = pgbench(
   dataset.url,
   { name: 'home feed page SQL, page 1, unprepared (parse + plan per call)', text: HOME_PAGE_SQL, params: page1Params },
@@ -261,12 +276,17 @@ const followingOf = (vs: { following: number }[]) => {
 const report = `# Feed benchmark
 
 Command: \`npm run bench\` (BENCH_DURATION=${duration}: autocannon, 50 connections, ${duration} s per case after a 2 s warm-up).
-Machine: ${machine()}; ${loadAtStart}, ${loadavg().map((x) => x.toFixed(2)).join(', ')} at the end.
+Machine: ${machine()}; ${loadAtStart}, ${loadavg()
+  .map((x) => x.toFixed(2))
+  .join(', ')} at the end.
 Server: \`server/src/main.ts\` as one Node process, PostgreSQL 15 (pool of 10) + Redis (rate limiter on,
 limits raised), NODE_ENV=production, LOG_LEVEL=warn, JOBS_ENABLED=false. Client, server and database share the 2 cores.
 
 Dataset (\`npm run seed -- --users ${users}\`${dataset.reused ? ', reused from an earlier run' : `, seeded in ${dataset.seedSeconds?.toFixed(0)} s`}):
-${formatShape(dataset.shape).split('\n').map((l) => `- ${l}`).join('\n')}
+${formatShape(dataset.shape)
+  .split('\n')
+  .map((l) => `- ${l}`)
+  .join('\n')}
 
 Viewers: ${viewers.length} signed-in users, one at every other percentile of following counts among those whose feed
 reaches page ${DEEP} (${followingOf(viewers)}); the heavy case uses the ${heavy.length} users who follow the most accounts

@@ -62,10 +62,7 @@ export interface Measured {
   rssMiB?: number
 }
 
-export async function load(
-  name: string,
-  opts: autocannon.Options & { pid?: number },
-): Promise<Measured> {
+export async function load(name: string, opts: autocannon.Options & { pid?: number }): Promise<Measured> {
   const result = await autocannon({ connections: 50, duration: 10, ...opts })
   return {
     name,

@@ -65,7 +65,8 @@ const cpuOfAll = (name: string) => {
   return sum
 }
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
-const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN)
+const pct = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN
 const round = (n: number) => Math.round(n * 10) / 10
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -111,16 +112,18 @@ const { rows: created } = await db.query<{ id: number }>(
 const ids = created.map((r) => r.id)
 const receivers = ids.slice(0, CLIENTS)
 const senders = ids.slice(CLIENTS)
-const { rows: sessions } = await db.query<{ user_id: number; session_token: string }>(
-  `INSERT INTO user_sessions (user_id, session_token, expires_at) SELECT u, encode(gen_random_bytes(24), 'hex'), now() + interval '1 day' FROM unnest($1::int[]) u RETURNING user_id, session_token`,
-  [ids],
-).catch(async () =>
-  // gen_random_bytes needs pgcrypto; md5 of random values is as good for a benchmark
-  db.query<{ user_id: number; session_token: string }>(
-    `INSERT INTO user_sessions (user_id, session_token, expires_at) SELECT u, md5(random()::text || u), now() + interval '1 day' FROM unnest($1::int[]) u RETURNING user_id, session_token`,
+const { rows: sessions } = await db
+  .query<{ user_id: number; session_token: string }>(
+    `INSERT INTO user_sessions (user_id, session_token, expires_at) SELECT u, encode(gen_random_bytes(24), 'hex'), now() + interval '1 day' FROM unnest($1::int[]) u RETURNING user_id, session_token`,
     [ids],
-  ),
-)
+  )
+  .catch(async () =>
+    // gen_random_bytes needs pgcrypto; md5 of random values is as good for a benchmark
+    db.query<{ user_id: number; session_token: string }>(
+      `INSERT INTO user_sessions (user_id, session_token, expires_at) SELECT u, md5(random()::text || u), now() + interval '1 day' FROM unnest($1::int[]) u RETURNING user_id, session_token`,
+      [ids],
+    ),
+  )
 const tokens = new TokenService(jwtSecret, 3600, publicUrl)
 const tokenOf = new Map<number, string>()
 for (const s of sessions) tokenOf.set(s.user_id, await tokens.sign({ userId: s.user_id, sessionToken: s.session_token }))
@@ -197,7 +200,15 @@ function send(server: Server) {
   sentAt.set(content, { at, phase: counted })
   const req = request(
     `${server.url}/api/hearth/v1/conversations/${conv}/messages`,
-    { method: 'POST', agent, headers: { authorization: `Bearer ${tokenOf.get(from)}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+    {
+      method: 'POST',
+      agent,
+      headers: {
+        authorization: `Bearer ${tokenOf.get(from)}`,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+      },
+    },
     (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
@@ -231,7 +242,14 @@ const benchCpu = () => {
   const u = process.cpuUsage()
   return (u.user + u.system) / 1e6
 }
-const snapshot = () => ({ a: cpuSeconds(a.pid), b: cpuSeconds(b.pid), bench: benchCpu(), pg: cpuOfAll('postgres'), redis: cpuOfAll('redis-server'), jiffies: machineJiffies() })
+const snapshot = () => ({
+  a: cpuSeconds(a.pid),
+  b: cpuSeconds(b.pid),
+  bench: benchCpu(),
+  pg: cpuOfAll('postgres'),
+  redis: cpuOfAll('redis-server'),
+  jiffies: machineJiffies(),
+})
 
 async function run(server: Server, kind: Kind, rate: number) {
   const key = `${kind}@${rate}`

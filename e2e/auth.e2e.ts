@@ -24,7 +24,10 @@ async function mailedLink(to: string, path: string): Promise<string> {
       async () => {
         let files: string[] = []
         try {
-          files = readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().reverse()
+          files = readdirSync(dir)
+            .filter((f) => f.endsWith('.eml'))
+            .sort()
+            .reverse()
         } catch {
           return false
         }
@@ -80,7 +83,9 @@ describe('accounts in the browser', () => {
 
   it('stays signed in across a reload through the refresh cookie alone', async () => {
     // Nothing about the session is kept where page scripts could read it.
-    expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie)).not.toMatch(/ey[\w-]+\.ey/)
+    expect(
+      await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie),
+    ).not.toMatch(/ey[\w-]+\.ey/)
     await page.reload()
     await expect.poll(() => page.getByRole('heading', { name: 'Change password' }).isVisible()).toBe(true)
     expect(new URL(page.url()).pathname).toBe('/settings/password')
@@ -94,7 +99,13 @@ describe('accounts in the browser', () => {
       await route.fulfill({
         status: 401,
         contentType: 'application/problem+json',
-        body: JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'The access token has expired; refresh it.', code: 'token_expired' }),
+        body: JSON.stringify({
+          type: 'about:blank',
+          title: 'Unauthorized',
+          status: 401,
+          detail: 'The access token has expired; refresh it.',
+          code: 'token_expired',
+        }),
       })
     })
     const refreshes: string[] = []

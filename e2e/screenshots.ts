@@ -40,7 +40,14 @@ const seeded = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'serve
 if (seeded.status !== 0) process.exit(seeded.status ?? 1)
 const adminPassword = readFileSync(join(dataDir, 'demo-admin.txt'), 'utf8').trim()
 
-const server = await startServer({ PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '', ADMIN_EMAIL: 'admin@demo.hearth', ADMIN_PASSWORD: adminPassword })
+const server = await startServer({
+  PORT: String(port),
+  DATA_DIR: dataDir,
+  DATABASE_URL: '',
+  REDIS_URL: '',
+  ADMIN_EMAIL: 'admin@demo.hearth',
+  ADMIN_PASSWORD: adminPassword,
+})
 const browser = await launchBrowser()
 mkdirSync(out, { recursive: true })
 

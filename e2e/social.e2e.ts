@@ -78,7 +78,10 @@ describe('two people in two browsers', () => {
     await bob.getByLabel('Username').fill(A.username)
     await bob.getByLabel('Password', { exact: true }).fill(B.password)
     await bob.getByRole('button', { name: 'Create account' }).click()
-    const usernameError = bob.locator('.field--error').filter({ has: bob.getByLabel('Username') }).getByRole('alert')
+    const usernameError = bob
+      .locator('.field--error')
+      .filter({ has: bob.getByLabel('Username') })
+      .getByRole('alert')
     await expect.poll(() => usernameError.textContent()).toMatch(/taken|already/i)
     await signUp(bob, B)
   })
@@ -86,7 +89,9 @@ describe('two people in two browsers', () => {
   it('shows the server’s refusal of a file that is not really a photo, in words', async () => {
     await alice.goto(`${server.url}/new`)
     await alice.getByLabel('Caption').fill('This should not post')
-    await alice.locator('input[type=file]').setInputFiles({ name: 'holiday.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('this is text, not a JPEG') })
+    await alice
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'holiday.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('this is text, not a JPEG') })
     await alice.getByRole('button', { name: 'Share' }).click()
     await expect.poll(() => alice.getByRole('alert').first().textContent()).toMatch(/holiday\.jpg/)
     expect(new URL(alice.url()).pathname).toBe('/new')
@@ -180,9 +185,18 @@ describe('two people in two browsers', () => {
     await alice.getByRole('button', { name: 'Send' }).click()
     const photo = bob.locator('.bubble--media img')
     await expect
-      .poll(() => photo.first().evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0).catch(() => false), { timeout: 15_000 })
+      .poll(
+        () =>
+          photo
+            .first()
+            .evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)
+            .catch(() => false),
+        { timeout: 15_000 },
+      )
       .toBe(true)
-    await alice.locator('.chat__compose input[type=file]').setInputFiles({ name: 'route-notes.txt', mimeType: 'text/plain', buffer: Buffer.from('Meet at 8.') })
+    await alice
+      .locator('.chat__compose input[type=file]')
+      .setInputFiles({ name: 'route-notes.txt', mimeType: 'text/plain', buffer: Buffer.from('Meet at 8.') })
     await alice.getByLabel('Message', { exact: true }).fill('The route')
     await alice.getByRole('button', { name: 'Send' }).click()
     await expect.poll(() => bob.getByRole('link', { name: /route-notes\.txt/ }).isVisible(), { timeout: 15_000 }).toBe(true)
@@ -203,7 +217,9 @@ describe('two people in two browsers', () => {
     await mine.getByRole('button', { name: 'Delete this message' }).click()
     await mine.getByRole('button', { name: 'Delete this message' }).click()
     await expect.poll(() => bob.getByText('You deleted a message').isVisible()).toBe(true)
-    await expect.poll(() => alice.locator('.bubble--deleted').filter({ hasText: 'Message deleted' }).isVisible(), { timeout: 15_000 }).toBe(true)
+    await expect
+      .poll(() => alice.locator('.bubble--deleted').filter({ hasText: 'Message deleted' }).isVisible(), { timeout: 15_000 })
+      .toBe(true)
     expect(await alice.getByText('Hi Alice! Loved the lake photo.').count()).toBe(0)
   })
 
@@ -217,22 +233,43 @@ describe('two people in two browsers', () => {
       if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`)
       return (await res.json()) as any
     }
-    const carl = await post('/api/hearth/v1/auth/register', { email: `carl_${suffix}@example.test`, username: `carl_${suffix}`, password: 'carl has a passphrase', displayName: 'Carl Chatty' })
+    const carl = await post('/api/hearth/v1/auth/register', {
+      email: `carl_${suffix}@example.test`,
+      username: `carl_${suffix}`,
+      password: 'carl has a passphrase',
+      displayName: 'Carl Chatty',
+    })
     const bobProfile = (await (await fetch(`${server.url}/api/hearth/v1/users/lookup?username=${B.username}`)).json()) as { id: number }
     const convo = await post('/api/hearth/v1/conversations', { userId: bobProfile.id }, carl.accessToken)
-    for (let i = 1; i <= 45; i++) await post(`/api/hearth/v1/conversations/${convo.id}/messages`, { content: `Carl says ${i}` }, carl.accessToken)
+    for (let i = 1; i <= 45; i++)
+      await post(`/api/hearth/v1/conversations/${convo.id}/messages`, { content: `Carl says ${i}` }, carl.accessToken)
 
     await bob.goto(`${server.url}/messages`)
     await expect.poll(() => bob.locator('.convo-item').first().textContent()).toContain('Carl Chatty')
     await bob.locator('.convo-item').first().click()
-    await expect.poll(() => bob.locator('.bubble').filter({ hasText: /^Carl says 45$/ }).isVisible()).toBe(true)
-    expect(await bob.locator('.bubble').filter({ hasText: /^Carl says 1$/ }).count()).toBe(0)
+    await expect
+      .poll(() =>
+        bob
+          .locator('.bubble')
+          .filter({ hasText: /^Carl says 45$/ })
+          .isVisible(),
+      )
+      .toBe(true)
+    expect(
+      await bob
+        .locator('.bubble')
+        .filter({ hasText: /^Carl says 1$/ })
+        .count(),
+    ).toBe(0)
     // Scrolling to the top pulls in the earlier page.
     await expect
       .poll(
         async () => {
           await bob.locator('.chat__scroll').evaluate((el) => (el.scrollTop = 0))
-          return bob.locator('.bubble').filter({ hasText: /^Carl says 1$/ }).count()
+          return bob
+            .locator('.bubble')
+            .filter({ hasText: /^Carl says 1$/ })
+            .count()
         },
         { timeout: 15_000 },
       )
@@ -297,7 +334,10 @@ describe('two people in two browsers', () => {
     await alice.goto(`${server.url}/settings/sessions`)
     const sessions = alice.getByRole('list', { name: 'Active sessions' }).getByRole('listitem')
     await expect.poll(() => sessions.count()).toBe(2)
-    await sessions.filter({ hasNotText: 'This device' }).getByRole('button', { name: /^Sign out/ }).click()
+    await sessions
+      .filter({ hasNotText: 'This device' })
+      .getByRole('button', { name: /^Sign out/ })
+      .click()
     await expect.poll(() => sessions.count()).toBe(1)
 
     // The other device is told at once (the stream closes with "session ended") and lands on

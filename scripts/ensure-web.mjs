@@ -21,7 +21,13 @@ function newest(path) {
   return max
 }
 
-const sources = [join(web, 'src'), join(web, 'public'), join(web, 'index.html'), join(web, 'vite.config.ts'), join(repo, 'package-lock.json')]
+const sources = [
+  join(web, 'src'),
+  join(web, 'public'),
+  join(web, 'index.html'),
+  join(web, 'vite.config.ts'),
+  join(repo, 'package-lock.json'),
+]
 const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0
 const changedAt = Math.max(...sources.map(newest))
 const force = process.argv.includes('--force')

@@ -44,7 +44,9 @@ const total = js.reduce((s, f) => s + f.gz, 0)
 
 console.log('Initial JavaScript for the feed route (gzip -9):')
 for (const f of js) console.log(`  ${f.file.padEnd(44)} ${kb(f.raw).padStart(10)} raw  ${kb(f.gz).padStart(9)} gz`)
-console.log(`  ${'total'.padEnd(44)} ${kb(js.reduce((s, f) => s + f.raw, 0)).padStart(10)} raw  ${kb(total).padStart(9)} gz   (budget ${BUDGET_KB} KB)`)
+console.log(
+  `  ${'total'.padEnd(44)} ${kb(js.reduce((s, f) => s + f.raw, 0)).padStart(10)} raw  ${kb(total).padStart(9)} gz   (budget ${BUDGET_KB} KB)`,
+)
 for (const f of styles) console.log(`CSS: ${f.file} ${kb(f.gz)} gz`)
 if (total > BUDGET_KB * 1024) {
   console.error(`Over budget by ${kb(total - BUDGET_KB * 1024)}.`)

@@ -16,7 +16,11 @@ function fingerprint(users: number): string {
   const counts = defaultCounts(users)
   const hash = createHash('sha256')
   for (const f of ['steps.ts', 'seed.ts', 'content.ts']) hash.update(readFileSync(new URL(`../../server/src/seed/${f}`, import.meta.url)))
-  hash.update(readdirSync(new URL('../../server/src/db/migrations', import.meta.url)).sort().join(','))
+  hash.update(
+    readdirSync(new URL('../../server/src/db/migrations', import.meta.url))
+      .sort()
+      .join(','),
+  )
   return JSON.stringify({ ...counts, randomSeed: RANDOM_SEED, generator: hash.digest('hex').slice(0, 16) })
 }
 
@@ -41,7 +45,9 @@ export interface Dataset {
 export async function ensureDataset(users: number, log: (line: string) => void): Promise<Dataset> {
   const want = fingerprint(users)
   const have = await admin(async (c) => {
-    const r = await c.query<{ d: string | null }>(`SELECT shobj_description(oid, 'pg_database') AS d FROM pg_database WHERE datname = $1`, [NAME])
+    const r = await c.query<{ d: string | null }>(`SELECT shobj_description(oid, 'pg_database') AS d FROM pg_database WHERE datname = $1`, [
+      NAME,
+    ])
     return r.rows[0]?.d ?? null
   })
   const reused = have === want

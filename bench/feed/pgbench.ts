@@ -60,7 +60,20 @@ export function pgbench(
   const dir = mkdtempSync(join(tmpdir(), 'hearth-pgbench-'))
   try {
     const { files, defines } = scripts(c)
-    const args = ['-n', '-M', mode, '-c', String(opts.clients ?? 10), '-j', '2', '-T', String(opts.seconds), '-l', '--log-prefix', join(dir, 'log')]
+    const args = [
+      '-n',
+      '-M',
+      mode,
+      '-c',
+      String(opts.clients ?? 10),
+      '-j',
+      '2',
+      '-T',
+      String(opts.seconds),
+      '-l',
+      '--log-prefix',
+      join(dir, 'log'),
+    ]
     files.forEach((text, i) => {
       const f = join(dir, `s${i}.sql`)
       writeFileSync(f, text)
@@ -81,8 +94,20 @@ export function pgbench(
     }
     latencies.sort((a, b) => a - b)
     const round = (ms: number) => Math.round(ms * 100) / 100
-    const command = `pgbench -n -M ${mode} -c ${opts.clients ?? 10} -j 2 -T ${opts.seconds} ${files.length > 1 ? `-f s{0..${files.length - 1}}.sql@1` : '-f s0.sql'}${Object.keys(defines).map((k) => ` -D ${k}=…`).join('')}`
-    return { name: c.name, reqPerSec: Math.round(tps), p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), non2xx: 0, errors: failed, command }
+    const command = `pgbench -n -M ${mode} -c ${opts.clients ?? 10} -j 2 -T ${opts.seconds} ${files.length > 1 ? `-f s{0..${files.length - 1}}.sql@1` : '-f s0.sql'}${Object.keys(
+      defines,
+    )
+      .map((k) => ` -D ${k}=…`)
+      .join('')}`
+    return {
+      name: c.name,
+      reqPerSec: Math.round(tps),
+      p50: round(percentile(latencies, 0.5)),
+      p99: round(percentile(latencies, 0.99)),
+      non2xx: 0,
+      errors: failed,
+      command,
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

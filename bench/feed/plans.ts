@@ -15,7 +15,9 @@ await client.connect()
 const viewers = (
   await client.query<{ id: number }>(`SELECT id FROM users WHERE NOT is_blocked AND posts_count > 25 ORDER BY md5(id::text) LIMIT 20`)
 ).rows.map((r) => r.id)
-const posts = (await client.query<{ id: number }>(`SELECT id FROM posts WHERE NOT is_deleted ORDER BY md5(id::text) LIMIT 20`)).rows.map((r) => r.id)
+const posts = (await client.query<{ id: number }>(`SELECT id FROM posts WHERE NOT is_deleted ORDER BY md5(id::text) LIMIT 20`)).rows.map(
+  (r) => r.id,
+)
 const first = boundBefore(undefined)
 
 const cases: [string, string, (i: number) => unknown[]][] = [

@@ -12,7 +12,15 @@ const seconds = Number(process.env.BENCH_DURATION ?? 5)
 const url = await benchDatabase('hearth_bench_feed', false)
 const client = new pg.Client({ connectionString: url })
 await client.connect()
-const buckets = [[5, 25], [25, 50], [50, 100], [100, 200], [200, 400], [400, 800], [800, 100_000]] as const
+const buckets = [
+  [5, 25],
+  [25, 50],
+  [50, 100],
+  [100, 200],
+  [200, 400],
+  [400, 800],
+  [800, 100_000],
+] as const
 console.log(`| following | viewers | window plan tps (p99 ms) | per-author plan tps (p99 ms) |\n|---|---:|---:|---:|`)
 for (const [lo, hi] of buckets) {
   const ids = (

@@ -110,7 +110,14 @@ export async function buildApp(ctx: AppContext) {
         // or GitHub at sign-up stay on their https hosts.
         // Photo URLs on disk storage are absolute (PUBLIC_URL), so the app must load them even when
         // opened under another name for this host (127.0.0.1 vs localhost).
-        imgSrc: ["'self'", 'data:', 'blob:', 'https:', new URL(config.publicUrl).origin, ...(config.s3 ? [new URL(config.s3.publicUrl).origin] : [])],
+        imgSrc: [
+          "'self'",
+          'data:',
+          'blob:',
+          'https:',
+          new URL(config.publicUrl).origin,
+          ...(config.s3 ? [new URL(config.s3.publicUrl).origin] : []),
+        ],
         connectSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         scriptSrc: ["'self'"],

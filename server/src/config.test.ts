@@ -20,7 +20,14 @@ describe('config', () => {
   it('defaults to the embedded setup and keeps a generated JWT secret under DATA_DIR', () => {
     const dir = dataDir()
     const c = loadConfig({ DATA_DIR: dir })
-    expect(c).toMatchObject({ port: 3000, databaseUrl: undefined, redisUrl: undefined, s3: undefined, trustProxy: false, mediaRetentionDays: 30 })
+    expect(c).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      s3: undefined,
+      trustProxy: false,
+      mediaRetentionDays: 30,
+    })
     expect(c.jwtSecret.length).toBeGreaterThanOrEqual(32)
     expect(readFileSync(join(dir, 'jwt-secret'), 'utf8').trim()).toBe(c.jwtSecret)
     expect(loadConfig({ DATA_DIR: dir }).jwtSecret).toBe(c.jwtSecret) // stable across restarts
@@ -53,7 +60,12 @@ describe('config', () => {
       TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
       PUBLIC_URL: 'https://social.example/',
     })
-    expect(c).toMatchObject({ env: 'production', databaseUrl: 'postgres://u@db:5432/hearth', redisUrl: 'redis://cache:6379', publicUrl: 'https://social.example' })
+    expect(c).toMatchObject({
+      env: 'production',
+      databaseUrl: 'postgres://u@db:5432/hearth',
+      redisUrl: 'redis://cache:6379',
+      publicUrl: 'https://social.example',
+    })
     expect(c.trustProxy).toBe('10.0.0.0/8, 127.0.0.1')
   })
 })

@@ -54,7 +54,10 @@ export class StreamClient {
     const seen = this.events.find(test)
     if (seen) return Promise.resolve(seen)
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching stream event within ${timeoutMs} ms; got ${JSON.stringify(this.events.map((e) => e.type))}`)), timeoutMs)
+      const timer = setTimeout(
+        () => reject(new Error(`no matching stream event within ${timeoutMs} ms; got ${JSON.stringify(this.events.map((e) => e.type))}`)),
+        timeoutMs,
+      )
       this.waiters.push({ test, resolve: (e) => (clearTimeout(timer), resolve(e)) })
     })
   }

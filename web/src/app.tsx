@@ -88,9 +88,7 @@ export function App() {
                 </Route>
                 <Route path="/p/:id">{(p) => <PostPage id={Number(p.id)} />}</Route>
                 <Route path={PROFILE}>{(p) => <ProfilePage username={p.username!} />}</Route>
-                <Route path={PROFILE_LIST}>
-                  {(p) => <FollowList username={p.username!} list={p.list as 'followers' | 'following'} />}
-                </Route>
+                <Route path={PROFILE_LIST}>{(p) => <FollowList username={p.username!} list={p.list as 'followers' | 'following'} />}</Route>
                 <Route path="/notifications">
                   <Private>
                     <Notifications />

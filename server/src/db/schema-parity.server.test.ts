@@ -86,7 +86,12 @@ function parseDiagram(text: string) {
       enums[enumName]!.push(line)
     } else if (table && inIndexes && line) {
       const unique = /\[.*unique.*\]/.test(line)
-      const cols = line.replace(/\[.*\]/, '').replace(/[()]/g, '').split(',').map((c) => c.trim()).filter(Boolean)
+      const cols = line
+        .replace(/\[.*\]/, '')
+        .replace(/[()]/g, '')
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean)
       table.indexes.push({ columns: cols, unique })
     } else if (table && (m = /^(\w+)\s+\w+/.exec(line))) {
       table.columns.push(m[1]!)
@@ -120,11 +125,18 @@ describe('the diagram is fully present', () => {
 
   it('has an index (unique where the diagram says so) for every index of the diagram, and the foreign keys', async () => {
     const idx = await rows<{ tablename: string; indexdef: string }>(server, catalogQueries.indexes)
-    const colsOf = (def: string) => /\((.*)\)/.exec(def.replace(/ WHERE .*$/, ''))![1]!.split(',').map((c) => c.trim().replace(/"/g, '').split(' ')[0])
+    const colsOf = (def: string) =>
+      /\((.*)\)/
+        .exec(def.replace(/ WHERE .*$/, ''))![1]!
+        .split(',')
+        .map((c) => c.trim().replace(/"/g, '').split(' ')[0])
     for (const t of diagram.tables) {
       for (const want of t.indexes) {
         const found = idx.some(
-          (i) => i.tablename === t.name && JSON.stringify(colsOf(i.indexdef)) === JSON.stringify(want.columns) && (!want.unique || i.indexdef.startsWith('CREATE UNIQUE')),
+          (i) =>
+            i.tablename === t.name &&
+            JSON.stringify(colsOf(i.indexdef)) === JSON.stringify(want.columns) &&
+            (!want.unique || i.indexdef.startsWith('CREATE UNIQUE')),
         )
         expect(found, `${t.name}(${want.columns.join(', ')})`).toBe(true)
       }

@@ -34,13 +34,7 @@ export const userRole = pgEnum('user_role', ['user', 'admin'])
 export const oauthProvider = pgEnum('oauth_provider', ['google', 'github'])
 export const messageType = pgEnum('message_type', ['text', 'image', 'file'])
 export const notificationType = pgEnum('notification_type', ['like', 'comment', 'follow', 'message'])
-export const reportReason = pgEnum('report_reason', [
-  'spam',
-  'harassment',
-  'inappropriate_content',
-  'fake_profile',
-  'other',
-])
+export const reportReason = pgEnum('report_reason', ['spam', 'harassment', 'inappropriate_content', 'fake_profile', 'other'])
 export const reportStatus = pgEnum('report_status', ['pending', 'reviewed', 'resolved', 'dismissed'])
 
 export const users = pgTable(
@@ -125,8 +119,12 @@ export const posts = pgTable(
     index('posts_user_id_idx').on(t.userId),
     index('posts_created_at_idx').on(t.createdAt),
     // added: keyset indexes for the home feed / profile (per author) and explore, live posts only.
-    index('posts_user_feed_idx').on(t.userId, t.createdAt.desc(), t.id.desc()).where(sql`NOT ${t.isDeleted}`),
-    index('posts_explore_idx').on(t.createdAt.desc(), t.id.desc()).where(sql`NOT ${t.isDeleted}`),
+    index('posts_user_feed_idx')
+      .on(t.userId, t.createdAt.desc(), t.id.desc())
+      .where(sql`NOT ${t.isDeleted}`),
+    index('posts_explore_idx')
+      .on(t.createdAt.desc(), t.id.desc())
+      .where(sql`NOT ${t.isDeleted}`),
     // added: the media retention job's queue: deleted posts whose photos are still stored.
     index('posts_media_retention_idx')
       .on(t.deletedAt)
@@ -185,7 +183,9 @@ export const comments = pgTable(
     index('comments_user_id_idx').on(t.userId),
     index('comments_parent_comment_id_idx').on(t.parentCommentId),
     // added: keyset indexes for top-level comments (oldest first) and replies.
-    index('comments_top_level_idx').on(t.postId, t.createdAt, t.id).where(sql`${t.parentCommentId} IS NULL`),
+    index('comments_top_level_idx')
+      .on(t.postId, t.createdAt, t.id)
+      .where(sql`${t.parentCommentId} IS NULL`),
     index('comments_replies_idx').on(t.parentCommentId, t.createdAt, t.id),
   ],
 )
@@ -268,9 +268,13 @@ export const messages = pgTable(
     index('messages_is_read_idx').on(t.isRead),
     // added: history newest first with an id tie-breaker; unread counts per conversation.
     index('messages_history_idx').on(t.conversationId, t.createdAt.desc(), t.id.desc()),
-    index('messages_unread_idx').on(t.receiverId, t.conversationId).where(sql`NOT ${t.isRead}`),
+    index('messages_unread_idx')
+      .on(t.receiverId, t.conversationId)
+      .where(sql`NOT ${t.isRead}`),
     // added: the orphan sweeper asks which attachment keys a message still references.
-    index('messages_file_url_idx').on(t.fileUrl).where(sql`${t.fileUrl} IS NOT NULL`),
+    index('messages_file_url_idx')
+      .on(t.fileUrl)
+      .where(sql`${t.fileUrl} IS NOT NULL`),
   ],
 )
 
@@ -301,8 +305,12 @@ export const notifications = pgTable(
     index('notifications_type_idx').on(t.type),
     // added: the list (newest first), the unread count, and the email outbox's queue.
     index('notifications_list_idx').on(t.userId, t.id.desc()),
-    index('notifications_unread_idx').on(t.userId).where(sql`NOT ${t.isRead}`),
-    index('notifications_email_queue_idx').on(t.emailNextAttemptAt).where(sql`NOT ${t.isEmailSent} AND NOT ${t.isRead}`),
+    index('notifications_unread_idx')
+      .on(t.userId)
+      .where(sql`NOT ${t.isRead}`),
+    index('notifications_email_queue_idx')
+      .on(t.emailNextAttemptAt)
+      .where(sql`NOT ${t.isEmailSent} AND NOT ${t.isRead}`),
   ],
 )
 
@@ -330,7 +338,12 @@ export const reports = pgTable(
     // added: exactly one target per report, and one pending report per reporter and target.
     check('reports_one_target', sql`num_nonnulls(${t.reportedUserId}, ${t.reportedPostId}, ${t.reportedCommentId}) = 1`),
     uniqueIndex('reports_pending_once_idx')
-      .on(t.reporterId, sql`coalesce(${t.reportedUserId}, 0)`, sql`coalesce(${t.reportedPostId}, 0)`, sql`coalesce(${t.reportedCommentId}, 0)`)
+      .on(
+        t.reporterId,
+        sql`coalesce(${t.reportedUserId}, 0)`,
+        sql`coalesce(${t.reportedPostId}, 0)`,
+        sql`coalesce(${t.reportedCommentId}, 0)`,
+      )
       .where(sql`${t.status} = 'pending'`),
   ],
 )

@@ -69,8 +69,21 @@ const commentLines = [
 const replyLines = ['Thank you! 🙏', 'Right?! It was even better in person.', 'I’ll send you the map pin.', 'Haha, come along next time!']
 
 const chats: [string, string, string[]][] = [
-  ['maya', 'leo', ['Hey! Are you still up for the photo walk on Saturday?', 'Absolutely. 8am at the old bridge?', 'Perfect. Bring the 35mm 📷', 'Deal. Coffee is on me.']],
-  ['sofia', 'maya', ['Your sunset series is incredible.', 'Thank you!! It took three evenings to get that one.', 'Would you print one for my studio?']],
+  [
+    'maya',
+    'leo',
+    [
+      'Hey! Are you still up for the photo walk on Saturday?',
+      'Absolutely. 8am at the old bridge?',
+      'Perfect. Bring the 35mm 📷',
+      'Deal. Coffee is on me.',
+    ],
+  ],
+  [
+    'sofia',
+    'maya',
+    ['Your sunset series is incredible.', 'Thank you!! It took three evenings to get that one.', 'Would you print one for my studio?'],
+  ],
   ['kenji', 'zoe', ['Loved your new illustration!', 'Thanks Kenji! Your neon photos inspired the palette.', 'Collab soon?']],
   ['amara', 'ines', ['Do you have a spare sourdough starter?', 'Always. Come by tomorrow 🍞']],
 ]
@@ -94,12 +107,22 @@ export async function seedDemo(ctx: AppContext, app: App, log: (line: string) =>
   const r = rng(20240607)
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!
   const call = async (method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, token: string | undefined, body?: unknown) => {
-    const res = await app.inject({ method, url, headers: token ? { authorization: `Bearer ${token}` } : {}, payload: body as object | undefined })
+    const res = await app.inject({
+      method,
+      url,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      payload: body as object | undefined,
+    })
     if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`)
     return res.body ? (JSON.parse(res.body) as Record<string, any>) : {}
   }
   const multipart = async (method: 'POST' | 'PUT', url: string, token: string, body: Awaited<ReturnType<typeof form>>) => {
-    const res = await app.inject({ method, url, headers: { authorization: `Bearer ${token}`, 'content-type': body.contentType }, payload: body.payload })
+    const res = await app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${token}`, 'content-type': body.contentType },
+      payload: body.payload,
+    })
     if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`)
     return JSON.parse(res.body) as Record<string, any>
   }
@@ -107,10 +130,20 @@ export async function seedDemo(ctx: AppContext, app: App, log: (line: string) =>
   log('creating people and their avatars…')
   const accounts: { id: number; username: string; token: string }[] = []
   for (const [i, [username, name, bio]] of people.entries()) {
-    const res = await call('POST', '/api/hearth/v1/auth/register', undefined, { email: `${username}@demo.hearth`, username, password: DEMO_PASSWORD, displayName: name })
+    const res = await call('POST', '/api/hearth/v1/auth/register', undefined, {
+      email: `${username}@demo.hearth`,
+      username,
+      password: DEMO_PASSWORD,
+      displayName: name,
+    })
     const token = res.accessToken as string
     await call('PATCH', '/api/hearth/v1/users/me', token, { bio })
-    await multipart('PUT', '/api/hearth/v1/users/me/avatar', token, await form({}, [{ field: 'file', name: 'avatar.png', type: 'image/png', data: await avatar(name, i + 1) }]))
+    await multipart(
+      'PUT',
+      '/api/hearth/v1/users/me/avatar',
+      token,
+      await form({}, [{ field: 'file', name: 'avatar.png', type: 'image/png', data: await avatar(name, i + 1) }]),
+    )
     accounts.push({ id: res.user.id as number, username, token })
   }
   const byName = new Map(accounts.map((a) => [a.username, a]))
@@ -130,7 +163,8 @@ export async function seedDemo(ctx: AppContext, app: App, log: (line: string) =>
     for (let k = 0; k < n; k++) {
       const count = r() < 0.3 ? 2 + Math.floor(r() * 3) : 1
       const files = []
-      for (let c = 0; c < count; c++) files.push({ field: 'images', name: `photo-${seed}.jpg`, type: 'image/jpeg', data: await photo(seed++ * 7919) })
+      for (let c = 0; c < count; c++)
+        files.push({ field: 'images', name: `photo-${seed}.jpg`, type: 'image/jpeg', data: await photo(seed++ * 7919) })
       const post = await multipart('POST', '/api/hearth/v1/posts', a.token, await form({ content: pick(captions) }, files))
       postIds.push({ id: post.id as number, author: a })
     }
@@ -146,7 +180,8 @@ export async function seedDemo(ctx: AppContext, app: App, log: (line: string) =>
     const talkers = accounts.filter((a) => a !== p.author && r() < 0.2)
     for (const a of talkers) {
       const c = await call('POST', `/api/hearth/v1/posts/${p.id}/comments`, a.token, { content: pick(commentLines) })
-      if (r() < 0.5) await call('POST', `/api/hearth/v1/posts/${p.id}/comments`, p.author.token, { content: pick(replyLines), parentCommentId: c.id })
+      if (r() < 0.5)
+        await call('POST', `/api/hearth/v1/posts/${p.id}/comments`, p.author.token, { content: pick(replyLines), parentCommentId: c.id })
     }
   }
 
@@ -171,7 +206,11 @@ export async function seedDemo(ctx: AppContext, app: App, log: (line: string) =>
   // The seeding sessions are not devices anyone used: end them.
   for (const a of accounts) await call('POST', '/api/hearth/v1/auth/logout', a.token)
 
-  await backdate(ctx, accounts.map((a) => a.id), r)
+  await backdate(
+    ctx,
+    accounts.map((a) => a.id),
+    r,
+  )
   return { users: accounts.length, posts: postIds.length, usernames: accounts.map((a) => a.username) }
 }
 
@@ -201,10 +240,19 @@ async function backdate(ctx: AppContext, ids: number[], r: () => number) {
         // by id, so replies stay after what they answer
         .set({ createdAt: sql`${at.toISOString()}::timestamp + interval '25 minutes' + (${comments.id} % 1000) * interval '9 minutes'` })
         .where(eq(comments.postId, p.id))
-      await tx.update(comments).set({ updatedAt: sql`${comments.createdAt}` }).where(eq(comments.postId, p.id))
-      await tx.update(likes).set({ createdAt: sql`${at.toISOString()}::timestamp + random() * interval '30 hours'` }).where(eq(likes.postId, p.id))
+      await tx
+        .update(comments)
+        .set({ updatedAt: sql`${comments.createdAt}` })
+        .where(eq(comments.postId, p.id))
+      await tx
+        .update(likes)
+        .set({ createdAt: sql`${at.toISOString()}::timestamp + random() * interval '30 hours'` })
+        .where(eq(likes.postId, p.id))
     }
-    await tx.update(follows).set({ createdAt: sql`now() - random() * interval '25 days'` }).where(inArray(follows.followerId, ids))
+    await tx
+      .update(follows)
+      .set({ createdAt: sql`now() - random() * interval '25 days'` })
+      .where(inArray(follows.followerId, ids))
     // Newest first by id, as the list is ordered: spread them back in time in that order.
     await tx
       .update(notifications)

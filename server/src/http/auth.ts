@@ -41,7 +41,13 @@ export async function authenticateToken(ctx: AppContext, token: string): Promise
   if (!session || session.userId !== claims.userId) {
     throw unauthorized('This session has ended; sign in again.', 'session_revoked')
   }
-  return { userId: session.userId, sessionId: session.id, sessionToken: claims.sessionToken, role: session.role, expiresAtMs: claims.expiresAtMs }
+  return {
+    userId: session.userId,
+    sessionId: session.id,
+    sessionToken: claims.sessionToken,
+    role: session.role,
+    expiresAtMs: claims.expiresAtMs,
+  }
 }
 
 export function requireUser(request: FastifyRequest): AuthInfo {

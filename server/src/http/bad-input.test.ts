@@ -21,7 +21,7 @@ const nasty = [
   '"string"',
   '{"__proto__": {"admin": true}}',
   '{"constructor": {"prototype": {"x": 1}}}',
-  JSON.stringify({ content: 'x'.repeat(70_000), email: 1, username: ['a'], password: { $gt: '' }, id: "1; DROP TABLE users" }),
+  JSON.stringify({ content: 'x'.repeat(70_000), email: 1, username: ['a'], password: { $gt: '' }, id: '1; DROP TABLE users' }),
   JSON.stringify({ userId: 99999999999999999999, postId: -1, commentId: 'abc', reason: 'nope', status: 'x', role: 'god' }),
 ]
 const badIds = ['abc', '99999999999999999999', '0', '-5', '1.5', '%00', "1'--"]
@@ -35,7 +35,8 @@ describe('hostile input on every route', () => {
     const spec = json(await t.app.inject({ url: '/api/openapi.json' }))
     const routes: [string, string][] = []
     for (const [path, ops] of Object.entries<Record<string, unknown>>(spec.paths)) {
-      for (const method of Object.keys(ops)) if (['get', 'post', 'put', 'patch', 'delete'].includes(method)) routes.push([method.toUpperCase(), path])
+      for (const method of Object.keys(ops))
+        if (['get', 'post', 'put', 'patch', 'delete'].includes(method)) routes.push([method.toUpperCase(), path])
     }
     expect(routes.length).toBeGreaterThan(10)
     let requests = 0
@@ -64,14 +65,36 @@ describe('hostile input on every route', () => {
 
   it('maps framework-level failures to problem+json', async () => {
     expectProblem(await t.app.inject({ url: '/nope' }), 404, 'not_found')
-    expectProblem(await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"login": "a",' }), 400, 'malformed_json')
-    expectProblem(await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', headers: { 'content-type': 'text/plain' }, payload: 'hello' }), 415, 'unsupported_media_type')
     expectProblem(
-      await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ login: 'x'.repeat(2_000_000), password: 'y' }) }),
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/hearth/v1/auth/login',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"login": "a",',
+      }),
+      400,
+      'malformed_json',
+    )
+    expectProblem(
+      await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', headers: { 'content-type': 'text/plain' }, payload: 'hello' }),
+      415,
+      'unsupported_media_type',
+    )
+    expectProblem(
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/hearth/v1/auth/login',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ login: 'x'.repeat(2_000_000), password: 'y' }),
+      }),
       413,
       'payload_too_large',
     )
-    const p = expectProblem(await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/register', payload: { email: 5 } }), 400, 'validation_failed')
+    const p = expectProblem(
+      await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/register', payload: { email: 5 } }),
+      400,
+      'validation_failed',
+    )
     expect(p.errors.length).toBeGreaterThan(1)
   })
 
@@ -82,14 +105,24 @@ describe('hostile input on every route', () => {
       const codes: number[] = []
       let last
       for (let i = 0; i < 5; i++) {
-        last = await s.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', remoteAddress: '10.0.0.7', payload: { login: 'ghost', password: 'whatever pass' } })
+        last = await s.app.inject({
+          method: 'POST',
+          url: '/api/hearth/v1/auth/login',
+          remoteAddress: '10.0.0.7',
+          payload: { login: 'ghost', password: 'whatever pass' },
+        })
         codes.push(last.statusCode)
       }
       expect(codes).toEqual([401, 401, 401, 429, 429])
       expectProblem(last!, 429, 'rate_limited')
       expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0)
       // another IP is not affected
-      const other = await s.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', remoteAddress: '10.0.0.8', payload: { login: 'ghost', password: 'whatever pass' } })
+      const other = await s.app.inject({
+        method: 'POST',
+        url: '/api/hearth/v1/auth/login',
+        remoteAddress: '10.0.0.8',
+        payload: { login: 'ghost', password: 'whatever pass' },
+      })
       expect(other.statusCode).toBe(401)
     } finally {
       await h2.close()
@@ -105,7 +138,8 @@ describe('hostile input on every route', () => {
       expect(anon).toEqual([200, 200, 200, 200, 200, 429])
       const me = await register(s.app, {}, {})
       const signed = []
-      for (let i = 0; i < 9; i++) signed.push((await s.app.inject({ url: '/api/hearth/v1/users/me', headers: me.headers, remoteAddress: '10.0.0.9' })).statusCode)
+      for (let i = 0; i < 9; i++)
+        signed.push((await s.app.inject({ url: '/api/hearth/v1/users/me', headers: me.headers, remoteAddress: '10.0.0.9' })).statusCode)
       expect(signed.slice(0, 8).every((c) => c === 200)).toBe(true)
       expect(signed[8]).toBe(429)
       // health checks are never limited
@@ -121,13 +155,33 @@ describe('hostile input on every route', () => {
       const s = await h2.start({ RATE_LIMIT_AUTH_MAX: '2' })
       const codes = []
       for (let i = 0; i < 3; i++) {
-        codes.push((await s.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', remoteAddress: '10.0.1.1', headers: { 'x-forwarded-for': `192.0.2.${i}` }, payload: { login: 'g', password: 'whatever pass' } })).statusCode)
+        codes.push(
+          (
+            await s.app.inject({
+              method: 'POST',
+              url: '/api/hearth/v1/auth/login',
+              remoteAddress: '10.0.1.1',
+              headers: { 'x-forwarded-for': `192.0.2.${i}` },
+              payload: { login: 'g', password: 'whatever pass' },
+            })
+          ).statusCode,
+        )
       }
       expect(codes).toEqual([401, 401, 429]) // spoofed addresses did not buy new buckets
       const p = await h2.start({ RATE_LIMIT_AUTH_MAX: '2', TRUST_PROXY: '10.0.1.1' })
       const viaProxy = []
       for (let i = 0; i < 3; i++) {
-        viaProxy.push((await p.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', remoteAddress: '10.0.1.1', headers: { 'x-forwarded-for': `198.51.100.${i}` }, payload: { login: 'g', password: 'whatever pass' } })).statusCode)
+        viaProxy.push(
+          (
+            await p.app.inject({
+              method: 'POST',
+              url: '/api/hearth/v1/auth/login',
+              remoteAddress: '10.0.1.1',
+              headers: { 'x-forwarded-for': `198.51.100.${i}` },
+              payload: { login: 'g', password: 'whatever pass' },
+            })
+          ).statusCode,
+        )
       }
       expect(viaProxy).toEqual([401, 401, 401]) // distinct real clients behind the trusted proxy
     } finally {

@@ -91,8 +91,16 @@ export function registerErrorHandling(app: FastifyInstance) {
       return sendProblem(reply, request, { status: known.status, code: known.code, detail: known.detail ?? error.message })
     }
     // busboy (under @fastify/multipart) throws plain Errors for broken bodies
-    if (/^(Unexpected end of form|Malformed part header|Multipart: Boundary not found|Unexpected end of multipart data)/.test(error.message ?? '')) {
-      return sendProblem(reply, request, { status: 400, code: 'malformed_multipart', detail: 'The multipart/form-data body is malformed or incomplete.' })
+    if (
+      /^(Unexpected end of form|Malformed part header|Multipart: Boundary not found|Unexpected end of multipart data)/.test(
+        error.message ?? '',
+      )
+    ) {
+      return sendProblem(reply, request, {
+        status: 400,
+        code: 'malformed_multipart',
+        detail: 'The multipart/form-data body is malformed or incomplete.',
+      })
     }
     if (error.statusCode === 429) {
       return sendProblem(reply, request, { status: 429, code: 'rate_limited', detail: error.message })

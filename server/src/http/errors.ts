@@ -34,16 +34,12 @@ export const titles: Record<number, string> = {
   503: 'Service Unavailable',
 }
 
-export const badRequest = (message: string, errors?: FieldProblem[]) =>
-  new AppError(400, 'validation_failed', message, { errors })
+export const badRequest = (message: string, errors?: FieldProblem[]) => new AppError(400, 'validation_failed', message, { errors })
 export const fieldError = (field: string, message: string) => badRequest(message, [{ field, message }])
-export const unauthorized = (message = 'Authentication is required.', code = 'unauthorized') =>
-  new AppError(401, code, message)
-export const forbidden = (message = 'You are not allowed to do this.', code = 'forbidden') =>
-  new AppError(403, code, message)
+export const unauthorized = (message = 'Authentication is required.', code = 'unauthorized') => new AppError(401, code, message)
+export const forbidden = (message = 'You are not allowed to do this.', code = 'forbidden') => new AppError(403, code, message)
 export const notFound = (what = 'Resource') => new AppError(404, 'not_found', `${what} not found.`)
-export const conflict = (message: string, code = 'conflict', errors?: FieldProblem[]) =>
-  new AppError(409, code, message, { errors })
+export const conflict = (message: string, code = 'conflict', errors?: FieldProblem[]) => new AppError(409, code, message, { errors })
 export const rateLimited = (retryAfterSeconds: number) =>
   new AppError(429, 'rate_limited', `Too many requests. Try again in ${retryAfterSeconds} seconds.`, {
     headers: { 'retry-after': String(retryAfterSeconds) },

@@ -101,7 +101,6 @@ describe('the rate-limit counter', () => {
   })
 })
 
-
 describe('the API limit through the store', () => {
   it('answers 429 past the per-account limit on either instance, with the remaining count in headers', async () => {
     const h = await createHarness()

@@ -67,13 +67,7 @@ export class RateLimitCounter {
   incr(key: string, windowMs: number, max: number): RateLimitResult | Promise<RateLimitResult> {
     const now = Date.now()
     const s = this.keys.get(key)
-    if (
-      s &&
-      max >= FAST_PATH_MIN_MAX &&
-      now < s.resetAt &&
-      now - s.syncedAt < FRESH_MS &&
-      s.remote + s.pending + 1 <= max / 2
-    ) {
+    if (s && max >= FAST_PATH_MIN_MAX && now < s.resetAt && now - s.syncedAt < FRESH_MS && s.remote + s.pending + 1 <= max / 2) {
       s.pending++
       return { current: s.remote + s.pending, ttl: s.resetAt - now }
     }
@@ -156,7 +150,11 @@ export function rateLimitStore(counter: RateLimitCounter, redis: Redis, prefix: 
 
     incr(key: string, cb: Callback, timeWindow: number, max: number) {
       const r = counter.incr(this.keyPrefix + key, timeWindow, max)
-      if ('then' in r) r.then((res) => cb(null, res), (err: Error) => cb(err))
+      if ('then' in r)
+        r.then(
+          (res) => cb(null, res),
+          (err: Error) => cb(err),
+        )
       else cb(null, r)
     }
 
@@ -166,11 +164,14 @@ export function rateLimitStore(counter: RateLimitCounter, redis: Redis, prefix: 
         .get(this.keyPrefix + key)
         .pttl(this.keyPrefix + key)
         .exec()
-        .then((res) => {
-          const current = Number(res?.[0]?.[1] ?? 0)
-          const ttl = Number(res?.[1]?.[1] ?? 0)
-          cb(null, { current, ttl: ttl > 0 ? ttl : 0 })
-        }, (err: Error) => cb(err))
+        .then(
+          (res) => {
+            const current = Number(res?.[0]?.[1] ?? 0)
+            const ttl = Number(res?.[1]?.[1] ?? 0)
+            cb(null, { current, ttl: ttl > 0 ? ttl : 0 })
+          },
+          (err: Error) => cb(err),
+        )
     }
 
     child(routeOptions: object): HearthRateLimitStore {

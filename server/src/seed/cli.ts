@@ -54,10 +54,16 @@ const config = loadConfig({ ...process.env, ...(values['database-url'] ? { DATAB
 const database = await createDatabase(config)
 try {
   await database.migrate()
-  console.log(`Seeding ${database.kind === 'postgres' ? 'PostgreSQL' : `the embedded PGlite under ${config.dataDir}`}: ` +
-    `${counts.users} users, ${counts.posts} posts, ${counts.likes} likes, ${counts.comments} comments`)
+  console.log(
+    `Seeding ${database.kind === 'postgres' ? 'PostgreSQL' : `the embedded PGlite under ${config.dataDir}`}: ` +
+      `${counts.users} users, ${counts.posts} posts, ${counts.likes} likes, ${counts.comments} comments`,
+  )
   const result = await seedDatabase(database, { ...counts, password: values.password, randomSeed }, console.log)
-  console.log(`Done in ${result.seconds.toFixed(1)} s. Wrote ${Object.entries(result.written).map(([k, v]) => `${v} ${k}`).join(', ')}.`)
+  console.log(
+    `Done in ${result.seconds.toFixed(1)} s. Wrote ${Object.entries(result.written)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}.`,
+  )
   console.log(formatShape(await describeDataset(database.db)))
   console.log(`Sign in as any seeded user (e.g. the username of id ${result.firstUserId}) with the password "${values.password}".`)
 } finally {

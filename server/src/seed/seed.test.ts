@@ -17,9 +17,11 @@ const rows = async <T = Record<string, unknown>>(text: string): Promise<T[]> =>
   ((await t.ctx.database.db.execute(sql.raw(text))) as unknown as { rows: T[] }).rows
 const num = async (text: string) => Number(Object.values((await rows(text))[0]!)[0])
 const indexDefinitions = async () =>
-  (await rows<{ d: string }>(`SELECT indexdef AS d FROM pg_indexes WHERE tablename IN ('users','follows','posts','likes','comments') ORDER BY 1`)).map(
-    (r) => r.d,
-  )
+  (
+    await rows<{ d: string }>(
+      `SELECT indexdef AS d FROM pg_indexes WHERE tablename IN ('users','follows','posts','likes','comments') ORDER BY 1`,
+    )
+  ).map((r) => r.d)
 
 beforeAll(async () => {
   h = await createHarness()
@@ -87,7 +89,9 @@ describe('seed generator', () => {
     expect(s.postsWithPhotos).toBeGreaterThan(0.3)
     expect(s.postsWithPhotos).toBeLessThan(0.5)
     expect(await num(`SELECT count(*) FROM comments WHERE parent_comment_id IS NULL`)).toBeGreaterThan(asked.comments * 0.6)
-    expect(await num(`SELECT count(*) FROM comments r JOIN comments c ON c.id = r.parent_comment_id WHERE c.parent_comment_id IS NOT NULL`)).toBeGreaterThan(0)
+    expect(
+      await num(`SELECT count(*) FROM comments r JOIN comments c ON c.id = r.parent_comment_id WHERE c.parent_comment_id IS NOT NULL`),
+    ).toBeGreaterThan(0)
     expect(await num(`SELECT count(*) FROM posts WHERE is_deleted`)).toBeGreaterThan(0)
     // deleted posts say when, after they were written (media retention counts from then)
     expect(await num(`SELECT count(*) FROM posts WHERE is_deleted <> (deleted_at IS NOT NULL) OR deleted_at < created_at`)).toBe(0)
@@ -105,7 +109,9 @@ describe('seed generator', () => {
     const feed = json(await t.app.inject({ url: '/api/hearth/v1/feed?limit=50', headers: s.headers }))
     expect(feed.items.length).toBe(50)
     const authors = new Set(
-      (await rows<{ id: number }>(`SELECT following_id AS id FROM follows WHERE follower_id = ${busy!.id}`)).map((r) => r.id).concat(busy!.id),
+      (await rows<{ id: number }>(`SELECT following_id AS id FROM follows WHERE follower_id = ${busy!.id}`))
+        .map((r) => r.id)
+        .concat(busy!.id),
     )
     for (const p of feed.items) expect(authors.has(p.author.id)).toBe(true)
 
@@ -113,7 +119,12 @@ describe('seed generator', () => {
       (p: { images: unknown[] }) => p.images.length > 0,
     )
     const image = withPhotos.images[0]
-    expect(image).toMatchObject({ width: expect.any(Number), height: expect.any(Number), thumbWidth: expect.any(Number), placeholder: expect.any(String) })
+    expect(image).toMatchObject({
+      width: expect.any(Number),
+      height: expect.any(Number),
+      thumbWidth: expect.any(Number),
+      placeholder: expect.any(String),
+    })
     expect(image.url).toMatch(/^data:image\/svg\+xml,/)
 
     const [discussed] = await rows<{ id: number; like_count: number }>(
@@ -130,7 +141,12 @@ describe('seed generator', () => {
     const maxPost = await num(`SELECT max(id) FROM posts`)
     const [u] = await rows<{ username: string }>(`SELECT username FROM users WHERE id = ${result.firstUserId + 5}`)
     const s = await login(t.app, u!.username, PASSWORD)
-    const created = await t.app.inject({ method: 'POST', url: '/api/hearth/v1/posts', headers: s.headers, payload: { content: 'after the seed' } })
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/hearth/v1/posts',
+      headers: s.headers,
+      payload: { content: 'after the seed' },
+    })
     expect(created.statusCode).toBe(201)
     expect(json(created).id).toBeGreaterThan(maxPost)
     const newcomer = await register(t.app)

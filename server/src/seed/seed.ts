@@ -38,11 +38,7 @@ export function defaultCounts(users: number): step.Counts {
   return { users, posts: users * 30, likes: users * 100, comments: users * 20 }
 }
 
-export async function seedDatabase(
-  database: Database,
-  opts: SeedOptions,
-  log: (line: string) => void = () => {},
-): Promise<SeedResult> {
+export async function seedDatabase(database: Database, opts: SeedOptions, log: (line: string) => void = () => {}): Promise<SeedResult> {
   if (!Number.isInteger(opts.users) || opts.users < 10) throw new Error('users must be a whole number ≥ 10')
   for (const k of ['posts', 'likes', 'comments'] as const) {
     if (!Number.isInteger(opts[k]) || opts[k] < 0) throw new Error(`${k} must be a whole number ≥ 0`)

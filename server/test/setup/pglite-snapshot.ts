@@ -11,7 +11,9 @@ export const snapshotDir = join(process.cwd(), 'node_modules', '.cache', 'hearth
 
 export function snapshotPath(): string {
   const hash = createHash('sha256')
-  for (const f of readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const f of readdirSync(migrationsFolder)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     hash.update(f).update(readFileSync(join(migrationsFolder, f)))
   }
   return join(snapshotDir, `pglite-${hash.digest('hex').slice(0, 16)}.tar`)

@@ -33,7 +33,8 @@ export function toFailure(error: unknown, status?: number): Failure {
       const key = e.field.replace(/^body\./, '')
       fields[key] ??= `${sentence(humanField(key))} ${e.message}`
     }
-    const message = error.status >= 500 ? 'Something went wrong on our side. Please try again.' : error.detail || fallback[error.status] || error.title
+    const message =
+      error.status >= 500 ? 'Something went wrong on our side. Please try again.' : error.detail || fallback[error.status] || error.title
     return { message, code: error.code, status: error.status, fields }
   }
   if (error instanceof TypeError || (error instanceof Error && error.name === 'TypeError')) {

@@ -13,7 +13,9 @@ export function Button({
   disabled,
   ...rest
 }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; busy?: boolean; small?: boolean; block?: boolean }) {
-  const cls = ['btn', `btn--${variant}`, small && 'btn--small', block && 'btn--block', busy && 'is-busy', className].filter(Boolean).join(' ')
+  const cls = ['btn', `btn--${variant}`, small && 'btn--small', block && 'btn--block', busy && 'is-busy', className]
+    .filter(Boolean)
+    .join(' ')
   return (
     <button type="button" className={cls} disabled={disabled || busy} aria-busy={busy || undefined} {...rest}>
       {busy ? <Spinner small /> : null}

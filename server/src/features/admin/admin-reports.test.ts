@@ -20,7 +20,12 @@ afterAll(async () => h.close())
 
 const db = () => t.ctx.database.db
 const fileReport = async (s: Session, payload: object) => {
-  const res = await t.app.inject({ method: 'POST', url: '/api/hearth/v1/reports', headers: s.headers, payload: { reason: 'spam', ...payload } })
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/hearth/v1/reports',
+    headers: s.headers,
+    payload: { reason: 'spam', ...payload },
+  })
   if (res.statusCode !== 201) throw new Error(`report failed: ${res.body}`)
   return json(res) as { id: number }
 }
@@ -217,16 +222,33 @@ describe('deciding a report', () => {
     expect((await postById(db(), post.id)).isDeleted).toBe(true)
     expect((await userById(db(), author.user.id)).postsCount).toBe(1)
 
-    const rows = await db().select().from(reports).where(inArray(reports.id, [a.id, b.id, c.id]))
+    const rows = await db()
+      .select()
+      .from(reports)
+      .where(inArray(reports.id, [a.id, b.id, c.id]))
     const status = Object.fromEntries(rows.map((r) => [r.id, r.status]))
     expect(status).toEqual({ [a.id]: 'resolved', [b.id]: 'resolved', [c.id]: 'dismissed' })
     expect(rows.find((r) => r.id === b.id)!.reviewedBy).toBe(admin.user.id)
 
     // The post is gone for everyone else: nobody can report it again, and a second deletion is a no-op.
-    expectProblem(await t.app.inject({ method: 'POST', url: '/api/hearth/v1/reports', headers: r1.headers, payload: { reason: 'spam', postId: post.id } }), 404)
+    expectProblem(
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/hearth/v1/reports',
+        headers: r1.headers,
+        payload: { reason: 'spam', postId: post.id },
+      }),
+      404,
+    )
     const [audit] = await db().select().from(adminAuditLog).where(eq(adminAuditLog.targetId, a.id)).orderBy(adminAuditLog.id)
     expect(audit).toMatchObject({ actorId: admin.user.id, action: 'report.update', targetType: 'report' })
-    expect(audit!.details).toMatchObject({ from: 'pending', to: 'resolved', action: 'delete_content', contentDeleted: true, alsoResolved: [b.id] })
+    expect(audit!.details).toMatchObject({
+      from: 'pending',
+      to: 'resolved',
+      action: 'delete_content',
+      contentDeleted: true,
+      alsoResolved: [b.id],
+    })
   })
 
   it('delete_content on a post its author already deleted changes no counter', async () => {
@@ -275,8 +297,18 @@ describe('deciding a report', () => {
     expect(res.target.user).toMatchObject({ id: author.user.id, isBlocked: true })
     expect(res.target.isDeleted).toBe(false) // blocking hides, it does not delete
     expectProblem(await me(author), 401, 'session_revoked')
-    expectProblem(await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', payload: { login: author.user.username, password: author.password } }), 403, 'account_blocked')
-    const actions = (await db().select().from(adminAuditLog).where(eq(adminAuditLog.actorId, admin.user.id))).map((a) => `${a.action}:${a.targetId}`)
+    expectProblem(
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/hearth/v1/auth/login',
+        payload: { login: author.user.username, password: author.password },
+      }),
+      403,
+      'account_blocked',
+    )
+    const actions = (await db().select().from(adminAuditLog).where(eq(adminAuditLog.actorId, admin.user.id))).map(
+      (a) => `${a.action}:${a.targetId}`,
+    )
     expect(actions).toEqual(expect.arrayContaining([`user.block:${author.user.id}`, `report.update:${r.id}`]))
   })
 
@@ -308,7 +340,13 @@ describe('the audit trail', () => {
     await decide(r.id, { status: 'dismissed' })
     const page = json(await t.app.inject({ url: `/api/hearth/v1/admin/audit?targetType=report&targetId=${r.id}`, headers: admin.headers }))
     expect(page.items).toHaveLength(2)
-    expect(page.items[0]).toMatchObject({ action: 'report.update', targetType: 'report', targetId: r.id, actor: { id: admin.user.id }, details: { from: 'reviewed', to: 'dismissed' } })
+    expect(page.items[0]).toMatchObject({
+      action: 'report.update',
+      targetType: 'report',
+      targetId: r.id,
+      actor: { id: admin.user.id },
+      details: { from: 'reviewed', to: 'dismissed' },
+    })
     expect(page.items[1].details).toMatchObject({ from: 'pending', to: 'reviewed', action: 'none' })
   })
 
@@ -320,13 +358,31 @@ describe('the audit trail', () => {
     try {
       const [author, reporter] = [await register(app), await register(app)]
       const post = await insertPost(db(), author.user.id)
-      const r = json(await app.inject({ method: 'POST', url: '/api/hearth/v1/reports', headers: reporter.headers, payload: { reason: 'spam', postId: post.id } }))
+      const r = json(
+        await app.inject({
+          method: 'POST',
+          url: '/api/hearth/v1/reports',
+          headers: reporter.headers,
+          payload: { reason: 'spam', postId: post.id },
+        }),
+      )
       const session = await login(app, ROOT_ADMIN.ADMIN_EMAIL, ROOT_ADMIN.ADMIN_PASSWORD)
-      const res = await app.inject({ method: 'PATCH', url: `/api/hearth/v1/admin/reports/${r.id}`, headers: session.headers, payload: { status: 'resolved', action: 'delete_content' } })
+      const res = await app.inject({
+        method: 'PATCH',
+        url: `/api/hearth/v1/admin/reports/${r.id}`,
+        headers: session.headers,
+        payload: { status: 'resolved', action: 'delete_content' },
+      })
       expect(res.statusCode).toBe(200)
       const admin = lines.filter((l) => l.subsystem === 'admin')
       expect(admin.map((l) => l.action)).toEqual(['post.delete', 'report.update'])
-      expect(admin[1]).toMatchObject({ level: 30, actorId: session.user.id, targetType: 'report', targetId: r.id, details: { action: 'delete_content' } })
+      expect(admin[1]).toMatchObject({
+        level: 30,
+        actorId: session.user.id,
+        targetType: 'report',
+        targetId: r.id,
+        details: { action: 'delete_content' },
+      })
       expect(typeof admin[1]!.at).toBe('string')
       expect(typeof admin[1]!.auditId).toBe('number')
     } finally {

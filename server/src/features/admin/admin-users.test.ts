@@ -1,6 +1,18 @@
 import { eq, inArray } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHarness, expectProblem, json, listen, login, register, sleep, uniqueName, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
+import {
+  createHarness,
+  expectProblem,
+  json,
+  listen,
+  login,
+  register,
+  sleep,
+  uniqueName,
+  type Harness,
+  type Session,
+  type TestApp,
+} from '../../../test/helpers.js'
 import { StreamClient } from '../../../test/stream-client.js'
 import { adminAuditLog, users } from '../../db/schema.js'
 import { insertPost, ROOT_ADMIN, userById } from './test-fixtures.js'
@@ -18,11 +30,15 @@ afterAll(async () => h.close())
 
 const db = () => t.ctx.database.db
 const list = (query: string, s: Session = admin) => t.app.inject({ url: `/api/hearth/v1/admin/users${query}`, headers: s.headers })
-const act = (s: Session, id: number, what: 'block' | 'unblock') => t.app.inject({ method: 'POST', url: `/api/hearth/v1/admin/users/${id}/${what}`, headers: s.headers })
-const setRole = (s: Session, id: number, role: string) => t.app.inject({ method: 'PATCH', url: `/api/hearth/v1/admin/users/${id}`, headers: s.headers, payload: { role } })
+const act = (s: Session, id: number, what: 'block' | 'unblock') =>
+  t.app.inject({ method: 'POST', url: `/api/hearth/v1/admin/users/${id}/${what}`, headers: s.headers })
+const setRole = (s: Session, id: number, role: string) =>
+  t.app.inject({ method: 'PATCH', url: `/api/hearth/v1/admin/users/${id}`, headers: s.headers, payload: { role } })
 /** Runs `fn` on a network whose only admins are `ids`; the other admins get their role back afterwards. */
 async function onlyAdmins(ids: number[], fn: () => Promise<void>) {
-  const others = (await db().select({ id: users.id }).from(users).where(eq(users.role, 'admin'))).map((u) => u.id).filter((id) => !ids.includes(id))
+  const others = (await db().select({ id: users.id }).from(users).where(eq(users.role, 'admin')))
+    .map((u) => u.id)
+    .filter((id) => !ids.includes(id))
   await db().update(users).set({ role: 'user' }).where(inArray(users.id, others))
   try {
     await fn()
@@ -99,7 +115,10 @@ describe('GET /admin/users', () => {
 
   it('shows one user by id', async () => {
     const u = await register(t.app)
-    expect(json(await t.app.inject({ url: `/api/hearth/v1/admin/users/${u.user.id}`, headers: admin.headers }))).toMatchObject({ id: u.user.id, role: 'user' })
+    expect(json(await t.app.inject({ url: `/api/hearth/v1/admin/users/${u.user.id}`, headers: admin.headers }))).toMatchObject({
+      id: u.user.id,
+      role: 'user',
+    })
     expectProblem(await t.app.inject({ url: '/api/hearth/v1/admin/users/2000000000', headers: admin.headers }), 404, 'not_found')
   })
 })
@@ -116,8 +135,16 @@ describe('blocking', () => {
     expect(json(res)).toMatchObject({ id: u.user.id, isBlocked: true, activeSessions: 0 })
     expectProblem(await me(u), 401, 'session_revoked')
     expectProblem(await me(phone), 401, 'session_revoked')
-    expectProblem(await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', payload: { login: u.user.username, password: u.password } }), 403, 'account_blocked')
-    const refresh = await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/refresh', payload: { refreshToken: phone.refreshToken } })
+    expectProblem(
+      await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', payload: { login: u.user.username, password: u.password } }),
+      403,
+      'account_blocked',
+    )
+    const refresh = await t.app.inject({
+      method: 'POST',
+      url: '/api/hearth/v1/auth/refresh',
+      payload: { refreshToken: phone.refreshToken },
+    })
     expect([401, 403]).toContain(refresh.statusCode)
     // blocked users are hidden from others
     expectProblem(await t.app.inject({ url: `/api/hearth/v1/users/${u.user.id}` }), 404)
@@ -178,7 +205,10 @@ describe('roles', () => {
     expectProblem(await list('', u), 403, 'forbidden')
     expect((await me(u)).statusCode).toBe(200) // still signed in, just not an admin
     const audit = await db().select().from(adminAuditLog).where(eq(adminAuditLog.targetId, u.user.id)).orderBy(adminAuditLog.id)
-    expect(audit.map((a) => a.details)).toEqual([{ from: 'user', to: 'admin' }, { from: 'admin', to: 'user' }])
+    expect(audit.map((a) => a.details)).toEqual([
+      { from: 'user', to: 'admin' },
+      { from: 'admin', to: 'user' },
+    ])
   })
 
   it('refuses demoting yourself, and validates the role', async () => {
@@ -186,7 +216,12 @@ describe('roles', () => {
     expect(json(await setRole(admin, admin.user.id, 'admin')).role).toBe('admin') // a no-op
     expectProblem(await setRole(admin, admin.user.id, 'root'), 400, 'validation_failed')
     expectProblem(
-      await t.app.inject({ method: 'PATCH', url: `/api/hearth/v1/admin/users/${admin.user.id}`, headers: admin.headers, payload: { role: 'admin', isBlocked: true } }),
+      await t.app.inject({
+        method: 'PATCH',
+        url: `/api/hearth/v1/admin/users/${admin.user.id}`,
+        headers: admin.headers,
+        payload: { role: 'admin', isBlocked: true },
+      }),
       400,
       'validation_failed',
     )

@@ -39,7 +39,9 @@ describe('admin actions across instances', () => {
     const stream = await StreamClient.connect(await listen(b), u.accessToken)
 
     const start = Date.now()
-    expect((await a.app.inject({ method: 'POST', url: `/api/hearth/v1/admin/users/${u.user.id}/block`, headers: admin.headers })).statusCode).toBe(200)
+    expect(
+      (await a.app.inject({ method: 'POST', url: `/api/hearth/v1/admin/users/${u.user.id}/block`, headers: admin.headers })).statusCode,
+    ).toBe(200)
     expect(await msUntil(401, me)).toBeLessThan(1000)
     const closed = await Promise.race([stream.closed, sleep(1000).then(() => null)])
     expect(closed?.code).toBe(4001)
@@ -50,20 +52,52 @@ describe('admin actions across instances', () => {
     const u = await register(a.app)
     const adminArea = () => b.app.inject({ url: '/api/hearth/v1/admin/users', headers: u.headers })
     expect((await adminArea()).statusCode).toBe(403)
-    await a.app.inject({ method: 'PATCH', url: `/api/hearth/v1/admin/users/${u.user.id}`, headers: admin.headers, payload: { role: 'admin' } })
+    await a.app.inject({
+      method: 'PATCH',
+      url: `/api/hearth/v1/admin/users/${u.user.id}`,
+      headers: admin.headers,
+      payload: { role: 'admin' },
+    })
     expect(await msUntil(200, adminArea)).toBeLessThan(1000)
-    await a.app.inject({ method: 'PATCH', url: `/api/hearth/v1/admin/users/${u.user.id}`, headers: admin.headers, payload: { role: 'user' } })
+    await a.app.inject({
+      method: 'PATCH',
+      url: `/api/hearth/v1/admin/users/${u.user.id}`,
+      headers: admin.headers,
+      payload: { role: 'user' },
+    })
     expect(await msUntil(403, adminArea)).toBeLessThan(1000)
   })
 
   it('two admins on two instances deciding the same report: one wins', async () => {
     const [author, reporter] = [await register(a.app), await register(a.app)]
     const second = await register(a.app)
-    await a.app.inject({ method: 'PATCH', url: `/api/hearth/v1/admin/users/${second.user.id}`, headers: admin.headers, payload: { role: 'admin' } })
-    const r = json(await a.app.inject({ method: 'POST', url: '/api/hearth/v1/reports', headers: reporter.headers, payload: { reason: 'spam', userId: author.user.id } }))
+    await a.app.inject({
+      method: 'PATCH',
+      url: `/api/hearth/v1/admin/users/${second.user.id}`,
+      headers: admin.headers,
+      payload: { role: 'admin' },
+    })
+    const r = json(
+      await a.app.inject({
+        method: 'POST',
+        url: '/api/hearth/v1/reports',
+        headers: reporter.headers,
+        payload: { reason: 'spam', userId: author.user.id },
+      }),
+    )
     const results = await Promise.all([
-      a.app.inject({ method: 'PATCH', url: `/api/hearth/v1/admin/reports/${r.id}`, headers: admin.headers, payload: { status: 'resolved', action: 'block_user' } }),
-      b.app.inject({ method: 'PATCH', url: `/api/hearth/v1/admin/reports/${r.id}`, headers: second.headers, payload: { status: 'dismissed' } }),
+      a.app.inject({
+        method: 'PATCH',
+        url: `/api/hearth/v1/admin/reports/${r.id}`,
+        headers: admin.headers,
+        payload: { status: 'resolved', action: 'block_user' },
+      }),
+      b.app.inject({
+        method: 'PATCH',
+        url: `/api/hearth/v1/admin/reports/${r.id}`,
+        headers: second.headers,
+        payload: { status: 'dismissed' },
+      }),
     ])
     expect(results.map((x) => x.statusCode).sort()).toEqual([200, 409])
     expect(json(results.find((x) => x.statusCode === 409)!).code).toBe('illegal_transition')
@@ -80,7 +114,10 @@ describe('the statistics job on two instances', () => {
     expect(Object.fromEntries(rows.map(({ id: _i, createdAt: _c, date, ...rest }) => [date, rest]))).toEqual(EXPECTED)
 
     // recomputing the same day on both at once leaves one row, still right
-    await Promise.all([new StatsService(a.ctx).computeDay('2024-03-02', AFTER_HISTORY), new StatsService(b.ctx).computeDay('2024-03-02', AFTER_HISTORY)])
+    await Promise.all([
+      new StatsService(a.ctx).computeDay('2024-03-02', AFTER_HISTORY),
+      new StatsService(b.ctx).computeDay('2024-03-02', AFTER_HISTORY),
+    ])
     const again = await a.ctx.database.db.select().from(appStatistics)
     expect(again).toHaveLength(HISTORY_DAYS.length)
     expect(again.find((r) => r.date === '2024-03-02')).toMatchObject(EXPECTED['2024-03-02'])

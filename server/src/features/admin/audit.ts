@@ -36,6 +36,13 @@ export async function listAuditEntries(
   const before = decodeCursor<[number]>(f.cursor, ['number'])
   const rows = await listAudit(db, { ...f, beforeId: before?.[0] })
   const page = paginate(rows, f.limit, (r) => [r.id])
-  const actors = new Map((await userRefsByIds(db, page.items.map((r) => r.actorId))).map((u) => [u.id, u]))
+  const actors = new Map(
+    (
+      await userRefsByIds(
+        db,
+        page.items.map((r) => r.actorId),
+      )
+    ).map((u) => [u.id, u]),
+  )
   return { items: page.items.map((e) => presentAuditEntry(e, actors)), nextCursor: page.nextCursor }
 }

@@ -58,7 +58,13 @@ export async function blockUser(w: AdminWrite, userId: number, details: Record<s
   ensureActor(w)
   if (user.isBlocked) return false
   await q.setBlocked(w.tx, userId, true)
-  await recordAdminAction(w.log, w.tx, w.afterCommit, { actorId: w.actorId, action: 'user.block', targetType: 'user', targetId: userId, details })
+  await recordAdminAction(w.log, w.tx, w.afterCommit, {
+    actorId: w.actorId,
+    action: 'user.block',
+    targetType: 'user',
+    targetId: userId,
+    details,
+  })
   return true
 }
 
@@ -72,7 +78,8 @@ export async function unblockUser(w: AdminWrite, userId: number): Promise<boolea
 }
 
 export async function changeRole(w: AdminWrite, userId: number, role: q.Role): Promise<boolean> {
-  if (userId === w.actorId && role !== 'admin') throw conflict('You cannot demote yourself; ask another administrator.', 'cannot_demote_self')
+  if (userId === w.actorId && role !== 'admin')
+    throw conflict('You cannot demote yourself; ask another administrator.', 'cannot_demote_self')
   const user = await lockTarget(w, userId)
   if (user.role === 'admin' && role !== 'admin') ensureAnotherAdmin(w, userId, 'demoting them')
   ensureActor(w)

@@ -80,7 +80,9 @@ export async function sessionSummaries(db: DbOrTx, userIds: number[]) {
     .select({
       userId: userSessions.userId,
       // formatted in SQL: drivers disagree on how they hand back a bare timestamptz expression
-      lastActiveAt: sql<string | null>`to_char(max(greatest(${userSessions.lastActivity}, ${userSessions.createdAt})) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+      lastActiveAt: sql<
+        string | null
+      >`to_char(max(greatest(${userSessions.lastActivity}, ${userSessions.createdAt})) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
       activeSessions: sql<number>`count(*) FILTER (WHERE ${userSessions.isActive} AND ${userSessions.expiresAt} > now())`.mapWith(Number),
     })
     .from(userSessions)
@@ -94,12 +96,7 @@ export async function sessionSummaries(db: DbOrTx, userIds: number[]) {
  * the actor still an admin?" cannot be answered from a stale picture by two transactions at once.
  */
 export async function lockAdmins(tx: Tx): Promise<{ id: number; isBlocked: boolean }[]> {
-  return tx
-    .select({ id: users.id, isBlocked: users.isBlocked })
-    .from(users)
-    .where(eq(users.role, 'admin'))
-    .orderBy(users.id)
-    .for('update')
+  return tx.select({ id: users.id, isBlocked: users.isBlocked }).from(users).where(eq(users.role, 'admin')).orderBy(users.id).for('update')
 }
 
 export async function lockUser(tx: Tx, id: number): Promise<{ id: number; role: Role; isBlocked: boolean } | undefined> {

@@ -100,9 +100,7 @@ export async function lockOpenReportsOfTarget(tx: Tx, target: ReportTarget, exce
   const rows = await tx
     .select({ id: reports.id })
     .from(reports)
-    .where(
-      and(eq(targetColumn[target.type], target.id), ne(reports.id, exceptId), inArray(reports.status, ['pending', 'reviewed'])),
-    )
+    .where(and(eq(targetColumn[target.type], target.id), ne(reports.id, exceptId), inArray(reports.status, ['pending', 'reviewed'])))
     .orderBy(reports.id)
     .for('update')
   return rows.map((r) => r.id)

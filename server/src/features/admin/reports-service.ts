@@ -113,8 +113,20 @@ export class AdminReportsService {
     const content = new Map<string, ContentRow>()
     for (const p of postRows) content.set(`post:${p.id}`, p)
     for (const c of commentRows) content.set(`comment:${c.id}`, c)
-    const people = rows.flatMap((r) => [r.reporterId, r.reviewedBy ?? 0]).concat(userIds, [...content.values()].map((c) => c.userId))
-    const users = new Map((await userRefsByIds(this.db, people.filter((id) => id > 0))).map((u) => [u.id, u]))
+    const people = rows
+      .flatMap((r) => [r.reporterId, r.reviewedBy ?? 0])
+      .concat(
+        userIds,
+        [...content.values()].map((c) => c.userId),
+      )
+    const users = new Map(
+      (
+        await userRefsByIds(
+          this.db,
+          people.filter((id) => id > 0),
+        )
+      ).map((u) => [u.id, u]),
+    )
     const countOf = new Map<string, { total: number; pending: number }>()
     for (const c of counts) {
       const key = c.userId !== null ? `user:${c.userId}` : c.postId !== null ? `post:${c.postId}` : `comment:${c.commentId}`

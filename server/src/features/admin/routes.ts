@@ -13,7 +13,8 @@ import { AdminReport, AdminUser, AuditEntry, Role } from './views.js'
 
 const tags = ['admin']
 const ReportAction = Type.Union([Type.Literal('none'), Type.Literal('delete_content'), Type.Literal('block_user')], {
-  description: '`delete_content` soft-deletes the reported post or comment; `block_user` blocks the reported user or the author of the reported content.',
+  description:
+    '`delete_content` soft-deletes the reported post or comment; `block_user` blocks the reported user or the author of the reported content.',
 })
 
 /**
@@ -34,7 +35,8 @@ export function adminRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAs
         schema: {
           tags,
           summary: 'The moderation queue, newest first',
-          description: 'Each report with its target (content shown also when since deleted, flagged), the target’s user, the reporter, and how many other reports the target has.',
+          description:
+            'Each report with its target (content shown also when since deleted, flagged), the target’s user, the reporter, and how many other reports the target has.',
           security: bearer,
           querystring: Type.Object(
             { status: Type.Optional(ReportStatus), targetType: Type.Optional(TargetType), ...PageQuery },
@@ -57,7 +59,10 @@ export function adminRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAs
           security: bearer,
           params: IdParams,
           body: Type.Object(
-            { status: Type.Union([Type.Literal('reviewed'), Type.Literal('resolved'), Type.Literal('dismissed'), Type.Literal('pending')]), action: Type.Optional(ReportAction) },
+            {
+              status: Type.Union([Type.Literal('reviewed'), Type.Literal('resolved'), Type.Literal('dismissed'), Type.Literal('pending')]),
+              action: Type.Optional(ReportAction),
+            },
             { additionalProperties: false },
           ),
           response: { 200: AdminReport, ...errors(400, 401, 403, 404, 409) },
@@ -91,7 +96,15 @@ export function adminRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAs
 
     app.get(
       '/users/:id',
-      { schema: { tags, summary: 'One user, as admins see them', security: bearer, params: IdParams, response: { 200: AdminUser, ...errors(400, 401, 403, 404) } } },
+      {
+        schema: {
+          tags,
+          summary: 'One user, as admins see them',
+          security: bearer,
+          params: IdParams,
+          response: { 200: AdminUser, ...errors(400, 401, 403, 404) },
+        },
+      },
       async (req) => users.get(req.params.id),
     )
 
@@ -101,7 +114,8 @@ export function adminRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAs
         schema: {
           tags,
           summary: 'Block a user',
-          description: 'Sets is_blocked and ends every session of the user at once (their open connections close). Idempotent. You cannot block yourself (409 `cannot_block_self`) nor the last administrator (409 `last_admin`).',
+          description:
+            'Sets is_blocked and ends every session of the user at once (their open connections close). Idempotent. You cannot block yourself (409 `cannot_block_self`) nor the last administrator (409 `last_admin`).',
           security: bearer,
           params: IdParams,
           response: { 200: AdminUser, ...errors(400, 401, 403, 404, 409) },
@@ -113,7 +127,13 @@ export function adminRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAs
     app.post(
       '/users/:id/unblock',
       {
-        schema: { tags, summary: 'Unblock a user (they sign in again)', security: bearer, params: IdParams, response: { 200: AdminUser, ...errors(400, 401, 403, 404) } },
+        schema: {
+          tags,
+          summary: 'Unblock a user (they sign in again)',
+          security: bearer,
+          params: IdParams,
+          response: { 200: AdminUser, ...errors(400, 401, 403, 404) },
+        },
       },
       async (req) => users.unblock(requireAdmin(req).userId, req.params.id),
     )
@@ -124,7 +144,8 @@ export function adminRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAs
         schema: {
           tags,
           summary: 'Change a user’s role',
-          description: 'Takes effect on the user’s open sessions at once. You cannot demote yourself (409 `cannot_demote_self`); the last administrator cannot be demoted (409 `last_admin`).',
+          description:
+            'Takes effect on the user’s open sessions at once. You cannot demote yourself (409 `cannot_demote_self`); the last administrator cannot be demoted (409 `last_admin`).',
           security: bearer,
           params: IdParams,
           body: Type.Object({ role: Role }, { additionalProperties: false }),

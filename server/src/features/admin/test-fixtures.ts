@@ -17,7 +17,11 @@ export async function insertPost(db: Db, userId: number, o: { content?: string; 
       ...(o.createdAt ? { createdAt: o.createdAt, updatedAt: o.createdAt } : {}),
     })
     .returning()
-  if (!o.isDeleted) await db.update(users).set({ postsCount: sql`${users.postsCount} + 1` }).where(eq(users.id, userId))
+  if (!o.isDeleted)
+    await db
+      .update(users)
+      .set({ postsCount: sql`${users.postsCount} + 1` })
+      .where(eq(users.id, userId))
   return row!
 }
 
@@ -37,9 +41,15 @@ export async function insertComment(
     })
     .returning()
   if (!o.isDeleted) {
-    await db.update(posts).set({ commentCount: sql`${posts.commentCount} + 1` }).where(eq(posts.id, o.postId))
+    await db
+      .update(posts)
+      .set({ commentCount: sql`${posts.commentCount} + 1` })
+      .where(eq(posts.id, o.postId))
     if (o.parentCommentId) {
-      await db.update(comments).set({ replyCount: sql`${comments.replyCount} + 1` }).where(eq(comments.id, o.parentCommentId))
+      await db
+        .update(comments)
+        .set({ replyCount: sql`${comments.replyCount} + 1` })
+        .where(eq(comments.id, o.parentCommentId))
     }
   }
   return row!

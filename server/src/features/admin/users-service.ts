@@ -33,7 +33,13 @@ export class AdminUsersService {
 
   async list(f: UserFilter) {
     const before = decodeCursor<[number]>(f.cursor, ['number'])
-    const rows = await q.listUsers(this.db, { q: f.q?.trim() || undefined, blocked: f.blocked, role: f.role, beforeId: before?.[0], limit: f.limit })
+    const rows = await q.listUsers(this.db, {
+      q: f.q?.trim() || undefined,
+      blocked: f.blocked,
+      role: f.role,
+      beforeId: before?.[0],
+      limit: f.limit,
+    })
     const page = paginate(rows, f.limit, (r) => [r.id])
     return { items: await this.present(page.items), nextCursor: page.nextCursor }
   }
@@ -77,7 +83,14 @@ export class AdminUsersService {
   }
 
   private async present(rows: q.AdminUserRow[]) {
-    const sessions = new Map((await q.sessionSummaries(this.db, rows.map((r) => r.id))).map((s) => [s.userId, s]))
+    const sessions = new Map(
+      (
+        await q.sessionSummaries(
+          this.db,
+          rows.map((r) => r.id),
+        )
+      ).map((s) => [s.userId, s]),
+    )
     return rows.map((r) => presentAdminUser(r, sessions.get(r.id)))
   }
 }

@@ -56,7 +56,7 @@ export const AdminReport = Type.Object(
       user: Nullable(AdminUserRef),
       content: Nullable(Type.String({ description: 'The post or comment text, also when since deleted; null for a user.' })),
       imageUrls: Type.Array(Type.String(), {
-        description: 'Display URLs of a post\'s photos, also when since deleted; empty once imagesRemovedAt is set.',
+        description: "Display URLs of a post's photos, also when since deleted; empty once imagesRemovedAt is set.",
       }),
       imageCount: Type.Integer({ description: 'How many photos the post had, whether or not they are still stored.' }),
       imagesRemovedAt: Type.Union([Timestamp, Type.Null()], {
@@ -142,7 +142,9 @@ export interface HydratedReport {
 /** Display URLs of the stored images (storage keys and variants stay on the server). */
 function imageUrls(stored: unknown): string[] {
   if (!Array.isArray(stored)) return []
-  return stored.flatMap((s) => (s && typeof s === 'object' && typeof (s as { url?: unknown }).url === 'string' ? [(s as { url: string }).url] : []))
+  return stored.flatMap((s) =>
+    s && typeof s === 'object' && typeof (s as { url?: unknown }).url === 'string' ? [(s as { url: string }).url] : [],
+  )
 }
 
 export function presentAdminReport({ report: r, users, content, counts }: HydratedReport) {
@@ -176,7 +178,10 @@ export function presentAdminReport({ report: r, users, content, counts }: Hydrat
       createdAt: content?.createdAt.toISOString() ?? null,
     },
     // this report counts itself; moderators want the others
-    otherReports: { total: Math.max(0, (counts?.total ?? 1) - 1), pending: Math.max(0, (counts?.pending ?? 0) - (r.status === 'pending' ? 1 : 0)) },
+    otherReports: {
+      total: Math.max(0, (counts?.total ?? 1) - 1),
+      pending: Math.max(0, (counts?.pending ?? 0) - (r.status === 'pending' ? 1 : 0)),
+    },
   }
 }
 

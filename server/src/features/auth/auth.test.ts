@@ -16,10 +16,21 @@ const post = (url: string, payload?: unknown, headers: Record<string, string> = 
 describe('registration', () => {
   it('creates an account, signs in, and normalises the email', async () => {
     const name = uniqueName('Reg')
-    const res = await post('/api/hearth/v1/auth/register', { email: `  ${name}@Example.TEST `.trim(), username: name, password: 'long enough pass', displayName: 'Reg' })
+    const res = await post('/api/hearth/v1/auth/register', {
+      email: `  ${name}@Example.TEST `.trim(),
+      username: name,
+      password: 'long enough pass',
+      displayName: 'Reg',
+    })
     expect(res.statusCode).toBe(201)
     const body = json(res)
-    expect(body.user).toMatchObject({ username: name, email: `${name.toLowerCase()}@example.test`, role: 'user', emailVerified: false, hasPassword: true })
+    expect(body.user).toMatchObject({
+      username: name,
+      email: `${name.toLowerCase()}@example.test`,
+      role: 'user',
+      emailVerified: false,
+      hasPassword: true,
+    })
     expect(body.user).not.toHaveProperty('passwordHash')
     expect(body.accessToken).toMatch(/^ey/)
     expect(body.expiresIn).toBe(900)
@@ -30,9 +41,17 @@ describe('registration', () => {
 
   it('refuses a duplicate email (any case) and a duplicate username (any case) with 409', async () => {
     const a = await register(t.app)
-    const dupEmail = await post('/api/hearth/v1/auth/register', { email: a.user.email.toUpperCase(), username: uniqueName(), password: 'long enough pass' })
+    const dupEmail = await post('/api/hearth/v1/auth/register', {
+      email: a.user.email.toUpperCase(),
+      username: uniqueName(),
+      password: 'long enough pass',
+    })
     expect(expectProblem(dupEmail, 409, 'email_taken').errors).toEqual([{ field: 'email', message: 'is already registered' }])
-    const dupName = await post('/api/hearth/v1/auth/register', { email: `${uniqueName()}@example.test`, username: a.user.username.toUpperCase(), password: 'long enough pass' })
+    const dupName = await post('/api/hearth/v1/auth/register', {
+      email: `${uniqueName()}@example.test`,
+      username: a.user.username.toUpperCase(),
+      password: 'long enough pass',
+    })
     expect(expectProblem(dupName, 409, 'username_taken').errors?.[0].field).toBe('username')
   })
 
@@ -62,9 +81,17 @@ describe('registration', () => {
   })
 
   it('applies the password rules: 8+ characters, long ones allowed, common ones refused', async () => {
-    const short = await post('/api/hearth/v1/auth/register', { email: `${uniqueName()}@example.test`, username: uniqueName(), password: 'seven77' })
+    const short = await post('/api/hearth/v1/auth/register', {
+      email: `${uniqueName()}@example.test`,
+      username: uniqueName(),
+      password: 'seven77',
+    })
     expect(expectProblem(short, 400, 'validation_failed').errors[0]).toMatchObject({ field: 'password' })
-    const common = await post('/api/hearth/v1/auth/register', { email: `${uniqueName()}@example.test`, username: uniqueName(), password: 'Password1' })
+    const common = await post('/api/hearth/v1/auth/register', {
+      email: `${uniqueName()}@example.test`,
+      username: uniqueName(),
+      password: 'Password1',
+    })
     expect(expectProblem(common, 400).detail).toMatch(/common/)
     // 200 characters: allowed and not truncated (a different tail must not sign in)
     const longPass = 'x'.repeat(150) + 'unique tail of fifty characters.................!'
@@ -77,7 +104,12 @@ describe('registration', () => {
   })
 
   it('refuses unknown fields instead of ignoring them', async () => {
-    const res = await post('/api/hearth/v1/auth/register', { email: `${uniqueName()}@example.test`, username: uniqueName(), password: 'long enough pass', role: 'admin' })
+    const res = await post('/api/hearth/v1/auth/register', {
+      email: `${uniqueName()}@example.test`,
+      username: uniqueName(),
+      password: 'long enough pass',
+      role: 'admin',
+    })
     expect(expectProblem(res, 400, 'validation_failed').errors).toContainEqual({ field: 'role', message: 'is not an accepted field' })
   })
 })
@@ -91,8 +123,16 @@ describe('sign-in', () => {
 
   it('answers a wrong password and an unknown account with the same 401', async () => {
     const u = await register(t.app)
-    const wrong = expectProblem(await post('/api/hearth/v1/auth/login', { login: u.user.username, password: 'not the password' }), 401, 'invalid_credentials')
-    const unknown = expectProblem(await post('/api/hearth/v1/auth/login', { login: 'nobody-here@example.test', password: 'not the password' }), 401, 'invalid_credentials')
+    const wrong = expectProblem(
+      await post('/api/hearth/v1/auth/login', { login: u.user.username, password: 'not the password' }),
+      401,
+      'invalid_credentials',
+    )
+    const unknown = expectProblem(
+      await post('/api/hearth/v1/auth/login', { login: 'nobody-here@example.test', password: 'not the password' }),
+      401,
+      'invalid_credentials',
+    )
     expect(wrong.detail).toBe(unknown.detail)
   })
 
@@ -118,10 +158,20 @@ describe('sign-in', () => {
   it('locks an account after repeated failures, whatever the IP', async () => {
     const u = await register(t.app)
     for (let i = 0; i < 10; i++) {
-      const r = await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', payload: { login: u.user.username, password: 'wrong wrong' }, remoteAddress: `10.9.0.${i}` })
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/hearth/v1/auth/login',
+        payload: { login: u.user.username, password: 'wrong wrong' },
+        remoteAddress: `10.9.0.${i}`,
+      })
       expect(r.statusCode).toBe(401)
     }
-    const locked = await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', payload: { login: u.user.username, password: u.password }, remoteAddress: '10.9.1.1' })
+    const locked = await t.app.inject({
+      method: 'POST',
+      url: '/api/hearth/v1/auth/login',
+      payload: { login: u.user.username, password: u.password },
+      remoteAddress: '10.9.1.1',
+    })
     expectProblem(locked, 429, 'rate_limited')
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0)
   })
@@ -150,7 +200,11 @@ describe('refresh rotation and reuse detection', () => {
     expectProblem(await post('/api/hearth/v1/auth/refresh', { refreshToken: u.refreshToken }), 401, 'refresh_token_reused')
     // The legitimate holder's new refresh token and access token are both dead now
     expectProblem(await post('/api/hearth/v1/auth/refresh', { refreshToken: rotated.refreshToken }), 401, 'session_revoked')
-    expectProblem(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: { authorization: `Bearer ${rotated.accessToken}` } }), 401, 'session_revoked')
+    expectProblem(
+      await t.app.inject({ url: '/api/hearth/v1/users/me', headers: { authorization: `Bearer ${rotated.accessToken}` } }),
+      401,
+      'session_revoked',
+    )
     expectProblem(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: u.headers }), 401, 'session_revoked')
   })
 
@@ -198,10 +252,15 @@ describe('sessions', () => {
 
     // Another user cannot revoke it
     const other = await register(t.app)
-    expectProblem(await t.app.inject({ method: 'DELETE', url: `/api/hearth/v1/auth/sessions/${phoneSession.id}`, headers: other.headers }), 404)
+    expectProblem(
+      await t.app.inject({ method: 'DELETE', url: `/api/hearth/v1/auth/sessions/${phoneSession.id}`, headers: other.headers }),
+      404,
+    )
     expect((await t.app.inject({ url: '/api/hearth/v1/users/me', headers: phone.headers })).statusCode).toBe(200)
 
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/hearth/v1/auth/sessions/${phoneSession.id}`, headers: u.headers })).statusCode).toBe(204)
+    expect(
+      (await t.app.inject({ method: 'DELETE', url: `/api/hearth/v1/auth/sessions/${phoneSession.id}`, headers: u.headers })).statusCode,
+    ).toBe(204)
     expectProblem(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: phone.headers }), 401, 'session_revoked')
 
     const rest = await t.app.inject({ method: 'DELETE', url: '/api/hearth/v1/auth/sessions', headers: u.headers })
@@ -213,7 +272,11 @@ describe('sessions', () => {
   it('changing the password ends every other session and needs the current password', async () => {
     const u = await register(t.app)
     const other = await login(t.app, u.user.username, u.password)
-    const wrong = await post('/api/hearth/v1/auth/password', { currentPassword: 'not it at all', newPassword: 'a brand new passphrase' }, u.headers)
+    const wrong = await post(
+      '/api/hearth/v1/auth/password',
+      { currentPassword: 'not it at all', newPassword: 'a brand new passphrase' },
+      u.headers,
+    )
     expectProblem(wrong, 400, 'invalid_current_password')
     const weak = await post('/api/hearth/v1/auth/password', { currentPassword: u.password, newPassword: 'short' }, u.headers)
     expect(expectProblem(weak, 400, 'validation_failed').errors[0].field).toBe('newPassword')
@@ -246,7 +309,11 @@ describe('sessions', () => {
     expectProblem(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: { authorization: 'Basic abc' } }), 401, 'token_invalid')
     const u = await register(t.app)
     const forged = u.accessToken.slice(0, -3) + (u.accessToken.endsWith('AAA') ? 'BBB' : 'AAA')
-    expectProblem(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: { authorization: `Bearer ${forged}` } }), 401, 'token_invalid')
+    expectProblem(
+      await t.app.inject({ url: '/api/hearth/v1/users/me', headers: { authorization: `Bearer ${forged}` } }),
+      401,
+      'token_invalid',
+    )
     const { SignJWT } = await import('jose')
     const [, payload] = u.accessToken.split('.')
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString())
@@ -258,7 +325,11 @@ describe('sessions', () => {
       .setIssuedAt(Math.floor(Date.now() / 1000) - 1000)
       .setExpirationTime(Math.floor(Date.now() / 1000) - 100)
       .sign(new TextEncoder().encode(t.ctx.config.jwtSecret))
-    expectProblem(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: { authorization: `Bearer ${expired}` } }), 401, 'token_expired')
+    expectProblem(
+      await t.app.inject({ url: '/api/hearth/v1/users/me', headers: { authorization: `Bearer ${expired}` } }),
+      401,
+      'token_expired',
+    )
   })
 })
 

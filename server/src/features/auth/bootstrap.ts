@@ -32,12 +32,22 @@ export async function ensureAdmin(ctx: AppContext): Promise<void> {
     ctx.logger.info({ userId: existing.id }, 'admin account ensured')
     return
   }
-  const base = (email.split('@')[0] ?? 'admin').replace(/[^a-z0-9_]/g, '_').slice(0, 24).padEnd(3, '_')
+  const base = (email.split('@')[0] ?? 'admin')
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, 24)
+    .padEnd(3, '_')
   for (let i = 0; ; i++) {
     const username = i === 0 ? base : `${base}_${i}`
     const [row] = await db
       .insert(users)
-      .values({ email, username, passwordHash: await hashPassword(admin.password), role: 'admin', emailVerifiedAt: new Date(), displayName: 'Administrator' })
+      .values({
+        email,
+        username,
+        passwordHash: await hashPassword(admin.password),
+        role: 'admin',
+        emailVerifiedAt: new Date(),
+        displayName: 'Administrator',
+      })
       .onConflictDoNothing()
       .returning({ id: users.id })
     if (row) {

@@ -2,7 +2,17 @@
 // address, a notice to the old one, and the test follows the link as a person would.
 import { and, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHarness, expectProblem, json, login, register, sleep, uniqueName, type Harness, type TestApp } from '../../../test/helpers.js'
+import {
+  createHarness,
+  expectProblem,
+  json,
+  login,
+  register,
+  sleep,
+  uniqueName,
+  type Harness,
+  type TestApp,
+} from '../../../test/helpers.js'
 import { emailTokens, userSessions, users } from '../../db/schema.js'
 import { linkToken, startInbox, type Inbox } from './testing/smtp-inbox.js'
 import { sha256 } from './tokens.js'
@@ -79,7 +89,11 @@ describe('email change', () => {
   it('requires the current password; wrong or missing sends nothing, and repeated failures are rate limited', async () => {
     const u = await register(t.app)
     const email = newAddress()
-    const wrong = expectProblem(await post('/auth/email/change', { email, password: 'not my password at all' }, u.headers), 403, 'invalid_current_password')
+    const wrong = expectProblem(
+      await post('/auth/email/change', { email, password: 'not my password at all' }, u.headers),
+      403,
+      'invalid_current_password',
+    )
     expect(wrong.errors).toEqual([{ field: 'password', message: 'is incorrect' }])
     const missing = expectProblem(await post('/auth/email/change', { email }, u.headers), 400, 'validation_failed')
     expect(missing.errors[0].field).toBe('password')
@@ -105,18 +119,34 @@ describe('email change', () => {
     const stale = expectProblem(await post('/auth/email/change', { email: newAddress() }, u.headers), 403, 'reauthentication_required')
     expect(stale.detail).toMatch(/sign in again/i)
     // A password sent anyway does not stand in for the fresh sign-in.
-    expectProblem(await post('/auth/email/change', { email: newAddress(), password: 'whatever it may be' }, u.headers), 403, 'reauthentication_required')
+    expectProblem(
+      await post('/auth/email/change', { email: newAddress(), password: 'whatever it may be' }, u.headers),
+      403,
+      'reauthentication_required',
+    )
   })
 
   it('refuses the same address, an address another account uses, invalid addresses and anonymous callers', async () => {
     const u = await register(t.app)
     const other = await register(t.app)
-    const same = expectProblem(await post('/auth/email/change', { email: u.user.email.toUpperCase(), password: u.password }, u.headers), 400, 'email_unchanged')
+    const same = expectProblem(
+      await post('/auth/email/change', { email: u.user.email.toUpperCase(), password: u.password }, u.headers),
+      400,
+      'email_unchanged',
+    )
     expect(same.errors[0].field).toBe('email')
-    const taken = expectProblem(await post('/auth/email/change', { email: other.user.email, password: u.password }, u.headers), 409, 'email_taken')
+    const taken = expectProblem(
+      await post('/auth/email/change', { email: other.user.email, password: u.password }, u.headers),
+      409,
+      'email_taken',
+    )
     expect(taken.errors).toEqual([{ field: 'email', message: 'is already registered' }])
     expectProblem(await post('/auth/email/change', { email: 'not an address', password: u.password }, u.headers), 400, 'validation_failed')
-    expectProblem(await post('/auth/email/change', { email: newAddress(), password: u.password, admin: true }, u.headers), 400, 'validation_failed')
+    expectProblem(
+      await post('/auth/email/change', { email: newAddress(), password: u.password, admin: true }, u.headers),
+      400,
+      'validation_failed',
+    )
     expectProblem(await post('/auth/email/change', { email: newAddress(), password: u.password }), 401, 'unauthorized')
     expectProblem(await post('/auth/email/change/confirm', { token: 'x'.repeat(43) }), 400, 'token_invalid')
     expect(await me(u.headers)).toMatchObject({ email: u.user.email })
@@ -138,9 +168,16 @@ describe('email change', () => {
     const email = newAddress()
     const tokenA = await requestChange(a, email)
     const tokenB = await requestChange(b, email, 1)
-    const results = await Promise.all([post('/auth/email/change/confirm', { token: tokenA }), post('/auth/email/change/confirm', { token: tokenB })])
+    const results = await Promise.all([
+      post('/auth/email/change/confirm', { token: tokenA }),
+      post('/auth/email/change/confirm', { token: tokenB }),
+    ])
     expect(results.map((r) => r.statusCode).sort()).toEqual([204, 409])
-    expectProblem(results.find((r) => r.statusCode === 409)!, 409, 'email_taken')
+    expectProblem(
+      results.find((r) => r.statusCode === 409)!,
+      409,
+      'email_taken',
+    )
     const emails = [(await me(a.headers)).email, (await me(b.headers)).email]
     expect(emails.filter((e) => e === email)).toHaveLength(1)
   })
@@ -152,7 +189,10 @@ describe('email change', () => {
     const second = await requestChange(u, secondEmail)
     expectProblem(await post('/auth/email/change/confirm', { token: first }), 400, 'token_invalid')
 
-    await t.ctx.database.db.update(emailTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(emailTokens.tokenHash, sha256(second)))
+    await t.ctx.database.db
+      .update(emailTokens)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(emailTokens.tokenHash, sha256(second)))
     expectProblem(await post('/auth/email/change/confirm', { token: second }), 400, 'token_invalid')
     expect((await me(u.headers)).email).toBe(u.user.email)
   })

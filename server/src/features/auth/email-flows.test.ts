@@ -2,7 +2,17 @@
 // mailed links exactly as a person would.
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHarness, expectProblem, json, login, register, sleep, uniqueName, type Harness, type TestApp } from '../../../test/helpers.js'
+import {
+  createHarness,
+  expectProblem,
+  json,
+  login,
+  register,
+  sleep,
+  uniqueName,
+  type Harness,
+  type TestApp,
+} from '../../../test/helpers.js'
 import { emailTokens } from '../../db/schema.js'
 import { linkToken, startInbox, type Inbox } from './testing/smtp-inbox.js'
 import { sha256 } from './tokens.js'
@@ -28,7 +38,10 @@ const CONFIRM = /Confirm your email/
 const RESET = /Reset your Hearth password/
 
 async function expire(token: string) {
-  await t.ctx.database.db.update(emailTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(emailTokens.tokenHash, sha256(token)))
+  await t.ctx.database.db
+    .update(emailTokens)
+    .set({ expiresAt: new Date(Date.now() - 1000) })
+    .where(eq(emailTokens.tokenHash, sha256(token)))
 }
 
 describe('email verification', () => {
@@ -179,7 +192,12 @@ describe('rate limits', () => {
   it('per IP, across addresses', async () => {
     const strict = await h.start({ SMTP_URL: inbox.url, RATE_LIMIT_AUTH_MAX: '3' })
     const from = (remoteAddress: string) =>
-      strict.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/password/forgot', payload: { email: `${uniqueName('ip')}@example.test` }, remoteAddress })
+      strict.app.inject({
+        method: 'POST',
+        url: '/api/hearth/v1/auth/password/forgot',
+        payload: { email: `${uniqueName('ip')}@example.test` },
+        remoteAddress,
+      })
     for (let i = 0; i < 3; i++) expect((await from('203.0.113.7')).statusCode).toBe(202)
     expectProblem(await from('203.0.113.7'), 429, 'rate_limited')
     expect((await from('203.0.113.8')).statusCode).toBe(202)

@@ -23,7 +23,8 @@ export const MAILS_PER_ADDRESS = 5
 export const MAIL_WINDOW_SECONDS = 3600
 
 // Registration's answer for an address in use, so clients handle both alike.
-const emailTaken = () => conflict('An account with this email already exists.', 'email_taken', [{ field: 'email', message: 'is already registered' }])
+const emailTaken = () =>
+  conflict('An account with this email already exists.', 'email_taken', [{ field: 'email', message: 'is already registered' }])
 const invalidToken = () => new AppError(400, 'token_invalid', 'This link is invalid, expired or already used. Ask for a new one.')
 
 /**
@@ -165,7 +166,9 @@ export class EmailFlows {
     await this.reauthenticate(user, auth.sessionId, input.password)
     const email = input.email.trim().toLowerCase()
     if (email === user.email) {
-      throw new AppError(400, 'email_unchanged', 'This is already your email address.', { errors: [{ field: 'email', message: 'is your current address' }] })
+      throw new AppError(400, 'email_unchanged', 'This is already your email address.', {
+        errors: [{ field: 'email', message: 'is your current address' }],
+      })
     }
     if (await tq.emailTakenByOther(this.db, email, user.id)) throw emailTaken()
     await this.limitAddress('change_email', email)
@@ -209,7 +212,9 @@ export class EmailFlows {
     if (user.passwordHash) {
       if (!password) throw fieldError('password', 'Enter your current password to change your email address.')
       if (!(await this.auth.checkCurrentPassword(user, password))) {
-        throw new AppError(403, 'invalid_current_password', 'The current password is incorrect.', { errors: [{ field: 'password', message: 'is incorrect' }] })
+        throw new AppError(403, 'invalid_current_password', 'The current password is incorrect.', {
+          errors: [{ field: 'password', message: 'is incorrect' }],
+        })
       }
       return
     }

@@ -14,7 +14,12 @@ export async function insertEmailToken(
 }
 
 const live = (tokenHash: string, purpose: EmailTokenPurpose) =>
-  and(eq(emailTokens.tokenHash, tokenHash), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, sql`now()`))
+  and(
+    eq(emailTokens.tokenHash, tokenHash),
+    eq(emailTokens.purpose, purpose),
+    isNull(emailTokens.usedAt),
+    gt(emailTokens.expiresAt, sql`now()`),
+  )
 
 export async function findLiveToken(db: DbOrTx, tokenHash: string, purpose: EmailTokenPurpose) {
   const [row] = await db.select().from(emailTokens).where(live(tokenHash, purpose)).limit(1)
@@ -59,7 +64,10 @@ export async function emailTakenByOther(db: DbOrTx, email: string, userId: numbe
 
 /** The new address, proven by the link that was mailed to it. */
 export async function setProvenEmail(db: DbOrTx, userId: number, email: string) {
-  await db.update(users).set({ email, emailVerifiedAt: sql`now()`, updatedAt: new Date() }).where(eq(users.id, userId))
+  await db
+    .update(users)
+    .set({ email, emailVerifiedAt: sql`now()`, updatedAt: new Date() })
+    .where(eq(users.id, userId))
 }
 
 /** Marks the email proven, but only while it is still the account's address. */

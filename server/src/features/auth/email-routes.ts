@@ -16,7 +16,11 @@ export function emailRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAs
   const flows = new EmailFlows(ctx, auth)
   // Per IP, on top of the per-address limit in the service: mail is the expensive side effect here.
   const ipLimit = {
-    rateLimit: { max: ctx.config.rateLimit.authMax, timeWindow: ctx.config.rateLimit.windowSeconds * 1000, keyGenerator: (r: FastifyRequest) => `mail:${r.ip}` },
+    rateLimit: {
+      max: ctx.config.rateLimit.authMax,
+      timeWindow: ctx.config.rateLimit.windowSeconds * 1000,
+      keyGenerator: (r: FastifyRequest) => `mail:${r.ip}`,
+    },
   }
 
   return async (app) => {
@@ -113,7 +117,13 @@ export function emailRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAs
           body: Type.Object(
             {
               email: { ...Email, description: 'The new address; stored lower-cased.' },
-              password: Type.Optional(Type.String({ minLength: 1, maxLength: PASSWORD_MAX * 4, description: 'The current password; required when the account has one.' })),
+              password: Type.Optional(
+                Type.String({
+                  minLength: 1,
+                  maxLength: PASSWORD_MAX * 4,
+                  description: 'The current password; required when the account has one.',
+                }),
+              ),
             },
             { additionalProperties: false },
           ),
@@ -135,7 +145,7 @@ export function emailRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAs
           tags: ['auth'],
           summary: 'Move the account to the new address with the token from the mailed link',
           description:
-            'The new address becomes the account\'s, proven (`emailVerified: true`); sign-in by email uses it from now on. Links mailed earlier (verification, password reset, older changes) stop working. 400 `token_invalid` for an unknown, expired or used link; 409 `email_taken` when another account took the address meanwhile (the link stays usable).',
+            "The new address becomes the account's, proven (`emailVerified: true`); sign-in by email uses it from now on. Links mailed earlier (verification, password reset, older changes) stop working. 400 `token_invalid` for an unknown, expired or used link; 409 `email_taken` when another account took the address meanwhile (the link stays usable).",
           body: Type.Object({ token: Token }, { additionalProperties: false }),
           response: { 204: Type.Null(), ...errors(400, 409, 429) },
         },

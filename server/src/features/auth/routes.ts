@@ -60,7 +60,11 @@ export function clientInfo(req: FastifyRequest): ClientInfo {
 
 export function authRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAsyncTypebox {
   const authLimit = {
-    rateLimit: { max: ctx.config.rateLimit.authMax, timeWindow: ctx.config.rateLimit.windowSeconds * 1000, keyGenerator: (r: FastifyRequest) => `auth:${r.ip}` },
+    rateLimit: {
+      max: ctx.config.rateLimit.authMax,
+      timeWindow: ctx.config.rateLimit.windowSeconds * 1000,
+      keyGenerator: (r: FastifyRequest) => `auth:${r.ip}`,
+    },
   }
 
   const sendTokens = (reply: FastifyReply, result: AuthResult, status = 200) => {
@@ -93,10 +97,7 @@ export function authRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAsy
         schema: {
           tags: ['auth'],
           summary: 'Sign in with email or username',
-          body: Type.Object(
-            { login: Type.String({ minLength: 1, maxLength: 255 }), password: Password },
-            { additionalProperties: false },
-          ),
+          body: Type.Object({ login: Type.String({ minLength: 1, maxLength: 255 }), password: Password }, { additionalProperties: false }),
           response: { 200: AuthResponse, ...errors(400, 401, 403, 429) },
         },
       },

@@ -52,8 +52,10 @@ export class AuthService {
       })
     } catch (e) {
       const which = isUniqueViolation(e)
-      if (which?.includes('email')) throw conflict('An account with this email already exists.', 'email_taken', [{ field: 'email', message: 'is already registered' }])
-      if (which?.includes('username')) throw conflict('This username is taken.', 'username_taken', [{ field: 'username', message: 'is taken' }])
+      if (which?.includes('email'))
+        throw conflict('An account with this email already exists.', 'email_taken', [{ field: 'email', message: 'is already registered' }])
+      if (which?.includes('username'))
+        throw conflict('This username is taken.', 'username_taken', [{ field: 'username', message: 'is taken' }])
       throw e
     }
     this.ctx.logger.info({ userId: user.id }, 'account registered')
@@ -241,21 +243,30 @@ export class AuthService {
 /** A short human label for a user agent ("Firefox on Linux"); good enough for a sessions list. */
 export function describeDevice(ua: string | null): string {
   if (!ua) return 'Unknown device'
-  const browser =
-    /Edg\//.test(ua) ? 'Edge'
-    : /OPR\//.test(ua) ? 'Opera'
-    : /Firefox\//.test(ua) ? 'Firefox'
-    : /Chrome\//.test(ua) ? 'Chrome'
-    : /Safari\//.test(ua) ? 'Safari'
-    : /curl\//.test(ua) ? 'curl'
-    : undefined
-  const os =
-    /iPhone|iPad/.test(ua) ? 'iOS'
-    : /Android/.test(ua) ? 'Android'
-    : /Windows/.test(ua) ? 'Windows'
-    : /Mac OS X|Macintosh/.test(ua) ? 'macOS'
-    : /Linux/.test(ua) ? 'Linux'
-    : undefined
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /OPR\//.test(ua)
+      ? 'Opera'
+      : /Firefox\//.test(ua)
+        ? 'Firefox'
+        : /Chrome\//.test(ua)
+          ? 'Chrome'
+          : /Safari\//.test(ua)
+            ? 'Safari'
+            : /curl\//.test(ua)
+              ? 'curl'
+              : undefined
+  const os = /iPhone|iPad/.test(ua)
+    ? 'iOS'
+    : /Android/.test(ua)
+      ? 'Android'
+      : /Windows/.test(ua)
+        ? 'Windows'
+        : /Mac OS X|Macintosh/.test(ua)
+          ? 'macOS'
+          : /Linux/.test(ua)
+            ? 'Linux'
+            : undefined
   if (browser && os) return `${browser} on ${os}`
   return browser ?? os ?? ua.slice(0, 60)
 }

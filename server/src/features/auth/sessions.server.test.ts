@@ -44,7 +44,9 @@ describe('revocation across instances', () => {
     expect((await me(a, phone.headers)).statusCode).toBe(200)
     const sessions = json(await b.app.inject({ url: '/api/hearth/v1/auth/sessions', headers: u.headers })).items
     const target = sessions.find((s: { userAgent: string }) => s.userAgent === 'phone')
-    expect((await b.app.inject({ method: 'DELETE', url: `/api/hearth/v1/auth/sessions/${target.id}`, headers: u.headers })).statusCode).toBe(204)
+    expect(
+      (await b.app.inject({ method: 'DELETE', url: `/api/hearth/v1/auth/sessions/${target.id}`, headers: u.headers })).statusCode,
+    ).toBe(204)
     expect(await msUntilRefused(a, phone.headers)).toBeLessThan(1000)
     expect((await me(a, u.headers)).statusCode).toBe(200)
   })
@@ -70,10 +72,16 @@ describe('revocation across instances', () => {
 
   it('refresh-token reuse detected on B kills the session on A', async () => {
     const u = await register(a.app)
-    const rotated = json(await a.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/refresh', payload: { refreshToken: u.refreshToken } }))
+    const rotated = json(
+      await a.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/refresh', payload: { refreshToken: u.refreshToken } }),
+    )
     const headers = { authorization: `Bearer ${rotated.accessToken}` }
     expect((await me(a, headers)).statusCode).toBe(200)
-    expectProblem(await b.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/refresh', payload: { refreshToken: u.refreshToken } }), 401, 'refresh_token_reused')
+    expectProblem(
+      await b.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/refresh', payload: { refreshToken: u.refreshToken } }),
+      401,
+      'refresh_token_reused',
+    )
     expect(await msUntilRefused(a, headers)).toBeLessThan(1000)
   })
 
@@ -111,7 +119,12 @@ describe('rate limits shared through Redis', () => {
       const codes: number[] = []
       for (let i = 0; i < 6; i++) {
         const t = i % 2 === 0 ? x : y
-        const r = await t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', remoteAddress: '10.1.2.3', payload: { login: `nobody${i}`, password: 'whatever it is' } })
+        const r = await t.app.inject({
+          method: 'POST',
+          url: '/api/hearth/v1/auth/login',
+          remoteAddress: '10.1.2.3',
+          payload: { login: `nobody${i}`, password: 'whatever it is' },
+        })
         codes.push(r.statusCode)
       }
       expect(codes.slice(0, 4)).toEqual([401, 401, 401, 401])

@@ -140,7 +140,11 @@ describe('editing and deleting', () => {
     const commenter = await register(t.app)
     const stranger = await register(t.app)
     const p = await a.createPost(postAuthor)
-    const [c1, c2, c3] = [await a.comment(commenter, p.id, '1'), await a.comment(commenter, p.id, '2'), await a.comment(commenter, p.id, '3')]
+    const [c1, c2, c3] = [
+      await a.comment(commenter, p.id, '1'),
+      await a.comment(commenter, p.id, '2'),
+      await a.comment(commenter, p.id, '3'),
+    ]
     for (const c of [c1, c2, c3]) {
       expectProblem(await a.del(`/comments/${c.id}`, null), 401)
       expectProblem(await a.del(`/comments/${c.id}`, stranger), 403, 'forbidden')
@@ -169,9 +173,7 @@ describe('editing and deleting', () => {
     await a.del(`/comments/${lonely.id}`, u)
     // top has no live direct reply, but a live grandchild: still a placeholder
     const list = json(await a.get(`/posts/${p.id}/comments`)).items
-    expect(list).toEqual([
-      expect.objectContaining({ id: top.id, isDeleted: true, content: null, author: null, replyCount: 0 }),
-    ])
+    expect(list).toEqual([expect.objectContaining({ id: top.id, isDeleted: true, content: null, author: null, replyCount: 0 })])
     const replies = json(await a.get(`/comments/${top.id}/replies`)).items
     expect(replies).toEqual([expect.objectContaining({ id: mid.id, isDeleted: true, content: null, author: null, replyCount: 1 })])
     expect(ids(json(await a.get(`/comments/${mid.id}/replies`)).items)).toEqual([leaf.id])
@@ -223,7 +225,11 @@ describe('notifications and blocked users', () => {
     expect(await commentNotices(author.user.id, p.id)).toHaveLength(2)
     const toBob = await commentNotices(bob.user.id, p.id)
     expect(toBob).toHaveLength(1)
-    expect(toBob[0]).toMatchObject({ relatedUserId: carol.user.id, relatedCommentId: reply.id, message: `${carol.user.username} replied to your comment` })
+    expect(toBob[0]).toMatchObject({
+      relatedUserId: carol.user.id,
+      relatedCommentId: reply.id,
+      message: `${carol.user.username} replied to your comment`,
+    })
 
     // the post's author replying in a thread under their own comment: once, to nobody else
     const own = await a.comment(author, p.id, 'author comment')

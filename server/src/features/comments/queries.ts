@@ -126,7 +126,10 @@ export async function insertComment(
 }
 
 export async function updateCommentContent(tx: DbOrTx, id: number, content: string) {
-  await tx.update(comments).set({ content, updatedAt: sql`now()` }).where(eq(comments.id, id))
+  await tx
+    .update(comments)
+    .set({ content, updatedAt: sql`now()` })
+    .where(eq(comments.id, id))
 }
 
 /**

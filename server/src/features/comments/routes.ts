@@ -34,10 +34,7 @@ export function commentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           summary: 'Comment on a post, or reply to one of its comments',
           security: bearer,
           params: IdParams,
-          body: Type.Object(
-            { content: Content, parentCommentId: Type.Optional(Id) },
-            { additionalProperties: false },
-          ),
+          body: Type.Object({ content: Content, parentCommentId: Type.Optional(Id) }, { additionalProperties: false }),
           response: { 201: Comment, ...errors(400, 401, 404) },
         },
       },

@@ -81,7 +81,8 @@ export class CommentsService {
           actor,
           postId,
           commentId,
-          message: parentAuthorId === post.userId ? `${actor.username} replied to your comment` : `${actor.username} commented on your post`,
+          message:
+            parentAuthorId === post.userId ? `${actor.username} replied to your comment` : `${actor.username} commented on your post`,
         })
       }
       if (parentAuthorId !== undefined && !notified.has(parentAuthorId)) {

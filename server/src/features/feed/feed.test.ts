@@ -110,7 +110,11 @@ describe('home feed', () => {
     const me = await register(t.app)
     expectProblem(await a.get('/feed?cursor=%%%', me), 400)
     expectProblem(await a.get('/feed?cursor=bm9wZQ', me), 400, 'invalid_cursor')
-    expectProblem(await a.get(`/feed?cursor=${Buffer.from('["20240230T000000.000000Z",1]').toString('base64url')}`, me), 400, 'invalid_cursor')
+    expectProblem(
+      await a.get(`/feed?cursor=${Buffer.from('["20240230T000000.000000Z",1]').toString('base64url')}`, me),
+      400,
+      'invalid_cursor',
+    )
     expectProblem(await a.get('/feed?limit=0', me), 400, 'validation_failed')
     expectProblem(await a.get('/feed?limit=abc', me), 400, 'validation_failed')
     expectProblem(await a.get('/feed?page=2', me), 400, 'validation_failed')
@@ -194,7 +198,9 @@ describe('the window plan (viewers following many accounts)', () => {
     for (let i = 0; i < 40; i++) {
       const at = `2025-01-01 00:00:${String(i).padStart(2, '0')}.000001+00`
       const author = i % 4 === 3 ? stranger : i % 4 === 2 ? me.user.id : followed[i % n]!
-      const [row] = await exec(sql`INSERT INTO posts (user_id, content, created_at, updated_at) VALUES (${author}, 'w', ${at}::timestamptz, ${at}::timestamptz) RETURNING id`)
+      const [row] = await exec(
+        sql`INSERT INTO posts (user_id, content, created_at, updated_at) VALUES (${author}, 'w', ${at}::timestamptz, ${at}::timestamptz) RETURNING id`,
+      )
       if (author !== stranger) expected.push(Number(row!.id))
     }
     expect(ids(await a.all('/feed', me, 7))).toEqual([...expected].reverse())

@@ -30,7 +30,12 @@ describe('follow and unfollow', () => {
     expect(json(await a.put(`/users/${bob.user.id}/follow`, alice))).toEqual({ userId: bob.user.id, isFollowing: true, followersCount: 1 })
     expect(json(await a.put(`/users/${bob.user.id}/follow`, alice))).toEqual({ userId: bob.user.id, isFollowing: true, followersCount: 1 })
     expect(json(await a.get(`/users/${bob.user.id}`, alice))).toMatchObject({ followersCount: 1, followingCount: 0, isFollowing: true })
-    expect(json(await a.get(`/users/${alice.user.id}`, alice))).toMatchObject({ followersCount: 0, followingCount: 1, isFollowing: false, isMe: true })
+    expect(json(await a.get(`/users/${alice.user.id}`, alice))).toMatchObject({
+      followersCount: 0,
+      followingCount: 1,
+      isFollowing: false,
+      isMe: true,
+    })
     expect(json(await a.get(`/users/${bob.user.id}`))).toMatchObject({ followersCount: 1, isFollowing: false })
     expect(json(await a.del(`/users/${bob.user.id}/follow`, alice))).toEqual({ userId: bob.user.id, isFollowing: false, followersCount: 0 })
     expect(json(await a.del(`/users/${bob.user.id}/follow`, alice))).toEqual({ userId: bob.user.id, isFollowing: false, followersCount: 0 })
@@ -48,7 +53,9 @@ describe('follow and unfollow', () => {
     ])
     let c = await userCounters(t, star.user.id)
     expect(c).toMatchObject({ followersCount: 8, followingCount: 8 })
-    await Promise.all(fans.slice(0, 5).flatMap((f) => [a.del(`/users/${star.user.id}/follow`, f), a.del(`/users/${star.user.id}/follow`, f)]))
+    await Promise.all(
+      fans.slice(0, 5).flatMap((f) => [a.del(`/users/${star.user.id}/follow`, f), a.del(`/users/${star.user.id}/follow`, f)]),
+    )
     c = await userCounters(t, star.user.id)
     expect(c.followersCount).toBe(3)
     await expectCountersTrue(star.user.id, ...fans.map((f) => f.user.id))
@@ -126,7 +133,11 @@ describe('followers and following lists', () => {
     expectProblem(await a.get('/users/2147483647/followers'), 404)
     expectProblem(await a.get('/users/2147483647/following'), 404)
     expectProblem(await a.get(`/users/${u.user.id}/followers?cursor=abc`), 400, 'invalid_cursor')
-    expectProblem(await a.get(`/users/${u.user.id}/following?cursor=${Buffer.from('["x",1]').toString('base64url')}`), 400, 'invalid_cursor')
+    expectProblem(
+      await a.get(`/users/${u.user.id}/following?cursor=${Buffer.from('["x",1]').toString('base64url')}`),
+      400,
+      'invalid_cursor',
+    )
     expectProblem(await a.get(`/users/${u.user.id}/following?limit=500`), 400, 'validation_failed')
   })
 })

@@ -56,7 +56,13 @@ export class FollowsService {
     return this.list('following', userId, viewerId, limit, cursor)
   }
 
-  private async list(which: 'followers' | 'following', userId: number, viewerId: number | undefined, limit: number, cursor: string | undefined) {
+  private async list(
+    which: 'followers' | 'following',
+    userId: number,
+    viewerId: number | undefined,
+    limit: number,
+    cursor: string | undefined,
+  ) {
     const after = decodeTimeCursor(cursor)
     if (!(await findVisibleUserById(this.db, userId))) throw notFound('User')
     const rows = await (which === 'followers' ? q.listFollowers : q.listFollowing)(this.db, userId, boundBefore(after), limit)

@@ -7,7 +7,14 @@ export function healthRoutes(ctx: AppContext, extraChecks: Record<string, () => 
   return async (app) => {
     app.get(
       '/healthz',
-      { config: { rateLimit: false }, schema: { tags: ['health'], summary: 'Liveness; touches no dependency', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+      {
+        config: { rateLimit: false },
+        schema: {
+          tags: ['health'],
+          summary: 'Liveness; touches no dependency',
+          response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+        },
+      },
       async () => ({ status: 'ok' as const }),
     )
 

@@ -33,7 +33,12 @@ afterAll(async () => {
 
 async function put(t: TestApp, parts: FormPart[], headers: Record<string, string> = {}) {
   const form = await uploadForm(parts)
-  return t.app.inject({ method: 'PUT', url: '/api/hearth/v1/users/me/avatar', payload: form.payload, headers: { ...form.headers, ...headers } })
+  return t.app.inject({
+    method: 'PUT',
+    url: '/api/hearth/v1/users/me/avatar',
+    payload: form.payload,
+    headers: { ...form.headers, ...headers },
+  })
 }
 const avatarFile = (data: Buffer, filename = 'me.jpg', type = 'image/jpeg'): FormPart => ({ name: 'file', filename, type, data })
 const me = async (t: TestApp, u: Session) => json(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: u.headers }))
@@ -86,7 +91,9 @@ describe.each(['disk', 's3'] as const)('avatars on %s storage', (kind) => {
 
   it('accepts a 3 MB photo (above the JSON body limit)', async () => {
     const u = await register(t.app)
-    const big = await sharp(randomBytes(2000 * 1500 * 3), { raw: { width: 2000, height: 1500, channels: 3 } }).jpeg({ quality: 95 }).toBuffer()
+    const big = await sharp(randomBytes(2000 * 1500 * 3), { raw: { width: 2000, height: 1500, channels: 3 } })
+      .jpeg({ quality: 95 })
+      .toBuffer()
     expect(big.length).toBeGreaterThan(1_048_576 * 2)
     const res = await put(t, [avatarFile(big)], u.headers)
     expect(res.statusCode).toBe(200)
@@ -138,7 +145,12 @@ describe.each(['disk', 's3'] as const)('avatars on %s storage', (kind) => {
     const before = await t.ctx.storage.list()
     const good = await jpeg()
     const cases: [string, () => Promise<import('fastify').LightMyRequestResponse>, number, string][] = [
-      ['text renamed .jpg', () => put(t, [avatarFile(Buffer.from('hello, I am text'), 'cat.jpg')], u.headers), 415, 'unsupported_media_type'],
+      [
+        'text renamed .jpg',
+        () => put(t, [avatarFile(Buffer.from('hello, I am text'), 'cat.jpg')], u.headers),
+        415,
+        'unsupported_media_type',
+      ],
       ['truncated JPEG', async () => put(t, [avatarFile(await truncatedJpeg())], u.headers), 422, 'invalid_image'],
       ['20000×20000 bomb', () => put(t, [avatarFile(pngBomb(), 'bomb.png', 'image/png')], u.headers), 422, 'image_too_large_dimensions'],
       ['empty file', () => put(t, [avatarFile(Buffer.alloc(0))], u.headers), 400, 'empty_file'],
@@ -146,10 +158,21 @@ describe.each(['disk', 's3'] as const)('avatars on %s storage', (kind) => {
       ['wrong field', () => put(t, [{ name: 'image', filename: 'me.jpg', data: good }], u.headers), 400, 'validation_failed'],
       ['extra field', () => put(t, [avatarFile(good), { name: 'role', data: 'admin' }], u.headers), 400, 'validation_failed'],
       ['no file', () => put(t, [{ name: 'note', data: 'x' }], u.headers), 400, 'validation_failed'],
-      ['JSON body', () => t.app.inject({ method: 'PUT', url: '/api/hearth/v1/users/me/avatar', payload: { file: 'x' }, headers: u.headers }), 415, 'unsupported_media_type'],
+      [
+        'JSON body',
+        () => t.app.inject({ method: 'PUT', url: '/api/hearth/v1/users/me/avatar', payload: { file: 'x' }, headers: u.headers }),
+        415,
+        'unsupported_media_type',
+      ],
       [
         'no boundary',
-        () => t.app.inject({ method: 'PUT', url: '/api/hearth/v1/users/me/avatar', payload: 'x', headers: { ...u.headers, 'content-type': 'multipart/form-data' } }),
+        () =>
+          t.app.inject({
+            method: 'PUT',
+            url: '/api/hearth/v1/users/me/avatar',
+            payload: 'x',
+            headers: { ...u.headers, 'content-type': 'multipart/form-data' },
+          }),
         400,
         'malformed_multipart',
       ],
@@ -158,7 +181,12 @@ describe.each(['disk', 's3'] as const)('avatars on %s storage', (kind) => {
         async () => {
           const form = await uploadForm([avatarFile(good)])
           const cut = form.payload.subarray(0, form.payload.length - 60)
-          return t.app.inject({ method: 'PUT', url: '/api/hearth/v1/users/me/avatar', payload: cut, headers: { ...form.headers, ...u.headers } })
+          return t.app.inject({
+            method: 'PUT',
+            url: '/api/hearth/v1/users/me/avatar',
+            payload: cut,
+            headers: { ...form.headers, ...u.headers },
+          })
         },
         400,
         'malformed_multipart',
@@ -179,7 +207,9 @@ describe('upload limits from the configuration', () => {
     const t = await h.start({ MEDIA_MAX_IMAGE_BYTES: '20000' })
     const u = await register(t.app)
     const before = await t.ctx.storage.list()
-    const big = await sharp(randomBytes(300 * 300 * 3), { raw: { width: 300, height: 300, channels: 3 } }).jpeg().toBuffer()
+    const big = await sharp(randomBytes(300 * 300 * 3), { raw: { width: 300, height: 300, channels: 3 } })
+      .jpeg()
+      .toBuffer()
     expect(big.length).toBeGreaterThan(20_000)
     const p = expectProblem(await put(t, [avatarFile(big, 'huge.jpg')], u.headers), 413, 'payload_too_large')
     expect(p.detail).toContain('"huge.jpg"')
@@ -217,7 +247,11 @@ describe('the public /media route (disk storage)', () => {
   })
 
   it('never serves private attachments, whatever the path', async () => {
-    const attachment = await t.ctx.media.storeAttachment({ filename: 'secret.txt', mimetype: 'text/plain', data: Buffer.from('top secret payload') })
+    const attachment = await t.ctx.media.storeAttachment({
+      filename: 'secret.txt',
+      mimetype: 'text/plain',
+      data: Buffer.from('top secret payload'),
+    })
     expect(attachment.key.startsWith('private/')).toBe(true)
     expect(await t.ctx.media.openPrivate(attachment.key)).not.toBeNull()
     for (const path of [

@@ -4,7 +4,17 @@ import { randomBytes } from 'node:crypto'
 import { eq, inArray } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { posts, users } from '../../db/schema.js'
-import { createHarness, json, login, register, startS3Server, type Harness, type S3TestServer, type Session, type TestApp } from '../../../test/helpers.js'
+import {
+  createHarness,
+  json,
+  login,
+  register,
+  startS3Server,
+  type Harness,
+  type S3TestServer,
+  type Session,
+  type TestApp,
+} from '../../../test/helpers.js'
 import { MEDIA_JOBS_LOCK, startMediaMaintenance, type MediaJob } from './maintenance-job.js'
 import { png, uploadForm } from './test-images.js'
 
@@ -54,7 +64,12 @@ describe.each([
       { name: 'content', data: content },
       { name: 'images', filename: 'a.png', type: 'image/png', data: await png(60, 40) },
     ])
-    const res = await t.app.inject({ method: 'POST', url: '/api/hearth/v1/posts', payload: form.payload, headers: { ...form.headers, ...s.headers } })
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/hearth/v1/posts',
+      payload: form.payload,
+      headers: { ...form.headers, ...s.headers },
+    })
     expect(res.statusCode).toBe(201)
     const id = json(res).id as number
     return { id, keys: await keysOf(id) }
@@ -70,12 +85,23 @@ describe.each([
     const live = await photoPost(author, 'stays')
     const own = await photoPost(author, 'deleted by its author')
     const moderated = await photoPost(author, 'deleted by a moderator')
-    const textOnly = json(await t.app.inject({ method: 'POST', url: '/api/hearth/v1/posts', headers: author.headers, payload: { content: 'no photos' } })).id
+    const textOnly = json(
+      await t.app.inject({ method: 'POST', url: '/api/hearth/v1/posts', headers: author.headers, payload: { content: 'no photos' } }),
+    ).id
 
     expect((await t.app.inject({ method: 'DELETE', url: `/api/hearth/v1/posts/${own.id}`, headers: author.headers })).statusCode).toBe(204)
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/hearth/v1/posts/${textOnly}`, headers: author.headers })).statusCode).toBe(204)
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/hearth/v1/posts/${textOnly}`, headers: author.headers })).statusCode).toBe(
+      204,
+    )
     const reporter = await register(t.app)
-    const report = json(await t.app.inject({ method: 'POST', url: '/api/hearth/v1/reports', headers: reporter.headers, payload: { reason: 'spam', postId: moderated.id } }))
+    const report = json(
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/hearth/v1/reports',
+        headers: reporter.headers,
+        payload: { reason: 'spam', postId: moderated.id },
+      }),
+    )
     const decided = await t.app.inject({
       method: 'PATCH',
       url: `/api/hearth/v1/admin/reports/${report.id}`,
@@ -85,7 +111,10 @@ describe.each([
     expect(decided.statusCode).toBe(200)
 
     // both ways of deleting record when
-    const rows = await t.ctx.database.db.select().from(posts).where(inArray(posts.id, [live.id, own.id, moderated.id, textOnly]))
+    const rows = await t.ctx.database.db
+      .select()
+      .from(posts)
+      .where(inArray(posts.id, [live.id, own.id, moderated.id, textOnly]))
     const row = (id: number) => rows.find((r) => r.id === id)!
     for (const id of [own.id, moderated.id, textOnly]) {
       expect(row(id).isDeleted).toBe(true)
@@ -98,13 +127,21 @@ describe.each([
     expect(await job.runOnce({ now: new Date(now.getTime() + 29 * DAY), sweep: false })).toEqual({ retention: { posts: 0, objects: 0 } })
     const all = [...live.keys, ...own.keys, ...moderated.keys]
     expect(await stored(all)).toEqual(all)
-    expect(await reportTarget(report.id)).toMatchObject({ isDeleted: true, imageCount: 1, imagesRemovedAt: null, imageUrls: [expect.stringContaining('/public/posts/')] })
+    expect(await reportTarget(report.id)).toMatchObject({
+      isDeleted: true,
+      imageCount: 1,
+      imagesRemovedAt: null,
+      imageUrls: [expect.stringContaining('/public/posts/')],
+    })
 
     // past it, the deleted posts' photos go and the posts are marked
     const later = new Date(now.getTime() + 31 * DAY)
     expect(await job.runOnce({ now: later, sweep: false })).toEqual({ retention: { posts: 2, objects: 4 } })
     expect(await stored(all)).toEqual(live.keys)
-    const after = await t.ctx.database.db.select().from(posts).where(inArray(posts.id, [live.id, own.id, moderated.id, textOnly]))
+    const after = await t.ctx.database.db
+      .select()
+      .from(posts)
+      .where(inArray(posts.id, [live.id, own.id, moderated.id, textOnly]))
     const marked = Object.fromEntries(after.map((r) => [r.id, r.mediaRemovedAt !== null]))
     expect(marked).toEqual({ [live.id]: false, [own.id]: true, [moderated.id]: true, [textOnly]: false })
 
@@ -126,7 +163,12 @@ describe.each([
     const deleted = await photoPost(author, 'deleted, still retained')
     await t.app.inject({ method: 'DELETE', url: `/api/hearth/v1/posts/${deleted.id}`, headers: author.headers })
     const avatarForm = await uploadForm([{ name: 'file', filename: 'me.png', type: 'image/png', data: await png(50, 50) }])
-    const avatarRes = await t.app.inject({ method: 'PUT', url: '/api/hearth/v1/users/me/avatar', payload: avatarForm.payload, headers: { ...avatarForm.headers, ...author.headers } })
+    const avatarRes = await t.app.inject({
+      method: 'PUT',
+      url: '/api/hearth/v1/users/me/avatar',
+      payload: avatarForm.payload,
+      headers: { ...avatarForm.headers, ...author.headers },
+    })
     expect(avatarRes.statusCode).toBe(200)
     const avatarKey = t.ctx.storage.keyFromPublicUrl(json(avatarRes).avatarUrl)!
     const avatarKeys = [avatarKey, avatarKey.replace('-400.webp', '-96.webp')]
@@ -140,15 +182,35 @@ describe.each([
     const movedKeys = [`public/avatars/${movedName}-400.webp`, `public/avatars/${movedName}-96.webp`]
     await Promise.all(movedKeys.map(put))
     const friend = await register(t.app)
-    const conv = json(await t.app.inject({ method: 'POST', url: '/api/hearth/v1/conversations', headers: author.headers, payload: { userId: friend.user.id } }))
-    const fileForm = await uploadForm([{ name: 'content', data: 'see attached' }, { name: 'file', filename: 'notes.txt', type: 'text/plain', data: Buffer.from('some notes') }])
-    const sent = await t.app.inject({ method: 'POST', url: `/api/hearth/v1/conversations/${conv.id}/messages`, payload: fileForm.payload, headers: { ...fileForm.headers, ...author.headers } })
+    const conv = json(
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/hearth/v1/conversations',
+        headers: author.headers,
+        payload: { userId: friend.user.id },
+      }),
+    )
+    const fileForm = await uploadForm([
+      { name: 'content', data: 'see attached' },
+      { name: 'file', filename: 'notes.txt', type: 'text/plain', data: Buffer.from('some notes') },
+    ])
+    const sent = await t.app.inject({
+      method: 'POST',
+      url: `/api/hearth/v1/conversations/${conv.id}/messages`,
+      payload: fileForm.payload,
+      headers: { ...fileForm.headers, ...author.headers },
+    })
     expect(sent.statusCode).toBe(201)
-    const attachmentKeys = (await t.ctx.storage.list('private/attachments/'))
+    const attachmentKeys = await t.ctx.storage.list('private/attachments/')
     expect(attachmentKeys).toHaveLength(1)
 
     // orphans: what an upload leaves when the process dies before its row is inserted
-    const orphans = [`public/posts/2026/11/${hex()}-1080.webp`, `public/posts/2026/11/${hex()}-320.webp`, `public/avatars/${hex()}-400.webp`, `private/attachments/2026/11/${hex()}`]
+    const orphans = [
+      `public/posts/2026/11/${hex()}-1080.webp`,
+      `public/posts/2026/11/${hex()}-320.webp`,
+      `public/avatars/${hex()}-400.webp`,
+      `private/attachments/2026/11/${hex()}`,
+    ]
     // not the media service's keys: never judged
     const foreign = ['public/posts/README.txt', `elsewhere/${hex()}.bin`]
     await Promise.all([...orphans, ...foreign].map(put))

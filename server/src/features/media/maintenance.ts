@@ -79,7 +79,8 @@ export class MediaMaintenance {
       done.objects += keys.length
       if (due.length < this.batch) break
     }
-    if (done.posts > 0) this.log.info({ ...done, retentionDays: this.opts.retentionDays }, 'removed the photos of posts deleted past the retention period')
+    if (done.posts > 0)
+      this.log.info({ ...done, retentionDays: this.opts.retentionDays }, 'removed the photos of posts deleted past the retention period')
     return done
   }
 

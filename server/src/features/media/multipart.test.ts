@@ -30,7 +30,11 @@ beforeAll(async () => {
     const { name } = req.params as { name: string }
     const isImage = name.endsWith('.webp')
     const data = Buffer.from(isImage ? 'RIFF....WEBP' : '<html><script>alert(1)</script>')
-    return sendPrivateObject(reply, { body: Readable.from([data]), size: data.length, contentType: isImage ? 'image/webp' : 'text/plain' }, name)
+    return sendPrivateObject(
+      reply,
+      { body: Readable.from([data]), size: data.length, contentType: isImage ? 'image/webp' : 'text/plain' },
+      name,
+    )
   })
   await app.ready()
 })
@@ -81,15 +85,32 @@ describe('readMultipart', () => {
   it('refuses unknown and repeated fields with 400', async () => {
     expectProblem(await send([{ name: 'admin', data: 'true' }]), 400, 'validation_failed')
     expectProblem(await send([{ name: 'avatar', filename: 'a.jpg', data: 'x' }]), 400, 'validation_failed')
-    expectProblem(await send([{ name: 'content', data: 'a' }, { name: 'content', data: 'b' }]), 400, 'validation_failed')
+    expectProblem(
+      await send([
+        { name: 'content', data: 'a' },
+        { name: 'content', data: 'b' },
+      ]),
+      400,
+      'validation_failed',
+    )
     expectProblem(await send([{ name: '__proto__', data: 'x' }]), 400)
   })
 
   it('refuses non-multipart and malformed bodies with 4xx, never 5xx', async () => {
     expectProblem(await app.inject({ method: 'POST', url: '/upload', payload: { content: 'x' } }), 415, 'unsupported_media_type')
-    const bad = await app.inject({ method: 'POST', url: '/upload', payload: 'garbage', headers: { 'content-type': 'multipart/form-data; boundary=zzz' } })
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/upload',
+      payload: 'garbage',
+      headers: { 'content-type': 'multipart/form-data; boundary=zzz' },
+    })
     expectProblem(bad, 400, 'malformed_multipart')
-    const noBoundary = await app.inject({ method: 'POST', url: '/upload', payload: 'x', headers: { 'content-type': 'multipart/form-data' } })
+    const noBoundary = await app.inject({
+      method: 'POST',
+      url: '/upload',
+      payload: 'x',
+      headers: { 'content-type': 'multipart/form-data' },
+    })
     expectProblem(noBoundary, 400, 'malformed_multipart')
     const form = await uploadForm([image(await jpeg())])
     const cut = await app.inject({ method: 'POST', url: '/upload', payload: form.payload.subarray(0, 100), headers: form.headers })

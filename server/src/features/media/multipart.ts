@@ -61,7 +61,8 @@ export async function readMultipart(req: FastifyRequest, spec: MultipartSpec): P
   } catch (e) {
     // The limits' errors carry FST_ codes the error handler maps to 413; what busboy throws for
     // a body that is not valid multipart (no boundary, cut off) is the client's fault as well.
-    if (e instanceof AppError || /^FST_(FILES|PARTS|FIELDS)_LIMIT$|^FST_PROTO_VIOLATION$/.test(String((e as { code?: string }).code))) throw e
+    if (e instanceof AppError || /^FST_(FILES|PARTS|FIELDS)_LIMIT$|^FST_PROTO_VIOLATION$/.test(String((e as { code?: string }).code)))
+      throw e
     throw new AppError(400, 'malformed_multipart', 'The multipart/form-data body is malformed or incomplete.')
   }
   return { files, fields }
@@ -82,7 +83,11 @@ async function collect(
         ])
       }
       if (files.length >= spec.maxFiles) {
-        throw new AppError(413, 'too_many_files', `At most ${spec.maxFiles} file${spec.maxFiles === 1 ? '' : 's'} may be sent in "${spec.fileField}".`)
+        throw new AppError(
+          413,
+          'too_many_files',
+          `At most ${spec.maxFiles} file${spec.maxFiles === 1 ? '' : 's'} may be sent in "${spec.fileField}".`,
+        )
       }
       let data: Buffer
       try {

@@ -14,18 +14,7 @@ import { createDiskStorage } from '../../platform/storage/disk.js'
 import { createS3Storage } from '../../platform/storage/s3.js'
 import type { ObjectStorage } from '../../platform/storage/types.js'
 import { MediaService } from './service.js'
-import {
-  animatedGif,
-  avif,
-  jpeg,
-  jpegWithExifAndGps,
-  pixel,
-  png,
-  pngBomb,
-  transparentPng,
-  truncatedJpeg,
-  webp,
-} from './test-images.js'
+import { animatedGif, avif, jpeg, jpegWithExifAndGps, pixel, png, pngBomb, transparentPng, truncatedJpeg, webp } from './test-images.js'
 import type { UploadedFile } from './types.js'
 
 const limits = { maxImageBytes: 10 * 1024 * 1024, maxImagesPerPost: 10, maxAttachmentBytes: 25 * 1024 * 1024 }
@@ -192,9 +181,15 @@ describe('post photos', () => {
   it('refuses other real file types (PDF, SVG, BMP) with 415', async () => {
     const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n'), randomBytes(200)])
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>')
-    const bmp = await sharp({ create: { width: 8, height: 8, channels: 3, background: 'red' } }).raw().toBuffer()
+    const bmp = await sharp({ create: { width: 8, height: 8, channels: 3, background: 'red' } })
+      .raw()
+      .toBuffer()
     const bmpFile = Buffer.concat([Buffer.from('BM'), Buffer.alloc(52), bmp])
-    for (const [data, name] of [[pdf, 'doc.jpg'], [svg, 'vector.png'], [bmpFile, 'old.bmp']] as const) {
+    for (const [data, name] of [
+      [pdf, 'doc.jpg'],
+      [svg, 'vector.png'],
+      [bmpFile, 'old.bmp'],
+    ] as const) {
       const e = await refusal(media.storePostImages([file(data, name)]))
       expect([e.status, e.code], name).toEqual([415, 'unsupported_media_type'])
     }
@@ -230,7 +225,9 @@ describe('post photos', () => {
 
     const strict = new MediaService(storage, { ...limits, maxImageBytes: 20_000 })
     const big = await jpeg(1500, 1500, '#808080')
-    const noisy = await sharp(randomBytes(600 * 600 * 3), { raw: { width: 600, height: 600, channels: 3 } }).jpeg().toBuffer()
+    const noisy = await sharp(randomBytes(600 * 600 * 3), { raw: { width: 600, height: 600, channels: 3 } })
+      .jpeg()
+      .toBuffer()
     expect(noisy.length).toBeGreaterThan(20_000)
     const tooLarge = await refusal(strict.storePostImages([file(big), file(noisy, 'noise.jpg')]))
     expect([tooLarge.status, tooLarge.code]).toEqual([413, 'payload_too_large'])
@@ -343,7 +340,13 @@ describe('message attachments', () => {
     const a = await media.storeAttachment(file(await jpegWithExifAndGps(), 'beach.jpg'))
     expect(a.kind).toBe('image')
     expect(a.key).toMatch(/^private\/attachments\/\d{4}\/\d{2}\/[0-9a-f]{32}\.webp$/)
-    expect(a.metadata).toMatchObject({ name: 'beach.jpg', mimeType: 'image/webp', width: 100, height: 200, placeholder: expect.any(String) })
+    expect(a.metadata).toMatchObject({
+      name: 'beach.jpg',
+      mimeType: 'image/webp',
+      width: 100,
+      height: 200,
+      placeholder: expect.any(String),
+    })
     const obj = await media.openPrivate(a.key)
     const data = await read(obj!.body)
     expect(a.metadata.size).toBe(data.length)

@@ -56,7 +56,11 @@ export async function sniff(data: Buffer): Promise<string | undefined> {
  * Checks an image without decoding it: real type from the bytes, dimensions from the header.
  * Throws 415 for non-images (whatever their name says), 422 for unreadable headers and bombs.
  */
-export async function inspectImage(data: Buffer, label: string, sniffed?: string): Promise<{ mime: string; width: number; height: number }> {
+export async function inspectImage(
+  data: Buffer,
+  label: string,
+  sniffed?: string,
+): Promise<{ mime: string; width: number; height: number }> {
   const mime = sniffed ?? (await sniff(data))
   if (!mime || !ACCEPTED_IMAGE_TYPES.has(mime)) {
     throw unsupportedMediaType(
@@ -79,9 +83,7 @@ export async function inspectImage(data: Buffer, label: string, sniffed?: string
 
 /** A decoder that refuses truncated data, never decodes past the pixel limit, and gives up after 30 s. */
 function decode(data: Buffer) {
-  return sharp(data, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' })
-    .timeout({ seconds: 30 })
-    .autoOrient()
+  return sharp(data, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' }).timeout({ seconds: 30 }).autoOrient()
 }
 
 /** Maps what sharp/libvips says about bad input to a client error (the input is the client's). */
@@ -118,10 +120,7 @@ export async function placeholder(data: Buffer): Promise<string> {
 
 /** A photo: display size (longest side ≤ 1080) and a thumbnail, both derived from one full decode. */
 export async function processPhoto(data: Buffer, label: string): Promise<{ display: Encoded; thumb: Encoded; placeholder: string }> {
-  const display = await run(
-    decode(data).resize(DISPLAY_SIZE, DISPLAY_SIZE, { fit: 'inside', withoutEnlargement: true }).webp(WEBP),
-    label,
-  )
+  const display = await run(decode(data).resize(DISPLAY_SIZE, DISPLAY_SIZE, { fit: 'inside', withoutEnlargement: true }).webp(WEBP), label)
   // The display image is already rotated and small: deriving from it costs a fraction of a decode.
   const thumb = await run(
     // Shorter side 320: the thumbnail fills a square grid cell without being upscaled.

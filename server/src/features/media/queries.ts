@@ -3,7 +3,6 @@ import { messages, posts, users } from '../../db/schema.js'
 import type { DbOrTx, Tx } from '../../platform/db/index.js'
 import { queryRows } from '../../platform/db/rows.js'
 
-
 /**
  * Sets a user's avatar and returns the one it replaced (null: none; undefined: no such user).
  * The row lock makes concurrent uploads queue, so each one learns exactly which URL it replaced.
@@ -23,12 +22,7 @@ export async function postsWithExpiredMedia(db: DbOrTx, cutoff: Date, limit: num
   return db
     .select({ id: posts.id, imageUrls: posts.imageUrls })
     .from(posts)
-    .where(
-      and(
-        sql`${posts.isDeleted} AND ${posts.mediaRemovedAt} IS NULL AND ${posts.imageUrls} IS NOT NULL`,
-        lt(posts.deletedAt, cutoff),
-      ),
-    )
+    .where(and(sql`${posts.isDeleted} AND ${posts.mediaRemovedAt} IS NULL AND ${posts.imageUrls} IS NOT NULL`, lt(posts.deletedAt, cutoff)))
     .orderBy(asc(posts.deletedAt))
     .limit(limit)
 }

@@ -66,7 +66,14 @@ export function avatarRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 
     app.delete(
       '/users/me/avatar',
-      { schema: { tags: ['users'], summary: 'Remove the caller’s avatar', security: bearer, response: { 204: Type.Null(), ...errors(401) } } },
+      {
+        schema: {
+          tags: ['users'],
+          summary: 'Remove the caller’s avatar',
+          security: bearer,
+          response: { 204: Type.Null(), ...errors(401) },
+        },
+      },
       async (req, reply) => {
         await avatars.remove(requireUser(req).userId)
         return reply.code(204).send(null)

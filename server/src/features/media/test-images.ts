@@ -30,7 +30,9 @@ export const avif = (width = 64, height = 48) => solid(width, height, '#6633cc')
 /** A two-frame animated GIF: green, then yellow. */
 export async function animatedGif(): Promise<Buffer> {
   const frames = await Promise.all(['#00ff00', '#ffff00'].map((c) => solid(50, 40, c).png().toBuffer()))
-  return sharp(frames, { join: { animated: true } }).gif({ delay: [100, 100] }).toBuffer()
+  return sharp(frames, { join: { animated: true } })
+    .gif({ delay: [100, 100] })
+    .toBuffer()
 }
 
 /** The first `fraction` of a real JPEG, as an interrupted upload leaves it. */
@@ -103,7 +105,12 @@ export interface FormPart {
 export async function uploadForm(parts: FormPart[]): Promise<{ payload: Buffer; headers: Record<string, string> }> {
   const fd = new FormData()
   for (const p of parts) {
-    if (p.filename !== undefined) fd.append(p.name, new Blob([typeof p.data === 'string' ? p.data : new Uint8Array(p.data)], { type: p.type ?? 'application/octet-stream' }), p.filename)
+    if (p.filename !== undefined)
+      fd.append(
+        p.name,
+        new Blob([typeof p.data === 'string' ? p.data : new Uint8Array(p.data)], { type: p.type ?? 'application/octet-stream' }),
+        p.filename,
+      )
     else fd.append(p.name, String(p.data))
   }
   const req = new Request('http://localhost/', { method: 'POST', body: fd })

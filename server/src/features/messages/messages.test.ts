@@ -48,7 +48,12 @@ async function send(from: Session, conversationId: number, content: string) {
 }
 async function sendFile(from: Session, conversationId: number, file: { filename: string; type: string; data: Buffer }, content?: string) {
   const form = await uploadForm([...(content === undefined ? [] : [{ name: 'content', data: content }]), { name: 'file', ...file }])
-  return t.app.inject({ method: 'POST', url: `/api/hearth/v1/conversations/${conversationId}/messages`, payload: form.payload, headers: { ...form.headers, ...from.headers } })
+  return t.app.inject({
+    method: 'POST',
+    url: `/api/hearth/v1/conversations/${conversationId}/messages`,
+    payload: form.payload,
+    headers: { ...form.headers, ...from.headers },
+  })
 }
 
 describe('conversations', () => {
@@ -80,7 +85,12 @@ describe('conversations', () => {
       const rows = await db()
         .select()
         .from(conversations)
-        .where(or(and(eq(conversations.user1Id, x.user.id), eq(conversations.user2Id, y.user.id)), and(eq(conversations.user1Id, y.user.id), eq(conversations.user2Id, x.user.id))))
+        .where(
+          or(
+            and(eq(conversations.user1Id, x.user.id), eq(conversations.user2Id, y.user.id)),
+            and(eq(conversations.user1Id, y.user.id), eq(conversations.user2Id, x.user.id)),
+          ),
+        )
       expect(rows).toHaveLength(1)
       expect(rows[0]!.user1Id).toBe(Math.min(x.user.id, y.user.id))
     }
@@ -109,7 +119,11 @@ describe('conversations', () => {
 
     const page1 = json(await call('GET', '/api/hearth/v1/conversations?limit=2', me))
     expect(page1.items.map((c: { id: number }) => c.id)).toEqual([convs[0].id, convs[1].id])
-    expect(page1.items[0]).toMatchObject({ otherUser: { id: others[0]!.user.id }, lastMessage: { content: 'my reply', senderId: me.user.id }, unreadCount: 2 })
+    expect(page1.items[0]).toMatchObject({
+      otherUser: { id: others[0]!.user.id },
+      lastMessage: { content: 'my reply', senderId: me.user.id },
+      unreadCount: 2,
+    })
     expect(page1.items[1]).toMatchObject({ lastMessage: { content: 'second' }, unreadCount: 1 })
     expect(page1.nextCursor).toEqual(expect.any(String))
     const page2 = json(await call('GET', `/api/hearth/v1/conversations?limit=2&cursor=${page1.nextCursor}`, me))
@@ -129,20 +143,53 @@ describe('messages', () => {
 
   it('sends text; the message, the conversation’s last message and the notification commit together', async () => {
     const m = await send(alice, conv.id, '  hello bob  ')
-    expect(m).toMatchObject({ conversationId: conv.id, senderId: alice.user.id, receiverId: bob.user.id, type: 'text', content: 'hello bob', attachment: null, isRead: false, isDeleted: false })
+    expect(m).toMatchObject({
+      conversationId: conv.id,
+      senderId: alice.user.id,
+      receiverId: bob.user.id,
+      type: 'text',
+      content: 'hello bob',
+      attachment: null,
+      isRead: false,
+      isDeleted: false,
+    })
     const [c] = await db().select().from(conversations).where(eq(conversations.id, conv.id))
     expect(c!.lastMessageId).toBe(m.id)
-    const notes = await db().select().from(notifications).where(and(eq(notifications.userId, bob.user.id), eq(notifications.type, 'message')))
-    expect(notes.at(-1)).toMatchObject({ relatedUserId: alice.user.id, message: `${alice.user.username} sent you a message`, isRead: false })
+    const notes = await db()
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, bob.user.id), eq(notifications.type, 'message')))
+    expect(notes.at(-1)).toMatchObject({
+      relatedUserId: alice.user.id,
+      message: `${alice.user.username} sent you a message`,
+      isRead: false,
+    })
     const events = await db().select().from(streamEvents).where(eq(streamEvents.type, 'message.created'))
-    expect(events.filter((e) => (e.data as { message: { id: number } }).message.id === m.id).map((e) => e.userId).sort()).toEqual([alice.user.id, bob.user.id].sort())
+    expect(
+      events
+        .filter((e) => (e.data as { message: { id: number } }).message.id === m.id)
+        .map((e) => e.userId)
+        .sort(),
+    ).toEqual([alice.user.id, bob.user.id].sort())
   })
 
   it('refuses empty, oversized and malformed messages', async () => {
-    expectProblem(await call('POST', `/api/hearth/v1/conversations/${conv.id}/messages`, alice, { content: '   ' }), 400, 'validation_failed')
+    expectProblem(
+      await call('POST', `/api/hearth/v1/conversations/${conv.id}/messages`, alice, { content: '   ' }),
+      400,
+      'validation_failed',
+    )
     expectProblem(await call('POST', `/api/hearth/v1/conversations/${conv.id}/messages`, alice, { content: '' }), 400, 'validation_failed')
-    expectProblem(await call('POST', `/api/hearth/v1/conversations/${conv.id}/messages`, alice, { content: 'x'.repeat(5001) }), 400, 'validation_failed')
-    expectProblem(await call('POST', `/api/hearth/v1/conversations/${conv.id}/messages`, alice, { content: 'hi', isRead: true }), 400, 'validation_failed')
+    expectProblem(
+      await call('POST', `/api/hearth/v1/conversations/${conv.id}/messages`, alice, { content: 'x'.repeat(5001) }),
+      400,
+      'validation_failed',
+    )
+    expectProblem(
+      await call('POST', `/api/hearth/v1/conversations/${conv.id}/messages`, alice, { content: 'hi', isRead: true }),
+      400,
+      'validation_failed',
+    )
     expectProblem(await call('POST', `/api/hearth/v1/conversations/${conv.id}/messages`, alice, []), 400)
     expectProblem(await sendFile(alice, conv.id, { filename: 'a.txt', type: 'text/plain', data: Buffer.from('') }), 400)
   })
@@ -198,7 +245,10 @@ describe('messages', () => {
     const [row] = await db().select().from(messages).where(eq(messages.id, m.id))
     expect(row!.content).toBe('') // forgotten, not just hidden
     // the recorded stream events no longer carry it either
-    const events = await db().select().from(streamEvents).where(sql`${streamEvents.data} -> 'message' ->> 'id' = ${String(m.id)}`)
+    const events = await db()
+      .select()
+      .from(streamEvents)
+      .where(sql`${streamEvents.data} -> 'message' ->> 'id' = ${String(m.id)}`)
     expect(events.length).toBeGreaterThan(0)
     for (const e of events) expect(JSON.stringify(e.data)).not.toContain('regrettable')
   })
@@ -214,7 +264,11 @@ describe('attachments', () => {
     const res = await sendFile(alice, conv.id, { filename: 'cat.jpg', type: 'image/jpeg', data: await jpeg(300, 200) }, 'look')
     expect(res.statusCode, res.body).toBe(201)
     const m = json(res)
-    expect(m).toMatchObject({ type: 'image', content: 'look', attachment: { mimeType: 'image/webp', width: 300, height: 200, name: 'cat.jpg' } })
+    expect(m).toMatchObject({
+      type: 'image',
+      content: 'look',
+      attachment: { mimeType: 'image/webp', width: 300, height: 200, name: 'cat.jpg' },
+    })
     const img = await t.app.inject({ url: new URL(m.attachment.url).pathname + new URL(m.attachment.url).search })
     expect(img.statusCode).toBe(200)
     expect(img.headers['content-type']).toBe('image/webp')
@@ -225,7 +279,11 @@ describe('attachments', () => {
     const res = await sendFile(bob, conv.id, { filename: 'report.pdf', type: 'application/x-whatever', data: pdf })
     expect(res.statusCode, res.body).toBe(201)
     const m = json(res)
-    expect(m).toMatchObject({ type: 'file', content: '', attachment: { name: 'report.pdf', size: pdf.length, mimeType: 'application/pdf' } })
+    expect(m).toMatchObject({
+      type: 'file',
+      content: '',
+      attachment: { name: 'report.pdf', size: pdf.length, mimeType: 'application/pdf' },
+    })
     // the bare path with a participant's token works too
     const got = await t.app.inject({ url: `/api/hearth/v1/messages/${m.id}/attachment`, headers: alice.headers })
     expect(got.statusCode).toBe(200)
@@ -234,7 +292,11 @@ describe('attachments', () => {
   })
 
   it('refuses a file over the limit with 413', async () => {
-    const res = await sendFile(alice, conv.id, { filename: 'big.bin', type: 'application/octet-stream', data: Buffer.alloc(MAX_FILE + 1, 1) })
+    const res = await sendFile(alice, conv.id, {
+      filename: 'big.bin',
+      type: 'application/octet-stream',
+      data: Buffer.alloc(MAX_FILE + 1, 1),
+    })
     expectProblem(res, 413, 'payload_too_large')
   })
 

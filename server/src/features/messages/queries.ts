@@ -16,7 +16,13 @@ export type MessageRow = typeof messages.$inferSelect
 const micros = (ts: SQL | typeof messages.createdAt) => sql<number>`(extract(epoch from ${ts}) * 1000000)::float8`
 const fromMicros = (us: number) => sql`(timestamptz 'epoch' + ${us}::bigint * interval '1 microsecond')`
 
-const summary = (u: typeof users) => ({ id: u.id, username: u.username, displayName: u.displayName, avatarUrl: u.avatarUrl, isBlocked: u.isBlocked })
+const summary = (u: typeof users) => ({
+  id: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  avatarUrl: u.avatarUrl,
+  isBlocked: u.isBlocked,
+})
 
 /** A user that can be messaged: exists and is not blocked. */
 export async function findMessageableUser(db: DbOrTx, id: number) {

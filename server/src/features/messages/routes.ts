@@ -81,7 +81,7 @@ export function messagesRoutes(ctx: AppContext, hub?: StreamHub): FastifyPluginA
       },
       async (req, reply) => {
         const me = requireUser(req)
-        let input: { content: string; file?: (Awaited<ReturnType<typeof readMultipart>>['files'])[number] }
+        let input: { content: string; file?: Awaited<ReturnType<typeof readMultipart>>['files'][number] }
         if (req.isMultipart()) {
           // Who may post here is settled before the upload is read.
           await messages.requireConversation(me.userId, req.params.id)
@@ -136,10 +136,15 @@ export function messagesRoutes(ctx: AppContext, hub?: StreamHub): FastifyPluginA
         schema: {
           tags: ['messages'],
           summary: 'A message’s attachment, for its two participants only',
-          description: 'Authenticate with a Bearer token, or use the signed URL from the message (`u`, `exp`, `sig`), which <img> tags can load.',
+          description:
+            'Authenticate with a Bearer token, or use the signed URL from the message (`u`, `exp`, `sig`), which <img> tags can load.',
           params: IdParams,
           querystring: Type.Object(
-            { u: Type.Optional(Id), exp: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 40 })), sig: Type.Optional(Type.String({ maxLength: 100 })) },
+            {
+              u: Type.Optional(Id),
+              exp: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 40 })),
+              sig: Type.Optional(Type.String({ maxLength: 100 })),
+            },
             { additionalProperties: false },
           ),
           response: { 200: Type.Unsafe({ type: 'string', format: 'binary' }), ...errors(400, 401, 403, 404) },

@@ -38,7 +38,10 @@ export class MessagesService {
 
   /** The caller's conversation with `userId`: 201 when this call created it, 200 when it existed. */
   async open(meId: number, userId: number) {
-    if (userId === meId) throw new AppError(400, 'cannot_message_self', 'You cannot start a conversation with yourself.', { errors: [{ field: 'userId', message: 'is you' }] })
+    if (userId === meId)
+      throw new AppError(400, 'cannot_message_self', 'You cannot start a conversation with yourself.', {
+        errors: [{ field: 'userId', message: 'is you' }],
+      })
     const other = await q.findMessageableUser(this.db, userId)
     if (!other) throw notFound('User')
     const { row, created } = await q.openConversation(this.db, meId, userId)
@@ -121,7 +124,21 @@ export class MessagesService {
         updatedAt: new Date(0),
       }
       const draftNotification = presentNotification(
-        { id: 0, userId: 0, type: 'message', message: '', relatedUserId: meId, relatedPostId: null, relatedCommentId: null, isRead: false, isEmailSent: false, createdAt: new Date(0), emailAttempts: 0, emailNextAttemptAt: null, emailLastError: null },
+        {
+          id: 0,
+          userId: 0,
+          type: 'message',
+          message: '',
+          relatedUserId: meId,
+          relatedPostId: null,
+          relatedCommentId: null,
+          isRead: false,
+          isEmailSent: false,
+          createdAt: new Date(0),
+          emailAttempts: 0,
+          emailNextAttemptAt: null,
+          emailLastError: null,
+        },
         undefined,
       )
       const sent = await q.sendMessage(

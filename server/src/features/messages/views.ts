@@ -6,7 +6,9 @@ import type { ConversationRow, MessageRow } from './queries.js'
 
 export const Attachment = Type.Object(
   {
-    url: Type.String({ description: 'Works for the two participants only: signed for the viewer and expiring; with a Bearer token, the path alone works.' }),
+    url: Type.String({
+      description: 'Works for the two participants only: signed for the viewer and expiring; with a Bearer token, the path alone works.',
+    }),
     name: Type.String(),
     size: Type.Integer({ description: 'Bytes.' }),
     mimeType: Type.String({ description: 'Sniffed from the content, never taken from the client.' }),

@@ -24,7 +24,10 @@ const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows
  * other worker takes it meanwhile and a worker killed mid-batch only delays it until the lease
  * runs out. A notification is due once unread for `delaySeconds`, or when its retry time comes.
  */
-export async function claimDueEmails(db: DbOrTx, opts: { delaySeconds: number; leaseSeconds: number; batch: number }): Promise<ClaimedEmail[]> {
+export async function claimDueEmails(
+  db: DbOrTx,
+  opts: { delaySeconds: number; leaseSeconds: number; batch: number },
+): Promise<ClaimedEmail[]> {
   const result = await db.execute(sql`
     UPDATE notifications AS n
     SET email_next_attempt_at = now() + make_interval(secs => ${opts.leaseSeconds}),
@@ -79,8 +82,14 @@ export const markEmailSent = (db: DbOrTx, claimed: Pick<ClaimedEmail, 'id' | 'at
   settle(db, claimed, { isEmailSent: true, emailLastError: null })
 
 export const scheduleRetry = (db: DbOrTx, claimed: Pick<ClaimedEmail, 'id' | 'attempts'>[], inSeconds: number, error: string) =>
-  settle(db, claimed, { emailNextAttemptAt: sql`now() + make_interval(secs => ${inSeconds})` as unknown as Date, emailLastError: error.slice(0, 500) })
+  settle(db, claimed, {
+    emailNextAttemptAt: sql`now() + make_interval(secs => ${inSeconds})` as unknown as Date,
+    emailLastError: error.slice(0, 500),
+  })
 
 /** Never to be emailed (the user turned emails off, is blocked, or every attempt failed). */
 export const retireEmail = (db: DbOrTx, claimed: Pick<ClaimedEmail, 'id' | 'attempts'>[], error: string | null) =>
-  settle(db, claimed, { emailNextAttemptAt: sql`'infinity'::timestamptz` as unknown as Date, ...(error === null ? {} : { emailLastError: error.slice(0, 500) }) })
+  settle(db, claimed, {
+    emailNextAttemptAt: sql`'infinity'::timestamptz` as unknown as Date,
+    ...(error === null ? {} : { emailLastError: error.slice(0, 500) }),
+  })

@@ -71,10 +71,12 @@ const fast: Partial<EmailWorkerOptions> = { backoffBaseSeconds: 0.6, sendTimeout
 async function makeUsers(n: number, opts: { emailNotifications?: boolean } = {}) {
   return db()
     .insert(users)
-    .values(Array.from({ length: n }, () => {
-      const username = uniqueName('mail')
-      return { username, email: `${username.toLowerCase()}@example.test`, emailNotifications: opts.emailNotifications ?? true }
-    }))
+    .values(
+      Array.from({ length: n }, () => {
+        const username = uniqueName('mail')
+        return { username, email: `${username.toLowerCase()}@example.test`, emailNotifications: opts.emailNotifications ?? true }
+      }),
+    )
     .returning()
 }
 
@@ -82,11 +84,16 @@ async function makeUsers(n: number, opts: { emailNotifications?: boolean } = {})
 async function notifyAll(pairs: { to: number; from: number; text: string }[], ageSeconds = DELAY + 1) {
   const ids: number[] = []
   for (const p of pairs) {
-    const row = await inTransaction(db(), (tx, afterCommit) => notify(t.ctx, tx, afterCommit, { userId: p.to, actorId: p.from, type: 'message', message: p.text }))
+    const row = await inTransaction(db(), (tx, afterCommit) =>
+      notify(t.ctx, tx, afterCommit, { userId: p.to, actorId: p.from, type: 'message', message: p.text }),
+    )
     ids.push(row!.id)
   }
   if (ageSeconds > 0) {
-    await db().update(notifications).set({ createdAt: sql`now() - make_interval(secs => ${ageSeconds})` }).where(inArray(notifications.id, ids))
+    await db()
+      .update(notifications)
+      .set({ createdAt: sql`now() - make_interval(secs => ${ageSeconds})` })
+      .where(inArray(notifications.id, ids))
   }
   return ids
 }

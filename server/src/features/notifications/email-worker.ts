@@ -136,7 +136,10 @@ export class EmailWorker {
       await Promise.race([
         this.ctx.mailer.send(notificationEmail(items, this.ctx.config.publicUrl)),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer from the mail server within ${this.options.sendTimeoutMs} ms`)), this.options.sendTimeoutMs)
+          timer = setTimeout(
+            () => reject(new Error(`no answer from the mail server within ${this.options.sendTimeoutMs} ms`)),
+            this.options.sendTimeoutMs,
+          )
         }),
       ])
     } finally {

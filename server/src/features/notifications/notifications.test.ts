@@ -68,7 +68,8 @@ describe('notifications', () => {
       await get('/api/hearth/v1/notifications/unread-count'),
       await post(`/api/hearth/v1/notifications/${n!.id}/read`),
       await post('/api/hearth/v1/notifications/read-all'),
-    ]) expectProblem(res, 401)
+    ])
+      expectProblem(res, 401)
     expectProblem(await get('/api/hearth/v1/notifications?unread=maybe', me), 400, 'validation_failed')
     expectProblem(await get('/api/hearth/v1/notifications?cursor=zzz', me), 400, 'invalid_cursor')
   })

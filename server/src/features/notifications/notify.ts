@@ -48,12 +48,7 @@ export interface NotifyContext {
  * caused the same notification on the same target within REPEAT_WINDOW_SECONDS (for likes and
  * follows, which users toggle). Returns the row, or null when none was created.
  */
-export async function notify(
-  ctx: NotifyContext,
-  tx: Tx,
-  afterCommit: AfterCommit,
-  input: NotifyInput,
-): Promise<NotificationRow | null> {
+export async function notify(ctx: NotifyContext, tx: Tx, afterCommit: AfterCommit, input: NotifyInput): Promise<NotificationRow | null> {
   if (input.userId === input.actorId) return null
   if (input.type === 'like' || input.type === 'follow') {
     const [recent] = await tx

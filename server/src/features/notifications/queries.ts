@@ -28,7 +28,13 @@ export async function listNotifications(
 export async function findActors(db: DbOrTx, ids: number[]) {
   if (ids.length === 0) return []
   return db
-    .select({ id: users.id, username: users.username, displayName: users.displayName, avatarUrl: users.avatarUrl, isBlocked: users.isBlocked })
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      avatarUrl: users.avatarUrl,
+      isBlocked: users.isBlocked,
+    })
     .from(users)
     .where(inArray(users.id, ids))
 }

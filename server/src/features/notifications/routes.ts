@@ -23,7 +23,8 @@ export function notificationsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox 
           response: { 200: Page(Notification), ...errors(400, 401) },
         },
       },
-      async (req) => notifications.list(requireUser(req).userId, { unreadOnly: req.query.unread, limit: req.query.limit, cursor: req.query.cursor }),
+      async (req) =>
+        notifications.list(requireUser(req).userId, { unreadOnly: req.query.unread, limit: req.query.limit, cursor: req.query.cursor }),
     )
 
     app.get(

@@ -52,7 +52,9 @@ export class NotificationsService {
       async (tx, afterCommit) => {
         const ids = await q.markAllRead(tx, userId)
         if (ids.length > 0) {
-          await recordEvents(this.ctx, tx, afterCommit, [{ userId, type: 'notification.read', data: { all: true, upToId: Math.max(...ids) } }])
+          await recordEvents(this.ctx, tx, afterCommit, [
+            { userId, type: 'notification.read', data: { all: true, upToId: Math.max(...ids) } },
+          ])
         }
         return { markedRead: ids.length }
       },

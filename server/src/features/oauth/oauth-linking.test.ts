@@ -26,7 +26,8 @@ beforeAll(async () => {
 })
 afterAll(async () => f.close())
 
-const links = async (s: Pick<Session, 'headers'>) => json(await f.t.app.inject({ url: '/api/hearth/v1/auth/oauth/links', headers: s.headers })).items
+const links = async (s: Pick<Session, 'headers'>) =>
+  json(await f.t.app.inject({ url: '/api/hearth/v1/auth/oauth/links', headers: s.headers })).items
 const me = async (s: Pick<Session, 'headers'>) => f.t.app.inject({ url: '/api/hearth/v1/users/me', headers: s.headers })
 const unlink = (s: Pick<Session, 'headers'> | undefined, provider: string) =>
   f.t.app.inject({ method: 'DELETE', url: `/api/hearth/v1/auth/oauth/links/${provider}`, headers: s?.headers })
@@ -85,7 +86,9 @@ describe('case 2: a signed-in user links a provider', () => {
 
     const res = await signIn(f, 'github', account.login, { query: await linkIntent(other, 'github') })
     expect(expectProblem(res, 409, 'oauth_identity_taken').detail).toMatch(/already linked to another/)
-    const html = await callback(f, await toCallback(f, 'github', account.login, { query: await linkIntent(other, 'github') }), { accept: 'text/html,application/xhtml+xml' })
+    const html = await callback(f, await toCallback(f, 'github', account.login, { query: await linkIntent(other, 'github') }), {
+      accept: 'text/html,application/xhtml+xml',
+    })
     expect(html.statusCode).toBe(409)
     expect(html.headers['content-type']).toMatch(/^text\/html/)
     expect(html.body).toContain('already linked to another Hearth account')
@@ -138,8 +141,19 @@ describe('case 3: the provider verifies the email of an existing account', () =>
     expect(owner.user).toMatchObject({ id: squatter.user.id, hasPassword: false, emailVerified: true })
 
     expectProblem(await me(squatter), 401, 'session_revoked')
-    expectProblem(await f.t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/refresh', payload: { refreshToken: squatter.refreshToken } }), 401)
-    expectProblem(await f.t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', payload: { login: victimEmail, password: squatter.password } }), 401, 'invalid_credentials')
+    expectProblem(
+      await f.t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/refresh', payload: { refreshToken: squatter.refreshToken } }),
+      401,
+    )
+    expectProblem(
+      await f.t.app.inject({
+        method: 'POST',
+        url: '/api/hearth/v1/auth/login',
+        payload: { login: victimEmail, password: squatter.password },
+      }),
+      401,
+      'invalid_credentials',
+    )
     expect((await links(owner)).map((l: { provider: string }) => l.provider)).toEqual(['google'])
     // The squatter's GitHub no longer reaches the account.
     const squatterAgain = await expectSignedIn(f, await signIn(f, 'github', squattersGithub.login))
@@ -190,7 +204,11 @@ describe('password reset and links', () => {
   const resetBy = async (email: string, password: string) => {
     await f.t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/password/forgot', payload: { email } })
     const { token } = linkToken(await f.inbox.waitFor(email, /Reset your Hearth password/))
-    const res = await f.t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/password/reset', payload: { token, newPassword: password } })
+    const res = await f.t.app.inject({
+      method: 'POST',
+      url: '/api/hearth/v1/auth/password/reset',
+      payload: { token, newPassword: password },
+    })
     expect(res.statusCode, res.body).toBe(204)
   }
 

@@ -29,7 +29,12 @@ afterAll(async () => f.close())
 describe('providers on offer', () => {
   it('lists the configured providers, and offers none without credentials', async () => {
     const res = await f.t.app.inject({ url: '/api/hearth/v1/auth/providers' })
-    expect(json(res)).toEqual({ providers: [{ id: 'google', name: 'Google' }, { id: 'github', name: 'GitHub' }] })
+    expect(json(res)).toEqual({
+      providers: [
+        { id: 'google', name: 'Google' },
+        { id: 'github', name: 'GitHub' },
+      ],
+    })
 
     const bare = await f.h.start()
     expect(json(await bare.app.inject({ url: '/api/hearth/v1/auth/providers' }))).toEqual({ providers: [] })
@@ -55,7 +60,11 @@ describe('providers on offer', () => {
 
   it('refuses a return path that leaves the web app', async () => {
     for (const returnTo of ['//evil.example/x', 'https://evil.example', '/\\evil.example']) {
-      expectProblem(await f.t.app.inject({ url: `/api/hearth/v1/auth/oauth/google?returnTo=${encodeURIComponent(returnTo)}` }), 400, 'validation_failed')
+      expectProblem(
+        await f.t.app.inject({ url: `/api/hearth/v1/auth/oauth/google?returnTo=${encodeURIComponent(returnTo)}` }),
+        400,
+        'validation_failed',
+      )
     }
   })
 })
@@ -83,7 +92,13 @@ describe('case 4: a new person signs up through the provider', () => {
     const session = await expectSignedIn(f, await signIn(f, 'github', account.login))
     // taken regardless of case, so the first numbered variant
     expect(session.user.username).toBe(`${account.login.slice(0, 24)}_2`)
-    expect(session.user).toMatchObject({ email: account.emails[0]!.email, emailVerified: true, hasPassword: false, displayName: 'Linus Example', avatarUrl: account.avatar_url })
+    expect(session.user).toMatchObject({
+      email: account.emails[0]!.email,
+      emailVerified: true,
+      hasPassword: false,
+      displayName: 'Linus Example',
+      avatarUrl: account.avatar_url,
+    })
   })
 
   it('fits awkward provider names to the username rule', async () => {
@@ -244,7 +259,13 @@ describe('forged and failed callbacks end on /login?error=… and create nothing
   it('hostile query strings end on an error redirect or a 400, never a 5xx', async () => {
     const at = await toCallback(f, 'github', githubAccount(f).login)
     const before = await userCount(f)
-    for (const query of ['?state=%%%&code=%00', '?code=a&code=b', `?state=${'s'.repeat(500)}`, '?error=<script>&state=x', '?iss=%FF&state=x&code=y']) {
+    for (const query of [
+      '?state=%%%&code=%00',
+      '?code=a&code=b',
+      `?state=${'s'.repeat(500)}`,
+      '?error=<script>&state=x',
+      '?iss=%FF&state=x&code=y',
+    ]) {
       const res = await callback(f, { ...at, callbackUrl: new URL(`${at.callbackUrl.origin}${at.callbackUrl.pathname}${query}`) })
       expect([302, 400], `${query} → ${res.statusCode} ${res.body}`).toContain(res.statusCode)
       if (res.statusCode === 302) expectLoginError(res, 'oauth_state_invalid')

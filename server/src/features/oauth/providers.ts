@@ -173,7 +173,8 @@ export function createGithub(conf: NonNullable<Config['oauth']['github']>): OAut
         })
         const user = (await api(tokens.access_token, '/user')) as Record<string, unknown>
         const emails = await api(tokens.access_token, '/user/emails')
-        if (typeof user.id !== 'number' && typeof user.id !== 'string') throw new OAuthFailure('oauth_failed', 'GitHub returned no user id.')
+        if (typeof user.id !== 'number' && typeof user.id !== 'string')
+          throw new OAuthFailure('oauth_failed', 'GitHub returned no user id.')
         // Only the primary address, and only once GitHub has verified it, says who the person is.
         const primary = Array.isArray(emails)
           ? (emails as Record<string, unknown>[]).find((e) => e.primary === true && e.verified === true && str(e.email))

@@ -19,7 +19,11 @@ const BINDING_PATH = '/api/hearth/v1/auth/oauth'
 const ProviderParams = Type.Object({ provider: Type.Union([Type.Literal('google'), Type.Literal('github')]) })
 
 // A path on the web app (never another origin: "//evil.example" and "/\evil" are refused).
-const ReturnTo = Type.String({ pattern: '^/(?![/\\\\])[^\\s]*$', maxLength: 500, description: 'A path on the web app to land on afterwards (default `/`).' })
+const ReturnTo = Type.String({
+  pattern: '^/(?![/\\\\])[^\\s]*$',
+  maxLength: 500,
+  description: 'A path on the web app to land on afterwards (default `/`).',
+})
 
 const Redirect = (description: string) => Type.Null({ description })
 
@@ -27,7 +31,11 @@ export function oauthRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAs
   const oauth = new OAuthService(ctx, auth)
   const { publicUrl } = ctx.config
   const limit = {
-    rateLimit: { max: ctx.config.rateLimit.authMax, timeWindow: ctx.config.rateLimit.windowSeconds * 1000, keyGenerator: (r: FastifyRequest) => `oauth:${r.ip}` },
+    rateLimit: {
+      max: ctx.config.rateLimit.authMax,
+      timeWindow: ctx.config.rateLimit.windowSeconds * 1000,
+      keyGenerator: (r: FastifyRequest) => `oauth:${r.ip}`,
+    },
   }
   const toWebApp = (reply: FastifyReply, path: string) => reply.header('cache-control', 'no-store').redirect(`${publicUrl}${path}`, 302)
   const toLogin = (reply: FastifyReply, code: string) => toWebApp(reply, `/login?error=${encodeURIComponent(code)}`)

@@ -12,7 +12,14 @@ import { revokeSessions, type UserRow } from '../auth/queries.js'
 import type { AuthResult, AuthService, ClientInfo } from '../auth/service.js'
 import { randomToken, sha256 } from '../auth/tokens.js'
 import { FlowStore, LINK_INTENT_TTL_SECONDS } from './flow-state.js'
-import { configuredProviders, OAuthFailure, PROVIDER_NAMES, type OAuthProvider, type ProviderId, type ProviderProfile } from './providers.js'
+import {
+  configuredProviders,
+  OAuthFailure,
+  PROVIDER_NAMES,
+  type OAuthProvider,
+  type ProviderId,
+  type ProviderProfile,
+} from './providers.js'
 import * as q from './queries.js'
 import { usernameBase, usernameCandidates } from './usernames.js'
 
@@ -73,10 +80,7 @@ export class OAuthService {
    * Starts a flow and returns where to send the browser. `binding` is the browser's flow cookie;
    * the linking user comes from a link intent (browsers) or the bearer token (other clients).
    */
-  async start(
-    id: ProviderId,
-    input: { binding: string; returnTo: string; intent?: string; bearerUserId?: number },
-  ): Promise<URL> {
+  async start(id: ProviderId, input: { binding: string; returnTo: string; intent?: string; bearerUserId?: number }): Promise<URL> {
     const provider = this.provider(id)
     let linkUserId = input.bearerUserId
     if (input.intent !== undefined) {
@@ -102,7 +106,11 @@ export class OAuthService {
     const provider = this.provider(id)
     const flow = input.state ? await this.flows.take(input.state, input.binding) : undefined
     if (!flow || flow.provider !== id) {
-      return { kind: 'failed', code: 'oauth_state_invalid', message: 'This sign-in attempt is unknown, expired or already used; start again.' }
+      return {
+        kind: 'failed',
+        code: 'oauth_state_invalid',
+        message: 'This sign-in attempt is unknown, expired or already used; start again.',
+      }
     }
 
     let profile: ProviderProfile
@@ -157,18 +165,27 @@ export class OAuthService {
       if (existing) {
         return existing.userId === linkUserId
           ? { kind: 'linked' }
-          : { kind: 'conflict', code: 'oauth_identity_taken', message: `This ${PROVIDER_NAMES[p.provider]} account is already linked to another Hearth account.` }
+          : {
+              kind: 'conflict',
+              code: 'oauth_identity_taken',
+              message: `This ${PROVIDER_NAMES[p.provider]} account is already linked to another Hearth account.`,
+            }
       }
       const user = await q.lockUser(tx, { id: linkUserId })
       if (!user || user.isBlocked) return { kind: 'failed', code: 'account_blocked', message: 'This account is blocked.' }
       const current = (await q.linksOfUser(tx, user.id)).find((l) => l.provider === p.provider)
       if (current?.providerUserId === p.providerUserId) return { kind: 'linked' } // a concurrent twin linked it first
       if (current) {
-        return { kind: 'conflict', code: 'oauth_provider_already_linked', message: `Another ${PROVIDER_NAMES[p.provider]} account is already linked; unlink it first.` }
+        return {
+          kind: 'conflict',
+          code: 'oauth_provider_already_linked',
+          message: `Another ${PROVIDER_NAMES[p.provider]} account is already linked; unlink it first.`,
+        }
       }
       await q.insertLink(tx, { userId: user.id, provider: p.provider, providerUserId: p.providerUserId })
       // The signed-in holder just showed they control this address too.
-      if (p.emailVerified && p.email === user.email && !user.emailVerifiedAt) await q.updateUser(tx, user.id, { emailVerifiedAt: new Date() })
+      if (p.emailVerified && p.email === user.email && !user.emailVerifiedAt)
+        await q.updateUser(tx, user.id, { emailVerifiedAt: new Date() })
       return { kind: 'linked' }
     }
 

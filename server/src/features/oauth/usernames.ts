@@ -23,9 +23,5 @@ const randomDigits = (n: number) => String(randomInt(10 ** (n - 1), 10 ** n))
 /** The base first, then a few numbered and random variants; the caller takes the first free one. */
 export function usernameCandidates(base: string): string[] {
   const stem = base.slice(0, SUFFIXED_BASE)
-  return [
-    base,
-    ...[2, 3, 4, 5].map((n) => `${stem}_${n}`),
-    ...Array.from({ length: 5 }, () => `${stem}_${randomDigits(5)}`),
-  ]
+  return [base, ...[2, 3, 4, 5].map((n) => `${stem}_${n}`), ...Array.from({ length: 5 }, () => `${stem}_${randomDigits(5)}`)]
 }

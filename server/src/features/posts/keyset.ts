@@ -57,7 +57,4 @@ export function boundAfter(key: TimeKey | undefined): TimeKey {
  * while a bare `DESC` means NULLS FIRST: with a bare DESC PostgreSQL cannot read those indexes in
  * order and sorts every candidate row instead (the columns are NOT NULL, so the results agree).
  */
-export const newestFirst = (createdAt: AnyColumn, id: AnyColumn): SQL[] => [
-  sql`${createdAt} DESC NULLS LAST`,
-  sql`${id} DESC NULLS LAST`,
-]
+export const newestFirst = (createdAt: AnyColumn, id: AnyColumn): SQL[] => [sql`${createdAt} DESC NULLS LAST`, sql`${id} DESC NULLS LAST`]

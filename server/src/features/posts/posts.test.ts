@@ -19,9 +19,19 @@ afterAll(async () => h.close())
 
 const postForm = async (s: Session | null, parts: FormPart[]) => {
   const form = await uploadForm(parts)
-  return t.app.inject({ method: 'POST', url: '/api/hearth/v1/posts', payload: form.payload, headers: { ...form.headers, ...(s?.headers ?? {}) } })
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/hearth/v1/posts',
+    payload: form.payload,
+    headers: { ...form.headers, ...(s?.headers ?? {}) },
+  })
 }
-const image = async (name = 'photo.png'): Promise<FormPart> => ({ name: 'images', filename: name, type: 'image/png', data: await png(120, 80) })
+const image = async (name = 'photo.png'): Promise<FormPart> => ({
+  name: 'images',
+  filename: name,
+  type: 'image/png',
+  data: await png(120, 80),
+})
 const storedKeys = () => t.ctx.storage.list('public/posts/')
 const postRows = async () => {
   const r = (await t.ctx.database.db.execute(sql`SELECT count(*)::int AS n FROM posts`)) as unknown as { rows: { n: number }[] }
@@ -61,7 +71,12 @@ describe('creating a post', () => {
     expect(long.errors[0].field).toBe('content')
     expect((await a.post('/posts', u, { content: '🙂'.repeat(5000) })).statusCode).toBe(201)
     expectProblem(await a.post('/posts', u, { content: 'hi', userId: 1 }), 400, 'validation_failed')
-    const plain = await t.app.inject({ method: 'POST', url: '/api/hearth/v1/posts', headers: { ...u.headers, 'content-type': 'text/plain' }, payload: 'hi' })
+    const plain = await t.app.inject({
+      method: 'POST',
+      url: '/api/hearth/v1/posts',
+      headers: { ...u.headers, 'content-type': 'text/plain' },
+      payload: 'hi',
+    })
     expectProblem(plain, 415, 'unsupported_media_type')
     const none = await t.app.inject({ method: 'POST', url: '/api/hearth/v1/posts', headers: u.headers })
     expectProblem(none, 400)
@@ -105,7 +120,14 @@ describe('creating a post', () => {
     const bad = await postForm(u, [await image(), fake])
     expect(bad.statusCode).toBeGreaterThanOrEqual(400)
     expect(bad.statusCode).toBeLessThan(500)
-    expectProblem(await postForm(u, [{ name: 'title', data: 'x' }, { name: 'content', data: 'x' }]), 400, 'validation_failed')
+    expectProblem(
+      await postForm(u, [
+        { name: 'title', data: 'x' },
+        { name: 'content', data: 'x' },
+      ]),
+      400,
+      'validation_failed',
+    )
     expectProblem(await postForm(u, [{ name: 'content', data: 'x'.repeat(5001) }]), 400, 'validation_failed')
     expectProblem(await postForm(null, [{ name: 'content', data: 'anon' }, await image()]), 401)
     expect(await storedKeys()).toEqual(keysBefore)
@@ -241,7 +263,13 @@ describe('a user’s posts', () => {
     // Same created_at for three posts, and two a microsecond apart: a millisecond cursor would
     // skip or repeat some of these.
     const ids: number[] = []
-    for (const at of ['2024-05-01 10:00:00.123456+00', '2024-05-01 10:00:00.123456+00', '2024-05-01 10:00:00.123456+00', '2024-05-01 10:00:00.123457+00', '2024-05-01 10:00:00.123455+00']) {
+    for (const at of [
+      '2024-05-01 10:00:00.123456+00',
+      '2024-05-01 10:00:00.123456+00',
+      '2024-05-01 10:00:00.123456+00',
+      '2024-05-01 10:00:00.123457+00',
+      '2024-05-01 10:00:00.123455+00',
+    ]) {
       const r = (await db.execute(
         sql`INSERT INTO posts (user_id, content, created_at, updated_at) VALUES (${u.user.id}, 'timed', ${at}::timestamptz, ${at}::timestamptz) RETURNING id`,
       )) as unknown as { rows: { id: number }[] }
@@ -255,7 +283,14 @@ describe('a user’s posts', () => {
     const u = await register(t.app)
     expectProblem(await a.get(`/users/${u.user.id}/posts?cursor=garbage`), 400, 'invalid_cursor')
     const forged = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
-    for (const c of [forged(['2024-13-45T99:99:99.000000Z', 5]), forged(['20241345T999999.000000Z', 5]), forged(['20240101T000000.000000Z', -1]), forged([1, 2]), forged(['20240101T000000.000000Z', 2 ** 40]), forged(['00000101T000000.000000Z', 1])]) {
+    for (const c of [
+      forged(['2024-13-45T99:99:99.000000Z', 5]),
+      forged(['20241345T999999.000000Z', 5]),
+      forged(['20240101T000000.000000Z', -1]),
+      forged([1, 2]),
+      forged(['20240101T000000.000000Z', 2 ** 40]),
+      forged(['00000101T000000.000000Z', 1]),
+    ]) {
       expectProblem(await a.get(`/users/${u.user.id}/posts?cursor=${c}`), 400, 'invalid_cursor')
     }
     expectProblem(await a.get(`/users/${u.user.id}/posts?limit=0`), 400, 'validation_failed')

@@ -67,7 +67,10 @@ export async function insertPost(tx: DbOrTx, values: { userId: number; content: 
 }
 
 export async function updatePostContent(tx: DbOrTx, id: number, content: string) {
-  await tx.update(posts).set({ content, updatedAt: sql`now()` }).where(eq(posts.id, id))
+  await tx
+    .update(posts)
+    .set({ content, updatedAt: sql`now()` })
+    .where(eq(posts.id, id))
 }
 
 /**

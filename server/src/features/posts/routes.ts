@@ -51,13 +51,19 @@ export function postsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         const userId = requireUser(req).userId
         let input
         if (req.isMultipart()) {
-          const form = await readMultipart(req, { fileField: 'images', maxFiles: maxImagesPerPost, maxFileBytes: maxImageBytes, textFields: ['content'] })
+          const form = await readMultipart(req, {
+            fileField: 'images',
+            maxFiles: maxImagesPerPost,
+            maxFileBytes: maxImageBytes,
+            textFields: ['content'],
+          })
           const content = form.fields.content ?? ''
           if ([...content].length > MAX_POST_CHARS) throw fieldError('content', `must NOT have more than ${MAX_POST_CHARS} characters`)
           input = { content, files: form.files }
         } else {
           const body = req.body as { content?: string } | undefined
-          if (typeof body?.content !== 'string') throw badRequest('Send JSON {content} or a multipart form.', [{ field: 'content', message: 'is required' }])
+          if (typeof body?.content !== 'string')
+            throw badRequest('Send JSON {content} or a multipart form.', [{ field: 'content', message: 'is required' }])
           input = { content: body.content, files: [] }
         }
         return reply.code(201).send(await posts.create(userId, input))

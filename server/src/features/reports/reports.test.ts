@@ -28,7 +28,12 @@ describe('POST /reports', () => {
 
     const onUser = await report(me, { reason: 'harassment', description: '  keeps insulting people  ', userId: other.user.id })
     expect(onUser.statusCode).toBe(201)
-    expect(json(onUser)).toMatchObject({ reason: 'harassment', description: 'keeps insulting people', status: 'pending', target: { type: 'user', id: other.user.id } })
+    expect(json(onUser)).toMatchObject({
+      reason: 'harassment',
+      description: 'keeps insulting people',
+      status: 'pending',
+      target: { type: 'user', id: other.user.id },
+    })
     expect(json(onUser).createdAt).toMatch(/Z$/)
 
     const onPost = await report(me, { reason: 'spam', postId: post.id })

@@ -36,7 +36,11 @@ export class ReportsService {
     // Hidden targets (deleted content, blocked users) are "not found", as everywhere else.
     if (ownerId === undefined) throw notFound(target.type === 'user' ? 'User' : target.type === 'post' ? 'Post' : 'Comment')
     if (ownerId === reporterId) {
-      throw new AppError(400, 'cannot_report_own', target.type === 'user' ? 'You cannot report yourself.' : `You cannot report your own ${target.type}.`)
+      throw new AppError(
+        400,
+        'cannot_report_own',
+        target.type === 'user' ? 'You cannot report yourself.' : `You cannot report your own ${target.type}.`,
+      )
     }
     try {
       const row = await q.insertReport(this.ctx.database.db, {

@@ -19,7 +19,6 @@ export interface DayStats {
 // Any constant works; it must be the same for every instance and differ from the migration lock.
 const STATS_LOCK = 727_002
 
-
 const startOf = (day: string) => sql`(${day}::date::timestamp AT TIME ZONE 'UTC')`
 
 /**
@@ -78,7 +77,10 @@ export async function lockStatistics(tx: Tx) {
 
 /** The UTC day of the first account, where history starts; undefined without any user. */
 export async function firstDay(db: DbOrTx): Promise<string | undefined> {
-  const [row] = await queryRows<{ day: string | null }>(db, sql`SELECT to_char(min(created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day FROM users`)
+  const [row] = await queryRows<{ day: string | null }>(
+    db,
+    sql`SELECT to_char(min(created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day FROM users`,
+  )
   return row?.day ?? undefined
 }
 

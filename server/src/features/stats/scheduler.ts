@@ -14,10 +14,7 @@ export interface StatsScheduler {
   stop(): Promise<void>
 }
 
-export function startStatsScheduler(
-  ctx: AppContext,
-  opts: { afterMidnightMs?: number; maxIntervalMs?: number } = {},
-): StatsScheduler {
+export function startStatsScheduler(ctx: AppContext, opts: { afterMidnightMs?: number; maxIntervalMs?: number } = {}): StatsScheduler {
   const afterMidnightMs = opts.afterMidnightMs ?? 5 * 60_000
   const maxIntervalMs = opts.maxIntervalMs ?? 3_600_000
   const stats = new StatsService(ctx)

@@ -7,7 +7,8 @@ import * as q from './queries.js'
 export const MAX_RANGE_DAYS = 366
 export const DEFAULT_RANGE_DAYS = 30
 
-const badDate = (field: string, message: string) => new AppError(400, 'validation_failed', `${field} ${message}.`, { errors: [{ field, message }] })
+const badDate = (field: string, message: string) =>
+  new AppError(400, 'validation_failed', `${field} ${message}.`, { errors: [{ field, message }] })
 
 /**
  * One app_statistics row per complete UTC day. Writers take one advisory lock (per database),
@@ -42,7 +43,8 @@ export class StatsService {
       await q.saveDays(tx, days, false)
       return missing
     })
-    if (written.length) this.log.info({ days: written.length, from: written[0], to: written[written.length - 1] }, 'daily statistics stored')
+    if (written.length)
+      this.log.info({ days: written.length, from: written[0], to: written[written.length - 1] }, 'daily statistics stored')
     return written
   }
 

@@ -1,6 +1,16 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHarness, expectProblem, json, login, register, sleep, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
+import {
+  createHarness,
+  expectProblem,
+  json,
+  login,
+  register,
+  sleep,
+  type Harness,
+  type Session,
+  type TestApp,
+} from '../../../test/helpers.js'
 import { appStatistics, posts, userDailyActivity } from '../../db/schema.js'
 import { ROOT_ADMIN } from '../admin/test-fixtures.js'
 import { addDays, dayCount, msUntilNextDay, parseDay, utcDay } from './dates.js'
@@ -131,7 +141,15 @@ describe('GET /admin/stats', () => {
   })
 
   it('validates the range', async () => {
-    for (const q of ['?from=2024-3-1', '?to=yesterday', '?from=2024-02-30', '?to=2024-13-01', '?from=2024-03-02&to=2024-03-01', '?from=2023-01-01&to=2024-01-02', '?since=2024-01-01']) {
+    for (const q of [
+      '?from=2024-3-1',
+      '?to=yesterday',
+      '?from=2024-02-30',
+      '?to=2024-13-01',
+      '?from=2024-03-02&to=2024-03-01',
+      '?from=2023-01-01&to=2024-01-02',
+      '?since=2024-01-01',
+    ]) {
       expectProblem(await getStats(q), 400, 'validation_failed')
     }
     expect(dayCount('2023-01-02', '2024-01-02')).toBe(366)
@@ -147,7 +165,12 @@ describe('the scheduler', () => {
       const yesterday = addDays(utcDay(new Date()), -1)
       const rows = await db().select({ date: appStatistics.date }).from(appStatistics)
       expect(rows).toHaveLength(dayCount('2024-03-01', yesterday))
-      expect(rows.map((r) => r.date).sort().at(-1)).toBe(yesterday)
+      expect(
+        rows
+          .map((r) => r.date)
+          .sort()
+          .at(-1),
+      ).toBe(yesterday)
       expect(await stored()).toMatchObject(EXPECTED)
     } finally {
       await scheduler.stop()

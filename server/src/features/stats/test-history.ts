@@ -90,10 +90,12 @@ export async function buildHistory(db: Db) {
     isDeleted,
     createdAt: at(createdAt),
   })
-  await db.insert(messages).values([
-    message(u1, u2, '2024-03-01T20:00:00Z'),
-    message(u2, u1, '2024-03-03T20:00:00Z', true),
-    message(u2, u1, '2024-03-04T00:00:00Z'),
-  ])
+  await db
+    .insert(messages)
+    .values([
+      message(u1, u2, '2024-03-01T20:00:00Z'),
+      message(u2, u1, '2024-03-03T20:00:00Z', true),
+      message(u2, u1, '2024-03-04T00:00:00Z'),
+    ])
   return { users: [u1, u2, u3, u4], posts: { p1, p3 } }
 }

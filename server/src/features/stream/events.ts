@@ -6,12 +6,7 @@ import type { AfterCommit } from '../../platform/db/transaction.js'
 import type { Tx } from '../../platform/db/types.js'
 import { insertEvents } from './queries.js'
 
-export type StreamEventType =
-  | 'message.created'
-  | 'message.read'
-  | 'message.deleted'
-  | 'notification.created'
-  | 'notification.read'
+export type StreamEventType = 'message.created' | 'message.read' | 'message.deleted' | 'notification.created' | 'notification.read'
 
 /** What a client receives: `id` orders events per user and is the `since` to reconnect with. */
 export interface StreamEvent {
@@ -47,12 +42,7 @@ export interface BusMessage {
  * Records events for their users inside `tx` and publishes them after commit. Returns the events
  * with their ids, in input order.
  */
-export async function recordEvents(
-  ctx: { bus: EventBus },
-  tx: Tx,
-  afterCommit: AfterCommit,
-  inputs: EventInput[],
-): Promise<StreamEvent[]> {
+export async function recordEvents(ctx: { bus: EventBus }, tx: Tx, afterCommit: AfterCommit, inputs: EventInput[]): Promise<StreamEvent[]> {
   if (inputs.length === 0) return []
   const rows = await insertEvents(tx, inputs)
   const published = rows.map((r, i) => ({ userId: inputs[i]!.userId, event: { id: r.id, type: inputs[i]!.type, data: inputs[i]!.data } }))

@@ -125,7 +125,11 @@ export class StreamHub {
    * Takes over an upgraded socket: subscribes to the user's events, sends what happened after
    * `since` (when given), then what arrived meanwhile, then `stream.ready`; live from there on.
    */
-  async attach(socket: WebSocket, auth: { userId: number; sessionToken: string; expiresAtMs: number }, since: number | undefined): Promise<void> {
+  async attach(
+    socket: WebSocket,
+    auth: { userId: number; sessionToken: string; expiresAtMs: number },
+    since: number | undefined,
+  ): Promise<void> {
     const conn: Connection = {
       socket,
       userId: auth.userId,

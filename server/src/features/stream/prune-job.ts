@@ -32,7 +32,10 @@ export function startStreamPruning(
   }
   const runOnce = () => (running = running.catch(() => 0).then(prune))
 
-  const timer = setInterval(() => runOnce().catch((err) => log.error({ err }, 'pruning stream events failed')), opts.intervalMs ?? 3_600_000)
+  const timer = setInterval(
+    () => runOnce().catch((err) => log.error({ err }, 'pruning stream events failed')),
+    opts.intervalMs ?? 3_600_000,
+  )
   timer.unref()
 
   return {

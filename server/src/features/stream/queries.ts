@@ -17,7 +17,9 @@ ORDER BY n
 RETURNING id`
 
 export async function insertEvents(db: DbOrTx, inputs: EventInput[]): Promise<{ id: number }[]> {
-  const ids = await runNamed(db, 'insert_stream_events', INSERT_EVENTS_SQL, [JSON.stringify(inputs)], (rows) => rows.map((r) => Number(r[0])))
+  const ids = await runNamed(db, 'insert_stream_events', INSERT_EVENTS_SQL, [JSON.stringify(inputs)], (rows) =>
+    rows.map((r) => Number(r[0])),
+  )
   return ids.sort((x, y) => x - y).map((id) => ({ id }))
 }
 
@@ -40,7 +42,13 @@ export async function eventsAfter(db: DbOrTx, userId: number, afterId: number, l
  * The catch-up sends these again and clients drop the ids they already have. Reads at most `limit`
  * of the newest events below `beforeId` (a bounded backward scan of stream_events_user_idx).
  */
-export async function recentEventsBefore(db: DbOrTx, userId: number, beforeId: number, windowSeconds: number, limit: number): Promise<StreamEvent[]> {
+export async function recentEventsBefore(
+  db: DbOrTx,
+  userId: number,
+  beforeId: number,
+  windowSeconds: number,
+  limit: number,
+): Promise<StreamEvent[]> {
   const rows = await queryRows<{ id: number | string; type: string; data: Record<string, unknown> }>(
     db,
     sql`

@@ -26,8 +26,16 @@ const redactToken = (url: string) => url.replace(/([?&]access_token=)[^&]*/, '$1
 
 const StreamQuery = Type.Object(
   {
-    access_token: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'The access token (browsers cannot set headers on a WebSocket).' })),
-    since: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Id of the last event received: everything after it is sent first.' })),
+    access_token: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 4096, description: 'The access token (browsers cannot set headers on a WebSocket).' }),
+    ),
+    since: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: Number.MAX_SAFE_INTEGER,
+        description: 'Id of the last event received: everything after it is sent first.',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -46,7 +54,8 @@ export function streamRoutes(ctx: AppContext, hub: StreamHub): FastifyPluginAsyn
         logSerializers: { req: (req: FastifyRequest) => ({ method: req.method, url: redactToken(req.url), remoteAddress: req.ip }) },
         // Runs before the upgrade, so a refusal is a plain HTTP problem response.
         preHandler: async (req) => {
-          if (!req.ws) throw new AppError(426, 'upgrade_required', 'This endpoint speaks WebSocket only.', { headers: { upgrade: 'websocket' } })
+          if (!req.ws)
+            throw new AppError(426, 'upgrade_required', 'This endpoint speaks WebSocket only.', { headers: { upgrade: 'websocket' } })
           const origin = req.headers.origin
           // Browsers always send Origin; a page on another site must not ride on a user's token.
           // Non-browser clients send none and authenticate with the token alone.
@@ -55,7 +64,8 @@ export function streamRoutes(ctx: AppContext, hub: StreamHub): FastifyPluginAsyn
           }
           const token = req.query.access_token ?? tokenFromProtocols(req.headers['sec-websocket-protocol'])
           const auth = token ? await authenticateToken(ctx, token) : req.auth
-          if (!auth) throw unauthorized('Present the access token as ?access_token=, a "bearer.<token>" subprotocol, or an Authorization header.')
+          if (!auth)
+            throw unauthorized('Present the access token as ?access_token=, a "bearer.<token>" subprotocol, or an Authorization header.')
           streams.set(req, auth)
         },
       },
@@ -99,9 +109,27 @@ export const streamOpenApiPath = {
     ].join('\n'),
     security: [{ bearerAuth: [] }, {}],
     parameters: [
-      { name: 'access_token', in: 'query', required: false, schema: { type: 'string', minLength: 1, maxLength: 4096 }, description: 'The access token (browsers cannot set headers on a WebSocket).' },
-      { name: 'since', in: 'query', required: false, schema: { type: 'integer', minimum: 0 }, description: 'Id of the last event received: everything after it is sent first.' },
-      { name: 'Sec-WebSocket-Protocol', in: 'header', required: false, schema: { type: 'string' }, description: `\`${STREAM_PROTOCOL}, bearer.<access token>\`` },
+      {
+        name: 'access_token',
+        in: 'query',
+        required: false,
+        schema: { type: 'string', minLength: 1, maxLength: 4096 },
+        description: 'The access token (browsers cannot set headers on a WebSocket).',
+      },
+      {
+        name: 'since',
+        in: 'query',
+        required: false,
+        schema: { type: 'integer', minimum: 0 },
+        description: 'Id of the last event received: everything after it is sent first.',
+      },
+      {
+        name: 'Sec-WebSocket-Protocol',
+        in: 'header',
+        required: false,
+        schema: { type: 'string' },
+        description: `\`${STREAM_PROTOCOL}, bearer.<access token>\``,
+      },
     ],
     responses: {
       101: { description: 'Switching to the WebSocket protocol.' },

@@ -60,7 +60,12 @@ describe('across instances', () => {
     // What came after `last`; events just before it come again too (a client drops ids it has).
     const fresh = again.ofType('message.created').filter((e) => e.id! > last)
     expect(fresh.map((e) => e.data.message.content)).toEqual(['two', 'three'])
-    expect(again.ofType('message.created').filter((e) => e.id! <= last).map((e) => e.data.message.content)).toEqual(['one'])
+    expect(
+      again
+        .ofType('message.created')
+        .filter((e) => e.id! <= last)
+        .map((e) => e.data.message.content),
+    ).toEqual(['one'])
     await again.close()
   })
 
@@ -77,7 +82,9 @@ describe('across instances', () => {
     // A lost announcement (the bus is at most once): the periodic re-validation closes it, within
     // its interval plus the lifetime of the session cache's local copy on A (500 ms).
     const s2 = await StreamClient.connect(baseA, other.accessToken)
-    const [session] = await b.ctx.database.db.query.userSessions.findMany({ where: (x, { eq, and }) => and(eq(x.userId, u.user.id), eq(x.isActive, true)) })
+    const [session] = await b.ctx.database.db.query.userSessions.findMany({
+      where: (x, { eq, and }) => and(eq(x.userId, u.user.id), eq(x.isActive, true)),
+    })
     start = Date.now()
     await b.ctx.sessions.revoke([session!.sessionToken])
     r = await timeToClose(s2, start)

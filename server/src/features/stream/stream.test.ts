@@ -2,7 +2,18 @@
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { streamEvents, users } from '../../db/schema.js'
-import { createHarness, expectProblem, json, listen, login, register, sleep, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
+import {
+  createHarness,
+  expectProblem,
+  json,
+  listen,
+  login,
+  register,
+  sleep,
+  type Harness,
+  type Session,
+  type TestApp,
+} from '../../../test/helpers.js'
 import { StreamClient, StreamRefused } from '../../../test/stream-client.js'
 import { AuthService } from '../auth/service.js'
 import { TokenService } from '../auth/tokens.js'
@@ -78,20 +89,34 @@ describe('events', () => {
   it('pushes message.created to both participants and notification.created to the receiver', async () => {
     const { a, b, conv } = await pair()
     const eve = await register(t.app)
-    const [sa, sb, se] = (await Promise.all([a, b, eve].map((u) => StreamClient.connect(base, u.accessToken)))) as [StreamClient, StreamClient, StreamClient]
+    const [sa, sb, se] = (await Promise.all([a, b, eve].map((u) => StreamClient.connect(base, u.accessToken)))) as [
+      StreamClient,
+      StreamClient,
+      StreamClient,
+    ]
     const m = await send(a, conv.id, 'hi over the stream')
     const got = await sb.next((e) => e.type === 'message.created')
     expect(got.id).toEqual(expect.any(Number))
     expect(got.data.message).toMatchObject({ id: m.id, content: 'hi over the stream', senderId: a.user.id })
     expect(got.data.sender).toMatchObject({ id: a.user.id, username: a.user.username })
     const note = await sb.next((e) => e.type === 'notification.created')
-    expect(note.data.notification).toMatchObject({ type: 'message', message: `${a.user.username} sent you a message`, actor: { id: a.user.id }, isRead: false })
+    expect(note.data.notification).toMatchObject({
+      type: 'message',
+      message: `${a.user.username} sent you a message`,
+      actor: { id: a.user.id },
+      isRead: false,
+    })
     expect((await sa.next((e) => e.type === 'message.created')).data.message.id).toBe(m.id)
     // read receipts reach the sender; deletion reaches both
     await post(`/api/hearth/v1/conversations/${conv.id}/read`, b)
-    expect((await sa.next((e) => e.type === 'message.read')).data).toMatchObject({ conversationId: conv.id, readerId: b.user.id, messageIds: [m.id] })
+    expect((await sa.next((e) => e.type === 'message.read')).data).toMatchObject({
+      conversationId: conv.id,
+      readerId: b.user.id,
+      messageIds: [m.id],
+    })
     await t.app.inject({ method: 'DELETE', url: `/api/hearth/v1/messages/${m.id}`, headers: a.headers })
-    for (const s of [sa, sb]) expect((await s.next((e) => e.type === 'message.deleted')).data).toEqual({ conversationId: conv.id, messageId: m.id })
+    for (const s of [sa, sb])
+      expect((await s.next((e) => e.type === 'message.deleted')).data).toEqual({ conversationId: conv.id, messageId: m.id })
     // nobody else hears any of it
     await sleep(100)
     expect(se.events.map((e) => e.type)).toEqual(['stream.ready'])
@@ -112,7 +137,11 @@ describe('typing indicators', () => {
   it('relays typing to the other participant only, throttled, never stored', async () => {
     const { a, b, conv } = await pair()
     const eve = await register(t.app)
-    const [sa, sb, se] = (await Promise.all([a, b, eve].map((u) => StreamClient.connect(base, u.accessToken)))) as [StreamClient, StreamClient, StreamClient]
+    const [sa, sb, se] = (await Promise.all([a, b, eve].map((u) => StreamClient.connect(base, u.accessToken)))) as [
+      StreamClient,
+      StreamClient,
+      StreamClient,
+    ]
     sa.ws.send(JSON.stringify({ type: 'typing', conversationId: conv.id }))
     sa.ws.send(JSON.stringify({ type: 'typing', conversationId: conv.id })) // within the throttle: dropped
     expect(await sb.next((e) => e.type === 'typing')).toEqual({ type: 'typing', data: { conversationId: conv.id, userId: a.user.id } })
@@ -156,11 +185,18 @@ describe('reconnecting', () => {
       StreamClient.connect(base, a.accessToken, { since: since.a }),
       StreamClient.connect(base, b.accessToken, { since: since.b }),
     ])) as [StreamClient, StreamClient]
-    for (const [live, replay] of [[la, ra], [lb, rb]] as const) {
+    for (const [live, replay] of [
+      [la, ra],
+      [lb, rb],
+    ] as const) {
       expect(stored(replay)).toEqual(stored(live))
     }
     expect(stored(rb).map((e) => e.type)).toEqual(['message.created', 'notification.created', 'message.created', 'notification.created'])
-    expect(stored(rb)[2]!.data.message).toMatchObject({ id: fileId, type: 'file', attachment: { name: 'notes.txt', url: expect.stringContaining(`u=${b.user.id}`) } })
+    expect(stored(rb)[2]!.data.message).toMatchObject({
+      id: fileId,
+      type: 'file',
+      attachment: { name: 'notes.txt', url: expect.stringContaining(`u=${b.user.id}`) },
+    })
     expect(stored(ra)[1]!.data.message.attachment.url).toContain(`u=${a.user.id}`)
     await Promise.all([la, lb, ra, rb].map((c) => c.close()))
   })
@@ -213,7 +249,9 @@ describe('reconnecting', () => {
     const last = s.lastEventId
     expect(lateId).toBeLessThan(last)
     await s.close()
-    await exec(sql`INSERT INTO stream_events (id, user_id, type, data) VALUES (${lateId}, ${b.user.id}, 'notification.read', ${JSON.stringify({ all: true })}::jsonb)`)
+    await exec(
+      sql`INSERT INTO stream_events (id, user_id, type, data) VALUES (${lateId}, ${b.user.id}, 'notification.read', ${JSON.stringify({ all: true })}::jsonb)`,
+    )
 
     s = await StreamClient.connect(base, b.accessToken, { since: last })
     const replayed = s.events.filter((e) => e.id !== undefined)
@@ -250,14 +288,22 @@ describe('retention', () => {
     await s.close()
     await send(a, conv.id, 'recent')
     const db = t.ctx.database.db
-    await db.update(streamEvents).set({ createdAt: sql`now() - interval '8 days'` }).where(sql`${streamEvents.id} <= ${last}`)
+    await db
+      .update(streamEvents)
+      .set({ createdAt: sql`now() - interval '8 days'` })
+      .where(sql`${streamEvents.id} <= ${last}`)
     const job = startStreamPruning(t.ctx, { batch: 2 })
     try {
       expect(await job.runOnce()).toBeGreaterThanOrEqual(3)
     } finally {
       await job.stop()
     }
-    expect(await db.select().from(streamEvents).where(sql`${streamEvents.id} <= ${last}`)).toEqual([])
+    expect(
+      await db
+        .select()
+        .from(streamEvents)
+        .where(sql`${streamEvents.id} <= ${last}`),
+    ).toEqual([])
     const again = await StreamClient.connect(base, b.accessToken, { since: last })
     expect(again.ofType('message.created').map((e) => e.data.message.content)).toEqual(['recent'])
     expect(again.events.at(-1)!.data.complete).toBe(false)
@@ -343,7 +389,10 @@ describe('closing', () => {
     ;(slow.ws as unknown as { _socket: { pause(): void } })._socket.pause() // stops reading: the kernel buffers fill up
     const big = 'x'.repeat(256 * 1024)
     for (let i = 0; i < 200 && t.app.streamHub.stats().droppedSlow === before; i++) {
-      await t.ctx.bus.publish(userChannel(u.user.id), { userId: u.user.id, event: { id: 1_000_000 + i, type: 'message.created', data: { filler: big } } })
+      await t.ctx.bus.publish(userChannel(u.user.id), {
+        userId: u.user.id,
+        event: { id: 1_000_000 + i, type: 'message.created', data: { filler: big } },
+      })
       await sleep(5)
     }
     expect(t.app.streamHub.stats().droppedSlow).toBe(before + 1)

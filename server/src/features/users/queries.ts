@@ -3,7 +3,11 @@ import { follows, users } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
 
 export async function findVisibleUserById(db: DbOrTx, id: number) {
-  const [row] = await db.select().from(users).where(and(eq(users.id, id), eq(users.isBlocked, false))).limit(1)
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, id), eq(users.isBlocked, false)))
+    .limit(1)
   return row
 }
 

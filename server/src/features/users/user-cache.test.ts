@@ -26,7 +26,12 @@ describe('the cached signed-in user', () => {
     await t.ctx.database.db.update(users).set({ role: 'admin' }).where(eq(users.id, admin.user.id))
     // a fresh sign-in reads the new role into its session
     const adminAgain = await login(t.app, admin.user.username, admin.password)
-    const promoted = await t.app.inject({ method: 'PATCH', url: `/api/hearth/v1/admin/users/${u.user.id}`, headers: adminAgain.headers, payload: { role: 'admin' } })
+    const promoted = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/hearth/v1/admin/users/${u.user.id}`,
+      headers: adminAgain.headers,
+      payload: { role: 'admin' },
+    })
     expect(promoted.statusCode).toBe(200)
     expect((await me(u.headers)).role).toBe('admin')
   })

@@ -43,7 +43,12 @@ export class UserCache {
     const hit = await this.cache.get(key)
     if (hit) return revive(JSON.parse(hit) as Record<string, unknown>)
     const stmt = prepared(this.db, 'user_by_id', (d) =>
-      d.select().from(users).where(eq(users.id, sql.placeholder('id'))).limit(1).prepare('user_by_id'),
+      d
+        .select()
+        .from(users)
+        .where(eq(users.id, sql.placeholder('id')))
+        .limit(1)
+        .prepare('user_by_id'),
     )
     const [row] = await stmt.execute({ id })
     if (row) await this.cache.set(key, JSON.stringify(row), TTL_SECONDS)

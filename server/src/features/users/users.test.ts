@@ -16,7 +16,14 @@ describe('profiles', () => {
     const me = json(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: u.headers }))
     expect(me).toMatchObject({ id: u.user.id, email: u.user.email, role: 'user', displayName: 'Ada L.' })
     const pub = json(await t.app.inject({ url: `/api/hearth/v1/users/${u.user.id}` }))
-    expect(pub).toMatchObject({ id: u.user.id, username: u.user.username, followersCount: 0, followingCount: 0, postsCount: 0, isFollowing: false })
+    expect(pub).toMatchObject({
+      id: u.user.id,
+      username: u.user.username,
+      followersCount: 0,
+      followingCount: 0,
+      postsCount: 0,
+      isFollowing: false,
+    })
     expect(pub).not.toHaveProperty('email')
     const byName = json(await t.app.inject({ url: `/api/hearth/v1/users/lookup?username=${u.user.username.toUpperCase()}` }))
     expect(byName.id).toBe(u.user.id)
@@ -36,16 +43,36 @@ describe('profiles', () => {
   it('PATCH /users/me edits the profile with validation and username uniqueness', async () => {
     const u = await register(t.app)
     const other = await register(t.app)
-    const ok = await t.app.inject({ method: 'PATCH', url: '/api/hearth/v1/users/me', headers: u.headers, payload: { displayName: '  New Name ', bio: 'Hello there' } })
+    const ok = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/hearth/v1/users/me',
+      headers: u.headers,
+      payload: { displayName: '  New Name ', bio: 'Hello there' },
+    })
     expect(json(ok)).toMatchObject({ displayName: 'New Name', bio: 'Hello there' })
     const cleared = await t.app.inject({ method: 'PATCH', url: '/api/hearth/v1/users/me', headers: u.headers, payload: { bio: null } })
     expect(json(cleared).bio).toBeNull()
-    const taken = await t.app.inject({ method: 'PATCH', url: '/api/hearth/v1/users/me', headers: u.headers, payload: { username: other.user.username.toUpperCase() } })
+    const taken = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/hearth/v1/users/me',
+      headers: u.headers,
+      payload: { username: other.user.username.toUpperCase() },
+    })
     expectProblem(taken, 409, 'username_taken')
-    const bad = await t.app.inject({ method: 'PATCH', url: '/api/hearth/v1/users/me', headers: u.headers, payload: { username: 'x', bio: 'b'.repeat(1001), email: 'x@y.z' } })
+    const bad = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/hearth/v1/users/me',
+      headers: u.headers,
+      payload: { username: 'x', bio: 'b'.repeat(1001), email: 'x@y.z' },
+    })
     const fields = expectProblem(bad, 400, 'validation_failed').errors.map((e: { field: string }) => e.field)
     expect(fields).toEqual(expect.arrayContaining(['username', 'bio', 'email']))
-    const renamed = await t.app.inject({ method: 'PATCH', url: '/api/hearth/v1/users/me', headers: u.headers, payload: { username: `${u.user.username}_2`.slice(0, 30) } })
+    const renamed = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/hearth/v1/users/me',
+      headers: u.headers,
+      payload: { username: `${u.user.username}_2`.slice(0, 30) },
+    })
     expect(renamed.statusCode).toBe(200)
     expectProblem(await t.app.inject({ method: 'PATCH', url: '/api/hearth/v1/users/me', payload: { bio: 'x' } }), 401, 'unauthorized')
   })
@@ -72,7 +99,9 @@ describe('search', () => {
     let cursor: string | null = null
     let pages = 0
     do {
-      const res: Res = await t.app.inject({ url: `/api/hearth/v1/users?q=${tag.toUpperCase()}&limit=2${cursor ? `&cursor=${cursor}` : ''}` })
+      const res: Res = await t.app.inject({
+        url: `/api/hearth/v1/users?q=${tag.toUpperCase()}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      })
       const body = json<{ items: { username: string }[]; nextCursor: string | null }>(res)
       seen.push(...body.items.map((u: { username: string }) => u.username))
       cursor = body.nextCursor

@@ -103,11 +103,22 @@ describe('what stays the server’s', () => {
   })
 
   it('leaves the Mastodon-compatible paths unanswered: the native API no longer lives at /api/v1', async () => {
-    for (const url of ['/api/v1/users/me', '/api/v1/auth/login', '/api/v2/search', '/oauth/authorize', '/.well-known/webfinger', '/nodeinfo/2.0']) {
+    for (const url of [
+      '/api/v1/users/me',
+      '/api/v1/auth/login',
+      '/api/v2/search',
+      '/oauth/authorize',
+      '/.well-known/webfinger',
+      '/nodeinfo/2.0',
+    ]) {
       expectProblem(await page(url), 404, 'not_found')
       expectProblem(await t.app.inject({ url, headers: { accept: 'application/json' } }), 404, 'not_found')
     }
-    expectProblem(await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'a', password: 'b' } }), 404, 'not_found')
+    expectProblem(
+      await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'a', password: 'b' } }),
+      404,
+      'not_found',
+    )
   })
 
   it('keeps its health routes', async () => {

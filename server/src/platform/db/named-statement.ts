@@ -8,7 +8,13 @@ import type { DbOrTx } from './types.js'
  * PostgreSQL's text, JSON parsed) and go straight to `mapRows`. For write paths hot enough that
  * parse/plan and Drizzle's SQL building show in a profile (the message send, bench/stream.ts).
  */
-export function runNamed<R>(db: DbOrTx, name: string, text: string, params: readonly unknown[], mapRows: (rows: unknown[][]) => R): Promise<R> {
+export function runNamed<R>(
+  db: DbOrTx,
+  name: string,
+  text: string,
+  params: readonly unknown[],
+  mapRows: (rows: unknown[][]) => R,
+): Promise<R> {
   return db._.session
     .prepareQuery<PreparedQueryConfig & { execute: R }>({ sql: text, params: [...params] }, undefined, name, true, (rows) =>
       mapRows(rows as unknown[][]),

@@ -2,7 +2,16 @@ import { randomBytes } from 'node:crypto'
 import { constants, createReadStream } from 'node:fs'
 import { access, lstat, mkdir, open, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { assertValidKey, isValidKey, listAllKeys, MAX_LIST_PAGE, type ListedObject, type ListPage, type ObjectStorage, type StoredObject } from './types.js'
+import {
+  assertValidKey,
+  isValidKey,
+  listAllKeys,
+  MAX_LIST_PAGE,
+  type ListedObject,
+  type ListPage,
+  type ObjectStorage,
+  type StoredObject,
+} from './types.js'
 
 // Content type and cache policy live beside each file. `~` cannot appear in a key, so a sidecar
 // never collides with an object, and list() can tell them apart.
@@ -44,7 +53,12 @@ export function createDiskStorage(root: string, publicBaseUrl: string): ObjectSt
    * sort by their name plus `/` for directories, which is the order of the keys they hold, and a
    * directory whose keys all sort before `startAfter` is never opened.
    */
-  async function walk(dir: string, dirKey: string, q: { prefix: string; startAfter: string; limit: number }, out: ListedObject[]): Promise<boolean> {
+  async function walk(
+    dir: string,
+    dirKey: string,
+    q: { prefix: string; startAfter: string; limit: number },
+    out: ListedObject[],
+  ): Promise<boolean> {
     let entries
     try {
       entries = await readdir(dir, { withFileTypes: true })
@@ -86,7 +100,12 @@ export function createDiskStorage(root: string, publicBaseUrl: string): ObjectSt
     const dirKey = slash >= 0 ? prefix.slice(0, slash) : ''
     if (dirKey && !isValidKey(dirKey)) return { objects: [], next: null }
     const out: ListedObject[] = []
-    const full = await walk(dirKey ? pathOf(dirKey) : root, dirKey ? dirKey + '/' : '', { prefix, startAfter: opts.startAfter ?? '', limit }, out)
+    const full = await walk(
+      dirKey ? pathOf(dirKey) : root,
+      dirKey ? dirKey + '/' : '',
+      { prefix, startAfter: opts.startAfter ?? '', limit },
+      out,
+    )
     return { objects: out, next: full ? out[out.length - 1]!.key : null }
   }
 
@@ -204,4 +223,3 @@ export function createDiskStorage(root: string, publicBaseUrl: string): ObjectSt
     async close() {},
   }
 }
-

@@ -11,7 +11,16 @@ import {
 } from '@aws-sdk/client-s3'
 import type { Readable } from 'node:stream'
 import type { Logger } from '../../logger.js'
-import { assertValidKey, isValidKey, listAllKeys, MAX_LIST_PAGE, PUBLIC_PREFIX, type ListPage, type ObjectStorage, type StoredObject } from './types.js'
+import {
+  assertValidKey,
+  isValidKey,
+  listAllKeys,
+  MAX_LIST_PAGE,
+  PUBLIC_PREFIX,
+  type ListPage,
+  type ObjectStorage,
+  type StoredObject,
+} from './types.js'
 
 export interface S3StorageOptions {
   endpoint: string

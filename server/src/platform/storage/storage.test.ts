@@ -102,7 +102,22 @@ describe.each(implementations)('%s storage', (kind, make) => {
   })
 
   it('refuses to write under a key that could escape or collide', async () => {
-    for (const bad of ['../escape', '/abs', 'a/../b', 'a/./b', 'a//b', '.dot', 'a/.dot', 'a\\b', 'a b', 'x~meta.json', 'é', '', 'a/', 'k'.repeat(513)]) {
+    for (const bad of [
+      '../escape',
+      '/abs',
+      'a/../b',
+      'a/./b',
+      'a//b',
+      '.dot',
+      'a/.dot',
+      'a\\b',
+      'a b',
+      'x~meta.json',
+      'é',
+      '',
+      'a/',
+      'k'.repeat(513),
+    ]) {
       await expect(storage.put(bad, Buffer.from('x'), { contentType: 'text/plain' }), bad).rejects.toThrow(/Invalid storage key/)
     }
     await expect(storage.delete(['../escape'])).rejects.toThrow(/Invalid storage key/)
@@ -143,9 +158,13 @@ describe.each(implementations)('%s storage', (kind, make) => {
     expect(third.next).toBeNull()
 
     // a start inside a directory, and one naming a directory
-    expect((await storage.listPage({ prefix: 'public/pg/', startAfter: 'public/pg/a/c' })).objects.map((o) => o.key)).toEqual(ordered.slice(1))
+    expect((await storage.listPage({ prefix: 'public/pg/', startAfter: 'public/pg/a/c' })).objects.map((o) => o.key)).toEqual(
+      ordered.slice(1),
+    )
     expect((await storage.listPage({ prefix: 'public/pg/', startAfter: 'public/pg/a/' })).objects.map((o) => o.key)).toEqual(ordered)
-    expect((await storage.listPage({ prefix: 'public/pg/', startAfter: 'public/pg/a0' })).objects.map((o) => o.key)).toEqual(ordered.slice(3))
+    expect((await storage.listPage({ prefix: 'public/pg/', startAfter: 'public/pg/a0' })).objects.map((o) => o.key)).toEqual(
+      ordered.slice(3),
+    )
     expect((await storage.listPage({ prefix: 'public/pg' })).objects.map((o) => o.key)).toEqual([...ordered, 'public/pgx/z'])
 
     const all = (await storage.listPage({ prefix: 'public/pg/' })).objects
@@ -157,7 +176,7 @@ describe.each(implementations)('%s storage', (kind, make) => {
     }
     // the whole store, page by page, is what list() answers
     const paged: string[] = []
-    for (let next: string | null | undefined; next !== null; ) {
+    for (let next: string | null | undefined; next !== null;) {
       const page = await storage.listPage({ startAfter: next, limit: 3 })
       paged.push(...page.objects.map((o) => o.key))
       next = page.next
@@ -220,7 +239,9 @@ describe('disk storage specifics', () => {
   it('writes inside its root only, leaving no temporary files behind', async () => {
     const { storage, dir } = diskStorage()
     await storage.ensureReady()
-    await Promise.all(Array.from({ length: 10 }, (_, i) => storage.put(`public/t/${i % 3}.bin`, randomBytes(50_000), { contentType: 'x/y' })))
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => storage.put(`public/t/${i % 3}.bin`, randomBytes(50_000), { contentType: 'x/y' })),
+    )
     expect(readdirSync(dir)).toEqual(['media'])
     const files = readdirSync(join(dir, 'media', 'public', 't')).sort()
     expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([])
@@ -281,7 +302,10 @@ describe('s3 storage specifics', () => {
   it('serves public objects at S3_PUBLIC_URL/<key> (path-style)', async () => {
     const storage = s3Storage()
     await storage.ensureReady()
-    await storage.put('public/p/photo.webp', Buffer.from('pixels'), { contentType: 'image/webp', cacheControl: 'public, max-age=31536000, immutable' })
+    await storage.put('public/p/photo.webp', Buffer.from('pixels'), {
+      contentType: 'image/webp',
+      cacheControl: 'public, max-age=31536000, immutable',
+    })
     const res = await fetch(storage.publicUrl('public/p/photo.webp'))
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('image/webp')

@@ -37,7 +37,12 @@ export function AdminPage() {
       </div>
       <nav className="admin-tabs pad-phone" aria-label="Administration sections">
         {tabs.map(([href, label]) => (
-          <Link key={href} href={href} className={path.startsWith(href) ? 'pill is-active' : 'pill'} aria-current={path.startsWith(href) ? 'page' : undefined}>
+          <Link
+            key={href}
+            href={href}
+            className={path.startsWith(href) ? 'pill is-active' : 'pill'}
+            aria-current={path.startsWith(href) ? 'page' : undefined}
+          >
             {label}
           </Link>
         ))}

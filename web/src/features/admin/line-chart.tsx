@@ -63,7 +63,11 @@ export function LineChart({ title, days, series, height = 260 }: Props) {
       <figcaption>
         <h3>{title}</h3>
       </figcaption>
-      <div ref={box} role="img" aria-label={`${title}: line chart of ${series.map((s) => s.label).join(', ')} from ${days[0]} to ${days[days.length - 1]}`} />
+      <div
+        ref={box}
+        role="img"
+        aria-label={`${title}: line chart of ${series.map((s) => s.label).join(', ')} from ${days[0]} to ${days[days.length - 1]}`}
+      />
       <table className="sr-only">
         <caption>{title}</caption>
         <thead>

@@ -43,7 +43,12 @@ export function ReportsQueue() {
   )
   const [busy, setBusy] = useState<string | null>(null)
 
-  const act = async (r: Report, next: 'resolved' | 'dismissed' | 'pending', action: 'none' | 'delete_content' | 'block_user', done: string) => {
+  const act = async (
+    r: Report,
+    next: 'resolved' | 'dismissed' | 'pending',
+    action: 'none' | 'delete_content' | 'block_user',
+    done: string,
+  ) => {
     setBusy(`${r.id}:${action}:${next}`)
     try {
       await call(api.PATCH('/api/hearth/v1/admin/reports/{id}', { params: { path: { id: r.id } }, body: { status: next, action } }))
@@ -60,7 +65,14 @@ export function ReportsQueue() {
     <>
       <div className="admin-tabs pad-phone" role="tablist" aria-label="Report status">
         {filters.map(([s, label]) => (
-          <button key={s} type="button" role="tab" aria-selected={s === status} className={s === status ? 'pill is-active' : 'pill'} onClick={() => setStatus(s)}>
+          <button
+            key={s}
+            type="button"
+            role="tab"
+            aria-selected={s === status}
+            className={s === status ? 'pill is-active' : 'pill'}
+            onClick={() => setStatus(s)}
+          >
             {label}
           </button>
         ))}
@@ -84,12 +96,8 @@ export function ReportsQueue() {
                 <div className="report__head">
                   <span className="tag tag--blocked">{reasonText[r.reason]}</span>
                   <span>
-                    {r.reporter ? (
-                      <Link href={`~/@${r.reporter.username}`}>{r.reporter.username}</Link>
-                    ) : (
-                      'Someone'
-                    )}{' '}
-                    reported a {what} <time title={fullDate(r.createdAt)}>{timeAgo(r.createdAt)}</time>
+                    {r.reporter ? <Link href={`~/@${r.reporter.username}`}>{r.reporter.username}</Link> : 'Someone'} reported a {what}{' '}
+                    <time title={fullDate(r.createdAt)}>{timeAgo(r.createdAt)}</time>
                   </span>
                   {r.otherReports.total > 0 ? (
                     <span className="tag tag--muted">
@@ -116,7 +124,15 @@ export function ReportsQueue() {
                     {t.imageUrls.length > 0 ? (
                       <div style={{ display: 'flex', gap: 6, marginTop: 8, flexWrap: 'wrap' }}>
                         {t.imageUrls.slice(0, 4).map((u) => (
-                          <img key={u} src={u} alt="Reported photo" width={72} height={72} style={{ objectFit: 'cover', borderRadius: 8, width: 72, height: 72 }} loading="lazy" />
+                          <img
+                            key={u}
+                            src={u}
+                            alt="Reported photo"
+                            width={72}
+                            height={72}
+                            style={{ objectFit: 'cover', borderRadius: 8, width: 72, height: 72 }}
+                            loading="lazy"
+                          />
                         ))}
                       </div>
                     ) : null}
@@ -156,15 +172,30 @@ export function ReportsQueue() {
                           Block {t.user.username}
                         </Button>
                       ) : null}
-                      <Button variant="secondary" small busy={busy === `${r.id}:none:resolved`} onClick={() => void act(r, 'resolved', 'none', 'Marked resolved')}>
+                      <Button
+                        variant="secondary"
+                        small
+                        busy={busy === `${r.id}:none:resolved`}
+                        onClick={() => void act(r, 'resolved', 'none', 'Marked resolved')}
+                      >
                         Resolve, no action
                       </Button>
-                      <Button variant="secondary" small busy={busy === `${r.id}:none:dismissed`} onClick={() => void act(r, 'dismissed', 'none', 'Report dismissed')}>
+                      <Button
+                        variant="secondary"
+                        small
+                        busy={busy === `${r.id}:none:dismissed`}
+                        onClick={() => void act(r, 'dismissed', 'none', 'Report dismissed')}
+                      >
                         Dismiss
                       </Button>
                     </>
                   ) : (
-                    <Button variant="secondary" small busy={busy === `${r.id}:none:pending`} onClick={() => void act(r, 'pending', 'none', 'Back in the queue')}>
+                    <Button
+                      variant="secondary"
+                      small
+                      busy={busy === `${r.id}:none:pending`}
+                      onClick={() => void act(r, 'pending', 'none', 'Back in the queue')}
+                    >
                       Reopen
                     </Button>
                   )}

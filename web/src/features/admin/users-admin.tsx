@@ -82,11 +82,25 @@ export function UsersAdmin() {
           <label htmlFor="admin-user-search" className="sr-only">
             Search people by name, username or email
           </label>
-          <input id="admin-user-search" className="input" type="search" placeholder="Search by name, username or email" value={q} onChange={(e) => setQ(e.target.value)} />
+          <input
+            id="admin-user-search"
+            className="input"
+            type="search"
+            placeholder="Search by name, username or email"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+          />
         </div>
         <div className="admin-tabs" role="tablist" aria-label="Filter people">
           {(['all', 'blocked', 'admins'] as const).map((f) => (
-            <button key={f} type="button" role="tab" aria-selected={f === filter} className={f === filter ? 'pill is-active' : 'pill'} onClick={() => setFilter(f)}>
+            <button
+              key={f}
+              type="button"
+              role="tab"
+              aria-selected={f === filter}
+              className={f === filter ? 'pill is-active' : 'pill'}
+              onClick={() => setFilter(f)}
+            >
               {f === 'all' ? 'Everyone' : f === 'blocked' ? 'Blocked' : 'Administrators'}
             </button>
           ))}
@@ -144,7 +158,12 @@ export function UsersAdmin() {
                                 Unblock
                               </Button>
                             ) : (
-                              <Button small variant="danger" disabled={busy === u.id} onClick={() => setConfirm({ user: u, what: 'block' })}>
+                              <Button
+                                small
+                                variant="danger"
+                                disabled={busy === u.id}
+                                onClick={() => setConfirm({ user: u, what: 'block' })}
+                              >
                                 Block
                               </Button>
                             )}

@@ -4,7 +4,17 @@ import { Link } from 'wouter'
 import { Wordmark } from '../../ui/shell'
 import { useTitle } from '../../lib/use-title'
 
-export function AuthLayout({ title, subtitle, children, footer }: { title: string; subtitle?: string; children: ReactNode; footer?: ReactNode }) {
+export function AuthLayout({
+  title,
+  subtitle,
+  children,
+  footer,
+}: {
+  title: string
+  subtitle?: string
+  children: ReactNode
+  footer?: ReactNode
+}) {
   useTitle(title)
   return (
     <main className="auth" id="main" tabIndex={-1}>

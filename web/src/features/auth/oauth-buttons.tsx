@@ -19,7 +19,11 @@ export function OAuthButtons({ top }: { top?: boolean }) {
   const buttons = (
     <div className="oauth">
       {providers.map((p) => (
-        <a key={p.id} className="btn btn--secondary btn--block oauth__btn" href={`/api/hearth/v1/auth/oauth/${encodeURIComponent(p.id)}?returnTo=%2F`}>
+        <a
+          key={p.id}
+          className="btn btn--secondary btn--block oauth__btn"
+          href={`/api/hearth/v1/auth/oauth/${encodeURIComponent(p.id)}?returnTo=%2F`}
+        >
           {logos[p.id] ?? null}
           <span className="btn__label">Continue with {p.name}</span>
         </a>

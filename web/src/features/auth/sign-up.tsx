@@ -30,7 +30,8 @@ export function SignUp() {
     local.username = 'Use 3 to 30 letters, digits or underscores.'
   }
   if (touched.password && form.password && form.password.length < 8) local.password = 'Use at least 8 characters.'
-  if (touched.email && form.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email)) local.email = 'Enter an email address like name@example.com.'
+  if (touched.email && form.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email))
+    local.email = 'Enter an email address like name@example.com.'
 
   async function submit(e: FormEvent) {
     e.preventDefault()
@@ -80,7 +81,15 @@ export function SignUp() {
           onBlur={blur('email')}
           error={fields.email}
         />
-        <Field label="Full name" name="displayName" autoComplete="name" value={form.displayName} onChange={set('displayName')} error={fields.displayName} hint="Optional. Shown on your profile." />
+        <Field
+          label="Full name"
+          name="displayName"
+          autoComplete="name"
+          value={form.displayName}
+          onChange={set('displayName')}
+          error={fields.displayName}
+          hint="Optional. Shown on your profile."
+        />
         <Field
           label="Username"
           name="username"

@@ -14,7 +14,10 @@ export function VerifyEmail() {
 
   const next = session.status === 'signed-in' ? '/' : '/signin'
   return (
-    <AuthLayout title="Confirm your email" footer={<Link href={next}>{session.status === 'signed-in' ? 'Go to your feed' : 'Sign in'}</Link>}>
+    <AuthLayout
+      title="Confirm your email"
+      footer={<Link href={next}>{session.status === 'signed-in' ? 'Go to your feed' : 'Sign in'}</Link>}
+    >
       {!token ? (
         <Notice tone="warning">This page needs the link from the email we sent you.</Notice>
       ) : state === 'working' ? (

@@ -54,8 +54,12 @@ export function Composer() {
     const room = MAX_PHOTOS - photos.length
     const taken = images.slice(0, Math.max(0, room))
     const notes: string[] = []
-    if (skipped > 0) notes.push(`${skipped === 1 ? 'One file is' : `${skipped} files are`} not a photo and ${skipped === 1 ? 'was' : 'were'} left out.`)
-    if (images.length > room) notes.push(`A post holds up to ${MAX_PHOTOS} photos; ${images.length - room} ${images.length - room === 1 ? 'was' : 'were'} left out.`)
+    if (skipped > 0)
+      notes.push(`${skipped === 1 ? 'One file is' : `${skipped} files are`} not a photo and ${skipped === 1 ? 'was' : 'were'} left out.`)
+    if (images.length > room)
+      notes.push(
+        `A post holds up to ${MAX_PHOTOS} photos; ${images.length - room} ${images.length - room === 1 ? 'was' : 'were'} left out.`,
+      )
     setNotice(notes.join(' ') || undefined)
     setPhotos((p) => [
       ...p,
@@ -226,7 +230,12 @@ export function Composer() {
                 <img src={p.url} alt="" />
                 <span className="preview__index">{i + 1}</span>
                 <div className="preview__tools">
-                  <button type="button" aria-label={`Move photo ${i + 1} earlier`} disabled={busy || i === 0} onClick={() => move(i, i - 1)}>
+                  <button
+                    type="button"
+                    aria-label={`Move photo ${i + 1} earlier`}
+                    disabled={busy || i === 0}
+                    onClick={() => move(i, i - 1)}
+                  >
                     <ChevronLeft size={16} />
                   </button>
                   <button type="button" aria-label={`Remove photo ${i + 1}`} disabled={busy} onClick={() => remove(p.key)}>

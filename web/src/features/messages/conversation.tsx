@@ -100,7 +100,9 @@ export function ConversationView({ id }: { id: number }) {
     const el = scroller.current
     keepOffset.current = el ? el.scrollHeight - el.scrollTop : null
     try {
-      const page = await call(api.GET('/api/hearth/v1/conversations/{id}/messages', { params: { path: { id }, query: { limit: PAGE, cursor } } }))
+      const page = await call(
+        api.GET('/api/hearth/v1/conversations/{id}/messages', { params: { path: { id }, query: { limit: PAGE, cursor } } }),
+      )
       setMessages((list) => merge(list, page.items))
       setCursor(page.nextCursor)
     } catch (e) {
@@ -151,7 +153,9 @@ export function ConversationView({ id }: { id: number }) {
           const ids = new Set(e.data.messageIds)
           setMessages((list) => list.map((m) => (ids.has(m.id) ? { ...m, isRead: true } : m)))
         } else if (e.type === 'message.deleted' && e.data.conversationId === id) {
-          setMessages((list) => list.map((m) => (m.id === e.data.messageId ? { ...m, isDeleted: true, content: null, attachment: null } : m)))
+          setMessages((list) =>
+            list.map((m) => (m.id === e.data.messageId ? { ...m, isDeleted: true, content: null, attachment: null } : m)),
+          )
         } else if (e.type === 'typing' && e.data.conversationId === id && e.data.userId !== meId) {
           // Indicators come at most every 2 s while they type: hide it when they stop.
           setOtherTyping(true)
@@ -211,7 +215,12 @@ export function ConversationView({ id }: { id: number }) {
         } else {
           sent = await call(api.POST('/api/hearth/v1/conversations/{id}/messages', { params: { path: { id } }, body: { content } }))
         }
-        setMessages((list) => merge(list.filter((m) => m.localKey !== localKey), [sent]))
+        setMessages((list) =>
+          merge(
+            list.filter((m) => m.localKey !== localKey),
+            [sent],
+          ),
+        )
       } catch (err) {
         const f = failureOf(err)
         setMessages((list) => list.map((m) => (m.localKey === localKey ? { ...m, pending: 'failed', retry: () => void attemptSend() } : m)))
@@ -260,7 +269,15 @@ export function ConversationView({ id }: { id: number }) {
           Reconnecting… new messages will appear when you’re back online.
         </div>
       ) : null}
-      <div className="chat__scroll" ref={scroller} onScroll={onScroll} aria-live="polite" aria-relevant="additions" tabIndex={0} aria-label="Messages">
+      <div
+        className="chat__scroll"
+        ref={scroller}
+        onScroll={onScroll}
+        aria-live="polite"
+        aria-relevant="additions"
+        tabIndex={0}
+        aria-label="Messages"
+      >
         {!loaded ? (
           <Loading />
         ) : error && messages.length === 0 ? (
@@ -268,7 +285,15 @@ export function ConversationView({ id }: { id: number }) {
         ) : (
           <>
             {cursor ? (
-              <div className="chat__status">{loadingOlder ? 'Loading earlier messages…' : <button type="button" className="btn btn--ghost btn--small" onClick={() => void loadOlder()}>Load earlier messages</button>}</div>
+              <div className="chat__status">
+                {loadingOlder ? (
+                  'Loading earlier messages…'
+                ) : (
+                  <button type="button" className="btn btn--ghost btn--small" onClick={() => void loadOlder()}>
+                    Load earlier messages
+                  </button>
+                )}
+              </div>
             ) : messages.length > 0 ? (
               <div className="chat__status">This is the start of your conversation with {name}.</div>
             ) : null}
@@ -310,7 +335,13 @@ export function ConversationView({ id }: { id: number }) {
             {file.name} · {fileSize(file.size)}
             {progress !== null ? ` · ${Math.round(progress * 100)}%` : ''}
           </span>
-          <button type="button" className="icon-btn" style={{ width: 28, height: 28 }} aria-label="Remove attachment" onClick={() => setFile(null)}>
+          <button
+            type="button"
+            className="icon-btn"
+            style={{ width: 28, height: 28 }}
+            aria-label="Remove attachment"
+            onClick={() => setFile(null)}
+          >
             <CloseIcon size={16} />
           </button>
         </div>
@@ -355,7 +386,13 @@ export function ConversationView({ id }: { id: number }) {
         <button type="button" className="icon-btn" aria-label="Attach a photo or file" onClick={() => fileInput.current?.click()}>
           <PaperclipIcon size={22} />
         </button>
-        <button type="submit" className="icon-btn" aria-label="Send" disabled={(!text.trim() && !file) || progress !== null} style={{ color: 'var(--accent)' }}>
+        <button
+          type="submit"
+          className="icon-btn"
+          aria-label="Send"
+          disabled={(!text.trim() && !file) || progress !== null}
+          style={{ color: 'var(--accent)' }}
+        >
           <SendIcon size={22} />
         </button>
       </form>
@@ -378,7 +415,11 @@ function Bubble({ m, mine, onDelete }: { m: Shown; mine: boolean; onDelete: () =
         <a href={a.url} target="_blank" rel="noopener noreferrer" aria-label={`Open photo ${a.name}`}>
           <Photo src={a.url} width={a.width} height={a.height} placeholder={a.placeholder} alt={a.name} />
         </a>
-        {m.content ? <div className="bubble" style={{ marginTop: 4 }}>{m.content}</div> : null}
+        {m.content ? (
+          <div className="bubble" style={{ marginTop: 4 }}>
+            {m.content}
+          </div>
+        ) : null}
       </>
     )
   } else if (a) {

@@ -63,7 +63,9 @@ export function Inbox() {
         } else if (e.type === 'message.deleted') {
           list.update((items) =>
             items.map((c) =>
-              c.id === e.data.conversationId && c.lastMessage?.id === e.data.messageId ? { ...c, lastMessage: { ...c.lastMessage, isDeleted: true, content: null } } : c,
+              c.id === e.data.conversationId && c.lastMessage?.id === e.data.messageId
+                ? { ...c, lastMessage: { ...c.lastMessage, isDeleted: true, content: null } }
+                : c,
             ),
           )
         } else if (e.type === 'stream.ready' && !e.data.complete) {

@@ -48,7 +48,15 @@ export function NewMessageDialog({ open, onClose, onOpened }: { open: boolean; o
       <label htmlFor="dm-search" className="field__label">
         To:
       </label>
-      <input id="dm-search" className="input" placeholder="Search people" value={q} onChange={(e) => setQ(e.target.value)} autoFocus autoComplete="off" />
+      <input
+        id="dm-search"
+        className="input"
+        placeholder="Search people"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        autoFocus
+        autoComplete="off"
+      />
       <div style={{ marginTop: 10, minHeight: 120 }}>
         {busy ? (
           <Loading />
@@ -60,7 +68,12 @@ export function NewMessageDialog({ open, onClose, onOpened }: { open: boolean; o
           <ul className="people">
             {results.map((u) => (
               <li key={u.id}>
-                <button type="button" className="person" style={{ width: '100%', border: 0, background: 'none', cursor: 'pointer', textAlign: 'left' }} onClick={() => void start(u)}>
+                <button
+                  type="button"
+                  className="person"
+                  style={{ width: '100%', border: 0, background: 'none', cursor: 'pointer', textAlign: 'left' }}
+                  onClick={() => void start(u)}
+                >
                   <Avatar user={u} size={40} />
                   <span className="person__names">
                     <strong>{u.username}</strong>

@@ -40,7 +40,15 @@ export function NotificationsPage() {
         } else if (e.type === 'notification.read') {
           const ids = new Set(e.data.ids ?? [])
           list.update((items) =>
-            items.map((i) => (e.data.all ? (e.data.upToId === undefined || i.id <= e.data.upToId ? { ...i, isRead: true } : i) : ids.has(i.id) ? { ...i, isRead: true } : i)),
+            items.map((i) =>
+              e.data.all
+                ? e.data.upToId === undefined || i.id <= e.data.upToId
+                  ? { ...i, isRead: true }
+                  : i
+                : ids.has(i.id)
+                  ? { ...i, isRead: true }
+                  : i,
+            ),
           )
         } else if (e.type === 'stream.ready' && !e.data.complete) {
           void list.reload()
@@ -73,15 +81,33 @@ export function NotificationsPage() {
     <div className="column">
       <div className="page-head">
         <h1>Notifications</h1>
-        <Button variant="ghost" small busy={marking} disabled={live.unreadNotifications === 0 && !list.items.some((i) => !i.isRead)} onClick={() => void markAll()}>
+        <Button
+          variant="ghost"
+          small
+          busy={marking}
+          disabled={live.unreadNotifications === 0 && !list.items.some((i) => !i.isRead)}
+          onClick={() => void markAll()}
+        >
           Mark all as read
         </Button>
       </div>
       <div className="admin-tabs pad-phone" role="tablist" aria-label="Filter">
-        <button type="button" role="tab" aria-selected={!unreadOnly} className={!unreadOnly ? 'pill is-active' : 'pill'} onClick={() => setUnreadOnly(false)}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={!unreadOnly}
+          className={!unreadOnly ? 'pill is-active' : 'pill'}
+          onClick={() => setUnreadOnly(false)}
+        >
           All
         </button>
-        <button type="button" role="tab" aria-selected={unreadOnly} className={unreadOnly ? 'pill is-active' : 'pill'} onClick={() => setUnreadOnly(true)}>
+        <button
+          type="button"
+          role="tab"
+          aria-selected={unreadOnly}
+          className={unreadOnly ? 'pill is-active' : 'pill'}
+          onClick={() => setUnreadOnly(true)}
+        >
           Unread{live.unreadNotifications > 0 ? ` (${live.unreadNotifications})` : ''}
         </button>
       </div>

@@ -47,7 +47,13 @@ export function Carousel({ images, alt, onDoubleClick, eager }: Props) {
       aria-label={many ? `${images.length} photos` : undefined}
       onKeyDown={many ? onKey : undefined}
     >
-      <div className="carousel__track" ref={track} onScroll={many ? onScroll : undefined} onDoubleClick={onDoubleClick} tabIndex={many ? 0 : undefined}>
+      <div
+        className="carousel__track"
+        ref={track}
+        onScroll={many ? onScroll : undefined}
+        onDoubleClick={onDoubleClick}
+        tabIndex={many ? 0 : undefined}
+      >
         {images.map((img, i) => (
           <div
             className="carousel__slide"

@@ -75,7 +75,15 @@ function replaceIn(items: Comment[], next: Comment | { id: number; removed: true
   return items.map((c) => (c.id === next.id ? next : c))
 }
 
-function CommentItem({ comment, depth, onChanged }: { comment: Comment; depth: number; onChanged: (c: Comment | { id: number; removed: true }) => void }) {
+function CommentItem({
+  comment,
+  depth,
+  onChanged,
+}: {
+  comment: Comment
+  depth: number
+  onChanged: (c: Comment | { id: number; removed: true }) => void
+}) {
   const thread = useContext(ThreadContext)!
   const session = useSession()
   const me = session.status === 'signed-in' ? session.user : null
@@ -94,7 +102,9 @@ function CommentItem({ comment, depth, onChanged }: { comment: Comment; depth: n
   const save = async () => {
     setSaving(true)
     try {
-      const updated = await call(api.PATCH('/api/hearth/v1/comments/{id}', { params: { path: { id: comment.id } }, body: { content: draft } }))
+      const updated = await call(
+        api.PATCH('/api/hearth/v1/comments/{id}', { params: { path: { id: comment.id } }, body: { content: draft } }),
+      )
       onChanged(updated)
       setEditing(false)
     } catch (e) {

@@ -24,7 +24,9 @@ export function useLike(post: { id: number; likedByMe: boolean; likeCount: numbe
     pending.current = pending.current.then(async () => {
       try {
         const params = { params: { path: { id: post.id } } }
-        const res = await call(want ? api.PUT('/api/hearth/v1/posts/{id}/like', params) : api.DELETE('/api/hearth/v1/posts/{id}/like', params))
+        const res = await call(
+          want ? api.PUT('/api/hearth/v1/posts/{id}/like', params) : api.DELETE('/api/hearth/v1/posts/{id}/like', params),
+        )
         if (res && typeof res === 'object' && 'likeCount' in res) {
           confirmed.current = { likedByMe: want, likeCount: res.likeCount }
           patchPost(post.id, { likedByMe: want, likeCount: res.likeCount })

@@ -76,7 +76,9 @@ export function LikersDialog({ postId, open, onClose }: { postId: number; open: 
       title="Likes"
       listKey={`likes:${postId}`}
       empty="No likes yet"
-      fetchPage={(cursor) => call(api.GET('/api/hearth/v1/posts/{id}/likes', { params: { path: { id: postId }, query: { cursor, limit: 20 } } }))}
+      fetchPage={(cursor) =>
+        call(api.GET('/api/hearth/v1/posts/{id}/likes', { params: { path: { id: postId }, query: { cursor, limit: 20 } } }))
+      }
     />
   )
 }

@@ -53,7 +53,12 @@ export function PostCard({ post: loaded, eager }: { post: Post; eager?: boolean 
 
       {post.images.length > 0 ? (
         <div className="post__media">
-          <Carousel images={post.images} alt={post.content ? `Photo by ${post.author.username}: ${post.content.slice(0, 120)}` : `Photo by ${post.author.username}`} onDoubleClick={() => like(true)} eager={eager} />
+          <Carousel
+            images={post.images}
+            alt={post.content ? `Photo by ${post.author.username}: ${post.content.slice(0, 120)}` : `Photo by ${post.author.username}`}
+            onDoubleClick={() => like(true)}
+            eager={eager}
+          />
         </div>
       ) : null}
 

@@ -15,7 +15,15 @@ function Tile({ post: loaded, eager }: { post: Post; eager: boolean }) {
     <li>
       <Link href={`/p/${post.id}`} className="grid__item" aria-label={label}>
         {img ? (
-          <Photo src={img.thumbUrl} width={img.thumbWidth} height={img.thumbHeight} placeholder={img.placeholder} alt="" square eager={eager} />
+          <Photo
+            src={img.thumbUrl}
+            width={img.thumbWidth}
+            height={img.thumbHeight}
+            placeholder={img.placeholder}
+            alt=""
+            square
+            eager={eager}
+          />
         ) : (
           <div className="grid__text">{post.content.slice(0, 140)}</div>
         )}

@@ -44,7 +44,13 @@ export function PostMenu({ post, onDeleted }: { post: Post; onDeleted?: () => vo
 
   return (
     <>
-      <button type="button" className="icon-btn" aria-label="More options for this post" aria-haspopup="dialog" onClick={() => setOpen('menu')}>
+      <button
+        type="button"
+        className="icon-btn"
+        aria-label="More options for this post"
+        aria-haspopup="dialog"
+        onClick={() => setOpen('menu')}
+      >
         <MoreIcon />
       </button>
       <Dialog open={open === 'menu'} onClose={() => setOpen(null)} title="Post options">

@@ -111,7 +111,12 @@ function PostView({ post: loaded }: { post: Post }) {
       <article className={hasMedia ? 'card post-page' : 'card post-page post-page--text'} aria-label={`Post by ${post.author.username}`}>
         {hasMedia ? (
           <div className="post-page__media">
-            <Carousel images={post.images} alt={post.content ? `Photo by ${post.author.username}: ${post.content.slice(0, 120)}` : `Photo by ${post.author.username}`} onDoubleClick={() => like(true)} eager />
+            <Carousel
+              images={post.images}
+              alt={post.content ? `Photo by ${post.author.username}: ${post.content.slice(0, 120)}` : `Photo by ${post.author.username}`}
+              onDoubleClick={() => like(true)}
+              eager
+            />
           </div>
         ) : null}
         <div className="post-page__side">
@@ -143,7 +148,14 @@ function PostView({ post: loaded }: { post: Post }) {
                 </div>
               </div>
             ) : null}
-            <CommentThread list={comments} postId={post.id} postAuthorId={post.author.id} commentCount={post.commentCount} onReply={reply} added={added} />
+            <CommentThread
+              list={comments}
+              postId={post.id}
+              postAuthorId={post.author.id}
+              commentCount={post.commentCount}
+              onReply={reply}
+              added={added}
+            />
           </div>
           <div className="post-page__foot">
             <div className="post__actions">
@@ -176,7 +188,13 @@ function PostView({ post: loaded }: { post: Post }) {
               {replyTo ? (
                 <div className="comment-form__replying">
                   <span>Replying to {replyTo.author?.username ?? 'a comment'}</span>
-                  <button type="button" className="icon-btn" style={{ width: 28, height: 28 }} aria-label="Cancel reply" onClick={() => setReplyTo(null)}>
+                  <button
+                    type="button"
+                    className="icon-btn"
+                    style={{ width: 28, height: 28 }}
+                    aria-label="Cancel reply"
+                    onClick={() => setReplyTo(null)}
+                  >
                     <CloseIcon size={16} />
                   </button>
                 </div>

@@ -41,7 +41,11 @@ export function ReportDialog({ open, onClose, target, what }: { open: boolean; o
     setBusy(true)
     setFailure(undefined)
     try {
-      await call(api.POST('/api/hearth/v1/reports', { body: { reason, ...(description.trim() ? { description: description.trim() } : {}), ...target } }))
+      await call(
+        api.POST('/api/hearth/v1/reports', {
+          body: { reason, ...(description.trim() ? { description: description.trim() } : {}), ...target },
+        }),
+      )
       setDone(true)
     } catch (err) {
       setFailure(failureOf(err))

@@ -35,7 +35,9 @@ export function FollowButton({
     setBusy(true)
     try {
       const params = { params: { path: { id: userId } } }
-      const res = await call(want ? api.PUT('/api/hearth/v1/users/{id}/follow', params) : api.DELETE('/api/hearth/v1/users/{id}/follow', params))
+      const res = await call(
+        want ? api.PUT('/api/hearth/v1/users/{id}/follow', params) : api.DELETE('/api/hearth/v1/users/{id}/follow', params),
+      )
       onChange(res.isFollowing, res.followersCount)
     } catch (e) {
       onChange(!want)

@@ -12,7 +12,9 @@ import { FollowButton } from './follow-button'
 import { useTitle } from '../../lib/use-title'
 
 export function FollowList({ username, list }: { username: string; list: 'followers' | 'following' }) {
-  const profile = useQuery(`profile:${username.toLowerCase()}`, () => call(api.GET('/api/hearth/v1/users/lookup', { params: { query: { username } } })))
+  const profile = useQuery(`profile:${username.toLowerCase()}`, () =>
+    call(api.GET('/api/hearth/v1/users/lookup', { params: { query: { username } } })),
+  )
   useTitle(`${list === 'followers' ? 'Followers' : 'Following'} · @${username}`)
   const session = useSession()
   const meId = session.user?.id
@@ -24,7 +26,10 @@ export function FollowList({ username, list }: { username: string; list: 'follow
           <BackIcon />
         </Link>
         <h1 style={{ flex: 1 }}>
-          {title} <span className="muted" style={{ fontWeight: 400 }}>· {username}</span>
+          {title}{' '}
+          <span className="muted" style={{ fontWeight: 400 }}>
+            · {username}
+          </span>
         </h1>
       </div>
       <section className="card" aria-label={title}>
@@ -34,14 +39,24 @@ export function FollowList({ username, list }: { username: string; list: 'follow
             empty={list === 'followers' ? `No one follows ${username} yet` : `${username} doesn’t follow anyone yet`}
             action={(u, update) =>
               meId !== undefined && u.id !== meId ? (
-                <FollowButton small userId={u.id} username={u.username} following={u.isFollowing} onChange={(f) => update({ ...u, isFollowing: f })} />
+                <FollowButton
+                  small
+                  userId={u.id}
+                  username={u.username}
+                  following={u.isFollowing}
+                  onChange={(f) => update({ ...u, isFollowing: f })}
+                />
               ) : null
             }
             fetchPage={(cursor) =>
               call(
                 list === 'followers'
-                  ? api.GET('/api/hearth/v1/users/{id}/followers', { params: { path: { id: profile.data!.id }, query: { cursor, limit: 20 } } })
-                  : api.GET('/api/hearth/v1/users/{id}/following', { params: { path: { id: profile.data!.id }, query: { cursor, limit: 20 } } }),
+                  ? api.GET('/api/hearth/v1/users/{id}/followers', {
+                      params: { path: { id: profile.data!.id }, query: { cursor, limit: 20 } },
+                    })
+                  : api.GET('/api/hearth/v1/users/{id}/following', {
+                      params: { path: { id: profile.data!.id }, query: { cursor, limit: 20 } },
+                    }),
               )
             }
           />

@@ -24,7 +24,9 @@ import { useTitle } from '../../lib/use-title'
 
 export function ProfilePage({ username }: { username: string }) {
   useTitle(`@${username}`)
-  const profile = useQuery(`profile:${username.toLowerCase()}`, () => call(api.GET('/api/hearth/v1/users/lookup', { params: { query: { username } } })))
+  const profile = useQuery(`profile:${username.toLowerCase()}`, () =>
+    call(api.GET('/api/hearth/v1/users/lookup', { params: { query: { username } } })),
+  )
 
   if (!profile.data) {
     if (profile.error) {
@@ -52,7 +54,9 @@ function Profile({ profile, setProfile }: { profile: PublicProfile; setProfile: 
   const [messaging, setMessaging] = useState(false)
   const signedIn = session.status === 'signed-in'
   const posts = useInfinite(`posts:user:${profile.id}`, async (cursor) => {
-    const page = await call(api.GET('/api/hearth/v1/users/{id}/posts', { params: { path: { id: profile.id }, query: { cursor, limit: 24 } } }))
+    const page = await call(
+      api.GET('/api/hearth/v1/users/{id}/posts', { params: { path: { id: profile.id }, query: { cursor, limit: 24 } } }),
+    )
     return { ...page, items: freshPosts(page.items) }
   })
 
@@ -61,7 +65,8 @@ function Profile({ profile, setProfile }: { profile: PublicProfile; setProfile: 
       ...profile,
       isFollowing: following,
       followersCount:
-        followersCount ?? (following === profile.isFollowing ? profile.followersCount : Math.max(0, profile.followersCount + (following ? 1 : -1))),
+        followersCount ??
+        (following === profile.isFollowing ? profile.followersCount : Math.max(0, profile.followersCount + (following ? 1 : -1))),
     })
 
   const message = async () => {
@@ -104,7 +109,12 @@ function Profile({ profile, setProfile }: { profile: PublicProfile; setProfile: 
                   </Button>
                 ) : null}
                 {signedIn ? (
-                  <button type="button" className="icon-btn" aria-label={`More options for ${profile.username}`} onClick={() => setMenu('menu')}>
+                  <button
+                    type="button"
+                    className="icon-btn"
+                    aria-label={`More options for ${profile.username}`}
+                    onClick={() => setMenu('menu')}
+                  >
                     <MoreIcon />
                   </button>
                 ) : null}

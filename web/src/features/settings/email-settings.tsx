@@ -50,8 +50,7 @@ export function EmailSettings({ me }: { me: Me }) {
     <div className="settings__section" aria-labelledby="email-settings" style={{ marginTop: 32 }}>
       <h2 id="email-settings">Email address</h2>
       <p>
-        {me.email}{' '}
-        {me.emailVerified ? <span className="tag">Confirmed</span> : <span className="tag tag--muted">Not confirmed</span>}
+        {me.email} {me.emailVerified ? <span className="tag">Confirmed</span> : <span className="tag tag--muted">Not confirmed</span>}
       </p>
       {!me.emailVerified ? (
         verifySent ? (
@@ -65,14 +64,29 @@ export function EmailSettings({ me }: { me: Me }) {
         )
       ) : null}
 
-      <form className="form" onSubmit={(e) => void change(e)} noValidate style={{ maxWidth: 420, marginTop: 20 }} aria-label="Change email address">
+      <form
+        className="form"
+        onSubmit={(e) => void change(e)}
+        noValidate
+        style={{ maxWidth: 420, marginTop: 20 }}
+        aria-label="Change email address"
+      >
         <p className="muted">
           To use another address, enter it below: we send a link there, and your address changes when you open it. {me.email} gets a notice.
         </p>
         {sentTo ? (
-          <Notice tone="success">Check your inbox at {sentTo} and open the link within 24 hours. Until then you sign in with {me.email}.</Notice>
+          <Notice tone="success">
+            Check your inbox at {sentTo} and open the link within 24 hours. Until then you sign in with {me.email}.
+          </Notice>
         ) : null}
-        <Field label="New email address" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={fields.email} />
+        <Field
+          label="New email address"
+          type="email"
+          autoComplete="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={fields.email}
+        />
         {me.hasPassword ? (
           <Field
             label="Current password"
@@ -85,8 +99,7 @@ export function EmailSettings({ me }: { me: Me }) {
         ) : null}
         {signInAgain ? (
           <Notice tone="warning">
-            {failure.message}{' '}
-            {/* Signing out lands on sign-in, which brings the person back to this page afterwards. */}
+            {failure.message} {/* Signing out lands on sign-in, which brings the person back to this page afterwards. */}
             <Button variant="link" small onClick={() => void signOut()}>
               Sign in again
             </Button>

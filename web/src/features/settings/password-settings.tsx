@@ -38,7 +38,8 @@ export function PasswordSettings({ me }: { me: Me }) {
       <section>
         <h2>Password</h2>
         <p className="muted">
-          You sign in with a linked account and have no Hearth password yet. To set one, use <Link href="/forgot-password">the reset link</Link> sent to {me.email}.
+          You sign in with a linked account and have no Hearth password yet. To set one, use{' '}
+          <Link href="/forgot-password">the reset link</Link> sent to {me.email}.
         </p>
       </section>
     )
@@ -55,7 +56,14 @@ export function PasswordSettings({ me }: { me: Me }) {
       </p>
       {done ? <Notice tone="success">Password changed. Other devices have been signed out.</Notice> : null}
       <form className="form" onSubmit={(e) => void submit(e)} noValidate style={{ maxWidth: 420, marginTop: done ? 14 : 0 }}>
-        <Field label="Current password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} error={currentError} />
+        <Field
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+          error={currentError}
+        />
         <Field
           label="New password"
           type="password"

@@ -67,7 +67,9 @@ export function ProfileSettings({ me }: { me: Me }) {
         <Avatar user={me} size={64} />
         <div style={{ flex: 1, minWidth: 0 }}>
           <p style={{ fontWeight: 650 }}>{me.username}</p>
-          <p className="muted small">{avatarBusy !== null ? `Uploading… ${Math.round(avatarBusy * 100)}%` : 'JPEG, PNG, WebP, GIF or HEIC.'}</p>
+          <p className="muted small">
+            {avatarBusy !== null ? `Uploading… ${Math.round(avatarBusy * 100)}%` : 'JPEG, PNG, WebP, GIF or HEIC.'}
+          </p>
           {avatarError ? (
             <p className="field__error" role="alert">
               {avatarError}

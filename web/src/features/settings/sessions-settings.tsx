@@ -83,7 +83,13 @@ export function SessionsSettings() {
                     </p>
                   </div>
                   {s.current ? null : (
-                    <Button variant="secondary" small busy={busy === s.id} onClick={() => void revoke(s)} aria-label={`Sign out ${s.device}`}>
+                    <Button
+                      variant="secondary"
+                      small
+                      busy={busy === s.id}
+                      onClick={() => void revoke(s)}
+                      aria-label={`Sign out ${s.device}`}
+                    >
                       Sign out
                     </Button>
                   )}

@@ -27,7 +27,12 @@ export function SettingsPage() {
       <div className="card settings">
         <nav className="settings__nav" aria-label="Settings sections">
           {sections.map(([href, label]) => (
-            <Link key={href} href={href} className={path === href ? 'is-active' : undefined} aria-current={path === href ? 'page' : undefined}>
+            <Link
+              key={href}
+              href={href}
+              className={path === href ? 'is-active' : undefined}
+              aria-current={path === href ? 'page' : undefined}
+            >
               {label}
             </Link>
           ))}

@@ -14,8 +14,7 @@ export interface Inbox {
   close(): Promise<void>
 }
 
-const recipients = (m: ParsedMail) =>
-  [m.to ?? []].flat().flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()))
+const recipients = (m: ParsedMail) => [m.to ?? []].flat().flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()))
 
 export async function startInbox(): Promise<Inbox> {
   const messages: ParsedMail[] = []

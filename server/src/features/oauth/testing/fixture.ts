@@ -55,7 +55,14 @@ export async function startOAuthFixture(env: Record<string, string> = {}): Promi
 
 export function googleIdentity(f: OAuthFixture, over: Partial<GoogleIdentity> = {}): GoogleIdentity {
   const name = uniqueName('g')
-  const identity: GoogleIdentity = { sub: `sub-${name}`, email: `${name}@gmail.test`, email_verified: true, name: 'Grace Hopper', picture: 'https://img.example/g.png', ...over }
+  const identity: GoogleIdentity = {
+    sub: `sub-${name}`,
+    email: `${name}@gmail.test`,
+    email_verified: true,
+    name: 'Grace Hopper',
+    picture: 'https://img.example/g.png',
+    ...over,
+  }
   f.google.identities.set(identity.sub, identity)
   return identity
 }
@@ -120,12 +127,7 @@ export function callback(f: OAuthFixture, at: AtCallback, headers: Record<string
   return f.t.app.inject({ url: at.callbackUrl.pathname + at.callbackUrl.search, cookies: { oauth_binding: at.binding }, headers })
 }
 
-export async function signIn(
-  f: OAuthFixture,
-  provider: 'google' | 'github',
-  as: string,
-  opts: Parameters<typeof toCallback>[3] = {},
-) {
+export async function signIn(f: OAuthFixture, provider: 'google' | 'github', as: string, opts: Parameters<typeof toCallback>[3] = {}) {
   return callback(f, await toCallback(f, provider, as, opts))
 }
 

@@ -104,7 +104,12 @@ export async function startTestGithub(): Promise<TestGithub> {
       const account = accountFor(req)
       if (!account) return send(res, 401, { message: 'Bad credentials' })
       if (!req.headers['user-agent']) return send(res, 403, { message: 'User-Agent required' })
-      if (url.pathname === '/user/emails') return send(res, 200, account.emails.map((e) => ({ ...e, visibility: e.primary ? 'private' : null })))
+      if (url.pathname === '/user/emails')
+        return send(
+          res,
+          200,
+          account.emails.map((e) => ({ ...e, visibility: e.primary ? 'private' : null })),
+        )
       const { emails: _emails, ...user } = account
       return send(res, 200, { ...user, email: null, type: 'User' })
     }
