@@ -35,7 +35,13 @@ export const titles: Record<number, string> = {
 }
 
 export const badRequest = (message: string, errors?: FieldProblem[]) => new AppError(400, 'validation_failed', message, { errors })
-export const fieldError = (field: string, message: string) => badRequest(message, [{ field, message }])
+/**
+ * One field's problem. `problem` continues the field's name, as schema validation's messages do
+ * ("is required", "must not be your username"): clients show it after the field's label, so it
+ * never starts with the field's name itself. `detail` is the whole sentence for the problem's `detail`.
+ */
+export const fieldError = (field: string, problem: string, detail = `${field} ${problem}.`) =>
+  badRequest(detail, [{ field, message: problem }])
 export const unauthorized = (message = 'Authentication is required.', code = 'unauthorized') => new AppError(401, code, message)
 export const forbidden = (message = 'You are not allowed to do this.', code = 'forbidden') => new AppError(403, code, message)
 export const notFound = (what = 'Resource') => new AppError(404, 'not_found', `${what} not found.`)

@@ -92,7 +92,10 @@ describe('registration', () => {
       username: uniqueName(),
       password: 'Password1',
     })
-    expect(expectProblem(common, 400).detail).toMatch(/common/)
+    const commonProblem = expectProblem(common, 400, 'validation_failed')
+    expect(commonProblem.detail).toBe('The password is one of the most common passwords; choose another.')
+    // The field's message continues its label: clients show "Password is one of…", never "Password Password is…".
+    expect(commonProblem.errors).toEqual([{ field: 'password', message: 'is one of the most common passwords; choose another' }])
     // 200 characters: allowed and not truncated (a different tail must not sign in)
     const longPass = 'x'.repeat(150) + 'unique tail of fifty characters.................!'
     const u = await register(t.app, { password: longPass })

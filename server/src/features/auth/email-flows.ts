@@ -139,7 +139,7 @@ export class EmailFlows {
     const user = found && (await findUserById(this.db, found.userId))
     if (!found || !user || user.email !== found.email) throw invalidToken()
     const problem = passwordProblem(input.newPassword, { email: user.email, username: user.username })
-    if (problem) throw fieldError('newPassword', `Password ${problem}.`)
+    if (problem) throw fieldError('newPassword', problem, `The new password ${problem}.`)
     const passwordHash = await hashPassword(input.newPassword)
 
     const revoked = await inTransaction(this.db, async (tx) => {
@@ -210,7 +210,12 @@ export class EmailFlows {
 
   private async reauthenticate(user: UserRow, sessionId: number, password: string | undefined): Promise<void> {
     if (user.passwordHash) {
-      if (!password) throw fieldError('password', 'Enter your current password to change your email address.')
+      if (!password)
+        throw fieldError(
+          'password',
+          'is required to change your email address',
+          'Enter your current password to change your email address.',
+        )
       if (!(await this.auth.checkCurrentPassword(user, password))) {
         throw new AppError(403, 'invalid_current_password', 'The current password is incorrect.', {
           errors: [{ field: 'password', message: 'is incorrect' }],

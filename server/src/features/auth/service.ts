@@ -40,7 +40,7 @@ export class AuthService {
     const email = input.email.trim().toLowerCase()
     const username = input.username.trim()
     const problem = passwordProblem(input.password, { email, username })
-    if (problem) throw fieldError('password', `Password ${problem}.`)
+    if (problem) throw fieldError('password', problem, `The password ${problem}.`)
     const passwordHash = await hashPassword(input.password)
     let user: q.UserRow
     try {
@@ -205,7 +205,7 @@ export class AuthService {
       })
     }
     const problem = passwordProblem(input.newPassword, { email: user.email, username: user.username })
-    if (problem) throw fieldError('newPassword', `Password ${problem}.`)
+    if (problem) throw fieldError('newPassword', problem, `The new password ${problem}.`)
     await q.updateUserPassword(this.db, user.id, await hashPassword(input.newPassword))
     await this.ctx.users.invalidate(user.id)
     await this.revokeOtherSessions(user.id, auth.sessionId, 'password_changed')

@@ -96,8 +96,14 @@ export class MessagesService {
    */
   async send(meId: number, conversationId: number, input: { content: string; file?: UploadedFile }) {
     const content = input.content.trim()
-    if (!input.file && content.length === 0) throw fieldError('content', 'A message needs text or a file.')
-    if (content.length > MAX_MESSAGE_LENGTH) throw fieldError('content', `A message may be at most ${MAX_MESSAGE_LENGTH} characters.`)
+    if (!input.file && content.length === 0)
+      throw fieldError('content', 'is required when no file is sent', 'A message needs text or a file.')
+    if (content.length > MAX_MESSAGE_LENGTH)
+      throw fieldError(
+        'content',
+        `must not have more than ${MAX_MESSAGE_LENGTH} characters`,
+        `A message may be at most ${MAX_MESSAGE_LENGTH} characters.`,
+      )
     // With a file, who may post here is settled before storing it; text is checked by the send itself.
     const checked = input.file ? await this.requireConversation(meId, conversationId) : undefined
     const stored = input.file ? await this.ctx.media.storeAttachment(input.file) : undefined

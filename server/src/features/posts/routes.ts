@@ -58,7 +58,12 @@ export function postsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             textFields: ['content'],
           })
           const content = form.fields.content ?? ''
-          if ([...content].length > MAX_POST_CHARS) throw fieldError('content', `must NOT have more than ${MAX_POST_CHARS} characters`)
+          if ([...content].length > MAX_POST_CHARS)
+            throw fieldError(
+              'content',
+              `must NOT have more than ${MAX_POST_CHARS} characters`,
+              `A post may be at most ${MAX_POST_CHARS} characters.`,
+            )
           input = { content, files: form.files }
         } else {
           const body = req.body as { content?: string } | undefined
