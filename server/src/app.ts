@@ -38,6 +38,7 @@ import { registerAuthentication } from './http/auth.js'
 import { rateLimited } from './http/errors.js'
 import { RateLimitCounter, rateLimitStore } from './http/rate-limit-store.js'
 import { registerErrorHandling } from './http/error-handler.js'
+import { registerRequestLog } from './http/request-log.js'
 import { Problem } from './http/schemas.js'
 import { Me, PublicProfile, UserSummary } from './features/users/views.js'
 
@@ -49,6 +50,8 @@ export async function buildApp(ctx: AppContext) {
   const { config } = ctx
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
+    // One line per request, with its URL redacted, from http/request-log.ts instead.
+    disableRequestLogging: true,
     // Off unless TRUST_PROXY names the proxies: trusting X-Forwarded-For blindly lets clients pick their IP.
     trustProxy: config.trustProxy as boolean | string,
     bodyLimit: config.bodyLimitBytes,
@@ -73,6 +76,7 @@ export async function buildApp(ctx: AppContext) {
   })
 
   registerErrorHandling(app)
+  registerRequestLog(app)
   // The API speaks JSON (and multipart for uploads): a text/plain body is refused with 415.
   app.removeContentTypeParser('text/plain')
 

@@ -10,7 +10,7 @@ import { Redis } from 'ioredis'
 import pg from 'pg'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import { createContext, type AppContext } from '../src/context.js'
+import { createContext, type AppContext, type ContextOverrides } from '../src/context.js'
 import { ensureAdmin } from '../src/features/auth/bootstrap.js'
 import { createPgliteDatabase } from '../src/platform/db/pglite.js'
 import { createPostgresDatabase } from '../src/platform/db/postgres.js'
@@ -63,7 +63,7 @@ export interface TestApp {
 
 export interface Harness {
   /** Starts one app instance on the suite's database (call twice for two instances). */
-  start(env?: Record<string, string>): Promise<TestApp>
+  start(env?: Record<string, string>, overrides?: ContextOverrides): Promise<TestApp>
   close(): Promise<void>
   redisUrl?: string
   dataDir: string
@@ -83,7 +83,7 @@ export async function createHarness(): Promise<Harness> {
   return {
     redisUrl,
     dataDir,
-    async start(env = {}) {
+    async start(env = {}, overrides = {}) {
       const config = loadConfig({
         NODE_ENV: 'test',
         DATA_DIR: dataDir,
@@ -99,7 +99,7 @@ export async function createHarness(): Promise<Harness> {
       })
       let db: Database | undefined
       if (!database.url) db = shared ??= await database.open()
-      const ctx = await createContext(config, db ? { database: db } : {})
+      const ctx = await createContext(config, { ...overrides, ...(db ? { database: db } : {}) })
       await ctx.storage.ensureReady()
       await ensureAdmin(ctx)
       const app = await buildApp(ctx)

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, titles, type FieldProblem } from './errors.js'
+import { noteProblem } from './request-log.js'
 
 interface Problem {
   type: string
@@ -18,6 +19,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Omi
     ...p,
     instance: request.url.split('?')[0],
   }
+  noteProblem(request, { code: p.code, detail: p.detail })
   return reply.code(p.status).type('application/problem+json').send(body)
 }
 
@@ -110,11 +112,13 @@ export function registerErrorHandling(app: FastifyInstance) {
       // Another 4xx raised by Fastify or a plugin: its message is written for clients.
       return sendProblem(reply, request, { status, code: 'bad_request', detail: error.message })
     }
-    request.log.error({ err: error }, 'unhandled error')
-    return sendProblem(reply, request, {
+    sendProblem(reply, request, {
       status: 500,
       code: 'internal_error',
       detail: 'Something went wrong on our side. The request id is ' + request.id + '.',
     })
+    // the request's one log line (http/request-log.ts) carries the error
+    noteProblem(request, { code: 'internal_error', detail: error.message, err: error })
+    return reply
   })
 }

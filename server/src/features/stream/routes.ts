@@ -22,8 +22,6 @@ function tokenFromProtocols(header: string | undefined): string | undefined {
   return undefined
 }
 
-const redactToken = (url: string) => url.replace(/([?&]access_token=)[^&]*/, '$1[redacted]')
-
 const StreamQuery = Type.Object(
   {
     access_token: Type.Optional(
@@ -50,8 +48,6 @@ export function streamRoutes(ctx: AppContext, hub: StreamHub): FastifyPluginAsyn
       {
         websocket: true,
         schema: { querystring: StreamQuery },
-        // The request log line must not carry the access token.
-        logSerializers: { req: (req: FastifyRequest) => ({ method: req.method, url: redactToken(req.url), remoteAddress: req.ip }) },
         // Runs before the upgrade, so a refusal is a plain HTTP problem response.
         preHandler: async (req) => {
           if (!req.ws)
