@@ -179,6 +179,44 @@ describe('sign-in', () => {
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0)
   })
 
+  const attempt = (loginName: string, password: string, remoteAddress = '10.8.0.1') =>
+    t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/login', payload: { login: loginName, password }, remoteAddress })
+
+  it('100 simultaneous guesses from 100 addresses: 10 are verified, the rest 429, the right password as the 21st does not sign in', async () => {
+    const u = await register(t.app)
+    const guesses = Array.from({ length: 100 }, (_, i) => (i === 20 ? u.password : `wrong guess ${i}`))
+    const results = await Promise.all(guesses.map((p, i) => attempt(u.user.username, p, `10.7.${i >> 8}.${i & 255}`)))
+    const statuses = results.map((r) => r.statusCode)
+    // Each attempt is counted before its argon2 check, so only the first 10 get that far.
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10)
+    expect(statuses.filter((s) => s === 429)).toHaveLength(90)
+    expect(statuses).not.toContain(200)
+    expectProblem(results[20]!, 429, 'rate_limited')
+    expectProblem(await attempt(u.user.email, u.password, '10.7.9.9'), 429, 'rate_limited')
+  })
+
+  it('counts per account: failures by username lock the email too, and an unknown login has a count of its own', async () => {
+    const u = await register(t.app)
+    for (let i = 0; i < 10; i++) expectProblem(await attempt(u.user.username.toUpperCase(), `wrong ${i}`), 401, 'invalid_credentials')
+    expectProblem(await attempt(` ${u.user.email.toUpperCase()} `, u.password), 429, 'rate_limited')
+    expectProblem(await attempt(u.user.username, u.password), 429, 'rate_limited')
+
+    // Someone else's account is not touched; an unknown login is locked the same way as a known one.
+    const other = await register(t.app)
+    await login(t.app, other.user.email, other.password)
+    const nobody = `${uniqueName('nobody')}@example.test`
+    for (let i = 0; i < 10; i++) expectProblem(await attempt(nobody, `wrong ${i}`), 401, 'invalid_credentials')
+    expectProblem(await attempt(nobody.toUpperCase(), 'wrong again'), 429, 'rate_limited')
+  })
+
+  it('a right password hands its attempt back: many sign-ins in a window never lock the account', async () => {
+    const u = await register(t.app)
+    for (let i = 0; i < 9; i++) expectProblem(await attempt(u.user.email, `wrong ${i}`), 401, 'invalid_credentials')
+    for (let i = 0; i < 12; i++) expect((await attempt(i % 2 ? u.user.email : u.user.username, u.password)).statusCode).toBe(200)
+    expectProblem(await attempt(u.user.username, 'the tenth failure'), 401, 'invalid_credentials')
+    expectProblem(await attempt(u.user.username, u.password), 429, 'rate_limited')
+  })
+
   it('signs the configured admin in with the admin role', async () => {
     const admin = await login(t.app, 'root@example.test', 'admin passphrase 1')
     expect(admin.user.role).toBe('admin')
@@ -289,6 +327,16 @@ describe('sessions', () => {
     expect((await t.app.inject({ url: '/api/hearth/v1/users/me', headers: u.headers })).statusCode).toBe(200)
     await login(t.app, u.user.username, 'a brand new passphrase')
     expectProblem(await post('/api/hearth/v1/auth/login', { login: u.user.username, password: u.password }), 401)
+  })
+
+  it('simultaneous wrong current passwords: 10 are checked, the rest 429, and the right one after them is refused', async () => {
+    const u = await register(t.app)
+    const change = (currentPassword: string) =>
+      post('/api/hearth/v1/auth/password', { currentPassword, newPassword: 'a brand new passphrase' }, u.headers)
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => change(`wrong current ${i}`)))
+    expect(results.filter((r) => r.statusCode === 400)).toHaveLength(10)
+    expect(results.filter((r) => r.statusCode === 429)).toHaveLength(30)
+    expectProblem(await change(u.password), 429, 'rate_limited')
   })
 
   it('refuses every session route to anonymous callers', async () => {

@@ -1,8 +1,9 @@
 import type { AppContext } from '../../context.js'
-import { AppError, conflict, fieldError, forbidden, notFound, rateLimited, unauthorized } from '../../http/errors.js'
+import { AppError, conflict, fieldError, forbidden, notFound, unauthorized } from '../../http/errors.js'
 import { isUniqueViolation } from '../../platform/db/errors.js'
 import { REVOKED_CHANNEL } from '../stream/events.js'
 import { presentMe } from '../users/views.js'
+import { reserveAttempt } from './attempts.js'
 import { queueVerificationEmail } from './email-flows.js'
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js'
 import * as q from './queries.js'
@@ -21,8 +22,6 @@ export interface AuthResult {
   expiresIn: number
   tokenType: 'Bearer'
 }
-
-const ACCOUNT_FAILURES_MAX = 10
 
 const clip = (s: string | undefined, n: number) => (s === undefined ? null : s.slice(0, n))
 
@@ -65,17 +64,18 @@ export class AuthService {
 
   async login(input: { login: string; password: string }, client: ClientInfo): Promise<AuthResult> {
     const login = input.login.trim().toLowerCase()
-    const accountKey = `rl:login:${sha256(login)}`
-    const failures = Number((await this.ctx.cache.get(accountKey)) ?? 0)
-    if (failures >= ACCOUNT_FAILURES_MAX) throw rateLimited(this.ctx.config.rateLimit.windowSeconds)
-
     const user = await q.findUserByLogin(this.db, login)
+    // Counted per account, so its username and its email share one allowance; an unknown login
+    // by its text, which behaves exactly the same and so tells nothing about who has an account.
+    const attempt = await reserveAttempt(
+      this.ctx.cache,
+      user ? `rl:login:user:${user.id}` : `rl:login:name:${sha256(login)}`,
+      this.ctx.config.rateLimit.windowSeconds,
+    )
     // Always run one argon2 verification, so a missing account costs what a wrong password does.
     const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), input.password)
-    if (!user || !user.passwordHash || !ok) {
-      await this.ctx.cache.hit(accountKey, this.ctx.config.rateLimit.windowSeconds)
-      throw unauthorized('The login or password is incorrect.', 'invalid_credentials')
-    }
+    if (!user || !user.passwordHash || !ok) throw unauthorized('The login or password is incorrect.', 'invalid_credentials')
+    await attempt.succeeded()
     if (user.isBlocked) throw forbidden('This account is blocked.', 'account_blocked')
     return this.startSession(user, client)
   }
@@ -216,12 +216,10 @@ export class AuthService {
    * those routes, so guessing through one does not reset the count of another; 429 once exhausted.
    */
   async checkCurrentPassword(user: q.UserRow, password: string): Promise<boolean> {
-    const attemptsKey = `rl:password:${user.id}`
-    const attempts = Number((await this.ctx.cache.get(attemptsKey)) ?? 0)
-    if (attempts >= ACCOUNT_FAILURES_MAX) throw rateLimited(this.ctx.config.rateLimit.windowSeconds)
-    if (user.passwordHash && (await verifyPassword(user.passwordHash, password))) return true
-    await this.ctx.cache.hit(attemptsKey, this.ctx.config.rateLimit.windowSeconds)
-    return false
+    const attempt = await reserveAttempt(this.ctx.cache, `rl:password:${user.id}`, this.ctx.config.rateLimit.windowSeconds)
+    if (!user.passwordHash || !(await verifyPassword(user.passwordHash, password))) return false
+    await attempt.succeeded()
+    return true
   }
 
   async listSessions(auth: { userId: number; sessionId: number }) {

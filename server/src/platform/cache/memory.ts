@@ -59,6 +59,10 @@ export function createMemoryCache(opts: { maxEntries?: number } = {}): Cache {
       e.value = String(Number(e.value) + 1)
       return { count: Number(e.value), resetInSeconds: Math.max(1, Math.ceil((e.expiresAt - Date.now()) / 1000)) }
     },
+    async decrement(key) {
+      const e = live(key)
+      if (e && Number(e.value) > 0) e.value = String(Number(e.value) - 1)
+    },
     async ping() {},
     async close() {
       clearInterval(sweep)

@@ -7,6 +7,12 @@ if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('TTL', KEYS[1])
 return {n, ttl}`
 
+// DECR keeps the key's expiry; a counter that has expired is not brought back as -1.
+const DECREMENT = `
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n > 0 then redis.call('DECR', KEYS[1]) end
+return 0`
+
 export function createRedisClient(url: string): Redis {
   return new Redis(url, {
     // Fail requests fast while Redis is away instead of queueing them without bound.
@@ -40,6 +46,9 @@ export function createRedisCache(redis: Redis, prefix: string): Cache {
     async hit(key, windowSeconds) {
       const [count, ttl] = (await redis.eval(HIT, 1, k(key), windowSeconds)) as [number, number]
       return { count, resetInSeconds: ttl > 0 ? ttl : windowSeconds }
+    },
+    async decrement(key) {
+      await redis.eval(DECREMENT, 1, k(key))
     },
     async ping() {
       await redis.ping()

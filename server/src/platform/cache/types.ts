@@ -11,6 +11,8 @@ export interface Cache {
   del(key: string): Promise<void>
   /** Increments a counter that lives `windowSeconds` from its first hit; returns the count and the seconds left. */
   hit(key: string, windowSeconds: number): Promise<{ count: number; resetInSeconds: number }>
+  /** Takes one back from a counter made by `hit` (a reserved attempt that turned out fine): never below zero, the window stays. */
+  decrement(key: string): Promise<void>
   ping(): Promise<void>
   close(): Promise<void>
 }
