@@ -156,7 +156,7 @@ for (let i = 0; i < receivers.length; i += 100) {
           const ws = new WebSocket(`${wsUrl}?access_token=${tokenOf.get(userId)}`)
           ws.on('error', reject)
           ws.on('message', (raw) => {
-            const e = JSON.parse(String(raw)) as { type: string; data: { message?: { content: string } } }
+            const e = JSON.parse((raw as Buffer).toString()) as { type: string; data: { message?: { content: string } } }
             if (e.type === 'stream.ready') return resolve()
             if (e.type !== 'message.created') return
             const now = performance.now()
@@ -219,7 +219,7 @@ function send(server: Server) {
         }
         let code = ''
         try {
-          code = String((JSON.parse(Buffer.concat(chunks).toString()) as { code?: unknown }).code ?? '')
+          code = (JSON.parse(Buffer.concat(chunks).toString()) as { code?: string }).code ?? ''
         } catch {
           // not problem+json
         }

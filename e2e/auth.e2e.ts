@@ -22,7 +22,7 @@ async function mailedLink(to: string, path: string): Promise<string> {
   await expect
     .poll(
       async () => {
-        let files: string[] = []
+        let files: string[]
         try {
           files = readdirSync(dir)
             .filter((f) => f.endsWith('.eml'))

@@ -231,7 +231,7 @@ describe('two people in two browsers', () => {
         body: JSON.stringify(body),
       })
       if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`)
-      return (await res.json()) as any
+      return await res.json()
     }
     const carl = await post('/api/hearth/v1/auth/register', {
       email: `carl_${suffix}@example.test`,

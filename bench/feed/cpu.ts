@@ -23,7 +23,7 @@ function postgresTicks(): number {
   let total = 0
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue
-    let comm = ''
+    let comm: string
     try {
       comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim()
     } catch {

@@ -49,6 +49,9 @@ export interface Services {
 export async function buildApp(ctx: AppContext) {
   const { config } = ctx
   const app = Fastify({
+    // The cast picks Fastify's logger type parameter: with pino's own Logger type there, the
+    // feature plugins (typed for FastifyBaseLogger) no longer fit the app.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: ctx.logger as FastifyBaseLogger,
     // One line per request, with its URL redacted, from http/request-log.ts instead.
     disableRequestLogging: true,

@@ -217,7 +217,7 @@ function withHeaders<T extends { accessToken: string }>(body: T, password: strin
 export function expectProblem(res: LightMyRequestResponse, status: number, code?: string) {
   if (res.statusCode !== status) throw new Error(`expected ${status}, got ${res.statusCode}: ${res.body}`)
   if (!String(res.headers['content-type']).startsWith('application/problem+json')) {
-    throw new Error(`expected problem+json, got ${res.headers['content-type']}`)
+    throw new Error(`expected problem+json, got ${String(res.headers['content-type'])}`)
   }
   const body = json(res)
   if (code !== undefined && body.code !== code) throw new Error(`expected code ${code}, got ${body.code}: ${res.body}`)

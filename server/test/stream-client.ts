@@ -23,7 +23,7 @@ export class StreamClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (raw) => {
-      const e = JSON.parse(String(raw)) as ReceivedEvent
+      const e = JSON.parse((raw as Buffer).toString()) as ReceivedEvent
       this.events.push(e)
       this.waiters = this.waiters.filter((w) => (w.test(e) ? (w.resolve(e), false) : true))
     })

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPgliteDatabase } from '../platform/db/pglite.js'
+import { queryRows } from '../platform/db/rows.js'
 import type { Database } from '../platform/db/types.js'
 import { freshDatabase } from '../../test/helpers.js'
 
@@ -25,10 +26,7 @@ afterAll(async () => {
   await drop?.()
 })
 
-async function rows<T>(db: Database, query: string): Promise<T[]> {
-  const r = (await db.db.execute(sql.raw(query))) as unknown as { rows: T[] }
-  return r.rows
-}
+const rows = <T>(db: Database, query: string): Promise<T[]> => queryRows<T>(db.db, sql.raw(query))
 
 const catalogQueries = {
   columns: `SELECT table_name, column_name, data_type, is_nullable, character_maximum_length, column_default, is_identity

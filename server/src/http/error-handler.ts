@@ -46,7 +46,7 @@ function fieldProblems(error: FastifyError): FieldProblem[] {
   const ctx = error.validationContext ?? 'body'
   return (error.validation ?? []).map((v) => {
     const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.')
-    const params = v.params as Record<string, unknown>
+    const params = v.params
     let field = path
     let message = v.message ?? 'is invalid'
     if (v.keyword === 'required') field = [path, String(params.missingProperty)].filter(Boolean).join('.')

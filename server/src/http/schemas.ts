@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox'
+import { Type, type TSchema } from '@fastify/type-provider-typebox'
 
 /** Integer ids as in the schema: PostgreSQL `integer`, so anything above 2^31-1 is refused up front. */
 export const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 })
@@ -18,7 +18,7 @@ export const Problem = Type.Object(
 )
 
 export const Timestamp = Type.String({ format: 'date-time' })
-export const Nullable = <T extends import('@fastify/type-provider-typebox').TSchema>(t: T) => Type.Union([t, Type.Null()])
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()])
 
 /** Standard error responses for the OpenAPI document. */
 export function errors(...statuses: number[]) {

@@ -2,6 +2,7 @@
 // benchmark's results), computed from the rows.
 import { sql } from 'drizzle-orm'
 import type { Db } from '../platform/db/index.js'
+import { queryRows } from '../platform/db/rows.js'
 
 export interface DatasetShape {
   users: number
@@ -38,9 +39,9 @@ export async function describeDataset(db: Db): Promise<DatasetShape> {
   (SELECT ${pct('comment_count', 'posts')}) AS "commentsPerPost",
   (SELECT round(avg((image_urls IS NOT NULL)::int), 3)::float8 FROM posts) AS "postsWithPhotos",
   (SELECT coalesce(extract(day FROM max(created_at) - min(created_at)), 0)::int FROM posts) AS days`
-  const rows = ((await db.execute(sql.raw(q))) as unknown as { rows: Record<string, unknown>[] }).rows
+  const rows = await queryRows<Record<string, unknown>>(db, sql.raw(q))
   const row = rows[0]!
-  const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v)
+  const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v)
   return {
     ...(row as object),
     followers: json(row.followers),

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, json, login, register, type Harness, type Session, type TestApp } from '../../test/helpers.js'
+import { queryRows } from '../platform/db/rows.js'
 import { describeDataset } from './describe.js'
 import { seedDatabase, type SeedResult } from './seed.js'
 
@@ -13,8 +14,7 @@ let existing: Session
 let result: SeedResult
 let indexesBefore: string[]
 
-const rows = async <T = Record<string, unknown>>(text: string): Promise<T[]> =>
-  ((await t.ctx.database.db.execute(sql.raw(text))) as unknown as { rows: T[] }).rows
+const rows = async <T = Record<string, unknown>>(text: string): Promise<T[]> => queryRows<T>(t.ctx.database.db, sql.raw(text))
 const num = async (text: string) => Number(Object.values((await rows(text))[0]!)[0])
 const indexDefinitions = async () =>
   (

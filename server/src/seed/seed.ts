@@ -5,7 +5,8 @@
 // Being one transaction, a failed or interrupted seed leaves the database as it was.
 import { sql } from 'drizzle-orm'
 import { hashPassword } from '../features/auth/passwords.js'
-import type { Database } from '../platform/db/index.js'
+import type { Database, DbOrTx } from '../platform/db/index.js'
+import { queryRows } from '../platform/db/rows.js'
 import * as step from './steps.js'
 
 /** what seeded users sign in with unless --password says otherwise */
@@ -30,8 +31,8 @@ const BIG_TABLES = ['follows', 'posts', 'likes', 'comments'] as const
 
 type Exec = (text: string) => Promise<Record<string, unknown>[]>
 
-function executor(db: Pick<Database['db'], 'execute'>): Exec {
-  return async (text) => ((await db.execute(sql.raw(text))) as unknown as { rows: Record<string, unknown>[] }).rows
+function executor(db: DbOrTx): Exec {
+  return (text) => queryRows<Record<string, unknown>>(db, sql.raw(text))
 }
 
 export function defaultCounts(users: number): step.Counts {

@@ -20,7 +20,7 @@ function send(url: string, form: FormData, opts: UploadOptions): Promise<{ statu
       if (e.lengthComputable) opts.onProgress?.(e.loaded / e.total)
     })
     xhr.addEventListener('load', () => {
-      let body: unknown = null
+      let body: unknown
       try {
         body = xhr.responseText ? JSON.parse(xhr.responseText) : null
       } catch {

@@ -41,10 +41,6 @@ export function useInfinite<T>(key: string | null, fetchPage: (cursor: string | 
   const keyRef = useRef(key)
   keyRef.current = key
 
-  const save = (next: T[], nextCursor: string | null) => {
-    if (keyRef.current) cache.set(keyRef.current, { items: next, cursor: nextCursor })
-  }
-
   const reload = useCallback(async () => {
     const gen = ++generation.current
     busy.current = true
@@ -56,7 +52,7 @@ export function useInfinite<T>(key: string | null, fetchPage: (cursor: string | 
       setCursor(page.nextCursor)
       setError(undefined)
       setLoaded(true)
-      save(page.items, page.nextCursor)
+      save(keyRef.current, page.items, page.nextCursor)
     } catch (e) {
       if (gen === generation.current) {
         setError(failureOf(e))
@@ -93,7 +89,7 @@ export function useInfinite<T>(key: string | null, fetchPage: (cursor: string | 
           // A row can shift across a page boundary while the reader scrolls; show it once.
           const seen = new Set(prev.map(idOf))
           const next = [...prev, ...page.items.filter((i) => !seen.has(idOf(i)))]
-          save(next, page.nextCursor)
+          save(keyRef.current, next, page.nextCursor)
           return next
         })
         setCursor(page.nextCursor)
@@ -113,7 +109,7 @@ export function useInfinite<T>(key: string | null, fetchPage: (cursor: string | 
     setItems((prev) => {
       const next = fn(prev)
       const k = keyRef.current
-      if (k) cache.set(k, { items: next, cursor: (cache.get(k)?.cursor as string | null | undefined) ?? null })
+      if (k) cache.set(k, { items: next, cursor: cache.get(k)?.cursor ?? null })
       return next
     })
   }, [])
@@ -121,8 +117,12 @@ export function useInfinite<T>(key: string | null, fetchPage: (cursor: string | 
   return { items, hasMore: cursor !== null, loading, loaded, error, loadMore, reload, update }
 }
 
+function save(key: string | null, items: unknown[], cursor: string | null) {
+  if (key) cache.set(key, { items, cursor })
+}
+
 function idOf(x: unknown): unknown {
-  return typeof x === 'object' && x !== null && 'id' in x ? (x as { id: unknown }).id : x
+  return typeof x === 'object' && x !== null && 'id' in x ? x.id : x
 }
 
 export function forgetList(prefix: string) {

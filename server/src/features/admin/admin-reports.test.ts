@@ -27,7 +27,7 @@ const fileReport = async (s: Session, payload: object) => {
     payload: { reason: 'spam', ...payload },
   })
   if (res.statusCode !== 201) throw new Error(`report failed: ${res.body}`)
-  return json(res) as { id: number }
+  return json<{ id: number }>(res)
 }
 const queue = (query = '', s: Session = admin) => t.app.inject({ url: `/api/hearth/v1/admin/reports${query}`, headers: s.headers })
 const decide = (id: number, payload: object, s: Session = admin) =>

@@ -7,7 +7,7 @@ import { bearer, errors, Id, IdParams, Timestamp, Nullable } from '../../http/sc
 import { Email, DisplayName, Username } from '../users/schemas.js'
 import { Me } from '../users/views.js'
 import { PASSWORD_MAX } from './passwords.js'
-import { AuthService, type AuthResult, type ClientInfo } from './service.js'
+import { type AuthService, type AuthResult, type ClientInfo } from './service.js'
 
 const REFRESH_COOKIE = 'refresh_token'
 const COOKIE_PATH = '/api/hearth/v1/auth'

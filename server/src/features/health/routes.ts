@@ -1,4 +1,4 @@
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../../context.js'
 
 const Check = Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('fail')]), error: Type.Optional(Type.String()) })
@@ -35,12 +35,12 @@ export function healthRoutes(ctx: AppContext, extraChecks: Record<string, () => 
         const checks: Record<string, () => Promise<void>> = { database: () => ctx.database.ping(), ...extraChecks }
         if (ctx.redis) checks.redis = () => ctx.cache.ping()
         const results = await Promise.all(
-          Object.entries(checks).map(async ([name, check]) => {
+          Object.entries(checks).map(async ([name, check]): Promise<[string, Static<typeof Check>]> => {
             try {
               await withTimeout(check(), 2000)
-              return [name, { status: 'ok' as const }] as const
+              return [name, { status: 'ok' }]
             } catch (e) {
-              return [name, { status: 'fail' as const, error: e instanceof Error ? e.message : 'unreachable' }] as const
+              return [name, { status: 'fail', error: e instanceof Error ? e.message : 'unreachable' }]
             }
           }),
         )
@@ -52,11 +52,9 @@ export function healthRoutes(ctx: AppContext, extraChecks: Record<string, () => 
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
-    p.then(
-      (v) => (clearTimeout(t), resolve(v)),
-      (e) => (clearTimeout(t), reject(e)),
-    )
+  let t: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
   })
+  return Promise.race([p, timeout]).finally(() => clearTimeout(t))
 }

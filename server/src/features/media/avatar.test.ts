@@ -1,6 +1,7 @@
 // PUT/DELETE /users/me/avatar and the public /media route over HTTP, on disk storage and on a
 // real S3-protocol server (s3rver).
 import { randomBytes } from 'node:crypto'
+import type { LightMyRequestResponse } from 'fastify'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -144,7 +145,7 @@ describe.each(['disk', 's3'] as const)('avatars on %s storage', (kind) => {
     const kept = json(await put(t, [avatarFile(await jpeg())], u.headers)).avatarUrl
     const before = await t.ctx.storage.list()
     const good = await jpeg()
-    const cases: [string, () => Promise<import('fastify').LightMyRequestResponse>, number, string][] = [
+    const cases: [string, () => Promise<LightMyRequestResponse>, number, string][] = [
       [
         'text renamed .jpg',
         () => put(t, [avatarFile(Buffer.from('hello, I am text'), 'cat.jpg')], u.headers),

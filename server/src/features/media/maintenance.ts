@@ -132,7 +132,7 @@ export class MediaMaintenance {
     for (const s of stored) {
       if (!s || typeof s !== 'object') continue
       const image = s as { keys?: unknown; url?: unknown; thumbUrl?: unknown }
-      const listed = Array.isArray(image.keys) ? image.keys : []
+      const listed: unknown[] = Array.isArray(image.keys) ? image.keys : []
       const fromUrls = [image.url, image.thumbUrl].map((u) => (typeof u === 'string' ? this.ctx.storage.keyFromPublicUrl(u) : null))
       for (const k of [...listed, ...fromUrls]) {
         // only ever this feature's own objects

@@ -112,15 +112,15 @@ describe('conversations', () => {
     const others = await Promise.all([register(t.app), register(t.app), register(t.app)])
     const convs = []
     for (const o of others) convs.push(await openConversation(o, me))
-    await send(others[0]!, convs[0].id, 'first')
-    await send(others[1]!, convs[1].id, 'second')
-    await send(others[0]!, convs[0].id, 'third, newest')
+    await send(others[0], convs[0].id, 'first')
+    await send(others[1], convs[1].id, 'second')
+    await send(others[0], convs[0].id, 'third, newest')
     await send(me, convs[0].id, 'my reply') // mine: not unread for me
 
     const page1 = json(await call('GET', '/api/hearth/v1/conversations?limit=2', me))
     expect(page1.items.map((c: { id: number }) => c.id)).toEqual([convs[0].id, convs[1].id])
     expect(page1.items[0]).toMatchObject({
-      otherUser: { id: others[0]!.user.id },
+      otherUser: { id: others[0].user.id },
       lastMessage: { content: 'my reply', senderId: me.user.id },
       unreadCount: 2,
     })

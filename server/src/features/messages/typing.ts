@@ -24,12 +24,12 @@ export function typingHandler(ctx: Pick<AppContext, 'database' | 'bus'>): Client
     const id = message.conversationId
     if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) return
     let mine = known.get(conn)
-    if (!mine) known.set(conn, (mine = new Map()))
+    if (!mine) known.set(conn, (mine = new Map<number, Known>()))
     let entry = mine.get(id)
     if (!entry) {
       const otherId = findConversationFor(ctx.database.db, id, conn.userId).then(
         (found) => (found && !found.other.isBlocked ? found.other.id : null),
-        () => (mine!.delete(id), null), // asked again next time
+        () => (mine.delete(id), null), // asked again next time
       )
       entry = { otherId, lastSent: 0 }
       if (mine.size >= MAX_REMEMBERED) mine.delete(mine.keys().next().value!)

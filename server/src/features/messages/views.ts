@@ -62,9 +62,9 @@ export function presentMessage(m: MessageRow, attachmentUrl: AttachmentUrl) {
     attachment: hasFile
       ? {
           url: attachmentUrl(m.id),
-          name: String(meta.name ?? 'file'),
+          name: typeof meta.name === 'string' ? meta.name : 'file',
           size: Number(meta.size ?? 0),
-          mimeType: String(meta.mimeType ?? 'application/octet-stream'),
+          mimeType: typeof meta.mimeType === 'string' ? meta.mimeType : 'application/octet-stream',
           ...(typeof meta.width === 'number' ? { width: meta.width } : {}),
           ...(typeof meta.height === 'number' ? { height: meta.height } : {}),
           ...(typeof meta.placeholder === 'string' ? { placeholder: meta.placeholder } : {}),

@@ -1,7 +1,8 @@
 // The realtime stream over a real WebSocket (the `ws` client against app.listen on a free port).
-import { eq, sql } from 'drizzle-orm'
+import { eq, sql, type SQL } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { streamEvents, users } from '../../db/schema.js'
+import { queryRows } from '../../platform/db/rows.js'
 import {
   createHarness,
   expectProblem,
@@ -181,10 +182,10 @@ describe('reconnecting', () => {
     const stored = (c: StreamClient) => c.events.filter((e) => e.id !== undefined)
     // live: the sender gets both message.created, the receiver those and both notifications
     while (stored(la).length < 2 || stored(lb).length < 4) await sleep(10)
-    const [ra, rb] = (await Promise.all([
+    const [ra, rb] = await Promise.all([
       StreamClient.connect(base, a.accessToken, { since: since.a }),
       StreamClient.connect(base, b.accessToken, { since: since.b }),
-    ])) as [StreamClient, StreamClient]
+    ])
     for (const [live, replay] of [
       [la, ra],
       [lb, rb],
@@ -235,7 +236,7 @@ describe('reconnecting', () => {
   it('resends an event that committed after the one a client resumes from, but not older history', async () => {
     const { a, b, conv } = await pair()
     const db = t.ctx.database.db
-    const exec = async (q: ReturnType<typeof sql>) => ((await db.execute(q)) as unknown as { rows: Record<string, unknown>[] }).rows
+    const exec = (q: SQL) => queryRows<Record<string, unknown>>(db, q)
     await send(a, conv.id, 'old history')
     // Old history: written long before what the client saw last.
     await exec(sql`UPDATE stream_events SET created_at = now() - interval '1 hour' WHERE user_id = ${b.user.id}`)
@@ -426,6 +427,6 @@ describe('the stream in the OpenAPI document', () => {
     const u = await register(t.app)
     const client = await StreamClient.connect(base, u.accessToken, { since: 0 })
     expect((await client.next((e) => e.type === 'stream.ready')).data).toMatchObject({ complete: true })
-    client.close()
+    await client.close()
   })
 })

@@ -62,6 +62,6 @@ export class UserCache {
 }
 
 function revive(o: Record<string, unknown>): UserRow {
-  for (const f of DATE_FIELDS) if (typeof o[f] === 'string') o[f] = new Date(o[f] as string)
+  for (const f of DATE_FIELDS) if (typeof o[f] === 'string') o[f] = new Date(o[f])
   return o as unknown as UserRow
 }

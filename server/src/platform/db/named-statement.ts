@@ -16,8 +16,6 @@ export function runNamed<R>(
   mapRows: (rows: unknown[][]) => R,
 ): Promise<R> {
   return db._.session
-    .prepareQuery<PreparedQueryConfig & { execute: R }>({ sql: text, params: [...params] }, undefined, name, true, (rows) =>
-      mapRows(rows as unknown[][]),
-    )
+    .prepareQuery<PreparedQueryConfig & { execute: R }>({ sql: text, params: [...params] }, undefined, name, true, (rows) => mapRows(rows))
     .execute()
 }

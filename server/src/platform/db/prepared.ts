@@ -7,7 +7,7 @@ const perDb = new WeakMap<object, Map<string, unknown>>()
 
 export function prepared<T>(db: Db, name: string, build: (db: Db) => T): T {
   let map = perDb.get(db)
-  if (!map) perDb.set(db, (map = new Map()))
+  if (!map) perDb.set(db, (map = new Map<string, unknown>()))
   let stmt = map.get(name) as T | undefined
   if (stmt === undefined) {
     stmt = build(db)

@@ -6,5 +6,6 @@ import type { DbOrTx } from './types.js'
  * `execute` with a result whose `rows` holds them; Drizzle's type for it differs per driver.
  */
 export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
-  return ((await db.execute(query)) as unknown as { rows: T[] }).rows
+  const result: unknown = await db.execute(query)
+  return (result as { rows: T[] }).rows
 }

@@ -25,7 +25,7 @@ export function StatsPage() {
     call(api.GET('/api/hearth/v1/admin/stats', { params: { query: { from: range.from, to: range.to } } })),
   )
 
-  const items = stats.data?.items ?? []
+  const items = useMemo(() => stats.data?.items ?? [], [stats.data])
   const days = useMemo(() => items.map((d) => d.date), [items])
   const people: Series[] = useMemo(
     () => [

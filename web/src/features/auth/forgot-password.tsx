@@ -38,7 +38,7 @@ export function ForgotPassword() {
       {sent ? (
         <Notice tone="success">{sent} Check your inbox (and the spam folder).</Notice>
       ) : (
-        <form className="form" onSubmit={submit} noValidate>
+        <form className="form" onSubmit={(e) => void submit(e)} noValidate>
           <Field
             label="Email"
             type="email"

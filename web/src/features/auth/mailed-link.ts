@@ -18,7 +18,7 @@ export function useMailedLink(submit: (token: string) => Promise<unknown>) {
       () => setState('done'),
       (e: unknown) => setState(failureOf(e)),
     )
-    // `submit` is read once, when the page opens
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `submit` is read once, when the page opens
   }, [token])
 
   return { token, state }

@@ -47,7 +47,7 @@ export function ResetPassword() {
           </Link>
         </>
       ) : (
-        <form className="form" onSubmit={submit} noValidate>
+        <form className="form" onSubmit={(e) => void submit(e)} noValidate>
           <Field
             label="New password"
             type="password"

@@ -49,7 +49,7 @@ export function SignIn() {
         <Notice tone="warning">Your session has ended. Please sign in again.</Notice>
       ) : null}
       {oauthError ? <Notice tone="warning">{oauthError}</Notice> : null}
-      <form className="form" onSubmit={submit} noValidate>
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
         <Field
           label="Email or username"
           name="login"

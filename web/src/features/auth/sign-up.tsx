@@ -69,7 +69,7 @@ export function SignUp() {
       }
     >
       <OAuthButtons top />
-      <form className="form" onSubmit={submit} noValidate>
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
         <Field
           label="Email"
           name="email"

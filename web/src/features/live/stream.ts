@@ -103,7 +103,7 @@ function scheduleReconnect() {
   // 1 s, 2 s, 4 s … up to 30 s, with jitter so a restarted server is not stampeded.
   const delay = Math.min(30_000, 1000 * 2 ** attempt) * (0.7 + Math.random() * 0.6)
   attempt++
-  retryTimer = setTimeout(connect, delay)
+  retryTimer = setTimeout(() => void connect(), delay)
 }
 
 async function connect() {

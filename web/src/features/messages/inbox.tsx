@@ -72,7 +72,8 @@ export function Inbox() {
           void list.reload()
         }
       }),
-    [meId, openId], // eslint-disable-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- list.update and list.reload are stable; `list` is a new object each render
+    [meId, openId],
   )
 
   return (

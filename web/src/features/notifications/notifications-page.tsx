@@ -54,7 +54,8 @@ export function NotificationsPage() {
           void list.reload()
         }
       }),
-    [list.update, list.reload], // eslint-disable-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- update and reload are stable; `list` is a new object each render
+    [list.update, list.reload],
   )
 
   const markAll = async () => {

@@ -64,7 +64,7 @@ export function ReportDialog({ open, onClose, target, what }: { open: boolean; o
           </div>
         </>
       ) : (
-        <form onSubmit={submit}>
+        <form onSubmit={(e) => void submit(e)}>
           <fieldset className="radio-list" style={{ border: 0, padding: 0, margin: '0 0 14px' }}>
             <legend className="muted" style={{ marginBottom: 8 }}>
               Why are you reporting this {what}?

@@ -23,7 +23,8 @@ export function AccountsSettings({ me }: { me: Me }) {
 
   useEffect(() => {
     if (linked) void links.reload()
-  }, [linked]) // eslint-disable-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- links.reload is stable; `links` is a new object each render
+  }, [linked])
 
   const link = async (provider: 'google' | 'github') => {
     setBusy(provider)

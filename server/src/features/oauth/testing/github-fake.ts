@@ -57,7 +57,7 @@ export async function startTestGithub(): Promise<TestGithub> {
     return login ? gh.accounts.get(login) : undefined
   }
 
-  server.on('request', async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url!, gh.url)
     if (req.method === 'GET' && url.pathname === '/login/oauth/authorize') {
       const p = url.searchParams
@@ -114,6 +114,10 @@ export async function startTestGithub(): Promise<TestGithub> {
       return send(res, 200, { ...user, email: null, type: 'User' })
     }
     send(res, 404, { message: 'Not Found' })
+  }
+  // A failure inside the fake answers 500 instead of leaving the client waiting.
+  server.on('request', (req, res) => {
+    handle(req, res).catch((e: unknown) => send(res, 500, { message: String(e) }))
   })
   return gh
 }
