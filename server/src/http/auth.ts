@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
-import { AppError, forbidden, unauthorized } from './errors.js'
+import { forbidden, unauthorized } from './errors.js'
 
 export interface AuthInfo {
   userId: number
@@ -60,5 +60,3 @@ export function requireAdmin(request: FastifyRequest): AuthInfo {
   if (auth.role !== 'admin') throw forbidden('Administrators only.')
   return auth
 }
-
-export const isAppError = (e: unknown): e is AppError => e instanceof AppError

@@ -70,12 +70,6 @@ export const BellIcon = (p: P) => (
     <path d="M6 9a6 6 0 0 1 12 0c0 6 2.5 7.5 2.5 7.5h-17S6 15 6 9zM10 20a2.2 2.2 0 0 0 4 0" />
   </Svg>
 )
-export const UserIcon = (p: P) => (
-  <Svg {...p}>
-    <circle cx="12" cy="8" r="4" />
-    <path d="M4 21a8 8 0 0 1 16 0" />
-  </Svg>
-)
 export const SettingsIcon = (p: P) => (
   <Svg {...p}>
     <circle cx="12" cy="12" r="3" />
@@ -100,12 +94,11 @@ export const CloseIcon = (p: P) => (
     <path d="M18 6 6 18M6 6l12 12" />
   </Svg>
 )
-export const BackIcon = (p: P) => (
+export const ChevronLeft = (p: P) => (
   <Svg {...p}>
     <path d="M15 18 9 12l6-6" />
   </Svg>
 )
-export const ChevronLeft = BackIcon
 export const ChevronRight = (p: P) => (
   <Svg {...p}>
     <path d="m9 18 6-6-6-6" />
@@ -134,11 +127,6 @@ export const FlagIcon = (p: P) => (
     <path d="M4 22V4s1.5-1 5-1 5 2 8 2 3-.5 3-.5V15s-1 1-3 1-5-2-8-2-5 1-5 1" />
   </Svg>
 )
-export const TrashIcon = (p: P) => (
-  <Svg {...p}>
-    <path d="M3 6h18M8 6V4a2 2 0 0 1 2-2h4a2 2 0 0 1 2 2v2m3 0-1 14a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2L5 6" />
-  </Svg>
-)
 export const EditIcon = (p: P) => (
   <Svg {...p}>
     <path d="M12 20h9M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4z" />
@@ -149,20 +137,10 @@ export const LogoutIcon = (p: P) => (
     <path d="M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4M16 17l5-5-5-5M21 12H9" />
   </Svg>
 )
-export const CheckIcon = (p: P) => (
-  <Svg {...p}>
-    <path d="M20 6 9 17l-5-5" />
-  </Svg>
-)
 export const GridIcon = (p: P) => (
   <Svg {...p}>
     <rect x="3" y="3" width="18" height="18" rx="2" />
     <path d="M3 9h18M3 15h18M9 3v18M15 3v18" />
-  </Svg>
-)
-export const ChartIcon = (p: P) => (
-  <Svg {...p}>
-    <path d="M3 3v18h18M7 15l4-4 3 3 6-6" />
   </Svg>
 )
 export const GoogleLogo = ({ size = 18 }: { size?: number }) => (

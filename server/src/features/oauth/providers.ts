@@ -6,7 +6,6 @@ import * as oidc from 'openid-client'
 import type { Config } from '../../config.js'
 
 export type ProviderId = 'google' | 'github'
-export const PROVIDER_IDS: readonly ProviderId[] = ['google', 'github']
 export const PROVIDER_NAMES: Record<ProviderId, string> = { google: 'Google', github: 'GitHub' }
 
 /** What a provider asserts about the person, after every protocol check passed. */

@@ -22,11 +22,3 @@ export function isUniqueViolation(e: unknown): string | null {
   if (pe?.code !== '23505') return null
   return pe.constraint ?? pe.detail ?? ''
 }
-
-export function isForeignKeyViolation(e: unknown): boolean {
-  return pgError(e)?.code === '23503'
-}
-
-export function sqlState(e: unknown): string | undefined {
-  return pgError(e)?.code
-}

@@ -6,8 +6,6 @@ import { createS3Storage } from './s3.js'
 import type { ObjectStorage } from './types.js'
 
 export * from './types.js'
-export { createDiskStorage } from './disk.js'
-export { createS3Storage, type S3StorageOptions } from './s3.js'
 
 /** Where the server itself serves disk objects (features/media/routes.ts registers the route). */
 export const DISK_MEDIA_ROUTE = '/media'

@@ -209,7 +209,3 @@ function onVisible() {
 export function sendOnStream(message: Record<string, unknown>) {
   if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message))
 }
-
-export function isStreamConnected(): boolean {
-  return getLive().connected
-}

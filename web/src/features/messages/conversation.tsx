@@ -10,7 +10,7 @@ import type { Message, UserSummary } from '../../api/types'
 import { clockTime, fileSize } from '../../lib/format'
 import { upload } from '../../lib/upload'
 import { Avatar } from '../../ui/avatar'
-import { BackIcon, CloseIcon, FileIcon, PaperclipIcon, SendIcon } from '../../ui/icons'
+import { ChevronLeft, CloseIcon, FileIcon, PaperclipIcon, SendIcon } from '../../ui/icons'
 import { Photo } from '../../ui/image'
 import { ErrorState, Loading } from '../../ui/states'
 import { toast } from '../../ui/toast'
@@ -250,7 +250,7 @@ export function ConversationView({ id }: { id: number }) {
     <section className="chat" aria-label={`Conversation with ${name}`}>
       <header className="chat__head">
         <Link href="~/messages" className="icon-btn chat__back" aria-label="Back to messages">
-          <BackIcon />
+          <ChevronLeft />
         </Link>
         {other ? (
           <Link href={`~/@${other.username}`} style={{ display: 'flex', alignItems: 'center', gap: 10 }}>

@@ -93,14 +93,3 @@ export function Carousel({ images, alt, onDoubleClick, eager }: Props) {
     </div>
   )
 }
-
-export function Dots({ count, index }: { count: number; index: number }) {
-  if (count < 2) return null
-  return (
-    <div className="carousel__dots" aria-hidden="true">
-      {Array.from({ length: count }, (_, i) => (
-        <span key={i} className={i === index ? 'carousel__dot is-active' : 'carousel__dot'} />
-      ))}
-    </div>
-  )
-}

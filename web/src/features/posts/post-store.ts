@@ -28,10 +28,6 @@ export function usePost<T extends Post>(post: T): T & { deleted?: boolean } {
   return p ? { ...post, ...p } : post
 }
 
-export function isDeleted(id: number): boolean {
-  return patches.get(id)?.deleted === true
-}
-
 /** Fresh copies from the server are the truth: earlier local patches for them are dropped. */
 export function freshPosts<T extends { id: number }>(posts: T[]): T[] {
   let changed = false

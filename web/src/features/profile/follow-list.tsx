@@ -5,7 +5,7 @@ import { call } from '../../api/problem'
 import { useSession } from '../../api/session'
 import type { FollowListUser } from '../../api/types'
 import { useQuery } from '../../lib/use-query'
-import { BackIcon } from '../../ui/icons'
+import { ChevronLeft } from '../../ui/icons'
 import { ErrorState, Loading } from '../../ui/states'
 import { PeopleList } from '../posts/people-dialog'
 import { FollowButton } from './follow-button'
@@ -23,7 +23,7 @@ export function FollowList({ username, list }: { username: string; list: 'follow
     <div className="column">
       <div className="page-head">
         <Link href={`/@${username}`} className="icon-btn" aria-label={`Back to ${username}`}>
-          <BackIcon />
+          <ChevronLeft />
         </Link>
         <h1 style={{ flex: 1 }}>
           {title}{' '}
