@@ -17,6 +17,8 @@ export interface Config {
   jwtSecret: string
   accessTokenTtlSeconds: number
   refreshTokenTtlSeconds: number
+  /** seconds after a rotation in which the old refresh token still gets its successor (not reuse detection) */
+  refreshReuseGraceSeconds: number
   admin: { email: string; password: string } | undefined
   trustProxy: boolean | number | string
   rateLimit: {
@@ -207,6 +209,7 @@ export function loadConfig(env: Env = process.env): Config {
     jwtSecret,
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL', 900, 30, 86_400),
     refreshTokenTtlSeconds: int(env, 'REFRESH_TOKEN_TTL', 30 * 86_400, 300, 365 * 86_400),
+    refreshReuseGraceSeconds: int(env, 'REFRESH_REUSE_GRACE', 5, 0, 60),
     admin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     trustProxy: trustProxy(env),
     rateLimit: {

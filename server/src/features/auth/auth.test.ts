@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHarness, expectProblem, json, login, register, uniqueName, type Harness, type TestApp } from '../../../test/helpers.js'
+import {
+  createHarness,
+  expectProblem,
+  json,
+  login,
+  register,
+  sleep,
+  uniqueName,
+  type Harness,
+  type TestApp,
+} from '../../../test/helpers.js'
 
 let h: Harness
 let t: TestApp
@@ -234,19 +244,40 @@ describe('refresh rotation and reuse detection', () => {
     expect(me.statusCode).toBe(200)
   })
 
-  it('a stolen, already-rotated token kills the session, and the new token dies with it', async () => {
-    const u = await register(t.app)
-    const rotated = json(await post('/api/hearth/v1/auth/refresh', { refreshToken: u.refreshToken }))
+  it('a stolen token replayed after the grace window kills the session, and the new token dies with it', async () => {
+    // An instance whose grace window is 1 s, so the test need not wait out the default 5 s.
+    const strict = await h.start({ REFRESH_REUSE_GRACE: '1' })
+    const refresh = (refreshToken: string) =>
+      strict.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/refresh', payload: { refreshToken } })
+    const u = await register(strict.app)
+    const rotated = json(await refresh(u.refreshToken))
+    await sleep(1100)
     // The thief replays the old token
-    expectProblem(await post('/api/hearth/v1/auth/refresh', { refreshToken: u.refreshToken }), 401, 'refresh_token_reused')
+    expectProblem(await refresh(u.refreshToken), 401, 'refresh_token_reused')
     // The legitimate holder's new refresh token and access token are both dead now
-    expectProblem(await post('/api/hearth/v1/auth/refresh', { refreshToken: rotated.refreshToken }), 401, 'session_revoked')
+    expectProblem(await refresh(rotated.refreshToken), 401, 'session_revoked')
     expectProblem(
-      await t.app.inject({ url: '/api/hearth/v1/users/me', headers: { authorization: `Bearer ${rotated.accessToken}` } }),
+      await strict.app.inject({ url: '/api/hearth/v1/users/me', headers: { authorization: `Bearer ${rotated.accessToken}` } }),
       401,
       'session_revoked',
     )
-    expectProblem(await t.app.inject({ url: '/api/hearth/v1/users/me', headers: u.headers }), 401, 'session_revoked')
+    expectProblem(await strict.app.inject({ url: '/api/hearth/v1/users/me', headers: u.headers }), 401, 'session_revoked')
+  })
+
+  it('within the grace window the old token gets its successor back, followed to the newest one', async () => {
+    const u = await register(t.app)
+    const first = json(await post('/api/hearth/v1/auth/refresh', { refreshToken: u.refreshToken }))
+    // A retry after a lost response: the same successor, with a working access token.
+    const retry = await post('/api/hearth/v1/auth/refresh', { refreshToken: u.refreshToken })
+    expect(retry.statusCode, retry.body).toBe(200)
+    expect(json(retry).refreshToken).toBe(first.refreshToken)
+    expect(retry.cookies.find((c) => c.name === 'refresh_token')?.value).toBe(first.refreshToken)
+    const me = await t.app.inject({ url: '/api/hearth/v1/users/me', headers: { authorization: `Bearer ${json(retry).accessToken}` } })
+    expect(me.statusCode).toBe(200)
+    // The client moved on meanwhile: a late copy of the first token gets the newest token, never an older one.
+    const second = json(await post('/api/hearth/v1/auth/refresh', { refreshToken: first.refreshToken }))
+    expect(json(await post('/api/hearth/v1/auth/refresh', { refreshToken: u.refreshToken })).refreshToken).toBe(second.refreshToken)
+    expect((await post('/api/hearth/v1/auth/refresh', { refreshToken: second.refreshToken })).statusCode).toBe(200)
   })
 
   it('accepts the refresh token from the httpOnly cookie', async () => {
@@ -265,10 +296,20 @@ describe('refresh rotation and reuse detection', () => {
     expect((await post('/api/hearth/v1/auth/refresh', { refreshToken: u.refreshToken })).statusCode).toBe(200)
   })
 
-  it('concurrent refreshes with one token: exactly one rotates', async () => {
+  it('8 concurrent refreshes with one token: all 200 with one successor, and the session lives', async () => {
     const u = await register(t.app)
-    const results = await Promise.all([0, 1, 2].map(() => post('/api/hearth/v1/auth/refresh', { refreshToken: u.refreshToken })))
-    expect(results.filter((r) => r.statusCode === 200)).toHaveLength(1)
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => post('/api/hearth/v1/auth/refresh', { refreshToken: u.refreshToken })),
+    )
+    expect(results.map((r) => r.statusCode)).toEqual(Array(8).fill(200))
+    const successors = new Set(results.map((r) => json(r).refreshToken))
+    expect(successors.size).toBe(1)
+    for (const r of results) {
+      const me = await t.app.inject({ url: '/api/hearth/v1/users/me', headers: { authorization: `Bearer ${json(r).accessToken}` } })
+      expect(me.statusCode).toBe(200)
+    }
+    const [successor] = successors
+    expect((await post('/api/hearth/v1/auth/refresh', { refreshToken: successor })).statusCode).toBe(200)
   })
 })
 

@@ -84,13 +84,25 @@ export async function rotateRefreshToken(
     .where(eq(userSessions.id, session.id))
 }
 
-export async function wasRotatedFrom(db: DbOrTx, sessionId: number, tokenHash: string): Promise<boolean> {
+/**
+ * Whether `tokenHash` is a refresh token this session rotated away from, and if so whether that
+ * happened within the last `graceSeconds` (on the database's clock, which every instance shares).
+ */
+export async function rotatedFrom(
+  db: DbOrTx,
+  sessionId: number,
+  tokenHash: string,
+  graceSeconds: number,
+): Promise<'just_now' | 'earlier' | undefined> {
   const [row] = await db
-    .select({ sessionId: sessionRotatedTokens.sessionId })
+    .select({
+      recent: sql<boolean>`${sessionRotatedTokens.rotatedAt} > clock_timestamp() - make_interval(secs => ${graceSeconds})`,
+    })
     .from(sessionRotatedTokens)
     .where(and(eq(sessionRotatedTokens.tokenHash, tokenHash), eq(sessionRotatedTokens.sessionId, sessionId)))
     .limit(1)
-  return row !== undefined
+  if (!row) return undefined
+  return row.recent ? 'just_now' : 'earlier'
 }
 
 /** When the session began (its sign-in); refreshes keep it. */

@@ -5,6 +5,7 @@ import { REVOKED_CHANNEL } from '../stream/events.js'
 import { presentMe } from '../users/views.js'
 import { reserveAttempt } from './attempts.js'
 import { queueVerificationEmail } from './email-flows.js'
+import { RefreshSuccessors } from './refresh-successors.js'
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js'
 import * as q from './queries.js'
 import { newRefreshToken, parseRefreshToken, randomToken, sameHash, sha256 } from './tokens.js'
@@ -26,7 +27,11 @@ export interface AuthResult {
 const clip = (s: string | undefined, n: number) => (s === undefined ? null : s.slice(0, n))
 
 export class AuthService {
-  constructor(private readonly ctx: AppContext) {}
+  private readonly successors: RefreshSuccessors
+
+  constructor(private readonly ctx: AppContext) {
+    this.successors = new RefreshSuccessors(ctx.cache, ctx.config.refreshReuseGraceSeconds)
+  }
 
   private get db() {
     return this.ctx.database.db
@@ -105,6 +110,9 @@ export class AuthService {
   /**
    * Rotates the refresh token. The old one dies; presenting it again later is taken as theft
    * and ends the whole session, so the thief's and the victim's copies both stop working.
+   * Within `refreshReuseGraceSeconds` of its rotation, though, the old token is answered with
+   * its successor: concurrent refreshes of one client (tabs, a retry after a lost response)
+   * must not end the session they all belong to.
    */
   async refresh(refreshToken: string, client: ClientInfo): Promise<AuthResult> {
     const parsed = parseRefreshToken(refreshToken)
@@ -119,6 +127,7 @@ export class AuthService {
       if (isBlocked) return { kind: 'blocked' as const }
       if (session.refreshTokenHash && sameHash(session.refreshTokenHash, presented)) {
         const next = newRefreshToken(session.sessionToken)
+        await this.successors.remember(refreshToken, next)
         await q.rotateRefreshToken(
           tx,
           { id: session.id, oldHash: presented },
@@ -132,7 +141,15 @@ export class AuthService {
         const user = await q.findUserById(tx, session.userId)
         return { kind: 'rotated' as const, user: user!, sessionToken: session.sessionToken, refreshToken: next }
       }
-      if (await q.wasRotatedFrom(tx, session.id, presented)) {
+      const rotated = await q.rotatedFrom(tx, session.id, presented, this.ctx.config.refreshReuseGraceSeconds)
+      if (rotated === 'just_now') {
+        const successor = await this.successors.latest(refreshToken, session.refreshTokenHash)
+        // Without its successor (the cache lost it) the token is refused, but not taken as theft.
+        if (!successor) return { kind: 'invalid' as const }
+        const user = await q.findUserById(tx, session.userId)
+        return { kind: 'rotated' as const, user: user!, sessionToken: session.sessionToken, refreshToken: successor }
+      }
+      if (rotated === 'earlier') {
         const revoked = await q.revokeSessions(tx, { userId: session.userId, sessionId: session.id }, 'refresh_reuse')
         return { kind: 'reused' as const, revoked, userId: session.userId }
       }

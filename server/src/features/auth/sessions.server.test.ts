@@ -70,19 +70,40 @@ describe('revocation across instances', () => {
     expect(await msUntilRefused(b, third.headers)).toBeLessThan(1000)
   })
 
-  it('refresh-token reuse detected on B kills the session on A', async () => {
-    const u = await register(a.app)
+  it('refresh-token reuse after the grace window, detected on B, kills the session on A', async () => {
+    // Two instances whose grace window is 1 s, so the test need not wait out the default 5 s.
+    const [c, d] = [await h.start({ REFRESH_REUSE_GRACE: '1' }), await h.start({ REFRESH_REUSE_GRACE: '1' })]
+    const u = await register(c.app)
     const rotated = json(
-      await a.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/refresh', payload: { refreshToken: u.refreshToken } }),
+      await c.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/refresh', payload: { refreshToken: u.refreshToken } }),
     )
     const headers = { authorization: `Bearer ${rotated.accessToken}` }
-    expect((await me(a, headers)).statusCode).toBe(200)
+    expect((await me(c, headers)).statusCode).toBe(200)
+    await sleep(1100)
     expectProblem(
-      await b.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/refresh', payload: { refreshToken: u.refreshToken } }),
+      await d.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/refresh', payload: { refreshToken: u.refreshToken } }),
       401,
       'refresh_token_reused',
     )
-    expect(await msUntilRefused(a, headers)).toBeLessThan(1000)
+    expect(await msUntilRefused(c, headers)).toBeLessThan(1000)
+  })
+
+  it('8 concurrent refreshes with one token spread over A and B: all 200 with one successor, and the session lives', async () => {
+    const u = await register(a.app)
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        (i % 2 ? b : a).app.inject({ method: 'POST', url: '/api/hearth/v1/auth/refresh', payload: { refreshToken: u.refreshToken } }),
+      ),
+    )
+    expect(results.map((r) => r.statusCode)).toEqual(Array(8).fill(200))
+    const successors = new Set(results.map((r) => json(r).refreshToken))
+    expect(successors.size).toBe(1)
+    for (const [i, r] of results.entries()) {
+      expect((await me(i % 2 ? a : b, { authorization: `Bearer ${json(r).accessToken}` })).statusCode).toBe(200)
+    }
+    const [successor] = successors
+    const next = await b.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/refresh', payload: { refreshToken: successor } })
+    expect(next.statusCode).toBe(200)
   })
 
   it('answers session checks from the cache, not the database', async () => {
