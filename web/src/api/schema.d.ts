@@ -408,6 +408,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Running totals at the end of the day before `from` (zeros before the first account). The growth within the range is the last item’s total minus these. */
+                            before: {
+                                totalComments: number;
+                                totalLikes: number;
+                                totalMessages: number;
+                                totalPosts: number;
+                            };
                             /** @description A UTC calendar day, YYYY-MM-DD. */
                             from: string;
                             items: {

@@ -35,7 +35,23 @@ export function statsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           security: bearer,
           querystring: Type.Object({ from: Type.Optional(Day), to: Type.Optional(Day) }, { additionalProperties: false }),
           response: {
-            200: Type.Object({ from: Day, to: Day, items: Type.Array(StatsDay) }),
+            200: Type.Object({
+              from: Day,
+              to: Day,
+              before: Type.Object(
+                {
+                  totalPosts: Type.Integer(),
+                  totalLikes: Type.Integer(),
+                  totalComments: Type.Integer(),
+                  totalMessages: Type.Integer(),
+                },
+                {
+                  description:
+                    'Running totals at the end of the day before `from` (zeros before the first account). The growth within the range is the last item’s total minus these.',
+                },
+              ),
+              items: Type.Array(StatsDay),
+            }),
             ...errors(400, 401, 403),
           },
         },

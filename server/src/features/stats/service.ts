@@ -4,6 +4,8 @@ import { subsystemLogger } from '../../logger.js'
 import { addDays, dayCount, parseDay, utcDay } from './dates.js'
 import * as q from './queries.js'
 
+type Totals = Pick<q.DayStats, 'totalPosts' | 'totalLikes' | 'totalComments' | 'totalMessages'>
+
 export const MAX_RANGE_DAYS = 366
 export const DEFAULT_RANGE_DAYS = 30
 
@@ -60,7 +62,12 @@ export class StatsService {
     })
   }
 
-  /** Stored days within the range, plus today computed live when the range includes it. */
+  /**
+   * Stored days within the range, plus today computed live when the range includes it, and the
+   * running totals at the end of the day before the range: the growth within the range is the
+   * last day's total minus those (the first day's total would leave out what that day added —
+   * on a fresh instance, the only day there is).
+   */
   async range(input: { from?: string; to?: string }, now = new Date()) {
     const today = utcDay(now)
     const to = input.to === undefined ? today : parseDay(input.to)
@@ -71,17 +78,29 @@ export class StatsService {
     if (dayCount(from, to) > MAX_RANGE_DAYS) throw badDate('to', `must be at most ${MAX_RANGE_DAYS} days after from`)
 
     const lastStored = to < today ? to : addDays(today, -1)
-    const [stored, live] = await Promise.all([
+    const [stored, live, before] = await Promise.all([
       from <= lastStored ? q.storedDays(this.db, from, lastStored) : [],
       from <= today && today <= to ? q.computeDays(this.db, today, today) : [],
+      this.totalsAtEndOf(addDays(from, -1)),
     ])
     return {
       from,
       to,
+      before,
       items: [
         ...stored.map(({ computedAt, ...d }) => ({ ...d, live: false, computedAt: computedAt.toISOString() })),
         ...live.map((d) => ({ ...d, live: true, computedAt: now.toISOString() })),
       ],
     }
+  }
+
+  /** Running totals at the end of `day`: stored if it is, computed if not, zero before the first account. */
+  private async totalsAtEndOf(day: string): Promise<Totals> {
+    const first = await q.firstDay(this.db)
+    if (first === undefined || day < first) return { totalPosts: 0, totalLikes: 0, totalComments: 0, totalMessages: 0 }
+    const [stored] = await q.storedDays(this.db, day, day)
+    const stats = stored ?? (await q.computeDays(this.db, day, day))[0]!
+    const { totalPosts, totalLikes, totalComments, totalMessages } = stats
+    return { totalPosts, totalLikes, totalComments, totalMessages }
   }
 }

@@ -140,6 +140,36 @@ describe('GET /admin/stats', () => {
     expect(await db().select().from(appStatistics).where(eq(appStatistics.date, today))).toEqual([])
   })
 
+  it('gives the totals at the end of the day before the range, so growth counts what the first day added', async () => {
+    // the day before is stored: its totals
+    expect(json(await getStats('?from=2024-03-03&to=2024-03-04')).before).toEqual({
+      totalPosts: EXPECTED['2024-03-02'].totalPosts,
+      totalLikes: EXPECTED['2024-03-02'].totalLikes,
+      totalComments: EXPECTED['2024-03-02'].totalComments,
+      totalMessages: EXPECTED['2024-03-02'].totalMessages,
+    })
+    // before the first account: nothing yet
+    expect(json(await getStats('?from=2024-03-01&to=2024-03-04')).before).toEqual({
+      totalPosts: 0,
+      totalLikes: 0,
+      totalComments: 0,
+      totalMessages: 0,
+    })
+    // A range that is only today (as on a fresh instance, whose only day is today): yesterday is
+    // not stored, so its totals are computed; two posts made today are the range's growth.
+    const today = utcDay(new Date())
+    const u = await register(t.app)
+    for (const content of ['one', 'two']) {
+      const res = await t.app.inject({ method: 'POST', url: '/api/hearth/v1/posts', headers: u.headers, payload: { content } })
+      expect(res.statusCode).toBe(201)
+    }
+    const body = json(await getStats(`?from=${today}&to=${today}`))
+    expect(body.items).toHaveLength(1)
+    expect(body.items[0].totalPosts - body.before.totalPosts).toBe(2)
+    expect(body.before.totalPosts).toBe(EXPECTED['2024-03-04'].totalPosts)
+    await db().update(posts).set({ isDeleted: true }).where(eq(posts.userId, u.user.id))
+  })
+
   it('validates the range', async () => {
     for (const q of [
       '?from=2024-3-1',

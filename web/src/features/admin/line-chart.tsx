@@ -1,5 +1,6 @@
-// A responsive uPlot line chart. uPlot draws on canvas, so the numbers are also given as a
-// table for screen readers.
+// A responsive uPlot line chart of counts per UTC day. uPlot draws on canvas, so the numbers are
+// also given as a table for screen readers, and the axis labels it drew are left on the chart's
+// element (data-x-ticks, data-y-ticks) where tests and tools can read them.
 import { useEffect, useRef } from 'react'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
@@ -12,29 +13,78 @@ export interface Series {
 
 interface Props {
   title: string
-  /** UTC days, YYYY-MM-DD */
+  /** The range shown on the time axis (UTC days, YYYY-MM-DD), whether or not every day has data. */
+  from: string
+  to: string
+  /** UTC days with data, YYYY-MM-DD, oldest first */
   days: string[]
   series: Series[]
   height?: number
 }
 
 const dayFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })
+const DAY_S = 86_400
+const seconds = (day: string) => Date.parse(`${day}T00:00:00Z`) / 1000
+/** Time-axis steps: whole days, so a label is always a day (never an hour, never a half-day). */
+const DAY_STEPS = [1, 2, 3, 7, 14, 28, 56, 91, 182, 364].map((d) => d * DAY_S)
+/** Count-axis steps: whole numbers (there is no half of a person). */
+const COUNT_STEPS = [1, 2, 5].flatMap((m) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7].map((p) => m * p)).sort((a, b) => a - b)
 
-export function LineChart({ title, days, series, height = 260 }: Props) {
+/** "Nov 4"; the year is added under the first label and where it changes. */
+function dayLabels(splits: number[]): string[] {
+  let year = ''
+  return splits.map((s) => {
+    const d = new Date(s * 1000)
+    const y = String(d.getUTCFullYear())
+    const label = y === year ? dayFmt.format(d) : `${dayFmt.format(d)}\n${y}`
+    year = y
+    return label
+  })
+}
+
+export function LineChart({ title, from, to, days, series, height = 260 }: Props) {
   const box = useRef<HTMLDivElement>(null)
 
   useEffect(() => {
     const el = box.current
     if (!el || days.length === 0) return
-    const xs = days.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000)
+    const xs = days.map(seconds)
+    // The whole asked-for range, so one day of data sits at its date instead of being stretched
+    // over an axis of its own; a one-day range gets half a day either side.
+    const [lo, hi] = from < to ? [seconds(from), seconds(to)] : [seconds(from) - DAY_S / 2, seconds(from) + DAY_S / 2]
+    const drawn = (key: 'xTicks' | 'yTicks', labels: string[]) => {
+      el.dataset[key] = labels.map((l) => l.replace('\n', ' ')).join('|')
+      return labels
+    }
     const opts: uPlot.Options = {
       width: Math.max(280, el.clientWidth),
       height,
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-      scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.1)] } },
+      scales: {
+        x: { time: true, range: () => [lo, hi] },
+        y: { range: (_u, min, max) => [Math.min(0, min), Math.max(1, max * 1.1)] },
+      },
       axes: [
-        { stroke: '#8a929c', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e4e6ea' } },
-        { stroke: '#8a929c', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e4e6ea' }, size: 50 },
+        {
+          stroke: '#8a929c',
+          grid: { stroke: '#eef0f3' },
+          ticks: { stroke: '#e4e6ea' },
+          space: 64,
+          incrs: DAY_STEPS,
+          values: (_u, splits) => drawn('xTicks', dayLabels(splits)),
+        },
+        {
+          stroke: '#8a929c',
+          grid: { stroke: '#eef0f3' },
+          ticks: { stroke: '#e4e6ea' },
+          size: 50,
+          incrs: COUNT_STEPS,
+          values: (_u, splits) =>
+            drawn(
+              'yTicks',
+              splits.map((v) => v.toLocaleString()),
+            ),
+        },
       ],
       legend: { live: true },
       cursor: { points: { size: 7 } },
@@ -45,7 +95,7 @@ export function LineChart({ title, days, series, height = 260 }: Props) {
           stroke: s.color,
           width: 2.25,
           fill: `${s.color}14`,
-          points: { show: days.length <= 45, size: 5 },
+          points: { show: days.length <= 45, size: days.length === 1 ? 8 : 5 },
         })),
       ],
     }
@@ -56,18 +106,14 @@ export function LineChart({ title, days, series, height = 260 }: Props) {
       ro.disconnect()
       plot.destroy()
     }
-  }, [days, series, height])
+  }, [from, to, days, series, height])
 
   return (
     <figure className="card chart" style={{ margin: '0 0 16px' }}>
       <figcaption>
         <h3>{title}</h3>
       </figcaption>
-      <div
-        ref={box}
-        role="img"
-        aria-label={`${title}: line chart of ${series.map((s) => s.label).join(', ')} from ${days[0]} to ${days[days.length - 1]}`}
-      />
+      <div ref={box} role="img" aria-label={`${title}: line chart of ${series.map((s) => s.label).join(', ')} from ${from} to ${to}`} />
       <table className="sr-only">
         <caption>{title}</caption>
         <thead>

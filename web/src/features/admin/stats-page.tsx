@@ -11,6 +11,8 @@ import { LineChart, type Series } from './line-chart'
 const DAY = 86_400_000
 const iso = (t: number) => new Date(t).toISOString().slice(0, 10)
 const today = () => iso(Date.now())
+/** "+2", or "−1" when deletions outweigh what was added. */
+const growth = (n: number) => (n < 0 ? `−${count(-n)}` : `+${count(n)}`)
 const presets = [
   [7, 'Last 7 days'],
   [30, 'Last 30 days'],
@@ -44,9 +46,12 @@ export function StatsPage() {
   )
   const likes: Series[] = useMemo(() => [{ label: 'Likes', color: '#ff3040', values: items.map((d) => d.totalLikes) }], [items])
 
-  const first = items[0]
   const last = items[items.length - 1]
-  const delta = (k: 'totalPosts' | 'totalLikes' | 'totalComments' | 'totalMessages') => (first && last ? last[k] - first[k] : 0)
+  // Growth within the range: from the totals at the end of the day before it (the first day's
+  // own total would leave out what that day added).
+  const before = stats.data?.before
+  const delta = (k: 'totalPosts' | 'totalLikes' | 'totalComments' | 'totalMessages') => (last && before ? last[k] - before[k] : 0)
+  const shown = { from: stats.data?.from ?? range.from, to: stats.data?.to ?? range.to }
   const invalid = draft.from > draft.to || (Date.parse(draft.to) - Date.parse(draft.from)) / DAY > 365
 
   return (
@@ -110,25 +115,25 @@ export function StatsPage() {
               <div className="stat__value">{count(items.reduce((s, d) => s + d.newUsers, 0))}</div>
             </div>
             <div className="card stat">
-              <div className="stat__label">Posts (+{count(delta('totalPosts'))})</div>
+              <div className="stat__label">Posts ({growth(delta('totalPosts'))})</div>
               <div className="stat__value">{count(last?.totalPosts ?? 0)}</div>
             </div>
             <div className="card stat">
-              <div className="stat__label">Likes (+{count(delta('totalLikes'))})</div>
+              <div className="stat__label">Likes ({growth(delta('totalLikes'))})</div>
               <div className="stat__value">{count(last?.totalLikes ?? 0)}</div>
             </div>
             <div className="card stat">
-              <div className="stat__label">Comments (+{count(delta('totalComments'))})</div>
+              <div className="stat__label">Comments ({growth(delta('totalComments'))})</div>
               <div className="stat__value">{count(last?.totalComments ?? 0)}</div>
             </div>
             <div className="card stat">
-              <div className="stat__label">Messages (+{count(delta('totalMessages'))})</div>
+              <div className="stat__label">Messages ({growth(delta('totalMessages'))})</div>
               <div className="stat__value">{count(last?.totalMessages ?? 0)}</div>
             </div>
           </div>
-          <LineChart title="People per day" days={days} series={people} />
-          <LineChart title="Posts, comments and messages (running totals)" days={days} series={content} />
-          <LineChart title="Likes (running total)" days={days} series={likes} height={200} />
+          <LineChart title="People per day" {...shown} days={days} series={people} />
+          <LineChart title="Posts, comments and messages (running totals)" {...shown} days={days} series={content} />
+          <LineChart title="Likes (running total)" {...shown} days={days} series={likes} height={200} />
         </>
       )}
     </>
