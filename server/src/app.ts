@@ -37,7 +37,7 @@ import { registerActivityTracking } from './features/stats/activity.js'
 import { registerAuthentication } from './http/auth.js'
 import { rateLimited } from './http/errors.js'
 import { RateLimitCounter, rateLimitStore } from './http/rate-limit-store.js'
-import { registerErrorHandling } from './http/error-handler.js'
+import { clientErrorHandler, registerErrorHandling } from './http/error-handler.js'
 import { registerRequestLog } from './http/request-log.js'
 import { Problem } from './http/schemas.js'
 import { Me, PublicProfile, UserSummary } from './features/users/views.js'
@@ -63,6 +63,8 @@ export async function buildApp(ctx: AppContext) {
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID()
     },
     requestIdHeader: false,
+    // what Node's parser refuses (431 for an over-long URL or headers) is problem+json too
+    clientErrorHandler,
     routerOptions: { maxParamLength: 200 },
     ajv: {
       customOptions: {

@@ -1,8 +1,9 @@
 // Whatever a client sends, the answer is a 4xx problem+json: never a 5xx, a stack trace or SQL.
 // Walks every route of the published OpenAPI document, so new routes are covered automatically.
 import type { LightMyRequestResponse } from 'fastify'
+import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHarness, expectProblem, json, register, type Harness, type Session, type TestApp } from '../../test/helpers.js'
+import { createHarness, expectProblem, json, listen, register, type Harness, type Session, type TestApp } from '../../test/helpers.js'
 
 let h: Harness
 let t: TestApp
@@ -98,6 +99,35 @@ describe('hostile input on every route', () => {
       'validation_failed',
     )
     expect(p.errors.length).toBeGreaterThan(1)
+  })
+
+  it('answers what the HTTP parser refuses (over-long URL, huge headers, garbage) with problem+json on a real socket', async () => {
+    const base = new URL(await listen(t))
+    /** Writes raw bytes on a fresh connection and reads until the server closes it. */
+    const raw = (request: string) =>
+      new Promise<{ status: number; headers: string; body: string }>((resolve, reject) => {
+        const socket = connect(Number(base.port), base.hostname)
+        let data = ''
+        socket.setEncoding('utf8')
+        socket.on('data', (d) => (data += d))
+        socket.on('error', reject)
+        socket.on('close', () => {
+          const [head = '', body = ''] = data.split('\r\n\r\n')
+          resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(head)?.[1]), headers: head.toLowerCase(), body })
+        })
+        socket.write(request)
+      })
+    const longUrl = await raw(`GET /api/hearth/v1/users?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`)
+    const hugeHeader = await raw(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`)
+    for (const res of [longUrl, hugeHeader]) {
+      expect(res.status).toBe(431)
+      expect(res.headers).toContain('content-type: application/problem+json')
+      expect(JSON.parse(res.body)).toMatchObject({ status: 431, code: 'headers_too_large', title: 'Request Header Fields Too Large' })
+    }
+    const garbage = await raw('NOT HTTP AT ALL\r\n\r\n')
+    expect(garbage.status).toBe(400)
+    expect(garbage.headers).toContain('content-type: application/problem+json')
+    expect(JSON.parse(garbage.body)).toMatchObject({ status: 400, code: 'bad_request' })
   })
 
   it('rate limits sign-in per IP with 429 and Retry-After', async () => {

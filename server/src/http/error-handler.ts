@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Socket } from 'node:net'
 import { AppError, titles, type FieldProblem } from './errors.js'
 import { noteProblem } from './request-log.js'
 
@@ -121,4 +122,42 @@ export function registerErrorHandling(app: FastifyInstance) {
     noteProblem(request, { code: 'internal_error', detail: error.message, err: error })
     return reply
   })
+}
+
+// What Node's HTTP parser refuses before any route runs (headers or URL too large, a request
+// line it cannot parse, a client too slow to send its headers), by the parser's error code.
+const parserErrors: Record<string, { status: number; code: string; detail: string }> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    code: 'headers_too_large',
+    detail: 'The request line and headers are larger than this server accepts; send a shorter URL or fewer headers.',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'request_timeout', detail: 'The request took too long to arrive.' },
+}
+
+/**
+ * Fastify's `clientErrorHandler`: answers what Node's HTTP parser refused with problem+json too
+ * (Fastify's default writes `{"error": ...}`), then closes the connection, whose stream position
+ * is unknown after a parse error.
+ */
+export function clientErrorHandler(this: { log: { debug: (o: object, m: string) => void } }, err: NodeJS.ErrnoException, socket: Socket) {
+  // A reset connection has nobody to answer.
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const known = (err.code && parserErrors[err.code]) || {
+    status: 400,
+    code: 'bad_request',
+    detail: 'The request could not be parsed as HTTP.',
+  }
+  this.log.debug({ err, status: known.status }, 'refused a request the HTTP parser could not accept')
+  if (socket.writable) {
+    const body = JSON.stringify({ type: 'about:blank', title: titles[known.status] ?? 'Error', ...known })
+    socket.write(
+      `HTTP/1.1 ${known.status} ${titles[known.status] ?? 'Error'}\r\n` +
+        'Content-Type: application/problem+json\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        'Connection: close\r\n\r\n' +
+        body,
+    )
+  }
+  socket.destroy()
 }
