@@ -29,6 +29,8 @@ export interface Config {
     userMax: number
     /** sign-in / registration / password attempts per window per IP */
     authMax: number
+    /** refreshes per window per live session (never counted per IP) */
+    refreshMax: number
     windowSeconds: number
   }
   logLevel: string
@@ -217,6 +219,7 @@ export function loadConfig(env: Env = process.env): Config {
       anonymousMax: int(env, 'RATE_LIMIT_ANONYMOUS_MAX', 300, 1, 10_000_000),
       userMax: int(env, 'RATE_LIMIT_USER_MAX', 1500, 1, 10_000_000),
       authMax: int(env, 'RATE_LIMIT_AUTH_MAX', 25, 1, 10_000_000),
+      refreshMax: int(env, 'RATE_LIMIT_REFRESH_MAX', 120, 1, 10_000_000),
       windowSeconds: int(env, 'RATE_LIMIT_WINDOW', 300, 1, 86_400),
     },
     logLevel: str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),

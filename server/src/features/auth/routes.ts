@@ -8,6 +8,7 @@ import { Email, DisplayName, Username } from '../users/schemas.js'
 import { Me } from '../users/views.js'
 import { PASSWORD_MAX } from './passwords.js'
 import { type AuthService, type AuthResult, type ClientInfo } from './service.js'
+import { parseRefreshToken } from './tokens.js'
 
 const REFRESH_COOKIE = 'refresh_token'
 const COOKIE_PATH = '/api/hearth/v1/auth'
@@ -67,6 +68,24 @@ export function authRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAsy
     },
   }
 
+  // Refreshing is not a guess at a password, and every page load or new tab does it once: each live
+  // session has an allowance of its own, generous enough for any pace of reloading, and refreshes
+  // never touch the sign-in bucket of their IP. Only tokens that name no live session (guesses) are
+  // counted per IP, as sign-in attempts are.
+  const refreshLimit = {
+    rateLimit: {
+      timeWindow: ctx.config.rateLimit.windowSeconds * 1000,
+      keyGenerator: async (r: FastifyRequest) => {
+        const presented = (r.body as { refreshToken?: string } | undefined)?.refreshToken ?? r.cookies[REFRESH_COOKIE]
+        const parsed = presented ? parseRefreshToken(presented) : null
+        const session = parsed ? await ctx.sessions.validate(parsed.sessionToken) : null
+        return session ? `refresh:session:${session.id}` : `refresh:ip:${r.ip}`
+      },
+      max: (_r: FastifyRequest, key: string) =>
+        key.startsWith('refresh:session:') ? ctx.config.rateLimit.refreshMax : ctx.config.rateLimit.authMax,
+    },
+  }
+
   const sendTokens = (reply: FastifyReply, result: AuthResult, status = 200) => {
     setRefreshCookie(reply, ctx, result.refreshToken)
     return reply.code(status).send(result)
@@ -107,7 +126,7 @@ export function authRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAsy
     app.post(
       '/auth/refresh',
       {
-        config: authLimit,
+        config: refreshLimit,
         schema: {
           tags: ['auth'],
           summary: 'Rotate the refresh token (body or cookie) and get a new access token',
