@@ -17,6 +17,17 @@ export interface PgbenchCase {
 }
 
 /**
+ * pgbench reads `:name` as a variable wherever it appears, quotes included, so the server's text is
+ * made safe here rather than written around pgbench: in to_char formats `HH24:MI:SS` becomes
+ * `HH24":"MI":"SS` (the same output), and a time inlined as a literal goes in ISO 8601 basic
+ * format (`2024-01-31T23:59:59.123456Z` → `20240131T235959.123456Z`, the same instant).
+ */
+function pgbenchSafe(text: string): string {
+  return text.replace(/HH24:MI:SS/g, 'HH24":"MI":"SS')
+}
+const basicTime = (v: string) => v.replace(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+Z)$/, '$1$2$3T$4$5$6$7')
+
+/**
  * Numbers become `\set` variables. A string the same in every list goes in as a bound parameter
  * too (pgbench -D); one that varies (a cursor) is inlined as a literal in that script, since
  * pgbench variables cannot hold strings.
@@ -28,7 +39,7 @@ export function scripts(c: PgbenchCase): { files: string[]; defines: Record<stri
   const files = c.params.map((p) => {
     if (p.length !== width) throw new Error('every parameter list must have the same length')
     const sets: string[] = []
-    const text = c.text.replace(/\$(\d+)/g, (_, n: string) => {
+    const text = pgbenchSafe(c.text).replace(/\$(\d+)/g, (_, n: string) => {
       const i = Number(n) - 1
       const v = p[i]
       if (typeof v === 'number') {
@@ -39,9 +50,9 @@ export function scripts(c: PgbenchCase): { files: string[]; defines: Record<stri
         defines[`p${n}`] = String(v)
         return `:p${n}`
       }
-      return `'${String(v).replace(/'/g, "''")}'`
+      return `'${basicTime(String(v)).replace(/'/g, "''")}'`
     })
-    if (/(?<!:):[a-zA-Z_]/.test(text.replace(/:p\d+/g, '').replace(/'[^']*'/g, ''))) {
+    if (/(?<!:):[a-zA-Z0-9_]/.test(text.replace(/:p\d+/g, ''))) {
       throw new Error('the statement holds a ":name" sequence that pgbench would take for a variable')
     }
     return `${[...new Set(sets)].join('\n')}\n${text.replace(/\s*\n\s*/g, ' ')};\n`

@@ -4,7 +4,7 @@
 //   node --import tsx bench/feed/plans.ts      (needs the dataset `npm run bench` seeds)
 import pg from 'pg'
 import { EXPLORE_PAGE_SQL, exploreParams, HOME_PAGE_SQL, homeFeedParams } from '../../server/src/features/feed/queries.js'
-import { boundBefore } from '../../server/src/features/posts/keyset.js'
+import { boundBefore } from '../../server/src/lib/keyset.js'
 import { POST_SQL, USER_POSTS_SQL } from '../../server/src/features/posts/queries.js'
 import { benchDatabase } from '../lib.js'
 

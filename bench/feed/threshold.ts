@@ -4,7 +4,7 @@
 //   node --import tsx bench/feed/threshold.ts      (needs the dataset `npm run bench` seeds)
 import pg from 'pg'
 import { HOME_FEED_SQL, homeFeedParams } from '../../server/src/features/feed/queries.js'
-import { boundBefore } from '../../server/src/features/posts/keyset.js'
+import { boundBefore } from '../../server/src/lib/keyset.js'
 import { benchDatabase } from '../lib.js'
 import { pgbench } from './pgbench.js'
 

@@ -1,7 +1,7 @@
 // Every admin action leaves two traces: a row in admin_audit_log, written in the action's own
 // transaction (the log never claims what rolled back nor misses what committed), and a
 // structured line on the 'admin' logger once the transaction has committed.
-import { decodeCursor, paginate } from '../../http/pagination.js'
+import { decodeCursor, paginate } from '../../lib/keyset.js'
 import type { Logger } from '../../logger.js'
 import type { AfterCommit } from '../../platform/db/transaction.js'
 import type { DbOrTx, Tx } from '../../platform/db/types.js'

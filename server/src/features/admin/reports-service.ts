@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js'
 import { AppError, conflict, notFound } from '../../http/errors.js'
-import { decodeCursor, paginate } from '../../http/pagination.js'
+import { decodeCursor, paginate } from '../../lib/keyset.js'
 import { subsystemLogger } from '../../logger.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import { targetOf, type ReportRow, type ReportTarget } from '../reports/queries.js'

@@ -2,7 +2,7 @@ import { and, asc, eq, sql, type SQL } from 'drizzle-orm'
 import { comments, posts, users } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
 import { queryRows } from '../../platform/db/rows.js'
-import { cursorAt, type TimeKey } from '../posts/keyset.js'
+import { cursorAt, type TimeKey } from '../../lib/keyset.js'
 import type { CommentRow } from './views.js'
 
 const commentWithAuthor = {

@@ -111,7 +111,7 @@ describe('home feed', () => {
     expectProblem(await a.get('/feed?cursor=%%%', me), 400)
     expectProblem(await a.get('/feed?cursor=bm9wZQ', me), 400, 'invalid_cursor')
     expectProblem(
-      await a.get(`/feed?cursor=${Buffer.from('["20240230T000000.000000Z",1]').toString('base64url')}`, me),
+      await a.get(`/feed?cursor=${Buffer.from('["2024-02-30T00:00:00.000000Z",1]').toString('base64url')}`, me),
       400,
       'invalid_cursor',
     )
@@ -215,10 +215,7 @@ describe('the window plan (viewers following many accounts)', () => {
 })
 
 describe('the feed SQL', () => {
-  it('has no `:name` sequences that pgbench would take for its variables, and documents its parameters', () => {
-    // (casts `::` aside)
-    expect(HOME_PAGE_SQL).not.toMatch(/(?<!:):[A-Za-z]/)
-    expect(EXPLORE_PAGE_SQL).not.toMatch(/(?<!:):[A-Za-z]/)
+  it('documents its parameters', () => {
     expect(homeFeedParams(7, { at: 'infinity', id: 2147483647 }, 20)).toEqual([7, 'infinity', 2147483647, WINDOW_MIN_FOLLOWING, 3000, 21])
     expect(exploreParams({ at: 'infinity', id: 2147483647 }, 20)).toEqual(['infinity', 2147483647, 21, null])
     expect(exploreParams({ at: 'infinity', id: 2147483647 }, 20, 7)).toEqual(['infinity', 2147483647, 21, 7])

@@ -6,7 +6,7 @@
 // statement directly (pgbench -f, with the parameters in the order documented on each) to
 // measure what the server adds on top of the database.
 import type { Db } from '../../platform/db/index.js'
-import type { TimeKey } from '../posts/keyset.js'
+import type { TimeKey } from '../../lib/keyset.js'
 import { postPageSql, runPostPage } from '../posts/page.js'
 
 /**

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js'
-import { boundBefore, decodeTimeCursor } from '../posts/keyset.js'
+import { boundBefore, decodeTimeCursor } from '../../lib/keyset.js'
 import * as q from './queries.js'
 
 /**

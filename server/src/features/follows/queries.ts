@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { follows, users } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
-import { cursorAt, newestFirst, type TimeKey } from '../posts/keyset.js'
+import { cursorAt, newestFirst, type TimeKey } from '../../lib/keyset.js'
 
 /** True when this call created the follow; the unique (follower, following) index settles races. */
 export async function insertFollow(tx: DbOrTx, followerId: number, followingId: number): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { likes, posts, users } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
-import { cursorAt, newestFirst, type TimeKey } from '../posts/keyset.js'
+import { cursorAt, newestFirst, type TimeKey } from '../../lib/keyset.js'
 
 /** True when this call created the like; the unique (user_id, post_id) index settles races. */
 export async function insertLike(tx: DbOrTx, userId: number, postId: number): Promise<boolean> {

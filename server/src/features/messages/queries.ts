@@ -1,20 +1,13 @@
-import { aliasedTable, and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
+import { aliasedTable, and, desc, eq, inArray, or, sql } from 'drizzle-orm'
 import { conversations, messages, streamEvents, users } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
 import { queryRows } from '../../platform/db/rows.js'
 import { runNamed } from '../../platform/db/named-statement.js'
+import { cursorAt, type TimeKey } from '../../lib/keyset.js'
 import type { NotificationRow } from '../notifications/notify.js'
 
 export type ConversationRow = typeof conversations.$inferSelect
 export type MessageRow = typeof messages.$inferSelect
-
-/**
- * Keyset positions travel as microseconds since the epoch: JavaScript dates keep milliseconds,
- * PostgreSQL microseconds, and a millisecond cursor would skip rows. float8 holds today's
- * microsecond timestamps exactly (< 2^53).
- */
-const micros = (ts: SQL | typeof messages.createdAt) => sql<number>`(extract(epoch from ${ts}) * 1000000)::float8`
-const fromMicros = (us: number) => sql`(timestamptz 'epoch' + ${us}::bigint * interval '1 microsecond')`
 
 const summary = (u: typeof users) => ({
   id: u.id,
@@ -69,18 +62,18 @@ export async function findConversationFor(db: DbOrTx, conversationId: number, us
  * (conversations with blocked users are left out here, so pages stay full). A conversation
  * without messages yet sorts by its creation.
  */
-export async function listConversations(db: DbOrTx, userId: number, before: [number, number] | undefined, limit: number) {
+export async function listConversations(db: DbOrTx, userId: number, before: TimeKey | undefined, limit: number) {
   const activity = sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`
   const otherId = sql`CASE WHEN ${conversations.user1Id} = ${userId} THEN ${conversations.user2Id} ELSE ${conversations.user1Id} END`
   return db
-    .select({ conversation: conversations, other: summary(other), key: micros(activity) })
+    .select({ conversation: conversations, other: summary(other), at: cursorAt(activity) })
     .from(conversations)
     .innerJoin(other, eq(other.id, otherId))
     .where(
       and(
         or(eq(conversations.user1Id, userId), eq(conversations.user2Id, userId)),
         eq(other.isBlocked, false),
-        before === undefined ? undefined : sql`(${activity}, ${conversations.id}) < (${fromMicros(before[0])}, ${before[1]})`,
+        before === undefined ? undefined : sql`(${activity}, ${conversations.id}) < (${before.at}::timestamptz, ${before.id}::int)`,
       ),
     )
     .orderBy(desc(activity), desc(conversations.id))
@@ -111,14 +104,14 @@ export async function unreadCounts(db: DbOrTx, userId: number, conversationIds: 
 }
 
 /** History newest first, keyset on (created_at, id) through messages_history_idx. */
-export async function listMessages(db: DbOrTx, conversationId: number, before: [number, number] | undefined, limit: number) {
+export async function listMessages(db: DbOrTx, conversationId: number, before: TimeKey | undefined, limit: number) {
   return db
-    .select({ message: messages, key: micros(messages.createdAt) })
+    .select({ message: messages, at: cursorAt(messages.createdAt) })
     .from(messages)
     .where(
       and(
         eq(messages.conversationId, conversationId),
-        before === undefined ? undefined : sql`(${messages.createdAt}, ${messages.id}) < (${fromMicros(before[0])}, ${before[1]})`,
+        before === undefined ? undefined : sql`(${messages.createdAt}, ${messages.id}) < (${before.at}::timestamptz, ${before.id}::int)`,
       ),
     )
     .orderBy(desc(messages.createdAt), desc(messages.id))

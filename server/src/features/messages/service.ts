@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js'
 import { AppError, fieldError, forbidden, notFound } from '../../http/errors.js'
-import { decodeCursor, paginate } from '../../http/pagination.js'
+import { decodeTimeCursor, paginate } from '../../lib/keyset.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import type { UploadedFile } from '../media/types.js'
 import { markMessageNotificationsRead } from '../notifications/queries.js'
@@ -51,10 +51,10 @@ export class MessagesService {
   }
 
   async list(meId: number, limit: number, cursor: string | undefined) {
-    const before = decodeCursor<[number, number]>(cursor, ['number', 'number'])
+    const before = decodeTimeCursor(cursor)
     // skeleton (with the other participant) → hydrate last messages and unread counts → present
     const rows = await q.listConversations(this.db, meId, before, limit)
-    const page = paginate(rows, limit, (r) => [r.key, r.conversation.id])
+    const page = paginate(rows, limit, (r) => [r.at, r.conversation.id])
     const ids = page.items.map((r) => r.conversation.id)
     const lastIds = page.items.map((r) => r.conversation.lastMessageId).filter((id): id is number => id !== null)
     const [lasts, unread] = await Promise.all([q.findMessagesByIds(this.db, lastIds), q.unreadCounts(this.db, meId, ids)])
@@ -81,10 +81,10 @@ export class MessagesService {
   }
 
   async history(meId: number, conversationId: number, limit: number, cursor: string | undefined) {
-    const before = decodeCursor<[number, number]>(cursor, ['number', 'number'])
+    const before = decodeTimeCursor(cursor)
     await this.requireConversation(meId, conversationId)
     const rows = await q.listMessages(this.db, conversationId, before, limit)
-    const page = paginate(rows, limit, (r) => [r.key, r.message.id])
+    const page = paginate(rows, limit, (r) => [r.at, r.message.id])
     return { items: page.items.map((r) => presentMessage(r.message, this.urlFor(meId))), nextCursor: page.nextCursor }
   }
 

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js'
 import { notFound } from '../../http/errors.js'
-import { decodeCursor, paginate } from '../../http/pagination.js'
+import { decodeCursor, paginate } from '../../lib/keyset.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import { recordEvents } from '../stream/events.js'
 import * as q from './queries.js'

@@ -12,17 +12,15 @@
 // - present: rows are arrays mapped by hand straight into the API's shape.
 import type { Db } from '../../platform/db/index.js'
 import { runNamed } from '../../platform/db/named-statement.js'
-import { paginate } from '../../http/pagination.js'
-import { CURSOR_AT_FORMAT } from './keyset.js'
+import { CURSOR_AT_FORMAT, paginate } from '../../lib/keyset.js'
 import { presentImages, type PresentedPost } from './views.js'
 
 /** ISO 8601 in UTC with milliseconds, as Date#toISOString writes it (to_char truncates like Date). */
-const ISO_FORMAT = `'YYYY-MM-DD"T"HH24"-"MI"-"SS.MS"Z"'`
+const ISO_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`
 
 /**
  * The page statement around a skeleton. `viewer` is the placeholder holding the viewer's id (NULL
- * when anonymous). The ISO format's `-` separators are swapped for `:` in JavaScript: a literal
- * `:MI` in the text would be taken for a variable by pgbench, which replays this statement.
+ * when anonymous).
  *
  * Hydrate reads its posts by `id = ANY (ARRAY(...))` rather than joining the skeleton: the
  * planner sizes an array it cannot see at 10 elements whether or not it knows the parameters, so a
@@ -60,12 +58,6 @@ LEFT JOIN hydrated h ON h.id = s.id
 ORDER BY s.created_at DESC NULLS LAST, s.id DESC NULLS LAST`
 }
 
-/** `2024-01-31T23-59-59.123Z` → `2024-01-31T23:59:59.123Z` (see postPageSql). */
-const isoTime = (v: unknown) => {
-  const s = String(v)
-  return `${s.slice(0, 13)}:${s.slice(14, 16)}:${s.slice(17)}`
-}
-
 interface PageRow {
   id: number
   at: string
@@ -89,8 +81,8 @@ function mapRows(rows: unknown[][]): PageRow[] {
             likeCount: Number(r[6]),
             commentCount: Number(r[7]),
             likedByMe: r[14] === true,
-            createdAt: isoTime(r[8]),
-            updatedAt: isoTime(r[9]),
+            createdAt: r[8] as string,
+            updatedAt: r[9] as string,
             edited: r[10] === true,
           }
         : null,

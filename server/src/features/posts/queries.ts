@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { posts, users } from '../../db/schema.js'
 import type { Db, DbOrTx } from '../../platform/db/index.js'
-import type { TimeKey } from './keyset.js'
+import type { TimeKey } from '../../lib/keyset.js'
 import { postPageSql, runPostPage } from './page.js'
 
 /**

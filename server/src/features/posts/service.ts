@@ -5,7 +5,7 @@ import { inTransaction } from '../../platform/db/transaction.js'
 import { subsystemLogger } from '../../logger.js'
 import type { StoredImage, UploadedFile } from '../media/types.js'
 import { findVisibleUserById } from '../users/queries.js'
-import { boundBefore, decodeTimeCursor } from './keyset.js'
+import { boundBefore, decodeTimeCursor } from '../../lib/keyset.js'
 import * as q from './queries.js'
 import { presentImages } from './views.js'
 

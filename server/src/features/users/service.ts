@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js'
 import { conflict, notFound, unauthorized } from '../../http/errors.js'
-import { decodeCursor, paginate } from '../../http/pagination.js'
+import { decodeCursor, paginate } from '../../lib/keyset.js'
 import { isUniqueViolation } from '../../platform/db/errors.js'
 import * as q from './queries.js'
 import { presentMe, presentProfile, presentSummary } from './views.js'
