@@ -2,12 +2,8 @@
 // sweep (a walk through the media prefixes of the bucket) about once a day. A run holds an advisory lock, so with several
 // instances one works and the others skip their turn; both passes are idempotent anyway.
 import type { AppContext } from '../../context.js'
-import { subsystemLogger } from '../../logger.js'
+import { startJob } from '../../platform/jobs/index.js'
 import { MediaMaintenance, type MaintenanceOptions } from './maintenance.js'
-
-// Any constant works; it must be the same for every instance and differ from the other locks
-// (migrations 727_001, statistics 727_002).
-export const MEDIA_JOBS_LOCK = 727_003
 
 export interface MediaRun {
   retention: { posts: number; objects: number }
@@ -29,48 +25,34 @@ export function startMediaMaintenance(
   ctx: Pick<AppContext, 'database' | 'storage' | 'logger' | 'config'>,
   opts: Partial<MaintenanceOptions> & { intervalMs?: number; sweepEveryMs?: number; firstRunMs?: number; schedule?: boolean } = {},
 ): MediaJob {
-  const log = subsystemLogger(ctx.logger, 'jobs').child({ job: 'media-maintenance' })
   const sweepEveryMs = opts.sweepEveryMs ?? 86_400_000
-  let stopped = false
-  const work = new MediaMaintenance(ctx, log, {
-    retentionDays: opts.retentionDays ?? ctx.config.mediaRetentionDays,
-    ...(opts.orphanGraceMs !== undefined ? { orphanGraceMs: opts.orphanGraceMs } : {}),
-    ...(opts.batch !== undefined ? { batch: opts.batch } : {}),
-    ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}),
-    shouldStop: () => stopped,
-  })
   // The first sweep comes at a random point of the first day, so instances restarted often (rolling
   // deploys) still sweep about once a day between them instead of once per start.
   let lastSweep = Date.now() - Math.random() * sweepEveryMs
-  let running: Promise<MediaRun | null> = Promise.resolve(null)
 
-  const run = async ({ now = new Date(), sweep }: { now?: Date; sweep?: boolean } = {}) => {
-    const held = await ctx.database.exclusive(MEDIA_JOBS_LOCK, async () => {
+  const job = startJob<MediaRun, { now?: Date; sweep?: boolean }>(ctx, {
+    name: 'media-maintenance',
+    lock: 'mediaMaintenance',
+    every: opts.intervalMs ?? 3_600_000,
+    // The first run waits a little, so a start (or a rolling restart) is not slowed by a bucket walk.
+    firstRunMs: opts.firstRunMs ?? 5 * 60_000,
+    schedule: opts.schedule,
+    failure: 'media maintenance failed; retrying at the next run',
+    async run({ now = new Date(), sweep } = {}) {
       const result: MediaRun = { retention: await work.removeExpiredPostMedia(now) }
       if (sweep ?? Date.now() - lastSweep >= sweepEveryMs) {
         result.orphans = await work.sweepOrphans(now)
         lastSweep = Date.now()
       }
       return result
-    })
-    return held.ran ? held.value : null
-  }
-  const runOnce = (o?: { now?: Date; sweep?: boolean }) => (running = running.catch(() => null).then(() => run(o)))
-
-  const tick = () => runOnce().catch((err) => log.error({ err }, 'media maintenance failed; retrying at the next run'))
-  // The first run waits a little, so a start (or a rolling restart) is not slowed by a bucket walk.
-  const first = opts.schedule === false ? undefined : setTimeout(tick, opts.firstRunMs ?? 5 * 60_000)
-  const timer = opts.schedule === false ? undefined : setInterval(tick, opts.intervalMs ?? 3_600_000)
-  first?.unref()
-  timer?.unref()
-
-  return {
-    runOnce,
-    async stop() {
-      stopped = true
-      clearTimeout(first)
-      clearInterval(timer)
-      await running.catch(() => {})
     },
-  }
+  })
+  const work = new MediaMaintenance(ctx, job.log, {
+    retentionDays: opts.retentionDays ?? ctx.config.mediaRetentionDays,
+    ...(opts.orphanGraceMs !== undefined ? { orphanGraceMs: opts.orphanGraceMs } : {}),
+    ...(opts.batch !== undefined ? { batch: opts.batch } : {}),
+    ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}),
+    shouldStop: () => job.stopping,
+  })
+  return job
 }

@@ -15,7 +15,8 @@ import {
   type Session,
   type TestApp,
 } from '../../../test/helpers.js'
-import { MEDIA_JOBS_LOCK, startMediaMaintenance, type MediaJob } from './maintenance-job.js'
+import { ADVISORY_LOCKS } from '../../platform/jobs/index.js'
+import { startMediaMaintenance, type MediaJob } from './maintenance-job.js'
 import { png, uploadForm } from './test-images.js'
 
 const DAY = 86_400_000
@@ -236,7 +237,7 @@ describe.each([
     const otherJob = startMediaMaintenance(other.ctx, { schedule: false })
     try {
       // while one instance holds the lock, the other skips its turn instead of waiting or failing
-      const skipped = await t.ctx.database.exclusive(MEDIA_JOBS_LOCK, () => otherJob.runOnce({ sweep: true }))
+      const skipped = await t.ctx.database.exclusive(ADVISORY_LOCKS.mediaMaintenance, () => otherJob.runOnce({ sweep: true }))
       expect(skipped).toEqual({ ran: true, value: null })
 
       const orphan = `public/posts/2026/10/${hex()}-1080.webp`

@@ -5,6 +5,7 @@
 // row being marked sent is the one case that re-sends (at least once, like any SMTP outbox).
 import type { AppContext } from '../../context.js'
 import { subsystemLogger, type Logger } from '../../logger.js'
+import { startJob, type Job } from '../../platform/jobs/index.js'
 import { notificationEmail } from './email-content.js'
 import { claimDueEmails, markEmailSent, retireEmail, scheduleRetry, type ClaimedEmail } from './email-queries.js'
 
@@ -43,9 +44,7 @@ export interface RunResult {
 export class EmailWorker {
   readonly options: EmailWorkerOptions
   private readonly logger: Logger
-  private timer: NodeJS.Timeout | undefined
-  private running: Promise<unknown> | undefined
-  private stopped = false
+  private job: Job<RunResult> | undefined
 
   constructor(
     private readonly ctx: Pick<AppContext, 'database' | 'mailer' | 'config' | 'logger'>,
@@ -56,29 +55,24 @@ export class EmailWorker {
   }
 
   start(): this {
-    const tick = async () => {
-      if (this.stopped) return
-      try {
-        // keep going while batches come back full, so a backlog drains at SMTP speed
-        let r: RunResult
-        do r = await (this.running = this.runOnce())
-        while (!this.stopped && r.claimed === this.options.batchSize)
-      } catch (err) {
-        this.logger.error({ err }, 'notification email run failed')
-      } finally {
-        this.running = undefined
-        if (!this.stopped) this.timer = setTimeout(tick, this.options.intervalMs).unref()
-      }
-    }
-    this.timer = setTimeout(tick, this.options.intervalMs).unref()
+    this.job = startJob(this.ctx, {
+      name: 'notification-emails',
+      run: () => this.runOnce(),
+      every: this.options.intervalMs,
+      // keep going while batches come back full, so a backlog drains at SMTP speed
+      again: (r) => r.claimed === this.options.batchSize,
+      failure: 'notification email run failed',
+    })
     return this
   }
 
   /** Finishes the email being sent, then stops; claimed rows not reached wait for their lease. */
   async stop(): Promise<void> {
-    this.stopped = true
-    clearTimeout(this.timer)
-    await this.running?.catch(() => {})
+    await this.job?.stop()
+  }
+
+  private get stopping() {
+    return this.job?.stopping ?? false
   }
 
   /** One batch: claim, send one email per user, settle each user's rows right after their email. */
@@ -102,7 +96,7 @@ export class EmailWorker {
       }
       // Stop while the lease still covers a whole send; the rest is retried once it runs out.
       const leaseLeft = claimedAt + this.options.leaseSeconds * 1000 - Date.now()
-      if (this.stopped || leaseLeft < this.options.sendTimeoutMs) break
+      if (this.stopping || leaseLeft < this.options.sendTimeoutMs) break
       try {
         await this.sendWithTimeout(items)
         await markEmailSent(db, items)

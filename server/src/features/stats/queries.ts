@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm'
 import { appStatistics, userDailyActivity } from '../../db/schema.js'
 import type { DbOrTx, Tx } from '../../platform/db/index.js'
 import { queryRows } from '../../platform/db/rows.js'
+import { ADVISORY_LOCKS } from '../../platform/jobs/index.js'
 
 export interface DayStats {
   date: string
@@ -15,9 +16,6 @@ export interface DayStats {
   totalComments: number
   totalMessages: number
 }
-
-// Any constant works; it must be the same for every instance and differ from the migration lock.
-const STATS_LOCK = 727_002
 
 const startOf = (day: string) => sql`(${day}::date::timestamp AT TIME ZONE 'UTC')`
 
@@ -72,7 +70,7 @@ export async function computeDays(db: DbOrTx, from: string, to: string): Promise
 
 /** Serialises statistics writers across instances until the transaction ends. */
 export async function lockStatistics(tx: Tx) {
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(${STATS_LOCK})`)
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${ADVISORY_LOCKS.statistics})`)
 }
 
 /** The UTC day of the first account, where history starts; undefined without any user. */

@@ -3,7 +3,7 @@
 // at least hourly so a failed or missed run heals itself. Several instances are safe: the runs
 // serialise on an advisory lock and the later ones find nothing missing.
 import type { AppContext } from '../../context.js'
-import { subsystemLogger } from '../../logger.js'
+import { startJob } from '../../platform/jobs/index.js'
 import { msUntilNextDay } from './dates.js'
 import { StatsService } from './service.js'
 
@@ -18,35 +18,15 @@ export function startStatsScheduler(ctx: AppContext, opts: { afterMidnightMs?: n
   const afterMidnightMs = opts.afterMidnightMs ?? 5 * 60_000
   const maxIntervalMs = opts.maxIntervalMs ?? 3_600_000
   const stats = new StatsService(ctx)
-  const log = subsystemLogger(ctx.logger, 'jobs')
-  let timer: NodeJS.Timeout | undefined
-  let running: Promise<string[]> = Promise.resolve([])
-  let stopped = false
-
-  const runOnce = () => {
-    running = running.catch(() => []).then(() => stats.runOnce())
-    return running
-  }
-
-  const tick = async () => {
-    try {
-      await runOnce()
-    } catch (err) {
-      log.error({ err }, 'daily statistics run failed; retrying later')
-    }
-    if (stopped) return
-    timer = setTimeout(() => void tick(), Math.min(msUntilNextDay(new Date(), afterMidnightMs), maxIntervalMs))
-    timer.unref()
-  }
-
-  void tick()
-
+  const job = startJob(ctx, {
+    name: 'daily-statistics',
+    run: () => stats.runOnce(),
+    firstRunMs: 0,
+    every: () => Math.min(msUntilNextDay(new Date(), afterMidnightMs), maxIntervalMs),
+    failure: 'daily statistics run failed; retrying later',
+  })
   return {
-    runOnce,
-    async stop() {
-      stopped = true
-      clearTimeout(timer)
-      await running.catch(() => {})
-    },
+    runOnce: async () => (await job.runOnce()) ?? [],
+    stop: () => job.stop(),
   }
 }

@@ -2,10 +2,8 @@ import { drizzle } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import pg from 'pg'
 import { schema } from '../../db/schema.js'
+import { ADVISORY_LOCKS } from '../jobs/locks.js'
 import { migrationsFolder, type Database, type Db } from './types.js'
-
-// Any constant works; it only has to be the same for every instance of this app.
-const MIGRATION_LOCK = 727_001
 
 export function createPostgresDatabase(url: string, opts: { poolSize?: number } = {}): Database {
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 })
@@ -19,10 +17,10 @@ export function createPostgresDatabase(url: string, opts: { poolSize?: number } 
       const client = await pool.connect()
       try {
         // Several instances may start at once: one migrates, the others wait and find nothing to do.
-        await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
+        await client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS.migrations])
         await migrate(drizzle(client, { schema }), { migrationsFolder })
       } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {})
+        await client.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS.migrations]).catch(() => {})
         client.release()
       }
     },
