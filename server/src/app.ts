@@ -7,7 +7,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import websocket from '@fastify/websocket'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyBaseLogger } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify'
 import { randomUUID } from 'node:crypto'
 import type { AppContext } from './context.js'
 import { emailRoutes } from './features/auth/email-routes.js'
@@ -28,7 +28,7 @@ import { postsRoutes } from './features/posts/routes.js'
 import { Post, PostImage } from './features/posts/views.js'
 import { messagesRoutes } from './features/messages/routes.js'
 import { notificationsRoutes } from './features/notifications/routes.js'
-import { StreamHub } from './features/stream/hub.js'
+import { CloseCode, StreamHub } from './features/stream/hub.js'
 import { selectProtocol, streamOpenApiPath, streamRoutes } from './features/stream/routes.js'
 import { subsystemLogger } from './logger.js'
 import { adminRoutes } from './features/admin/routes.js'
@@ -54,7 +54,7 @@ export async function buildApp(ctx: AppContext) {
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: ctx.logger as FastifyBaseLogger,
     // One line per request, with its URL redacted, from http/request-log.ts instead.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Off unless TRUST_PROXY names the proxies: trusting X-Forwarded-For blindly lets clients pick their IP.
     trustProxy: config.trustProxy as boolean | string,
     bodyLimit: config.bodyLimitBytes,
@@ -163,11 +163,25 @@ export async function buildApp(ctx: AppContext) {
   const services: Services = { auth: new AuthService(ctx) }
 
   // The realtime stream: upgrades are routed through Fastify (hooks, auth) before they happen.
-  await app.register(websocket, { options: { maxPayload: 16 * 1024, handleProtocols: selectProtocol } })
   const streamHub = new StreamHub(ctx, subsystemLogger(ctx.logger, 'stream'))
+  await app.register(websocket, {
+    options: { maxPayload: 16 * 1024, handleProtocols: selectProtocol },
+    // At close, the hub says goodbye first (1001 "going away": clients reconnect, to another
+    // instance or to this one restarted); the plugin's own close would send no code at all (1005).
+    preClose(done) {
+      const wss = this.websocketServer
+      streamHub
+        .close()
+        .catch((err: unknown) => this.log.warn({ err }, 'closing the stream hub failed'))
+        .finally(() => {
+          for (const client of wss.clients) client.close(CloseCode.goingAway, 'server_shutting_down')
+          wss.close()
+          done()
+        })
+    },
+  })
   await streamHub.start()
   app.decorate('streamHub', streamHub)
-  app.addHook('onClose', async () => streamHub.close())
 
   await app.register(healthRoutes(ctx, ctx.storage.kind === 's3' ? { storage: () => ctx.storage.ping() } : {}))
   await app.register(mediaFileRoutes(ctx))

@@ -67,6 +67,8 @@ export interface Config {
   }
   /** run background jobs (email outbox, statistics) in this process */
   jobsEnabled: boolean
+  /** how long start-up waits for PostgreSQL and Redis to answer before giving up */
+  startupTimeoutSeconds: number
 }
 
 export class ConfigError extends Error {
@@ -248,5 +250,6 @@ export function loadConfig(env: Env = process.env): Config {
       },
     },
     jobsEnabled: bool(env, 'JOBS_ENABLED', true),
+    startupTimeoutSeconds: int(env, 'STARTUP_TIMEOUT', 60, 0, 3600),
   }
 }

@@ -1,25 +1,26 @@
 // Entry point: config → context → migrations → app → listen; graceful close on SIGTERM/SIGINT.
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
+import { loadConfig } from './config.js'
 import { createContext } from './context.js'
 import { ensureAdmin } from './features/auth/bootstrap.js'
 import { startStatsScheduler } from './features/stats/scheduler.js'
 import { EmailWorker } from './features/notifications/email-worker.js'
 import { startStreamPruning } from './features/stream/prune-job.js'
 import { startMediaMaintenance } from './features/media/maintenance-job.js'
+import { exitOnStartupError, StartupError, waitFor } from './startup.js'
+
+/** A shutdown that has not ended by then ends here: nothing may keep a stopped server alive. */
+const SHUTDOWN_DEADLINE_MS = 15_000
+/** How long shutdown waits for handlers whose client already hung up. */
+const IN_FLIGHT_WAIT_MS = 10_000
 
 async function main() {
-  let config
-  try {
-    config = loadConfig()
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message)
-      process.exit(78) // EX_CONFIG
-    }
-    throw e
-  }
+  const config = loadConfig()
   const ctx = await createContext(config)
+  // Containers start in any order: wait for the database and Redis rather than fail at once.
+  const wait = { timeoutMs: config.startupTimeoutSeconds * 1000, logger: ctx.logger }
+  if (ctx.database.kind === 'postgres') await waitFor('PostgreSQL', 'DATABASE_URL', () => ctx.database.ping(), wait)
+  if (ctx.redis) await waitFor('Redis', 'REDIS_URL', () => ctx.cache.ping(), wait)
   await ctx.database.migrate()
   await ctx.storage.ensureReady() // creates the bucket (S3) or DATA_DIR/media (disk)
   await ensureAdmin(ctx)
@@ -30,16 +31,17 @@ async function main() {
   const pruneJob = config.jobsEnabled ? startStreamPruning(ctx) : undefined
   const mediaJob = config.jobsEnabled ? startMediaMaintenance(ctx) : undefined
   // Handlers whose client already hung up keep running after the server has closed: count them,
-  // so the pools close only once the last one has finished (or the shutdown deadline passes).
+  // so the pools close only once the last one has finished (or the wait runs out). Realtime
+  // streams are not counted: they never send a reply, and the stream hub closes them.
   const running = new Set<object>()
   app.addHook('preHandler', async (req) => {
-    running.add(req)
+    if (!req.ws) running.add(req)
   })
   app.addHook('onSend', async (req) => {
     running.delete(req)
   })
   app.addHook('onClose', async () => {
-    for (let waited = 0; running.size > 0 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50))
+    for (let waited = 0; running.size > 0 && waited < IN_FLIGHT_WAIT_MS; waited += 50) await new Promise((r) => setTimeout(r, 50))
     await statsJob?.stop()
     await emailJob?.stop()
     await pruneJob?.stop()
@@ -48,31 +50,35 @@ async function main() {
   })
 
   let closing = false
-  const shutdown = async (signal: string) => {
-    if (closing) return
+  const shutdown = (signal: string) => {
+    // A second signal means "now": whoever sends it has waited long enough.
+    if (closing) process.exit(1)
     closing = true
     ctx.logger.info({ signal }, 'shutting down: finishing in-flight requests')
-    const force = setTimeout(() => process.exit(1), 15_000)
-    force.unref()
-    try {
-      await app.close()
-      process.exit(0)
-    } catch (err) {
-      ctx.logger.error({ err }, 'error while shutting down')
-      process.exit(1)
-    }
+    setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref()
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        ctx.logger.error({ err }, 'error while shutting down')
+        process.exit(1)
+      },
+    )
   }
-  process.on('SIGTERM', () => void shutdown('SIGTERM'))
-  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
 
-  await app.listen({ port: config.port, host: config.host })
+  try {
+    await app.listen({ port: config.port, host: config.host })
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new StartupError(`port ${config.port} is in use: set PORT`)
+    if ((e as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL')
+      throw new StartupError(`${config.host} is not an address of this machine: set HOST`)
+    throw e
+  }
   ctx.logger.info(
     { url: config.publicUrl, database: ctx.database.kind, cache: ctx.cache.kind },
     `Hearth is running at ${config.publicUrl} (database: ${ctx.database.kind}, cache: ${ctx.cache.kind})`,
   )
 }
 
-main().catch((err) => {
-  console.error(err)
-  process.exit(1)
-})
+main().catch(exitOnStartupError)

@@ -4,7 +4,8 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildApp } from '../app.js'
-import { ConfigError, loadConfig } from '../config.js'
+import { loadConfig } from '../config.js'
+import { exitOnStartupError } from '../startup.js'
 import { createContext } from '../context.js'
 import { ensureAdmin } from '../features/auth/bootstrap.js'
 import { alreadySeeded, DEMO_PASSWORD, randomPassword, seedDemo } from './network.js'
@@ -67,11 +68,4 @@ async function main() {
   await import('../main.js')
 }
 
-main().catch((e: unknown) => {
-  if (e instanceof ConfigError) {
-    console.error(e.message)
-    process.exit(78)
-  }
-  console.error(e)
-  process.exit(1)
-})
+main().catch(exitOnStartupError)

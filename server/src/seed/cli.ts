@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
 import { createDatabase } from '../platform/db/index.js'
+import { exitOnStartupError } from '../startup.js'
 import { describeDataset, formatShape } from './describe.js'
 import { defaultCounts, SEED_PASSWORD, seedDatabase } from './seed.js'
 
@@ -50,8 +51,14 @@ if (randomSeed !== undefined && !(randomSeed >= -1 && randomSeed <= 1)) {
   process.exit(64)
 }
 
-const config = loadConfig({ ...process.env, ...(values['database-url'] ? { DATABASE_URL: values['database-url'] } : {}) })
-const database = await createDatabase(config)
+const config = (() => {
+  try {
+    return loadConfig({ ...process.env, ...(values['database-url'] ? { DATABASE_URL: values['database-url'] } : {}) })
+  } catch (e) {
+    return exitOnStartupError(e)
+  }
+})()
+const database = await createDatabase(config).catch(exitOnStartupError)
 try {
   await database.migrate()
   console.log(
