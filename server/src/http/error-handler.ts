@@ -2,6 +2,9 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Socket } from 'node:net'
 import { AppError, titles, type FieldProblem } from './errors.js'
 import { noteProblem } from './request-log.js'
+import { isUnavailable } from '../platform/db/errors.js'
+
+const RETRY_AFTER_SECONDS = 5
 
 interface Problem {
   type: string
@@ -112,6 +115,17 @@ export function registerErrorHandling(app: FastifyInstance) {
     if (status >= 400 && status < 500) {
       // Another 4xx raised by Fastify or a plugin: its message is written for clients.
       return sendProblem(reply, request, { status, code: 'bad_request', detail: error.message })
+    }
+    if (isUnavailable(error)) {
+      // The database (or Redis) is down: nothing the client did; try again shortly.
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS))
+      sendProblem(reply, request, {
+        status: 503,
+        code: 'service_unavailable',
+        detail: `The service is temporarily unavailable. Try again in ${RETRY_AFTER_SECONDS} seconds.`,
+      })
+      noteProblem(request, { code: 'service_unavailable', detail: error.message, err: error })
+      return reply
     }
     sendProblem(reply, request, {
       status: 500,

@@ -6,7 +6,13 @@ import { ADVISORY_LOCKS } from '../jobs/locks.js'
 import { migrationsFolder, type Database, type Db } from './types.js'
 
 export function createPostgresDatabase(url: string, opts: { poolSize?: number } = {}): Database {
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 })
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    // With the server down or unreachable, a request waits at most this long for a connection,
+    // then answers 503 (http/error-handler.ts) instead of hanging.
+    connectionTimeoutMillis: 3000,
+  })
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {})
   const db = drizzle(pool, { schema }) as unknown as Db
