@@ -1,6 +1,7 @@
 // The shared multipart reader and the private-object sender, on a minimal Fastify app with the
 // real plugin registration and error handler (the posts and messages routes build on both).
 import Fastify, { type FastifyInstance } from 'fastify'
+import { Agent, request } from 'node:http'
 import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectProblem, json } from '../../../test/helpers.js'
@@ -115,6 +116,57 @@ describe('readMultipart', () => {
     const form = await uploadForm([image(await jpeg())])
     const cut = await app.inject({ method: 'POST', url: '/upload', payload: form.payload.subarray(0, 100), headers: form.headers })
     expectProblem(cut, 400, 'malformed_multipart')
+  })
+})
+
+describe('refusing a multipart body early on a keep-alive connection', () => {
+  /** POSTs on the agent's connection and reads the whole answer. */
+  const post = (agent: Agent, port: number, form: { payload: Buffer; headers: Record<string, string> }) =>
+    new Promise<{ status: number; body: string; reused: boolean; connection?: string }>((resolve, reject) => {
+      const req = request(
+        {
+          agent,
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/upload',
+          headers: { ...form.headers, 'content-length': form.payload.length },
+        },
+        (res) => {
+          let body = ''
+          res.setEncoding('utf8')
+          res.on('data', (d) => (body += d))
+          // 'close' comes once the answer is read and the body all written: the connection is free again
+          req.on('close', () => resolve({ status: res.statusCode!, body, reused: req.reusedSocket, connection: res.headers.connection }))
+        },
+      )
+      req.on('error', reject)
+      req.end(form.payload)
+    })
+
+  it('reads the rest of the body, so the next request on the same connection is served', async () => {
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const { port } = app.server.address() as { port: number }
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    try {
+      // the unexpected field comes first, 3 MB of file data behind it
+      const refused = await post(
+        agent,
+        port,
+        await uploadForm([
+          { name: 'admin', data: 'yes' },
+          { name: 'images', filename: 'a.jpg', data: Buffer.alloc(30_000_000, 7) },
+        ]),
+      )
+      expect(refused.status).toBe(400)
+      expect(JSON.parse(refused.body).code).toBe('validation_failed')
+      expect(refused.connection).not.toBe('close')
+      const next = await post(agent, port, await uploadForm([{ name: 'content', data: 'after' }]))
+      expect(next).toMatchObject({ status: 200, reused: true })
+      expect(JSON.parse(next.body).fields).toEqual({ content: 'after' })
+    } finally {
+      agent.destroy()
+    }
   })
 })
 

@@ -59,13 +59,55 @@ export async function readMultipart(req: FastifyRequest, spec: MultipartSpec): P
   try {
     await collect(req, spec, allowed, files, fields)
   } catch (e) {
-    // The limits' errors carry FST_ codes the error handler maps to 413; what busboy throws for
-    // a body that is not valid multipart (no boundary, cut off) is the client's fault as well.
-    if (e instanceof AppError || /^FST_(FILES|PARTS|FIELDS)_LIMIT$|^FST_PROTO_VIOLATION$/.test(String((e as { code?: string }).code)))
-      throw e
-    throw new AppError(400, 'malformed_multipart', 'The multipart/form-data body is malformed or incomplete.')
+    throw refusal(e, discardRest(req))
   }
   return { files, fields }
+}
+
+/**
+ * The part of a refused body a client has still to send is read and dropped, up to this many
+ * bytes, so its keep-alive connection can carry the next request; a larger rest is not worth
+ * receiving, and the answer says `Connection: close` instead.
+ */
+export const DRAIN_LIMIT_BYTES = 32 * 1024 * 1024
+
+/**
+ * Stops parsing a body refused part-way and lets the rest flow into the void. Unread, it would
+ * stall the connection, which the client then sees reset. Returns true when the connection must
+ * close instead (the rest is larger than DRAIN_LIMIT_BYTES, or of unknown length beyond it).
+ */
+function discardRest(req: FastifyRequest): boolean {
+  const raw = req.raw
+  if (raw.readableEnded || raw.destroyed) return false
+  raw.unpipe()
+  const length = Number(raw.headers['content-length'])
+  const left = Number.isFinite(length) ? length - raw.socket.bytesRead : Infinity
+  if (left > DRAIN_LIMIT_BYTES && Number.isFinite(left)) return true
+  let drained = 0
+  raw.on('data', (chunk: Buffer) => {
+    drained += chunk.length
+    // a chunked body that goes on and on: stop reading; the answer already says close
+    if (drained > DRAIN_LIMIT_BYTES) raw.destroy()
+  })
+  raw.resume()
+  return !Number.isFinite(left)
+}
+
+/**
+ * The problem to answer a refused multipart body with. The limits' errors carry FST_ codes the
+ * error handler maps to 413; what busboy throws for a body that is not valid multipart (no
+ * boundary, cut off) is the client's fault as well.
+ */
+function refusal(e: unknown, close: boolean): unknown {
+  const headers = close ? { connection: 'close' } : undefined
+  if (e instanceof AppError) return headers ? new AppError(e.status, e.code, e.message, { ...e.extra, headers }) : e
+  const code = String((e as { code?: string }).code)
+  const limit = ({ FST_FILES_LIMIT: 'files', FST_PARTS_LIMIT: 'parts in the form', FST_FIELDS_LIMIT: 'fields' } as Record<string, string>)[
+    code
+  ]
+  if (limit) return new AppError(413, 'payload_too_large', `Too many ${limit}.`, { headers })
+  if (code === 'FST_PROTO_VIOLATION') return new AppError(400, 'bad_request', 'The body contains a forbidden property name.', { headers })
+  return new AppError(400, 'malformed_multipart', 'The multipart/form-data body is malformed or incomplete.', { headers })
 }
 
 async function collect(
