@@ -10,6 +10,7 @@ import { SignIn } from './features/auth/sign-in'
 import { SignUp } from './features/auth/sign-up'
 import { VerifyEmail } from './features/auth/verify-email'
 import { Explore } from './features/feed/explore'
+import { ConnectionStatus } from './features/live/connection-status'
 import { useLiveSession } from './features/live/use-live-session'
 import { HomeFeed } from './features/feed/home-feed'
 import { NotFound } from './features/misc/not-found'
@@ -115,6 +116,7 @@ export function App() {
           </Shell>
         </Route>
       </Switch>
+      <ConnectionStatus />
       <Toasts />
     </>
   )

@@ -1,6 +1,9 @@
 // Who is signed in. The access token lives in memory only (never storage, so an injected script
 // cannot lift it from disk); the refresh token is the httpOnly `refresh_token` cookie, which the
 // page cannot read at all. A reload starts signed out and refreshes through the cookie.
+// Only the server's "no" to the session (401, or 403 for a blocked account) signs out: a 429, a
+// 5xx or a network error keeps the person signed in (or still loading), says so through
+// useSessionNotice() and retries after Retry-After or a backoff, with jitter.
 import { useSyncExternalStore } from 'react'
 import type { AuthResponse, Me } from './types'
 
@@ -12,8 +15,30 @@ export type SessionState =
 let state: SessionState = { status: 'loading', user: null }
 let accessToken: string | null = null
 let refreshTimer: ReturnType<typeof setTimeout> | undefined
+let accessExpiresAt = 0
 let inFlight: Promise<boolean> | null = null
 const listeners = new Set<() => void>()
+
+/** Why the session could not be refreshed just now, and when it is tried again. */
+export type SessionNotice = { kind: 'rate-limited' | 'unreachable'; retryAt: number } | null
+let notice: SessionNotice = null
+let failures = 0
+const noticeListeners = new Set<() => void>()
+
+function setNotice(next: SessionNotice) {
+  notice = next
+  for (const l of noticeListeners) l()
+}
+
+export function useSessionNotice(): SessionNotice {
+  return useSyncExternalStore(
+    (l) => {
+      noticeListeners.add(l)
+      return () => noticeListeners.delete(l)
+    },
+    () => notice,
+  )
+}
 
 // Other tabs share the cookie: when one signs out (or in), the others follow.
 const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('hearth-session')
@@ -44,6 +69,17 @@ export function getAccessToken(): string | null {
   return accessToken
 }
 
+/** Whether the access token in memory is still valid for at least `marginMs`. */
+export function accessTokenFresh(marginMs = 5000): boolean {
+  return accessToken !== null && Date.now() + marginMs < accessExpiresAt
+}
+
+/** Called on every change of the session (sign-in, each refresh, sign-out); returns the unsubscribe. */
+export function onSessionChange(fn: () => void): () => void {
+  listeners.add(fn)
+  return () => listeners.delete(fn)
+}
+
 export function getSession(): SessionState {
   return state
 }
@@ -61,6 +97,9 @@ export function useSession(): SessionState {
 /** After sign-in, sign-up, a refresh or an OAuth return. */
 export function acceptTokens(result: AuthResponse, announce = true) {
   accessToken = result.accessToken
+  accessExpiresAt = Date.now() + result.expiresIn * 1000
+  failures = 0
+  if (notice) setNotice(null)
   clearTimeout(refreshTimer)
   // Refresh a minute before expiry so requests rarely meet an expired token.
   const inMs = Math.max(10, result.expiresIn - 60) * 1000
@@ -76,6 +115,7 @@ export function updateUser(user: Me) {
 function clear(reason: 'revoked' | 'signed-out', announce: boolean) {
   accessToken = null
   clearTimeout(refreshTimer)
+  if (notice) setNotice(null)
   emit({ status: 'signed-out', user: null, reason })
   if (announce) channel?.postMessage('signed-out')
 }
@@ -85,30 +125,46 @@ export function sessionEnded() {
   if (state.status === 'signed-in') clear('revoked', false)
 }
 
+/**
+ * The refresh could not be answered (429, 5xx, network): keep the session as it is and try again
+ * after Retry-After, or after 1 s, 2 s, 4 s … 60 s, plus jitter so that many tabs or people
+ * behind one address do not come back at the same instant.
+ */
+function retryLater(kind: 'rate-limited' | 'unreachable', retryAfterHeader: string | null) {
+  failures++
+  const retryAfter = Number(retryAfterHeader)
+  const base = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : Math.min(60_000, 1000 * 2 ** (failures - 1))
+  const delay = base + Math.random() * Math.max(1000, base * 0.2)
+  setNotice({ kind, retryAt: Date.now() + delay })
+  clearTimeout(refreshTimer)
+  refreshTimer = setTimeout(() => void rotate(), delay)
+}
+
 async function doRefresh(): Promise<boolean> {
+  let res: Response
   try {
-    const res = await fetch('/api/hearth/v1/auth/refresh', {
+    res = await fetch('/api/hearth/v1/auth/refresh', {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json' },
       body: '{}',
     })
-    if (res.ok) {
-      acceptTokens((await res.json()) as AuthResponse, false)
-      return true
-    }
-    if (res.status === 401 || res.status === 403) {
-      if (state.status === 'signed-in') clear('revoked', false)
-      else emit({ status: 'signed-out', user: null })
-      return false
-    }
-    // 429 / 5xx: keep what we have and try again later.
-    if (state.status === 'loading') emit({ status: 'signed-out', user: null })
-    return false
   } catch {
-    if (state.status === 'loading') emit({ status: 'signed-out', user: null })
+    retryLater('unreachable', null)
     return false
   }
+  if (res.ok) {
+    acceptTokens((await res.json()) as AuthResponse, false)
+    return true
+  }
+  if (res.status === 401 || res.status === 403) {
+    // The server's answer about this session: it is over (or there never was one).
+    if (state.status === 'signed-in') clear('revoked', false)
+    else emit({ status: 'signed-out', user: null })
+    return false
+  }
+  retryLater(res.status === 429 ? 'rate-limited' : 'unreachable', res.headers.get('retry-after'))
+  return false
 }
 
 /**
@@ -117,6 +173,13 @@ async function doRefresh(): Promise<boolean> {
  * so the Web Lock makes the second tab wait and then send the cookie the first one received.
  */
 export function refreshSession(): Promise<boolean> {
+  // A retry is already scheduled (after a 429 or an outage): asking again sooner would only add
+  // to what the server refused; callers wait for the session to change instead.
+  if (notice && Date.now() < notice.retryAt) return Promise.resolve(false)
+  return rotate()
+}
+
+function rotate(): Promise<boolean> {
   inFlight ??= (async () => {
     try {
       if (typeof navigator !== 'undefined' && navigator.locks) {

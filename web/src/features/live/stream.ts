@@ -1,10 +1,14 @@
 // The realtime stream (GET /api/hearth/v1/stream, WebSocket). One connection per tab while signed in.
 // It authenticates with the access token as a `bearer.<token>` subprotocol (never in the URL,
-// which proxies log), reconnects with backoff, and asks for `?since=<last event id>` so events
-// missed during a drop are replayed. The server closes with 4001 when the session has ended.
+// which proxies log), reconnects with backoff and jitter, and asks for `?since=<last event id>` so
+// events missed during a drop are replayed. A refused connection (the browser cannot tell why) is
+// retried with backoff, never answered with a token refresh; the token is refreshed only when it
+// is known to be stale: the server closed with 4003 (expired) or 4001 (session ended), or its
+// expiry has passed. On 1001 (the server is going away) it reconnects within a few seconds, each
+// tab at a random moment so a restarted server is not met by every client at once.
 import { api } from '../../api/client'
 import { call } from '../../api/problem'
-import { getAccessToken, getSession, refreshSession, sessionEnded } from '../../api/session'
+import { accessTokenFresh, getAccessToken, getSession, onSessionChange, refreshSession } from '../../api/session'
 import type { Message, Notification, UserSummary } from '../../api/types'
 import { getLive, setLive } from './live'
 
@@ -37,6 +41,7 @@ function firstTime(id: number): boolean {
 let attempt = 0
 let retryTimer: ReturnType<typeof setTimeout> | undefined
 let wanted = false
+let stopWatchingSession: (() => void) | undefined
 
 /** Screens listen while they are shown; the returned function stops listening. */
 export function onStream(fn: Listener): () => void {
@@ -97,30 +102,26 @@ function url(): string {
   return lastEventId === undefined ? base : `${base}?since=${lastEventId}`
 }
 
-function scheduleReconnect() {
+function scheduleReconnect(goingAway = false) {
   if (!wanted) return
   clearTimeout(retryTimer)
-  // 1 s, 2 s, 4 s … up to 30 s, with jitter so a restarted server is not stampeded.
-  const delay = Math.min(30_000, 1000 * 2 ** attempt) * (0.7 + Math.random() * 0.6)
-  attempt++
+  // Going away (a restart): soon, anywhere within 0.5–4 s. Otherwise 1 s, 2 s, 4 s … up to 30 s,
+  // with jitter so a server that refused many clients is not stampeded by them.
+  const delay = goingAway ? 500 + Math.random() * 3500 : Math.min(30_000, 1000 * 2 ** attempt) * (0.7 + Math.random() * 0.6)
+  if (!goingAway) attempt++
   retryTimer = setTimeout(() => void connect(), delay)
 }
 
 async function connect() {
   clearTimeout(retryTimer)
   if (!wanted || socket || !navigator.onLine) return
-  let token = getAccessToken()
-  if (!token) {
-    if (!(await refreshSession())) return
-    token = getAccessToken()
-    if (!token) return
-  }
+  // A token past its expiry would be refused: refresh first. If the refresh cannot be done now
+  // (a 429, an outage), the session retries by itself and onSessionChange brings us back here.
+  if (!accessTokenFresh() && !(await refreshSession())) return
+  const token = getAccessToken()
+  if (!token || !wanted || socket) return
   const ws = new WebSocket(url(), ['hearth.v1', `bearer.${token}`])
   socket = ws
-  let opened = false
-  ws.onopen = () => {
-    opened = true
-  }
   ws.onmessage = (m) => {
     let e: StreamEvent
     try {
@@ -148,16 +149,21 @@ async function connect() {
     if (!wanted) return
     if (ev.code === 4001 || ev.code === 4003) {
       // 4001: the session ended (signed out elsewhere, revoked, blocked); 4003: the access token
-      // the stream was opened with expired. A refresh settles both: if it fails the app shows the
-      // sign-in screen; if it works (an expiry, or a rotation race), reconnect with `since`.
-      void refreshSession().then((ok) => (ok ? connect() : sessionEnded()))
+      // the stream was opened with expired. A refresh settles both: a 401 signs out (and stops the
+      // stream); new tokens reconnect with `since`; a refresh put off (429) reconnects once the
+      // session has its new tokens (onSessionChange).
+      void refreshSession().then((ok) => {
+        if (ok) void connect()
+      })
       return
     }
-    if (!opened && getSession().status === 'signed-in') {
-      // Refused before opening: most often an expired access token.
-      void refreshSession().then(() => scheduleReconnect())
+    if (ev.code === 1001) {
+      attempt = 0
+      scheduleReconnect(true)
       return
     }
+    // Refused before opening (the browser does not say why: server down, rate limit, origin) or
+    // dropped: try again later, without touching the session.
     scheduleReconnect()
   }
 }
@@ -185,6 +191,10 @@ export function startStream() {
   window.addEventListener('online', reconnectNow)
   window.addEventListener('offline', dropConnection)
   document.addEventListener('visibilitychange', onVisible)
+  // New tokens after a refresh that had been put off: connect now if we are waiting for them.
+  stopWatchingSession = onSessionChange(() => {
+    if (wanted && !socket && accessTokenFresh()) reconnectNow()
+  })
   void connect()
 }
 
@@ -196,6 +206,7 @@ export function stopStream() {
   window.removeEventListener('online', reconnectNow)
   window.removeEventListener('offline', dropConnection)
   document.removeEventListener('visibilitychange', onVisible)
+  stopWatchingSession?.()
   socket?.close()
   socket = null
   setLive({ connected: false, unreadConversations: 0, unreadNotifications: 0 })
