@@ -25,6 +25,8 @@ export interface Flow {
 interface LinkIntent {
   userId: number
   provider: ProviderId
+  /** sha256 of the binding cookie of the browser that asked for the intent */
+  bindingHash: string
 }
 
 export class FlowStore {

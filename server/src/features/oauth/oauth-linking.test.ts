@@ -32,15 +32,25 @@ const me = async (s: Pick<Session, 'headers'>) => f.t.app.inject({ url: '/api/he
 const unlink = (s: Pick<Session, 'headers'> | undefined, provider: string) =>
   f.t.app.inject({ method: 'DELETE', url: `/api/hearth/v1/auth/oauth/links/${provider}`, headers: s?.headers })
 
-/** The browser way to link: ask for the one-time URL with the bearer token, then navigate to it. */
-async function linkIntent(s: Pick<Session, 'headers'>, provider: 'google' | 'github') {
-  const res = await f.t.app.inject({ method: 'POST', url: `/api/hearth/v1/auth/oauth/${provider}/link-intent`, headers: s.headers })
+/**
+ * The browser way to link: ask for the one-time URL with the bearer token, then navigate to it.
+ * Returns the URL's query and the browser's cookies after asking (the binding set on the answer).
+ */
+async function linkIntent(s: Pick<Session, 'headers'>, provider: 'google' | 'github', jar: Record<string, string> = {}) {
+  const res = await f.t.app.inject({
+    method: 'POST',
+    url: `/api/hearth/v1/auth/oauth/${provider}/link-intent`,
+    headers: s.headers,
+    cookies: jar,
+  })
   expect(res.statusCode, res.body).toBe(201)
   const { url, expiresIn } = json(res)
   expect(expiresIn).toBe(300)
   const parsed = new URL(url)
   expect(`${parsed.origin}${parsed.pathname}`).toBe(`${PUBLIC_URL}/api/hearth/v1/auth/oauth/${provider}`)
-  return parsed.search
+  const binding = res.cookies.find((c) => c.name === 'oauth_binding')
+  expect(binding).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/api/hearth/v1/auth/oauth' })
+  return { query: parsed.search, cookies: { ...jar, oauth_binding: binding!.value } }
 }
 
 function expectLinked(res: Awaited<ReturnType<typeof callback>>, provider: string, landing = '/') {
@@ -54,14 +64,46 @@ describe('case 2: a signed-in user links a provider', () => {
   it('links through the one-time link-intent URL, then that identity signs in to the account', async () => {
     const u = await register(f.t.app)
     const account = githubAccount(f)
-    const query = await linkIntent(u, 'github')
-    expectLinked(await signIn(f, 'github', account.login, { query }), 'github')
+    const intent = await linkIntent(u, 'github')
+    expectLinked(await signIn(f, 'github', account.login, intent), 'github')
     expect(await links(u)).toEqual([{ provider: 'github', name: 'GitHub', linkedAt: expect.any(String) }])
     const session = await expectSignedIn(f, await signIn(f, 'github', account.login))
     expect(session.user.id).toBe(u.user.id)
 
     // The URL works once.
-    expectLoginError(await f.t.app.inject({ url: `/api/hearth/v1/auth/oauth/github${query}` }), 'oauth_link_expired')
+    expectLoginError(
+      await f.t.app.inject({ url: `/api/hearth/v1/auth/oauth/github${intent.query}`, cookies: intent.cookies }),
+      'oauth_link_expired',
+    )
+  })
+
+  it('an intent only works in the browser that asked for it: a URL sent to someone else links nothing', async () => {
+    const attacker = await register(f.t.app)
+    const victimsGithub = githubAccount(f)
+    // The victim's browser has a binding cookie of its own (from an earlier flow).
+    const victimJar = (await linkIntent(await register(f.t.app), 'google')).cookies
+    // The attacker asks for an intent in their browser and sends its URL to the victim, whose
+    // browser has a binding of its own, or none.
+    for (const jar of [victimJar, {}]) {
+      const sent = await linkIntent(attacker, 'github')
+      f.github.nextLogin = victimsGithub.login // the victim is signed in at GitHub
+      const res = await f.t.app.inject({ url: `/api/hearth/v1/auth/oauth/github${sent.query}`, cookies: jar })
+      // Refused at once: the browser never reaches the provider, so no identity comes back to link.
+      expect(expectProblem(res, 403, 'oauth_link_other_browser').detail).toMatch(/made in another browser, so nothing was linked/)
+    }
+    const page = await f.t.app.inject({
+      url: `/api/hearth/v1/auth/oauth/github${(await linkIntent(attacker, 'github')).query}`,
+      cookies: victimJar,
+      headers: { accept: 'text/html,application/xhtml+xml' },
+    })
+    expect(page.statusCode).toBe(403)
+    expect(page.headers['content-type']).toMatch(/^text\/html/)
+    expect(page.body).toContain('made in another browser, so nothing was linked')
+    expect(await links(attacker)).toEqual([])
+    // The victim's GitHub is still theirs: signing in with it makes (or finds) the victim's own account.
+    const victim = await expectSignedIn(f, await signIn(f, 'github', victimsGithub.login))
+    expect(victim.user.id).not.toBe(attacker.user.id)
+    expect(await links(attacker)).toEqual([])
   })
 
   it('links with a bearer token and ?link=true (non-browser clients), to a return path', async () => {
@@ -75,8 +117,11 @@ describe('case 2: a signed-in user links a provider', () => {
     expectProblem(await f.t.app.inject({ method: 'POST', url: '/api/hearth/v1/auth/oauth/github/link-intent' }), 401)
     expectProblem(await f.t.app.inject({ url: '/api/hearth/v1/auth/oauth/github?link=true' }), 401)
     const u = await register(f.t.app)
-    const query = await linkIntent(u, 'google')
-    expectLoginError(await f.t.app.inject({ url: `/api/hearth/v1/auth/oauth/github${query}` }), 'oauth_link_expired')
+    const intent = await linkIntent(u, 'google')
+    expectLoginError(
+      await f.t.app.inject({ url: `/api/hearth/v1/auth/oauth/github${intent.query}`, cookies: intent.cookies }),
+      'oauth_link_expired',
+    )
   })
 
   it('an identity linked to another account: 409, and nothing changes', async () => {
@@ -84,9 +129,9 @@ describe('case 2: a signed-in user links a provider', () => {
     const owner = await expectSignedIn(f, await signIn(f, 'github', account.login))
     const other = await register(f.t.app)
 
-    const res = await signIn(f, 'github', account.login, { query: await linkIntent(other, 'github') })
+    const res = await signIn(f, 'github', account.login, await linkIntent(other, 'github'))
     expect(expectProblem(res, 409, 'oauth_identity_taken').detail).toMatch(/already linked to another/)
-    const html = await callback(f, await toCallback(f, 'github', account.login, { query: await linkIntent(other, 'github') }), {
+    const html = await callback(f, await toCallback(f, 'github', account.login, await linkIntent(other, 'github')), {
       accept: 'text/html,application/xhtml+xml',
     })
     expect(html.statusCode).toBe(409)
@@ -100,9 +145,9 @@ describe('case 2: a signed-in user links a provider', () => {
 
   it('one identity per provider per account', async () => {
     const u = await register(f.t.app)
-    expectLinked(await signIn(f, 'github', githubAccount(f).login, { query: await linkIntent(u, 'github') }), 'github')
+    expectLinked(await signIn(f, 'github', githubAccount(f).login, await linkIntent(u, 'github')), 'github')
     const second = githubAccount(f)
-    expectProblem(await signIn(f, 'github', second.login, { query: await linkIntent(u, 'github') }), 409, 'oauth_provider_already_linked')
+    expectProblem(await signIn(f, 'github', second.login, await linkIntent(u, 'github')), 409, 'oauth_provider_already_linked')
     expect(await linkCount(f, u.user.id)).toBe(1)
   })
 })
@@ -134,7 +179,7 @@ describe('case 3: the provider verifies the email of an existing account', () =>
     const victimEmail = `victim-${Date.now()}@gmail.test`
     const squatter = await register(f.t.app, { email: victimEmail })
     const squattersGithub = githubAccount(f)
-    expectLinked(await signIn(f, 'github', squattersGithub.login, { query: await linkIntent(squatter, 'github') }), 'github')
+    expectLinked(await signIn(f, 'github', squattersGithub.login, await linkIntent(squatter, 'github')), 'github')
 
     // The real owner signs in with Google, which has verified the address.
     const owner = await expectSignedIn(f, await signIn(f, 'google', googleIdentity(f, { email: victimEmail }).sub))
@@ -184,7 +229,7 @@ describe('listing and unlinking', () => {
 
   it('a password account may unlink its only provider', async () => {
     const u = await register(f.t.app)
-    expectLinked(await signIn(f, 'github', githubAccount(f).login, { query: await linkIntent(u, 'github') }), 'github')
+    expectLinked(await signIn(f, 'github', githubAccount(f).login, await linkIntent(u, 'github')), 'github')
     expect((await unlink(u, 'github')).statusCode).toBe(204)
     expect(await links(u)).toEqual([])
   })
@@ -214,12 +259,12 @@ describe('password reset and links', () => {
 
   it('a reset that first proves the email drops links made while it was unproven; a proven account keeps them', async () => {
     const unproven = await register(f.t.app)
-    expectLinked(await signIn(f, 'github', githubAccount(f).login, { query: await linkIntent(unproven, 'github') }), 'github')
+    expectLinked(await signIn(f, 'github', githubAccount(f).login, await linkIntent(unproven, 'github')), 'github')
     await resetBy(unproven.user.email, 'brand new passphrase 1')
     expect(await linkCount(f, unproven.user.id)).toBe(0)
 
     const proven = await verifiedAccount(f)
-    expectLinked(await signIn(f, 'github', githubAccount(f).login, { query: await linkIntent(proven, 'github') }), 'github')
+    expectLinked(await signIn(f, 'github', githubAccount(f).login, await linkIntent(proven, 'github')), 'github')
     await resetBy(proven.user.email, 'brand new passphrase 2')
     expect(await linkCount(f, proven.user.id)).toBe(1)
   })

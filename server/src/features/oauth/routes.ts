@@ -2,14 +2,14 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../../context.js'
 import { requireUser } from '../../http/auth.js'
-import { conflict, unauthorized } from '../../http/errors.js'
+import { conflict, forbidden, unauthorized } from '../../http/errors.js'
 import { bearer, errors, Timestamp } from '../../http/schemas.js'
 import { clientInfo, setRefreshCookie } from '../auth/routes.js'
 import type { AuthService } from '../auth/service.js'
 import { randomToken } from '../auth/tokens.js'
 import { FLOW_TTL_SECONDS } from './flow-state.js'
 import { OAuthFailure, type ProviderId } from './providers.js'
-import { OAuthService } from './service.js'
+import { LINK_OTHER_BROWSER, OAuthService } from './service.js'
 
 // Binds a flow to the browser that started it. Lax, because the callback arrives as a top-level
 // navigation from the provider's site; scoped to the OAuth routes only.
@@ -37,6 +37,21 @@ export function oauthRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAs
       keyGenerator: (r: FastifyRequest) => `oauth:${r.ip}`,
     },
   }
+  // The browser's binding: the one it already holds, or a new one. Set on the link-intent response
+  // too, so the intent can only be used by the browser that asked for it (not by a victim the
+  // asker sends the URL to).
+  const bindingOf = (req: FastifyRequest) => {
+    const existing = req.cookies[BINDING_COOKIE]
+    return existing && /^[\w-]{43}$/.test(existing) ? existing : randomToken(32)
+  }
+  const setBinding = (reply: FastifyReply, binding: string) =>
+    reply.setCookie(BINDING_COOKIE, binding, {
+      httpOnly: true,
+      secure: publicUrl.startsWith('https://'),
+      sameSite: 'lax',
+      path: BINDING_PATH,
+      maxAge: FLOW_TTL_SECONDS,
+    })
   const toWebApp = (reply: FastifyReply, path: string) => reply.header('cache-control', 'no-store').redirect(`${publicUrl}${path}`, 302)
   const toLogin = (reply: FastifyReply, code: string) => toWebApp(reply, `/login?error=${encodeURIComponent(code)}`)
 
@@ -95,13 +110,18 @@ export function oauthRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAs
           tags: ['auth'],
           summary: 'A one-time URL that links a provider to the caller’s account',
           description:
-            'Browsers cannot send a bearer token on a navigation, so a signed-in web app asks for this URL and navigates to it. It works once, within `expiresIn` seconds.',
+            'Browsers cannot send a bearer token on a navigation, so a signed-in web app asks for this URL and navigates to it. It works once, within `expiresIn` seconds, and only in the browser that asked for it (the `oauth_binding` cookie set on this response); elsewhere it answers 403 `oauth_link_other_browser` (an HTML page for browsers).',
           security: bearer,
           params: ProviderParams,
           response: { 201: Type.Object({ url: Type.String(), expiresIn: Type.Integer() }), ...errors(400, 401, 404, 429) },
         },
       },
-      async (req, reply) => reply.code(201).send(await oauth.createLinkIntent(requireUser(req).userId, req.params.provider)),
+      async (req, reply) => {
+        const binding = bindingOf(req)
+        const intent = await oauth.createLinkIntent(requireUser(req).userId, req.params.provider, binding)
+        setBinding(reply, binding)
+        return reply.code(201).send(intent)
+      },
     )
 
     app.get(
@@ -122,13 +142,12 @@ export function oauthRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAs
             },
             { additionalProperties: false },
           ),
-          response: { 302: Redirect('To the provider, or to the web app’s /login?error=<code>.'), ...errors(400, 401, 404, 429) },
+          response: { 302: Redirect('To the provider, or to the web app’s /login?error=<code>.'), ...errors(400, 401, 403, 404, 429) },
         },
       },
       async (req, reply) => {
         if (req.query.link && !req.auth) throw unauthorized('Linking needs a signed-in user; use the link-intent URL from a browser.')
-        const existing = req.cookies[BINDING_COOKIE]
-        const binding = existing && /^[\w-]{43}$/.test(existing) ? existing : randomToken(32)
+        const binding = bindingOf(req)
         try {
           const url = await oauth.start(req.params.provider, {
             binding,
@@ -136,15 +155,14 @@ export function oauthRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAs
             intent: req.query.intent,
             bearerUserId: req.query.link ? req.auth!.userId : undefined,
           })
-          reply.setCookie(BINDING_COOKIE, binding, {
-            httpOnly: true,
-            secure: publicUrl.startsWith('https://'),
-            sameSite: 'lax',
-            path: BINDING_PATH,
-            maxAge: FLOW_TTL_SECONDS,
-          })
+          setBinding(reply, binding)
           return reply.header('cache-control', 'no-store').redirect(url.toString(), 302)
         } catch (e) {
+          if (e instanceof OAuthFailure && e.code === LINK_OTHER_BROWSER) {
+            // The person here may well be signed in, so /login would bounce them away unseen: say it here.
+            if (prefersHtml(req)) return sendHtml(reply, 403, problemPage(publicUrl, e.message))
+            throw forbidden(e.message, e.code)
+          }
           if (e instanceof OAuthFailure) return toLogin(reply, e.code)
           throw e
         }

@@ -10,7 +10,7 @@ import { inTransaction } from '../../platform/db/transaction.js'
 import type { Tx } from '../../platform/db/types.js'
 import { revokeSessions, type UserRow } from '../auth/queries.js'
 import type { AuthResult, AuthService, ClientInfo } from '../auth/service.js'
-import { randomToken, sha256 } from '../auth/tokens.js'
+import { randomToken, sameHash, sha256 } from '../auth/tokens.js'
 import { FlowStore, LINK_INTENT_TTL_SECONDS } from './flow-state.js'
 import {
   configuredProviders,
@@ -36,6 +36,9 @@ type Resolution =
   | { kind: 'failed' | 'conflict'; code: string; message: string }
 
 const RESOLVE_ATTEMPTS = 3
+
+/** A link intent opened in a browser other than the one that created it. */
+export const LINK_OTHER_BROWSER = 'oauth_link_other_browser'
 
 export class OAuthService {
   private readonly providers: Map<ProviderId, OAuthProvider>
@@ -69,10 +72,14 @@ export class OAuthService {
     return `${this.ctx.config.publicUrl}/api/hearth/v1/auth/oauth/${id}/callback`
   }
 
-  /** The one-time URL a signed-in browser navigates to in order to link `provider`. */
-  async createLinkIntent(userId: number, id: ProviderId) {
+  /**
+   * The one-time URL a signed-in browser navigates to in order to link `provider`. It works only in
+   * the browser holding `binding` (the flow cookie set on this response): someone who sends their
+   * own intent's URL to another person must not get that person's identity linked to their account.
+   */
+  async createLinkIntent(userId: number, id: ProviderId, binding: string) {
     this.provider(id)
-    const token = await this.flows.createLinkIntent({ userId, provider: id })
+    const token = await this.flows.createLinkIntent({ userId, provider: id, bindingHash: sha256(binding) })
     return { url: `${this.ctx.config.publicUrl}/api/hearth/v1/auth/oauth/${id}?intent=${token}`, expiresIn: LINK_INTENT_TTL_SECONDS }
   }
 
@@ -86,6 +93,13 @@ export class OAuthService {
     if (input.intent !== undefined) {
       const intent = await this.flows.takeLinkIntent(input.intent, id)
       if (!intent) throw new OAuthFailure('oauth_link_expired', 'This link request is used or expired; start again from the settings.')
+      if (!sameHash(intent.bindingHash, sha256(input.binding))) {
+        this.log.warn({ provider: id, userId: intent.userId }, 'link intent used in another browser than the one that asked for it')
+        throw new OAuthFailure(
+          LINK_OTHER_BROWSER,
+          'This link to connect an account was made in another browser, so nothing was linked. If you did not ask for it yourself, someone may have sent it to you: ignore it. To link an account of yours, use Settings in Hearth.',
+        )
+      }
       linkUserId = intent.userId
     }
     const secrets = {

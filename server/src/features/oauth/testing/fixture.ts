@@ -97,11 +97,21 @@ export async function toCallback(
   f: OAuthFixture,
   provider: 'google' | 'github',
   as: string,
-  opts: { query?: string; headers?: Record<string, string>; tamper?: (providerUrl: URL) => void } = {},
+  opts: {
+    query?: string
+    headers?: Record<string, string>
+    /** the browser's cookies for the app (a link intent's binding) */
+    cookies?: Record<string, string>
+    tamper?: (providerUrl: URL) => void
+  } = {},
 ): Promise<AtCallback> {
   if (provider === 'google') f.google.nextLogin = as
   else f.github.nextLogin = as
-  const start = await f.t.app.inject({ url: `/api/hearth/v1/auth/oauth/${provider}${opts.query ?? ''}`, headers: opts.headers })
+  const start = await f.t.app.inject({
+    url: `/api/hearth/v1/auth/oauth/${provider}${opts.query ?? ''}`,
+    headers: opts.headers,
+    cookies: opts.cookies,
+  })
   expect(start.statusCode, start.body).toBe(302)
   const binding = start.cookies.find((c) => c.name === 'oauth_binding')
   expect(binding).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/api/hearth/v1/auth/oauth' })
