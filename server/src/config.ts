@@ -10,6 +10,11 @@ export interface Config {
   host: string
   dataDir: string
   publicUrl: string
+  /**
+   * Origins a browser may open the realtime stream from: PUBLIC_URL's, or without it every loopback
+   * name of this port (the server is then opened on this machine, as localhost or 127.0.0.1).
+   */
+  webOrigins: string[]
   databaseUrl: string | undefined
   databasePoolSize: number
   redisUrl: string | undefined
@@ -166,7 +171,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (!adminEmail && adminPassword) throw new ConfigError('ADMIN_EMAIL', 'is required when ADMIN_PASSWORD is set')
   if (adminEmail && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) throw new ConfigError('ADMIN_EMAIL', 'is not an email address')
 
-  const publicUrl = (url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '')
+  const explicitPublicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:'])
+  const publicUrl = (explicitPublicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '')
+  const webOrigins = explicitPublicUrl
+    ? [new URL(publicUrl).origin]
+    : ['localhost', '127.0.0.1', '[::1]'].map((host) => `http://${host}:${port}`)
 
   const s3Endpoint = url(env, 'S3_ENDPOINT', ['http:', 'https:'])
   let s3: Config['s3']
@@ -206,6 +215,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: str(env, 'HOST') ?? '127.0.0.1',
     dataDir,
     publicUrl,
+    webOrigins,
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),

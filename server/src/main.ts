@@ -77,7 +77,7 @@ async function main() {
   }
   ctx.logger.info(
     { url: config.publicUrl, database: ctx.database.kind, cache: ctx.cache.kind },
-    `Hearth is running at ${config.publicUrl} (database: ${ctx.database.kind}, cache: ${ctx.cache.kind})`,
+    `Hearth is running: open ${config.publicUrl} (database: ${ctx.database.kind}, cache: ${ctx.cache.kind})`,
   )
 }
 

@@ -39,7 +39,7 @@ const StreamQuery = Type.Object(
 )
 
 export function streamRoutes(ctx: AppContext, hub: StreamHub): FastifyPluginAsyncTypebox {
-  const ownOrigin = new URL(ctx.config.publicUrl).origin
+  const origins = new Set(ctx.config.webOrigins)
   const streams = new WeakMap<FastifyRequest, AuthInfo>()
 
   return async (app) => {
@@ -48,21 +48,28 @@ export function streamRoutes(ctx: AppContext, hub: StreamHub): FastifyPluginAsyn
       {
         websocket: true,
         schema: { querystring: StreamQuery },
+        // Before the general rate limit (a preHandler), so the upgrade is counted under the account its
+        // token names, not as anonymous traffic of its IP: browsers present the token as a subprotocol
+        // or ?access_token, never as the Authorization header that sets req.auth for other routes.
+        onRequest: async (req) => {
+          const origin = req.headers.origin
+          // Browsers always send Origin; a page on another site must not ride on a user's token.
+          // Non-browser clients send none and authenticate with the token alone.
+          if (origin !== undefined && !origins.has(origin)) {
+            throw forbidden('Streams may only be opened from this site.', 'origin_forbidden')
+          }
+          const query = req.query as { access_token?: unknown }
+          const token =
+            typeof query.access_token === 'string' ? query.access_token : tokenFromProtocols(req.headers['sec-websocket-protocol'])
+          if (token) req.auth = await authenticateToken(ctx, token)
+        },
         // Runs before the upgrade, so a refusal is a plain HTTP problem response.
         preHandler: async (req) => {
           if (!req.ws)
             throw new AppError(426, 'upgrade_required', 'This endpoint speaks WebSocket only.', { headers: { upgrade: 'websocket' } })
-          const origin = req.headers.origin
-          // Browsers always send Origin; a page on another site must not ride on a user's token.
-          // Non-browser clients send none and authenticate with the token alone.
-          if (origin !== undefined && origin !== ownOrigin) {
-            throw forbidden('Streams may only be opened from this site.', 'origin_forbidden')
-          }
-          const token = req.query.access_token ?? tokenFromProtocols(req.headers['sec-websocket-protocol'])
-          const auth = token ? await authenticateToken(ctx, token) : req.auth
-          if (!auth)
+          if (!req.auth)
             throw unauthorized('Present the access token as ?access_token=, a "bearer.<token>" subprotocol, or an Authorization header.')
-          streams.set(req, auth)
+          streams.set(req, req.auth)
         },
       },
       (socket, req) => {
