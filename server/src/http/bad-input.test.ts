@@ -109,7 +109,7 @@ describe('hostile input on every route', () => {
         const socket = connect(Number(base.port), base.hostname)
         let data = ''
         socket.setEncoding('utf8')
-        socket.on('data', (d) => (data += d))
+        socket.on('data', (d: string) => (data += d))
         socket.on('error', reject)
         socket.on('close', () => {
           const [head = '', body = ''] = data.split('\r\n\r\n')

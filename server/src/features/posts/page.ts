@@ -65,7 +65,7 @@ interface PageRow {
 }
 
 function mapRows(rows: unknown[][]): PageRow[] {
-  const out: PageRow[] = new Array(rows.length)
+  const out = new Array<PageRow>(rows.length)
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!
     const id = Number(r[0])

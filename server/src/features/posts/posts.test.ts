@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, expectProblem, json, login, register, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
+import { queryRows } from '../../platform/db/rows.js'
 import { png, uploadForm, type FormPart } from '../media/test-images.js'
 import { api, postCounters, setBlocked, userCounters } from './test-support.js'
 
@@ -34,8 +35,8 @@ const image = async (name = 'photo.png'): Promise<FormPart> => ({
 })
 const storedKeys = () => t.ctx.storage.list('public/posts/')
 const postRows = async () => {
-  const r = (await t.ctx.database.db.execute(sql`SELECT count(*)::int AS n FROM posts`)) as unknown as { rows: { n: number }[] }
-  return Number(r.rows[0]!.n)
+  const [row] = await queryRows<{ n: number }>(t.ctx.database.db, sql`SELECT count(*)::int AS n FROM posts`)
+  return Number(row!.n)
 }
 
 describe('creating a post', () => {
@@ -270,10 +271,11 @@ describe('a user’s posts', () => {
       '2024-05-01 10:00:00.123457+00',
       '2024-05-01 10:00:00.123455+00',
     ]) {
-      const r = (await db.execute(
+      const [row] = await queryRows<{ id: number }>(
+        db,
         sql`INSERT INTO posts (user_id, content, created_at, updated_at) VALUES (${u.user.id}, 'timed', ${at}::timestamptz, ${at}::timestamptz) RETURNING id`,
-      )) as unknown as { rows: { id: number }[] }
-      ids.push(Number(r.rows[0]!.id))
+      )
+      ids.push(Number(row!.id))
     }
     const items = await a.all(`/users/${u.user.id}/posts`, null, 1)
     expect(items.map((p: { id: number }) => p.id)).toEqual([ids[3], ids[2], ids[1], ids[0], ids[4]])

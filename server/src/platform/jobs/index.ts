@@ -1,2 +1,2 @@
-export { ADVISORY_LOCKS, type AdvisoryLock } from './locks.js'
-export { startJob, type Job, type JobSpec } from './runner.js'
+export { ADVISORY_LOCKS } from './locks.js'
+export { startJob, type Job } from './runner.js'
