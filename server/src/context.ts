@@ -9,6 +9,7 @@ import { createRootLogger, subsystemLogger, type Logger } from './logger.js'
 import { join } from 'node:path'
 import { createLocalBus, createRedisBus, type EventBus } from './platform/bus/index.js'
 import { createMemoryCache, createRedisCache, createRedisClient, type Cache } from './platform/cache/index.js'
+import { withFallback } from './platform/cache/fallback.js'
 import { createDatabase, type Database } from './platform/db/index.js'
 import { createFileMailer, createSmtpMailer, type Mailer } from './platform/mail/index.js'
 import { createStorage, type ObjectStorage } from './platform/storage/index.js'
@@ -49,8 +50,15 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const logger = overrides.logger ?? createRootLogger(config.logLevel)
   const database = overrides.database ?? (await createDatabase(config))
   const redis = overrides.redis ?? (config.redisUrl ? createRedisClient(config.redisUrl) : undefined)
-  redis?.on('error', (err) => subsystemLogger(logger, 'cache').warn({ err }, 'redis error'))
-  const cache = redis ? createRedisCache(redis, config.redisKeyPrefix) : createMemoryCache()
+  const cacheLog = subsystemLogger(logger, 'cache')
+  // ioredis retries about once a second while Redis is away: one line when it goes, one when it is back.
+  let redisErrorLogged = false
+  redis?.on('error', (err) => {
+    if (!redisErrorLogged) cacheLog.warn({ err }, 'redis error')
+    redisErrorLogged = true
+  })
+  redis?.on('ready', () => (redisErrorLogged = false))
+  const cache = redis ? withFallback(createRedisCache(redis, config.redisKeyPrefix), redis, cacheLog) : createMemoryCache()
   const bus = redis ? createRedisBus(redis, config.redisKeyPrefix) : createLocalBus()
   const mailer =
     overrides.mailer ??

@@ -84,9 +84,16 @@ export class RateLimitCounter {
     let result: [number, number]
     try {
       result = await this.redis.hearthRateLimitBy(key, by, windowMs)
-    } catch (err) {
-      s.pending += by - 1 // keep what was counted locally for the next flush
-      throw err
+    } catch {
+      // Redis unreachable: count in this instance (from the last count Redis gave) until it is
+      // back; the next flush hands Redis what was counted meanwhile.
+      s.pending += by
+      const now = Date.now()
+      if (now >= s.resetAt) {
+        s.remote = 0
+        s.resetAt = now + windowMs
+      }
+      return { current: s.remote + s.pending, ttl: s.resetAt - now }
     }
     const [count, ttl] = result
     this.record(s, count, ttl)

@@ -24,7 +24,7 @@ export function healthRoutes(ctx: AppContext, extraChecks: Record<string, () => 
         config: { rateLimit: false },
         schema: {
           tags: ['health'],
-          summary: 'Readiness: 200 only when the database (and Redis / storage, where configured) answer',
+          summary: 'Readiness: 503 when the database does not answer; 200 "degraded" when Redis or object storage does not',
           response: {
             200: Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Check) }),
             503: Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Check) }),
@@ -44,8 +44,11 @@ export function healthRoutes(ctx: AppContext, extraChecks: Record<string, () => 
             }
           }),
         )
-        const ok = results.every(([, r]) => r.status === 'ok')
-        return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks: Object.fromEntries(results) })
+        // Only the database is required to serve: without Redis (sessions and limits fall back to
+        // the database and this instance) or object storage (photos) the API works, degraded.
+        const failed = results.filter(([, r]) => r.status !== 'ok').map(([name]) => name)
+        const status = failed.includes('database') ? 'unavailable' : failed.length > 0 ? 'degraded' : 'ok'
+        return reply.code(status === 'unavailable' ? 503 : 200).send({ status, checks: Object.fromEntries(results) })
       },
     )
   }

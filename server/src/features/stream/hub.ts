@@ -47,6 +47,8 @@ export const CloseCode = {
   /** the access token the stream was opened with has expired: refresh it and reconnect with `since` */
   tokenExpired: 4003,
   tooSlow: 4008,
+  /** realtime across instances was cut off (Redis away) and is back: reconnect with `since` to catch up */
+  resumed: 1012,
 } as const
 
 export interface Connection {
@@ -101,6 +103,11 @@ export class StreamHub {
 
   async start(): Promise<void> {
     this.unsubscribeRevoked = await this.ctx.bus.subscribe(REVOKED_CHANNEL, (m) => this.onRevoked(m))
+    // Events published while the bus was cut off never arrived: every stream reconnects with
+    // `since` and reads them from the database.
+    this.ctx.bus.onResume(() => {
+      for (const set of this.byUser.values()) for (const conn of set) this.end(conn, CloseCode.resumed, 'realtime_resumed')
+    })
     const every = (ms: number, fn: () => unknown) => {
       const t = setInterval(fn, ms)
       t.unref()

@@ -107,7 +107,7 @@ export const streamOpenApiPath = {
       'origin are refused. Reconnect with `?since=<id of the last event received>` to receive what was missed; the',
       'events written up to 10 s before that one come again too (one may have committed after it): drop ids you have.',
       'Close codes: 4001 the session ended (sign-out, revocation, password change, blocking), 4003 the access token',
-      'expired (refresh it and reconnect with `since`), 4008 the client fell too far behind, 1001 the server is',
+      'expired (refresh it and reconnect with `since`), 4008 the client fell too far behind, 1012 realtime was cut off and is back (reconnect with `since`), 1001 the server is',
       'shutting down.',
     ].join('\n'),
     security: [{ bearerAuth: [] }, {}],

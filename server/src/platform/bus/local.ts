@@ -18,6 +18,7 @@ export function createLocalBus(): EventBus {
         if (set.size === 0) handlers.delete(channel)
       }
     },
+    onResume() {},
     async close() {
       handlers.clear()
     },

@@ -15,9 +15,15 @@ return 0`
 
 export function createRedisClient(url: string): Redis {
   return new Redis(url, {
-    // Fail requests fast while Redis is away instead of queueing them without bound.
-    maxRetriesPerRequest: 2,
-    enableOfflineQueue: true,
+    // Redis is a cache and a bus here, never the source of truth: while it is away every command
+    // fails at once (no offline queue, no retry of a command cut off by the drop, a bound on a
+    // command a hung server never answers) and its callers fall back (platform/cache/fallback.ts,
+    // the rate-limit store, the bus). Waiting for it would stall the API.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: 1000,
+    connectTimeout: 2000,
+    retryStrategy: (times) => Math.min(100 * times, 1000),
     lazyConnect: false,
     // Commands issued in the same tick leave in one write: a stream re-validation slice (hundreds
     // of session reads at once), concurrent requests' rate-limit checks. Socket writes were the
