@@ -12,7 +12,7 @@ import { Agent, request } from 'node:http'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import pg from 'pg'
 import WebSocket from 'ws'
-import { TokenService } from '../server/src/features/auth/tokens.js'
+import { TokenService } from '../server/src/features/auth/index.js'
 import { benchDatabase, machine, REDIS_URL, startNode, startProcess, type Server } from './lib.js'
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 2000)

@@ -3,9 +3,9 @@
 // the page statements that was most of their database cost (see server/src/features/posts/page.ts).
 //   node --import tsx bench/feed/plans.ts      (needs the dataset `npm run bench` seeds)
 import pg from 'pg'
-import { EXPLORE_PAGE_SQL, exploreParams, HOME_PAGE_SQL, homeFeedParams } from '../../server/src/features/feed/queries.js'
+import { EXPLORE_PAGE_SQL, exploreParams, HOME_PAGE_SQL, homeFeedParams } from '../../server/src/features/feed/index.js'
 import { boundBefore } from '../../server/src/lib/keyset.js'
-import { POST_SQL, USER_POSTS_SQL } from '../../server/src/features/posts/queries.js'
+import { POST_SQL, USER_POSTS_SQL } from '../../server/src/features/posts/index.js'
 import { benchDatabase } from '../lib.js'
 
 const CALLS = 300

@@ -3,7 +3,7 @@
 // how many accounts they follow. Backs WINDOW_MIN_FOLLOWING in server/src/features/feed/queries.ts.
 //   node --import tsx bench/feed/threshold.ts      (needs the dataset `npm run bench` seeds)
 import pg from 'pg'
-import { HOME_FEED_SQL, homeFeedParams } from '../../server/src/features/feed/queries.js'
+import { HOME_FEED_SQL, homeFeedParams } from '../../server/src/features/feed/index.js'
 import { boundBefore } from '../../server/src/lib/keyset.js'
 import { benchDatabase } from '../lib.js'
 import { pgbench } from './pgbench.js'

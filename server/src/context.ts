@@ -1,10 +1,9 @@
 // Wires the real parts from config by hand. Tests pass overrides to swap a part.
 import type { Redis } from 'ioredis'
 import type { Config } from './config.js'
-import { SessionCache } from './features/auth/session-cache.js'
-import type { NotificationListener } from './features/notifications/notify.js'
-import { TokenService } from './features/auth/tokens.js'
-import { UserCache } from './features/users/user-cache.js'
+import { SessionCache, TokenService } from './features/auth/index.js'
+import type { NotificationListener } from './features/notifications/index.js'
+import { UserCache } from './features/users/index.js'
 import { createRootLogger, subsystemLogger, type Logger } from './logger.js'
 import { join } from 'node:path'
 import { createLocalBus, createRedisBus, type EventBus } from './platform/bus/index.js'
@@ -13,8 +12,7 @@ import { withFallback } from './platform/cache/fallback.js'
 import { createDatabase, type Database } from './platform/db/index.js'
 import { createFileMailer, createSmtpMailer, type Mailer } from './platform/mail/index.js'
 import { createStorage, type ObjectStorage } from './platform/storage/index.js'
-import { MediaService } from './features/media/service.js'
-import type { Media } from './features/media/types.js'
+import { type Media, MediaService } from './features/media/index.js'
 
 export interface AppContext {
   config: Config

@@ -2,11 +2,11 @@
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
 import { createContext } from './context.js'
-import { ensureAdmin } from './features/auth/bootstrap.js'
-import { startStatsScheduler } from './features/stats/scheduler.js'
-import { EmailWorker } from './features/notifications/email-worker.js'
-import { startStreamPruning } from './features/stream/prune-job.js'
-import { startMediaMaintenance } from './features/media/maintenance-job.js'
+import { ensureAdmin } from './features/auth/index.js'
+import { startStatsScheduler } from './features/stats/index.js'
+import { EmailWorker } from './features/notifications/index.js'
+import { startStreamPruning } from './features/stream/index.js'
+import { startMediaMaintenance } from './features/media/index.js'
 import { exitOnStartupError, StartupError, waitFor } from './startup.js'
 
 /** A shutdown that has not ended by then ends here: nothing may keep a stopped server alive. */

@@ -7,7 +7,7 @@ import { buildApp } from '../app.js'
 import { loadConfig } from '../config.js'
 import { exitOnStartupError } from '../startup.js'
 import { createContext } from '../context.js'
-import { ensureAdmin } from '../features/auth/bootstrap.js'
+import { ensureAdmin } from '../features/auth/index.js'
 import { alreadySeeded, DEMO_PASSWORD, randomPassword, seedDemo } from './network.js'
 
 const ADMIN_EMAIL = 'admin@demo.hearth'

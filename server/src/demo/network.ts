@@ -7,7 +7,7 @@ import { eq, inArray, sql } from 'drizzle-orm'
 import type { buildApp } from '../app.js'
 import type { AppContext } from '../context.js'
 import { comments, conversations, follows, likes, messages, notifications, posts, userDailyActivity, users } from '../db/schema.js'
-import { StatsService } from '../features/stats/service.js'
+import { StatsService } from '../features/stats/index.js'
 import { avatar, photo, rng } from './pictures.js'
 
 type App = Awaited<ReturnType<typeof buildApp>>

@@ -1,7 +1,7 @@
 // The words and pictures of seeded data. Everything here is small and computed once; the SQL in
 // ./steps.ts picks from these arrays with random indexes, so no text is built row by row in JS.
 import { rgbaToThumbHash } from 'thumbhash'
-import type { StoredImage } from '../features/media/types.js'
+import type { StoredImage } from '../features/media/index.js'
 
 export const FIRST_NAMES = [
   'Ada',

@@ -4,7 +4,7 @@
 // triggers are skipped when the role may do so: the generator only writes ids it has created.
 // Being one transaction, a failed or interrupted seed leaves the database as it was.
 import { sql } from 'drizzle-orm'
-import { hashPassword } from '../features/auth/passwords.js'
+import { hashPassword } from '../features/auth/index.js'
 import type { Database, DbOrTx } from '../platform/db/index.js'
 import { queryRows } from '../platform/db/rows.js'
 import * as step from './steps.js'

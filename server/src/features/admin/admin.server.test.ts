@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, json, listen, login, register, sleep, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
 import { StreamClient } from '../../../test/stream-client.js'
 import { appStatistics } from '../../db/schema.js'
-import { StatsService } from '../stats/service.js'
+import { StatsService } from '../stats/index.js'
 import { AFTER_HISTORY, buildHistory, EXPECTED, HISTORY_DAYS } from '../stats/test-history.js'
 import { ROOT_ADMIN } from './test-fixtures.js'
 

@@ -5,11 +5,12 @@ import { AppError, conflict, forbidden, notFound } from '../../http/errors.js'
 import type { Logger } from '../../logger.js'
 import type { AfterCommit } from '../../platform/db/transaction.js'
 import type { Tx } from '../../platform/db/types.js'
-import { softDeleteComment } from '../comments/queries.js'
-import { softDeletePost } from '../posts/queries.js'
-import type { ReportTarget } from '../reports/queries.js'
+import { deleteCommentAsModerator } from '../comments/index.js'
+import { softDeletePost } from '../posts/index.js'
+import { lockAdmins, lockUser, setBlocked, setRole } from '../users/index.js'
+import type { ReportTarget } from '../reports/index.js'
 import { recordAdminAction } from './audit.js'
-import * as q from './queries.js'
+import type * as q from './queries.js'
 
 export interface AdminWrite {
   tx: Tx
@@ -26,7 +27,7 @@ export interface AdminWrite {
  * checks that give a more useful answer (e.g. last_admin when two admins demote each other).
  */
 export async function beginAdminWrite(tx: Tx, afterCommit: AfterCommit, log: Logger, actorId: number): Promise<AdminWrite> {
-  return { tx, afterCommit, log, actorId, admins: await q.lockAdmins(tx) }
+  return { tx, afterCommit, log, actorId, admins: await lockAdmins(tx) }
 }
 
 /** The actor may have been demoted or blocked since their session was cached. */
@@ -42,7 +43,7 @@ function ensureAnotherAdmin(w: AdminWrite, targetId: number, action: string) {
 }
 
 const lockTarget = async (w: AdminWrite, userId: number) => {
-  const user = await q.lockUser(w.tx, userId)
+  const user = await lockUser(w.tx, { id: userId })
   if (!user) throw notFound('User')
   return user
 }
@@ -57,7 +58,7 @@ export async function blockUser(w: AdminWrite, userId: number, details: Record<s
   if (user.role === 'admin' && !user.isBlocked) ensureAnotherAdmin(w, userId, 'blocking them')
   ensureActor(w)
   if (user.isBlocked) return false
-  await q.setBlocked(w.tx, userId, true)
+  await setBlocked(w.tx, userId, true)
   await recordAdminAction(w.log, w.tx, w.afterCommit, {
     actorId: w.actorId,
     action: 'user.block',
@@ -72,7 +73,7 @@ export async function unblockUser(w: AdminWrite, userId: number): Promise<boolea
   const user = await lockTarget(w, userId)
   ensureActor(w)
   if (!user.isBlocked) return false
-  await q.setBlocked(w.tx, userId, false)
+  await setBlocked(w.tx, userId, false)
   await recordAdminAction(w.log, w.tx, w.afterCommit, { actorId: w.actorId, action: 'user.unblock', targetType: 'user', targetId: userId })
   return true
 }
@@ -84,7 +85,7 @@ export async function changeRole(w: AdminWrite, userId: number, role: q.Role): P
   if (user.role === 'admin' && role !== 'admin') ensureAnotherAdmin(w, userId, 'demoting them')
   ensureActor(w)
   if (user.role === role) return false
-  await q.setRole(w.tx, userId, role)
+  await setRole(w.tx, userId, role)
   await recordAdminAction(w.log, w.tx, w.afterCommit, {
     actorId: w.actorId,
     action: 'user.role',
@@ -102,9 +103,7 @@ export async function deleteContent(w: AdminWrite, target: ReportTarget, details
   }
   // The same functions as the authors' own deletions, so the counters are kept in one place.
   const deleted =
-    target.type === 'post'
-      ? await softDeletePost(w.tx, target.id)
-      : (await q.lockPostOfComment(w.tx, target.id)) && (await softDeleteComment(w.tx, target.id))
+    target.type === 'post' ? (await softDeletePost(w.tx, target.id)) !== null : await deleteCommentAsModerator(w.tx, target.id)
   if (!deleted) return false
   await recordAdminAction(w.log, w.tx, w.afterCommit, {
     actorId: w.actorId,

@@ -1,7 +1,7 @@
-// SQL of the admin area: user management, the locks that keep the admin set consistent, the
-// audit log, and the moderation effects on content (soft deletes that keep the counters right).
+// SQL of the admin area: user management reads and the audit log. The users table's locks and
+// writes (blocks, roles, the admin set) are the users feature's; content deletions are posts' and comments'.
 import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm'
-import { adminAuditLog, comments, posts, userSessions, users } from '../../db/schema.js'
+import { adminAuditLog, userSessions, users } from '../../db/schema.js'
 import type { DbOrTx, Tx } from '../../platform/db/index.js'
 
 export type Role = 'user' | 'admin'
@@ -90,46 +90,7 @@ export async function sessionSummaries(db: DbOrTx, userIds: number[]) {
     .groupBy(userSessions.userId)
 }
 
-/**
- * Locks every admin row, in id order so concurrent admin actions queue instead of deadlocking.
- * Whoever holds these locks sees the admin set as it is, so "would this leave no admin?" and "is
- * the actor still an admin?" cannot be answered from a stale picture by two transactions at once.
- */
-export async function lockAdmins(tx: Tx): Promise<{ id: number; isBlocked: boolean }[]> {
-  return tx.select({ id: users.id, isBlocked: users.isBlocked }).from(users).where(eq(users.role, 'admin')).orderBy(users.id).for('update')
-}
-
-export async function lockUser(tx: Tx, id: number): Promise<{ id: number; role: Role; isBlocked: boolean } | undefined> {
-  const [row] = await tx
-    .select({ id: users.id, role: users.role, isBlocked: users.isBlocked })
-    .from(users)
-    .where(eq(users.id, id))
-    .for('update')
-  return row
-}
-
-export async function setBlocked(tx: Tx, id: number, blocked: boolean) {
-  await tx.update(users).set({ isBlocked: blocked, updatedAt: new Date() }).where(eq(users.id, id))
-}
-
-export async function setRole(tx: Tx, id: number, role: Role) {
-  await tx.update(users).set({ role, updatedAt: new Date() }).where(eq(users.id, id))
-}
-
 // ---- moderation effects on content ----
-
-/**
- * Locks the post a comment belongs to, as every write touching a post's counters does first, so
- * a moderator's deletion and the author's cannot deadlock. False when there is no such comment.
- */
-export async function lockPostOfComment(tx: Tx, commentId: number): Promise<boolean> {
-  const [post] = await tx
-    .select({ id: posts.id })
-    .from(posts)
-    .where(sql`${posts.id} = (SELECT ${comments.postId} FROM ${comments} WHERE ${comments.id} = ${commentId})`)
-    .for('update')
-  return post !== undefined
-}
 
 // ---- audit log ----
 

@@ -1,9 +1,9 @@
 // SQL of the moderation queue: the skeleton (report rows), the hydration (content, counts) and
-// the locked reads and writes of a decision.
-import { and, desc, eq, inArray, isNotNull, lt, ne, or, sql, type SQL } from 'drizzle-orm'
+// the reads of a decision (its writes are the reports feature's: reports/index.ts).
+import { and, desc, eq, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm'
 import { comments, posts, reports } from '../../db/schema.js'
-import type { DbOrTx, Tx } from '../../platform/db/index.js'
-import type { ReportRow, ReportTarget } from '../reports/queries.js'
+import type { DbOrTx } from '../../platform/db/index.js'
+import type { ReportRow, ReportTarget } from '../reports/index.js'
 
 export type ReportStatus = ReportRow['status']
 
@@ -79,31 +79,6 @@ export async function reportCounts(db: DbOrTx, t: { userIds: number[]; postIds: 
     .from(reports)
     .where(or(...any))
     .groupBy(reports.reportedUserId, reports.reportedPostId, reports.reportedCommentId)
-}
-
-export async function lockReport(tx: Tx, id: number): Promise<ReportRow | undefined> {
-  const [row] = await tx.select().from(reports).where(eq(reports.id, id)).for('update')
-  return row
-}
-
-export async function setReportStatus(tx: Tx, ids: number[], status: ReportStatus, reviewerId: number): Promise<ReportRow[]> {
-  if (ids.length === 0) return []
-  return tx
-    .update(reports)
-    .set({ status, reviewedBy: reviewerId, reviewedAt: sql`now()` })
-    .where(inArray(reports.id, ids))
-    .returning()
-}
-
-/** Other open (pending or reviewed) reports of the same target, locked for resolving them together. */
-export async function lockOpenReportsOfTarget(tx: Tx, target: ReportTarget, exceptId: number): Promise<number[]> {
-  const rows = await tx
-    .select({ id: reports.id })
-    .from(reports)
-    .where(and(eq(targetColumn[target.type], target.id), ne(reports.id, exceptId), inArray(reports.status, ['pending', 'reviewed'])))
-    .orderBy(reports.id)
-    .for('update')
-  return rows.map((r) => r.id)
 }
 
 /** The author of a post or comment, whatever its state. */

@@ -3,8 +3,8 @@ import { AppError, conflict, notFound } from '../../http/errors.js'
 import { decodeCursor, paginate } from '../../lib/keyset.js'
 import { subsystemLogger } from '../../logger.js'
 import { inTransaction } from '../../platform/db/transaction.js'
-import { targetOf, type ReportRow, type ReportTarget } from '../reports/queries.js'
-import type { AuthService } from '../auth/service.js'
+import { lockOpenReportsOfTarget, lockReport, type ReportRow, type ReportTarget, setReportStatus, targetOf } from '../reports/index.js'
+import type { AuthService } from '../auth/index.js'
 import { recordAdminAction } from './audit.js'
 import { beginAdminWrite, blockUser, deleteContent, ensureActor } from './moderation.js'
 import { userRefsByIds } from './queries.js'
@@ -63,7 +63,7 @@ export class AdminReportsService {
       async (tx, afterCommit) => {
         const w = await beginAdminWrite(tx, afterCommit, this.log, actorId)
         ensureActor(w)
-        const report = await rq.lockReport(tx, reportId)
+        const report = await lockReport(tx, reportId)
         if (!report) throw notFound('Report')
         if (!canMove(report.status, input.status)) {
           throw conflict(`A ${report.status} report cannot become ${input.status}.`, 'illegal_transition')
@@ -79,8 +79,8 @@ export class AdminReportsService {
           effects.userBlocked = await blockUser(w, userId, { reportId })
           effects.blockedUserId = blockedUserId = userId
         }
-        const siblings = action === 'none' ? [] : await rq.lockOpenReportsOfTarget(tx, target, report.id)
-        await rq.setReportStatus(tx, [report.id, ...siblings], input.status, actorId)
+        const siblings = action === 'none' ? [] : await lockOpenReportsOfTarget(tx, target, report.id)
+        await setReportStatus(tx, [report.id, ...siblings], input.status, actorId)
         if (siblings.length) effects.alsoResolved = siblings
         await recordAdminAction(this.log, tx, afterCommit, {
           actorId,

@@ -2,8 +2,7 @@
 // Unlike public views, these show deleted content and blocked users, flagged as such.
 import { Type } from '@fastify/type-provider-typebox'
 import { Id, Nullable, Timestamp } from '../../http/schemas.js'
-import { targetOf, type ReportRow } from '../reports/queries.js'
-import { ReportReason, ReportStatus, TargetType } from '../reports/views.js'
+import { ReportReason, type ReportRow, ReportStatus, targetOf, TargetType } from '../reports/index.js'
 import type { AdminUserRow, UserRefRow } from './queries.js'
 
 export const Role = Type.Union([Type.Literal('user'), Type.Literal('admin')])

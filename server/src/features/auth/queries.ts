@@ -2,8 +2,8 @@ import { and, desc, eq, gt, inArray, ne, or, sql } from 'drizzle-orm'
 import { sessionRotatedTokens, userSessions, users } from '../../db/schema.js'
 import type { Db, DbOrTx } from '../../platform/db/index.js'
 import { prepared } from '../../platform/db/prepared.js'
+import type { UserRow } from '../users/index.js'
 
-export type UserRow = typeof users.$inferSelect
 export type SessionRow = typeof userSessions.$inferSelect
 
 export async function findUserByLogin(db: DbOrTx, login: string): Promise<UserRow | undefined> {
@@ -16,15 +16,6 @@ export async function findUserByLogin(db: DbOrTx, login: string): Promise<UserRo
 export async function findUserById(db: DbOrTx, id: number): Promise<UserRow | undefined> {
   const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1)
   return row
-}
-
-export async function insertUser(db: DbOrTx, values: typeof users.$inferInsert): Promise<UserRow> {
-  const [row] = await db.insert(users).values(values).returning()
-  return row!
-}
-
-export async function updateUserPassword(db: DbOrTx, userId: number, passwordHash: string | null) {
-  await db.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, userId))
 }
 
 export async function insertSession(db: DbOrTx, values: typeof userSessions.$inferInsert): Promise<SessionRow> {

@@ -1,8 +1,8 @@
 import type { AppContext } from '../../context.js'
 import { AppError, conflict, fieldError, forbidden, notFound, unauthorized } from '../../http/errors.js'
 import { isUniqueViolation } from '../../platform/db/errors.js'
-import { REVOKED_CHANNEL } from '../stream/events.js'
-import { presentMe } from '../users/views.js'
+import { REVOKED_CHANNEL } from '../stream/index.js'
+import { insertUser, presentMe, updateUserPassword, type UserRow } from '../users/index.js'
 import { reserveAttempt } from './attempts.js'
 import { queueVerificationEmail } from './email-flows.js'
 import { RefreshSuccessors } from './refresh-successors.js'
@@ -46,9 +46,9 @@ export class AuthService {
     const problem = passwordProblem(input.password, { email, username })
     if (problem) throw fieldError('password', problem, `The password ${problem}.`)
     const passwordHash = await hashPassword(input.password)
-    let user: q.UserRow
+    let user: UserRow
     try {
-      user = await q.insertUser(this.db, {
+      user = await insertUser(this.db, {
         email,
         username,
         passwordHash,
@@ -85,7 +85,7 @@ export class AuthService {
     return this.startSession(user, client)
   }
 
-  async startSession(user: q.UserRow, client: ClientInfo): Promise<AuthResult> {
+  async startSession(user: UserRow, client: ClientInfo): Promise<AuthResult> {
     const sessionToken = randomToken(24)
     const refreshToken = newRefreshToken(sessionToken)
     await q.insertSession(this.db, {
@@ -223,7 +223,7 @@ export class AuthService {
     }
     const problem = passwordProblem(input.newPassword, { email: user.email, username: user.username })
     if (problem) throw fieldError('newPassword', problem, `The new password ${problem}.`)
-    await q.updateUserPassword(this.db, user.id, await hashPassword(input.newPassword))
+    await updateUserPassword(this.db, user.id, await hashPassword(input.newPassword))
     await this.ctx.users.invalidate(user.id)
     await this.revokeOtherSessions(user.id, auth.sessionId, 'password_changed')
   }
@@ -232,7 +232,7 @@ export class AuthService {
    * Re-authentication for sensitive changes (password, email). Failures count per account across
    * those routes, so guessing through one does not reset the count of another; 429 once exhausted.
    */
-  async checkCurrentPassword(user: q.UserRow, password: string): Promise<boolean> {
+  async checkCurrentPassword(user: UserRow, password: string): Promise<boolean> {
     const attempt = await reserveAttempt(this.ctx.cache, `rl:password:${user.id}`, this.ctx.config.rateLimit.windowSeconds)
     if (!user.passwordHash || !(await verifyPassword(user.passwordHash, password))) return false
     await attempt.succeeded()

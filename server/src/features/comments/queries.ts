@@ -1,6 +1,6 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm'
 import { comments, posts, users } from '../../db/schema.js'
-import type { DbOrTx } from '../../platform/db/index.js'
+import type { DbOrTx, Tx } from '../../platform/db/index.js'
 import { queryRows } from '../../platform/db/rows.js'
 import { cursorAt, type TimeKey } from '../../lib/keyset.js'
 import type { CommentRow } from './views.js'
@@ -163,4 +163,22 @@ export async function adjustReplyCount(tx: DbOrTx, commentId: number, delta: -1 
     .update(comments)
     .set({ replyCount: sql`${comments.replyCount} + ${delta}` })
     .where(eq(comments.id, commentId))
+}
+
+/**
+ * Locks the post a comment belongs to, as every write touching a post's counters does first, so
+ * a moderator's deletion and the author's cannot deadlock. False when there is no such comment.
+ */
+export async function lockPostOfComment(tx: Tx, commentId: number): Promise<boolean> {
+  const [post] = await tx
+    .select({ id: posts.id })
+    .from(posts)
+    .where(sql`${posts.id} = (SELECT ${comments.postId} FROM ${comments} WHERE ${comments.id} = ${commentId})`)
+    .for('update')
+  return post !== undefined
+}
+
+/** A moderator's deletion: the same as the author's, after locking the post first as every counter write does. */
+export async function deleteCommentAsModerator(tx: Tx, id: number): Promise<boolean> {
+  return (await lockPostOfComment(tx, id)) && (await softDeleteComment(tx, id)) !== null
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, expectProblem, json, register, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
 import { api, countQueries, setBlocked } from '../posts/test-support.js'
 import { EXPLORE_PAGE_SQL, exploreParams, HOME_PAGE_SQL, homeFeedParams, WINDOW_MIN_FOLLOWING } from './queries.js'
-import { POST_SQL, USER_POSTS_SQL } from '../posts/queries.js'
+import { POST_SQL, USER_POSTS_SQL } from '../posts/index.js'
 
 let h: Harness
 let t: TestApp

@@ -7,7 +7,7 @@
 // measure what the server adds on top of the database.
 import type { Db } from '../../platform/db/index.js'
 import type { TimeKey } from '../../lib/keyset.js'
-import { postPageSql, runPostPage } from '../posts/page.js'
+import { postPageSql, runPostPage } from '../posts/index.js'
 
 /**
  * Viewers following at least this many accounts try the recent-posts window first. Below it the

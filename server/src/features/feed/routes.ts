@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.js'
 import { requireUser } from '../../http/auth.js'
 import { Page, PageQuery } from '../../http/pagination.js'
 import { bearer, errors } from '../../http/schemas.js'
-import { Post } from '../posts/views.js'
+import { Post } from '../posts/index.js'
 import { FeedService } from './service.js'
 
 export function feedRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {

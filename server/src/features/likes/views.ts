@@ -1,7 +1,7 @@
 // Presentation: pure functions from rows to the API's shapes. No I/O here.
 import { Type } from '@fastify/type-provider-typebox'
 import { Timestamp } from '../../http/schemas.js'
-import { presentSummary, UserSummary } from '../users/views.js'
+import { presentSummary, UserSummary } from '../users/index.js'
 
 export const LikeState = Type.Object({
   liked: Type.Boolean(),

@@ -4,7 +4,7 @@ import type { DbOrTx } from '../../platform/db/index.js'
 import { queryRows } from '../../platform/db/rows.js'
 import { runNamed } from '../../platform/db/named-statement.js'
 import { cursorAt, type TimeKey } from '../../lib/keyset.js'
-import type { NotificationRow } from '../notifications/notify.js'
+import type { NotificationRow } from '../notifications/index.js'
 
 export type ConversationRow = typeof conversations.$inferSelect
 export type MessageRow = typeof messages.$inferSelect

@@ -4,8 +4,7 @@
 // conversation once and remembers the answer, and forwards at most one indicator per conversation
 // every THROTTLE_MS, so a fast typist costs neither queries nor bus traffic.
 import type { AppContext } from '../../context.js'
-import { publishEphemeral } from '../stream/events.js'
-import type { ClientMessageHandler, Connection } from '../stream/hub.js'
+import { type ClientMessageHandler, type Connection, publishEphemeral } from '../stream/index.js'
 import { findConversationFor } from './queries.js'
 
 const THROTTLE_MS = 2000

@@ -1,7 +1,7 @@
 // Presentation: pure functions from rows to the API's shapes. No I/O here.
 import { Type } from '@fastify/type-provider-typebox'
 import { Id, Nullable, Timestamp } from '../../http/schemas.js'
-import { presentSummary } from '../users/views.js'
+import { presentSummary } from '../users/index.js'
 import type { ConversationRow, MessageRow } from './queries.js'
 
 export const Attachment = Type.Object(

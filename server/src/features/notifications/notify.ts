@@ -6,7 +6,7 @@ import { notifications, users } from '../../db/schema.js'
 import type { EventBus } from '../../platform/bus/index.js'
 import type { AfterCommit } from '../../platform/db/transaction.js'
 import type { Tx } from '../../platform/db/types.js'
-import { recordEvents } from '../stream/events.js'
+import { recordEvents } from '../stream/index.js'
 import { presentNotification } from './views.js'
 
 export type NotificationType = 'like' | 'comment' | 'follow' | 'message'

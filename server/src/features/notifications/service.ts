@@ -2,7 +2,7 @@ import type { AppContext } from '../../context.js'
 import { notFound } from '../../http/errors.js'
 import { decodeCursor, paginate } from '../../lib/keyset.js'
 import { inTransaction } from '../../platform/db/transaction.js'
-import { recordEvents } from '../stream/events.js'
+import { recordEvents } from '../stream/index.js'
 import * as q from './queries.js'
 import { presentNotification } from './views.js'
 

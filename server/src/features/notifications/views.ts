@@ -2,7 +2,7 @@
 import { Type } from '@fastify/type-provider-typebox'
 import type { notifications, users } from '../../db/schema.js'
 import { Id, Nullable, Timestamp } from '../../http/schemas.js'
-import { presentSummary } from '../users/views.js'
+import { presentSummary } from '../users/index.js'
 
 type NotificationRow = typeof notifications.$inferSelect
 export type ActorRow = Pick<typeof users.$inferSelect, 'id' | 'username' | 'displayName' | 'avatarUrl'>

@@ -1,7 +1,7 @@
 // Server-side state of a sign-in in progress, in the shared cache so any instance can finish
 // what another started. Everything here is single-use and short-lived.
 import type { Cache } from '../../platform/cache/types.js'
-import { randomToken, sameHash, sha256 } from '../auth/tokens.js'
+import { randomToken, sameHash, sha256 } from '../auth/index.js'
 import type { ProviderId } from './providers.js'
 
 /** How long a person may spend at the provider before the flow is forgotten. */

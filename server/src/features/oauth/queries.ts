@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { oauthProviders, users } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
-import type { UserRow } from '../auth/queries.js'
+import type { UserRow } from '../users/index.js'
 import type { ProviderId } from './providers.js'
 
 export type LinkRow = typeof oauthProviders.$inferSelect
@@ -31,17 +31,6 @@ export async function deleteLinks(db: DbOrTx, where: { userId: number; provider?
   return rows.length
 }
 
-/** Locks the user row, so links, password and verification of one account change one at a time. */
-export async function lockUser(db: DbOrTx, where: { id: number } | { email: string }): Promise<UserRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(users)
-    .where('id' in where ? eq(users.id, where.id) : eq(users.email, where.email))
-    .for('update')
-    .limit(1)
-  return row
-}
-
 export async function findUser(db: DbOrTx, id: number): Promise<UserRow | undefined> {
   const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1)
   return row
@@ -55,22 +44,4 @@ export async function takenUsernames(db: DbOrTx, candidates: string[]): Promise<
     .from(users)
     .where(inArray(sql`lower(${users.username})`, lower))
   return new Set(rows.map((r) => r.name))
-}
-
-export async function insertUser(db: DbOrTx, values: typeof users.$inferInsert): Promise<UserRow> {
-  const [row] = await db.insert(users).values(values).returning()
-  return row!
-}
-
-export async function updateUser(
-  db: DbOrTx,
-  id: number,
-  values: Partial<Pick<UserRow, 'passwordHash' | 'emailVerifiedAt'>>,
-): Promise<UserRow> {
-  const [row] = await db
-    .update(users)
-    .set({ ...values, updatedAt: new Date() })
-    .where(eq(users.id, id))
-    .returning()
-  return row!
 }

@@ -8,9 +8,8 @@ import { subsystemLogger } from '../../logger.js'
 import { isUniqueViolation } from '../../platform/db/errors.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import type { Tx } from '../../platform/db/types.js'
-import { revokeSessions, type UserRow } from '../auth/queries.js'
-import type { AuthResult, AuthService, ClientInfo } from '../auth/service.js'
-import { randomToken, sameHash, sha256 } from '../auth/tokens.js'
+import { type AuthResult, type AuthService, type ClientInfo, randomToken, revokeSessions, sameHash, sha256 } from '../auth/index.js'
+import { insertUser, lockUser, updateUser, type UserRow } from '../users/index.js'
 import { FlowStore, LINK_INTENT_TTL_SECONDS } from './flow-state.js'
 import {
   configuredProviders,
@@ -185,7 +184,7 @@ export class OAuthService {
               message: `This ${PROVIDER_NAMES[p.provider]} account is already linked to another Hearth account.`,
             }
       }
-      const user = await q.lockUser(tx, { id: linkUserId })
+      const user = await lockUser(tx, { id: linkUserId })
       if (!user || user.isBlocked) return { kind: 'failed', code: 'account_blocked', message: 'This account is blocked.' }
       const current = (await q.linksOfUser(tx, user.id)).find((l) => l.provider === p.provider)
       if (current?.providerUserId === p.providerUserId) return { kind: 'linked' } // a concurrent twin linked it first
@@ -198,8 +197,7 @@ export class OAuthService {
       }
       await q.insertLink(tx, { userId: user.id, provider: p.provider, providerUserId: p.providerUserId })
       // The signed-in holder just showed they control this address too.
-      if (p.emailVerified && p.email === user.email && !user.emailVerifiedAt)
-        await q.updateUser(tx, user.id, { emailVerifiedAt: new Date() })
+      if (p.emailVerified && p.email === user.email && !user.emailVerifiedAt) await updateUser(tx, user.id, { emailVerifiedAt: new Date() })
       return { kind: 'linked' }
     }
 
@@ -220,7 +218,7 @@ export class OAuthService {
     }
 
     // 3. The verified email belongs to an existing account: link to it and sign in.
-    const owner = await q.lockUser(tx, { email: p.email })
+    const owner = await lockUser(tx, { email: p.email })
     if (owner) {
       if (owner.isBlocked) return { kind: 'failed', code: 'account_blocked', message: 'This account is blocked.' }
       let revokedTokens: string[] = []
@@ -230,7 +228,7 @@ export class OAuthService {
         // holder set up goes: sessions, password, and identities they linked.
         revokedTokens = await revokeSessions(tx, { userId: owner.id }, 'email_owner_took_over')
         await q.deleteLinks(tx, { userId: owner.id })
-        await q.updateUser(tx, owner.id, { passwordHash: null, emailVerifiedAt: new Date() })
+        await updateUser(tx, owner.id, { passwordHash: null, emailVerifiedAt: new Date() })
         this.log.warn({ userId: owner.id, provider: p.provider }, 'unproven account taken over by the verified email owner')
       } else {
         const current = (await q.linksOfUser(tx, owner.id)).find((l) => l.provider === p.provider)
@@ -252,7 +250,7 @@ export class OAuthService {
     const candidates = usernameCandidates(usernameBase(p))
     const taken = await q.takenUsernames(tx, candidates)
     const username = candidates.find((c) => !taken.has(c.toLowerCase())) ?? `user_${randomToken(6).replace(/[^A-Za-z0-9]/g, '')}`
-    const user = await q.insertUser(tx, {
+    const user = await insertUser(tx, {
       email: p.email,
       username,
       passwordHash: null,
@@ -273,7 +271,7 @@ export class OAuthService {
   /** Refused when it would leave the account with no way to sign in. */
   async unlink(userId: number, provider: ProviderId): Promise<void> {
     await inTransaction(this.db, async (tx) => {
-      const user = await q.lockUser(tx, { id: userId })
+      const user = await lockUser(tx, { id: userId })
       const links = user ? await q.linksOfUser(tx, userId) : []
       if (!links.some((l) => l.provider === provider)) throw notFound(`Linked ${PROVIDER_NAMES[provider]} account`)
       if (!user!.passwordHash && links.every((l) => l.provider === provider)) {

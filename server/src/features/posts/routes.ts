@@ -5,7 +5,7 @@ import { badRequest, fieldError } from '../../http/errors.js'
 import { Page, PageQuery } from '../../http/pagination.js'
 import { bearer, errors, IdParams } from '../../http/schemas.js'
 import { PostsService } from './service.js'
-import { readMultipart } from '../media/multipart.js'
+import { readMultipart } from '../media/index.js'
 import { MAX_POST_CHARS, Post } from './views.js'
 
 const Content = Type.String({ maxLength: MAX_POST_CHARS, description: `Up to ${MAX_POST_CHARS} characters.` })

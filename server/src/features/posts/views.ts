@@ -1,7 +1,7 @@
 // Presentation: pure functions from rows to the API's shapes. No I/O here.
 import { Type, type Static } from '@fastify/type-provider-typebox'
 import { Id, Timestamp } from '../../http/schemas.js'
-import { UserSummary } from '../users/views.js'
+import { UserSummary } from '../users/index.js'
 
 export const MAX_POST_CHARS = 5000
 

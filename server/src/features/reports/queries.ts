@@ -1,10 +1,13 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, inArray, ne, sql } from 'drizzle-orm'
 import { comments, posts, reports, users } from '../../db/schema.js'
-import type { DbOrTx } from '../../platform/db/index.js'
+import type { DbOrTx, Tx } from '../../platform/db/index.js'
 
 export type ReportRow = typeof reports.$inferSelect
 export type ReportReason = ReportRow['reason']
 export type ReportTarget = { type: 'user' | 'post' | 'comment'; id: number }
+export type ReportStatus = ReportRow['status']
+
+const targetColumn = { user: reports.reportedUserId, post: reports.reportedPostId, comment: reports.reportedCommentId } as const
 
 /**
  * The owner of a target that others can see: a user who is not blocked, or a live post or
@@ -58,4 +61,31 @@ export function targetOf(r: Pick<ReportRow, 'reportedUserId' | 'reportedPostId' 
   if (r.reportedPostId !== null) return { type: 'post', id: r.reportedPostId }
   if (r.reportedCommentId !== null) return { type: 'comment', id: r.reportedCommentId }
   return { type: 'user', id: r.reportedUserId! }
+}
+
+// ---- a moderator's decision (features/admin calls these through ./index.ts) ----
+
+export async function lockReport(tx: Tx, id: number): Promise<ReportRow | undefined> {
+  const [row] = await tx.select().from(reports).where(eq(reports.id, id)).for('update')
+  return row
+}
+
+export async function setReportStatus(tx: Tx, ids: number[], status: ReportStatus, reviewerId: number): Promise<ReportRow[]> {
+  if (ids.length === 0) return []
+  return tx
+    .update(reports)
+    .set({ status, reviewedBy: reviewerId, reviewedAt: sql`now()` })
+    .where(inArray(reports.id, ids))
+    .returning()
+}
+
+/** Other open (pending or reviewed) reports of the same target, locked for resolving them together. */
+export async function lockOpenReportsOfTarget(tx: Tx, target: ReportTarget, exceptId: number): Promise<number[]> {
+  const rows = await tx
+    .select({ id: reports.id })
+    .from(reports)
+    .where(and(eq(targetColumn[target.type], target.id), ne(reports.id, exceptId), inArray(reports.status, ['pending', 'reviewed'])))
+    .orderBy(reports.id)
+    .for('update')
+  return rows.map((r) => r.id)
 }

@@ -16,8 +16,7 @@ import {
   type TestApp,
 } from '../../../test/helpers.js'
 import { StreamClient, StreamRefused } from '../../../test/stream-client.js'
-import { AuthService } from '../auth/service.js'
-import { TokenService } from '../auth/tokens.js'
+import { AuthService, TokenService } from '../auth/index.js'
 import { userChannel } from './events.js'
 import { startStreamPruning } from './prune-job.js'
 

@@ -1,6 +1,10 @@
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm'
 import { follows, users } from '../../db/schema.js'
-import type { DbOrTx } from '../../platform/db/index.js'
+import type { DbOrTx, Tx } from '../../platform/db/index.js'
+
+// The users table is written and locked here only; other features call these through ./index.ts.
+
+export type UserRow = typeof users.$inferSelect
 
 export async function findVisibleUserById(db: DbOrTx, id: number) {
   const [row] = await db
@@ -70,7 +74,7 @@ export async function searchUsers(db: DbOrTx, q: string, limit: number, after: s
 export async function updateUser(
   db: DbOrTx,
   id: number,
-  values: Partial<Pick<typeof users.$inferInsert, 'displayName' | 'bio' | 'username' | 'avatarUrl'>>,
+  values: Partial<Pick<typeof users.$inferInsert, 'displayName' | 'bio' | 'username' | 'avatarUrl' | 'passwordHash' | 'emailVerifiedAt'>>,
 ) {
   const [row] = await db
     .update(users)
@@ -78,4 +82,41 @@ export async function updateUser(
     .where(eq(users.id, id))
     .returning()
   return row
+}
+
+/** Locks the user row, so links, password and verification of one account change one at a time. */
+export async function lockUser(db: DbOrTx, where: { id: number } | { email: string }): Promise<UserRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(users)
+    .where('id' in where ? eq(users.id, where.id) : eq(users.email, where.email))
+    .for('update')
+    .limit(1)
+  return row
+}
+
+export async function insertUser(db: DbOrTx, values: typeof users.$inferInsert): Promise<UserRow> {
+  const [row] = await db.insert(users).values(values).returning()
+  return row!
+}
+
+export async function updateUserPassword(db: DbOrTx, userId: number, passwordHash: string | null) {
+  await db.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, userId))
+}
+
+/**
+ * Locks every admin row, in id order so concurrent admin actions queue instead of deadlocking.
+ * Whoever holds these locks sees the admin set as it is, so "would this leave no admin?" and "is
+ * the actor still an admin?" cannot be answered from a stale picture by two transactions at once.
+ */
+export async function lockAdmins(tx: Tx): Promise<{ id: number; isBlocked: boolean }[]> {
+  return tx.select({ id: users.id, isBlocked: users.isBlocked }).from(users).where(eq(users.role, 'admin')).orderBy(users.id).for('update')
+}
+
+export async function setBlocked(tx: Tx, id: number, blocked: boolean) {
+  await tx.update(users).set({ isBlocked: blocked, updatedAt: new Date() }).where(eq(users.id, id))
+}
+
+export async function setRole(tx: Tx, id: number, role: UserRow['role']) {
+  await tx.update(users).set({ role, updatedAt: new Date() }).where(eq(users.id, id))
 }

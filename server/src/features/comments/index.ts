@@ -1,0 +1,4 @@
+// The public face of features/comments: what other features, app.ts and the tools may use.
+export { deleteCommentAsModerator } from './queries.js'
+export { commentsRoutes } from './routes.js'
+export { Comment } from './views.js'

@@ -1,0 +1,2 @@
+// The public face of features/follows: what other features, app.ts and the tools may use.
+export { followsRoutes } from './routes.js'

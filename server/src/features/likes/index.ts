@@ -1,0 +1,2 @@
+// The public face of features/likes: what other features, app.ts and the tools may use.
+export { likesRoutes } from './routes.js'

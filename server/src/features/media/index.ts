@@ -1,0 +1,7 @@
+// The public face of features/media: what other features, app.ts and the tools may use.
+export { startMediaMaintenance } from './maintenance-job.js'
+export { readMultipart, registerMultipart } from './multipart.js'
+export { avatarRoutes, mediaFileRoutes } from './routes.js'
+export { sendPrivateObject } from './serve.js'
+export { MediaService } from './service.js'
+export type { Media, StoredImage, UploadedFile } from './types.js'

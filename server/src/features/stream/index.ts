@@ -1,0 +1,5 @@
+// The public face of features/stream: what other features, app.ts and the tools may use.
+export { publishEphemeral, publishEvents, recordEvents, REVOKED_CHANNEL } from './events.js'
+export { type ClientMessageHandler, CloseCode, type Connection, StreamHub } from './hub.js'
+export { startStreamPruning } from './prune-job.js'
+export { selectProtocol, streamOpenApiPath, streamRoutes } from './routes.js'
