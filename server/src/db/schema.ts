@@ -1,4 +1,4 @@
-// One typed schema mirroring ../shared/schema.dbml.md. Every table, column, enum, foreign key and
+// One typed schema mirroring docs/schema.dbml.md. Every table, column, enum, foreign key and
 // index of the diagram is here; additions are marked "added:" with the reason.
 //
 // Deliberate tightenings, applied uniformly:

@@ -1,4 +1,4 @@
-// Errors a client can cause, each with a stable machine `code` (see shared/api-contract.md).
+// Errors a client can cause, each with a stable machine `code` (listed in the README under Architecture, and in /api/openapi.json).
 // One handler (error-handler.ts) turns them into RFC 9457 problem+json.
 
 export interface FieldProblem {
