@@ -21,7 +21,10 @@ export const backend = process.env.HEARTH_TEST_BACKEND === 'server' ? 'server' :
 
 function requireEnv(name: string): string {
   const v = process.env[name]
-  if (!v) throw new Error(`${name} must be set for the server test suite (PostgreSQL + Redis); see the README's first section (the server suite: TEST_DATABASE_URL, TEST_REDIS_URL).`)
+  if (!v)
+    throw new Error(
+      `${name} must be set for the server test suite (PostgreSQL + Redis); see the README's first section (the server suite: TEST_DATABASE_URL, TEST_REDIS_URL).`,
+    )
   return v
 }
 
