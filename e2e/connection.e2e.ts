@@ -48,6 +48,9 @@ const follow = async (id: number) => {
   })
   expect(res.ok).toBe(true)
 }
+const unfollow = async (id: number) => {
+  await fetch(`${server.url}/api/hearth/v1/users/${id}/follow`, { method: 'DELETE', headers: { authorization: `Bearer ${bobToken}` } })
+}
 const liveState =
   (p = page) =>
   () =>
@@ -83,6 +86,16 @@ afterAll(async () => {
 })
 
 describe('signed in through refusals and outages', () => {
+  it('live updates reach a page opened at 127.0.0.1 while PUBLIC_URL is unset', async () => {
+    await page.goto(`${server.url}/explore`)
+    await expect.poll(liveState(), { timeout: 20_000 }).toBe('on')
+    await follow(aliceId)
+    // The bell counts up without a reload: the notification came over the stream.
+    await expect.poll(() => page.getByLabel('1 unread notifications').first().isVisible()).toBe(true)
+    await expect.poll(() => page.getByText('Live updates are off').count()).toBe(0)
+    await unfollow(aliceId)
+  })
+
   it('a refresh answered 429 keeps the person signed in, says so, and retries after Retry-After', async () => {
     let refused = 0
     await page.route(REFRESH, async (route) => {
