@@ -34,6 +34,7 @@ import { RateLimitCounter, rateLimitStore } from './http/rate-limit-store.js'
 import { clientErrorHandler, registerErrorHandling } from './http/error-handler.js'
 import { registerRequestLog } from './http/request-log.js'
 import { Problem } from './http/schemas.js'
+import { registerTextInputCheck } from './http/text-input.js'
 
 export interface Services {
   auth: AuthService
@@ -74,6 +75,7 @@ export async function buildApp(ctx: AppContext) {
   })
 
   registerErrorHandling(app)
+  registerTextInputCheck(app)
   registerRequestLog(app)
   // The API speaks JSON (and multipart for uploads): a text/plain body is refused with 415.
   app.removeContentTypeParser('text/plain')

@@ -66,6 +66,59 @@ describe('hostile input on every route', () => {
     expect(requests).toBeGreaterThan(100)
   })
 
+  it('refuses a NUL character in every string field and query parameter with 400 naming the field', async () => {
+    const spec = json(await t.app.inject({ url: '/api/openapi.json' }))
+    const nul = 'a\u0000b'
+    let checked = 0
+    for (const [path, ops] of Object.entries<Record<string, any>>(spec.paths)) {
+      if (path === '/api/hearth/v1/stream') continue
+      for (const [method, op] of Object.entries<any>(ops)) {
+        if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue
+        const url = path.replace(/\{[^}]+\}/g, '1')
+        const tries: { field: string; url: string; payload?: Record<string, string> }[] = []
+        for (const p of op.parameters ?? []) {
+          if (p.in === 'query') tries.push({ field: `querystring.${p.name}`, url: `${url}?${p.name}=${encodeURIComponent(nul)}` })
+        }
+        const props = op.requestBody?.content?.['application/json']?.schema?.properties ?? {}
+        for (const [name, schema] of Object.entries<any>(props)) {
+          if (schema.type === 'string' || schema.anyOf?.some((s: { type?: string }) => s.type === 'string'))
+            tries.push({ field: name, url, payload: { [name]: nul } })
+        }
+        for (const attempt of tries) {
+          const res = await t.app.inject({
+            method: method.toUpperCase() as 'GET',
+            url: attempt.url,
+            headers: u.headers,
+            payload: attempt.payload,
+          })
+          const where = `${method.toUpperCase()} ${attempt.url.slice(0, 80)} ${attempt.field} → ${res.statusCode} ${res.body.slice(0, 200)}`
+          // admin routes refuse a non-admin before anything is read
+          if (path.startsWith('/api/hearth/v1/admin')) {
+            expect(res.statusCode, where).toBe(403)
+            continue
+          }
+          expect(res.statusCode, where).toBe(400)
+          const problem = json(res)
+          expect(problem.code, where).toBe('validation_failed')
+          expect(problem.errors[0].field, where).toBe(attempt.field)
+          checked++
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(15)
+    // multipart text fields pass the same gate
+    const fd = new FormData()
+    fd.append('content', nul)
+    const form = new Request('http://x/', { method: 'POST', body: fd })
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/hearth/v1/posts',
+      headers: { ...u.headers, 'content-type': form.headers.get('content-type')! },
+      payload: Buffer.from(await form.arrayBuffer()),
+    })
+    expect(expectProblem(res, 400, 'validation_failed').errors[0].field).toBe('content')
+  })
+
   it('maps framework-level failures to problem+json', async () => {
     expectProblem(await t.app.inject({ url: '/nope' }), 404, 'not_found')
     expectProblem(

@@ -4,6 +4,7 @@ import multipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config } from '../../config.js'
 import { AppError, badRequest, payloadTooLarge, unsupportedMediaType } from '../../http/errors.js'
+import { refuseNul } from '../../http/text-input.js'
 import type { UploadedFile } from './types.js'
 
 /** Largest text field (a post's content, a message's text) in bytes. */
@@ -149,7 +150,9 @@ async function collect(
       if (part.fieldname in fields) {
         throw badRequest(`The field "${part.fieldname}" was sent twice.`, [{ field: part.fieldname, message: 'was sent twice' }])
       }
-      fields[part.fieldname] = String(part.value)
+      const value = String(part.value)
+      refuseNul(value, part.fieldname)
+      fields[part.fieldname] = value
     }
   }
 }
