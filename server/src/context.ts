@@ -2,7 +2,6 @@
 import type { Redis } from 'ioredis'
 import type { Config } from './config.js'
 import { SessionCache, TokenService } from './features/auth/index.js'
-import type { NotificationListener } from './features/notifications/index.js'
 import { UserCache } from './features/users/index.js'
 import { createRootLogger, subsystemLogger, type Logger } from './logger.js'
 import { join } from 'node:path'
@@ -31,8 +30,6 @@ export interface AppContext {
   sessions: SessionCache
   /** the signed-in user's own row, cached; every writer of `users` invalidates it */
   users: UserCache
-  /** in-process subscribers to new notifications (the realtime stream registers one) */
-  notificationListeners: Set<NotificationListener>
   close(): Promise<void>
 }
 
@@ -87,7 +84,6 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     tokens,
     sessions,
     users: new UserCache(database.db, cache, redis ? 500 : 0),
-    notificationListeners: new Set(),
     async close() {
       sessions.close()
       await bus.close()

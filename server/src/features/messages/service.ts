@@ -167,13 +167,6 @@ export class MessagesService {
       const published = events.map((e) => ({ userId: e.userId, event: { id: e.id, type: e.type, data: dataFor(e) } }))
       // Committed: from here on nothing fails the request (as afterCommit callbacks in inTransaction).
       await publishEvents(this.ctx.bus, published).catch(this.onPushError)
-      for (const l of this.ctx.notificationListeners) {
-        try {
-          await l(notification)
-        } catch (err) {
-          this.onPushError(err)
-        }
-      }
       return presentMessage(message, urlFor(meId))
     } catch (e) {
       if (stored) await this.ctx.media.removeKeys([stored.key])

@@ -31,15 +31,10 @@ export type NotificationRow = typeof notifications.$inferSelect
 export const REPEAT_WINDOW_SECONDS = 3600
 
 /**
- * In-process subscribers receive each notification after its transaction commits. Kept on the
- * app context (`ctx.notificationListeners`), one set per instance. (The realtime stream does not
- * need one: it gets the recorded `notification.created` event through the bus, on every instance.)
+ * What notify() needs of the app context. Subscribers (the realtime stream) get the recorded
+ * `notification.created` event through the bus, on every instance.
  */
-export type NotificationListener = (row: NotificationRow) => void | Promise<void>
-
-/** What notify() needs of the app context (AppContext has both). */
 export interface NotifyContext {
-  notificationListeners: Set<NotificationListener>
   bus: EventBus
 }
 
@@ -87,8 +82,5 @@ export async function notify(ctx: NotifyContext, tx: Tx, afterCommit: AfterCommi
   await recordEvents(ctx, tx, afterCommit, [
     { userId: input.userId, type: 'notification.created', data: { notification: presentNotification(row!, actor) } },
   ])
-  afterCommit(async () => {
-    for (const l of ctx.notificationListeners) await l(row!)
-  })
   return row!
 }
