@@ -29,8 +29,7 @@ const commentWithAuthor = {
  * Skeleton filter: live comments of unblocked authors, plus hidden ones (deleted, or by a blocked
  * author) that have any reply at all: these may have to stay as placeholders, which
  * `withLiveDescendants` settles for the few on a page. Deciding it here with a recursive
- * sub-query per row made PostgreSQL give up the ordered index scan (≈0.4 ms → 33 ms for a post
- * with 4k comments).
+ * sub-query per row made PostgreSQL give up the ordered index scan (bench/results/design-measurements.md#comment-threads).
  */
 const candidateInThread: SQL = sql`(
   (NOT ${comments.isDeleted} AND NOT ${users.isBlocked})

@@ -37,13 +37,12 @@ export const WINDOW_SIZE = 3000
  *   page each, merged and cut to a page. Bounded by followees × page size at any depth, where
  *   `user_id IN (...)` would read and sort every older post of every followed account.
  *
- * Measured with pgbench (4 clients, 10k users, ~1M follows, 300k posts): per author alone was
- * ≈1,300 tps for the average viewer (~100 followees) but 68 tps for one following 2,000 accounts;
- * the window alone was ≈1,600–2,700 tps on average but 180 tps for a viewer following 11 quiet
- * accounts; this statement kept ≈1,100–2,000 / 960 / 3,600 tps on the three.
+ * Each strategy alone collapses for one kind of viewer, the two together for none: figures in
+ * bench/results/design-measurements.md#home-feed-strategies.
  *
  * Blocked authors are dropped by the hydrate stage rather than here: checking each followed
- * account's standing costs one more index probe per followee on every page (≈1.6× slower), for a
+ * account's standing costs one more index probe per followee on every page (measured in
+ * bench/results/design-measurements.md#home-feed-strategies), for a
  * rare case whose only effect is a page shorter than `limit`. ORDER BYs say NULLS LAST to match
  * the indexes (a bare DESC is NULLS FIRST and makes PostgreSQL sort instead of reading in order).
  *

@@ -37,7 +37,7 @@ export async function markMediaRemoved(db: DbOrTx, ids: number[]): Promise<void>
 
 /**
  * The given keys that some post (live or deleted) lists among its photos' keys: one probe of
- * posts_image_keys_idx per key (1,000 keys in 5 ms against 100k posts on PostgreSQL 15). The
+ * posts_image_keys_idx per key (bench/results/design-measurements.md#photo-key-look-ups). The
  * expression is the index's, word for word.
  */
 export async function keysReferencedByPosts(db: DbOrTx, keys: string[]): Promise<string[]> {

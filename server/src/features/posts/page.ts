@@ -26,11 +26,10 @@ const ISO_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`
  * planner sizes an array it cannot see at 10 elements whether or not it knows the parameters, so a
  * generic plan costs no more than a custom one and PostgreSQL keeps the prepared statement's
  * generic plan. Joined directly, the generic plan was costed for ~500 skeleton rows (an unknown
- * LIMIT) against 21 in a custom plan, so every execution was planned afresh: 320 custom plans of
- * 320 in pg_prepared_statements, ≈0.7 ms of planning per page, 2,084 vs 3,483 tps under pgbench.
- * For the same reason a skeleton whose plan hangs on its page size writes `LIMIT (SELECT $n::int)`:
+ * LIMIT) against 21 in a custom plan, so every execution was planned afresh (measurements:
+ * bench/results/design-measurements.md#page-statement). For the same reason a skeleton whose plan hangs on its page size writes `LIMIT (SELECT $n::int)`:
  * a bare `LIMIT $n` is known to a custom plan and unknown to the generic one, which then looks
- * costlier and loses (explore: 320 custom plans of 320, 0.87 vs 0.38 ms per call). The viewer's
+ * costlier and loses (explore was re-planned on every call). The viewer's
  * like is one index probe per post (LATERAL … LIMIT 1): as an EXISTS the planner hashed all of the
  * viewer's likes instead.
  */
