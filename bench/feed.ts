@@ -160,9 +160,9 @@ function rotating<T>(list: T[], make: (item: T) => { path: string; token?: strin
 const cpu = new Map<string, { server: number; postgres: number }>()
 
 async function measure(name: string, requests: object[]): Promise<Measured> {
-  await load('warmup', { url: server.url, requests: requests as any, duration: 2 })
+  await load('warmup', { url: server.url, requests: requests, duration: 2 })
   const before = cpuSnapshot(server.pid)
-  const m = await load(name, { url: server.url, requests: requests as any, duration, pid: server.pid })
+  const m = await load(name, { url: server.url, requests: requests, duration, pid: server.pid })
   cpu.set(name, cpuPerRequest(before, cpuSnapshot(server.pid), m.reqPerSec * duration))
   rows.push(m)
   log(`${name}: ${m.reqPerSec} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, non-2xx ${m.non2xx}, errors ${m.errors}`)

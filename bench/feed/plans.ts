@@ -22,7 +22,7 @@ const first = boundBefore(undefined)
 
 const cases: [string, string, (i: number) => unknown[]][] = [
   ['home_feed_page', HOME_PAGE_SQL, (i) => [...homeFeedParams(viewers[i % 20]!, first, 20)]],
-  ['explore_page', EXPLORE_PAGE_SQL, (i) => [...exploreParams(first, 20, viewers[i % 20]!)]],
+  ['explore_page', EXPLORE_PAGE_SQL, (i) => [...exploreParams(first, 20, viewers[i % 20])]],
   ['user_posts_page', USER_POSTS_SQL, (i) => [viewers[i % 20], first.at, first.id, 21, viewers[(i + 1) % 20]]],
   ['post_page', POST_SQL, (i) => [posts[i % 20], viewers[i % 20]]],
 ]

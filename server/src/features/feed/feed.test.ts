@@ -1,6 +1,7 @@
-import { sql } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, expectProblem, json, register, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
+import { queryRows } from '../../platform/db/rows.js'
 import { api, countQueries, setBlocked } from '../posts/test-support.js'
 import { EXPLORE_PAGE_SQL, exploreParams, HOME_PAGE_SQL, homeFeedParams, WINDOW_MIN_FOLLOWING } from './queries.js'
 import { POST_SQL, USER_POSTS_SQL } from '../posts/index.js'
@@ -20,10 +21,11 @@ const ids = (items: { id: number }[]) => items.map((p) => p.id)
 
 /** Inserts a post at a given instant (the API always stamps "now"). */
 async function postAt(u: Session, at: string, content = 'timed') {
-  const r = (await t.ctx.database.db.execute(
+  const [row] = await queryRows<{ id: number }>(
+    t.ctx.database.db,
     sql`INSERT INTO posts (user_id, content, created_at, updated_at) VALUES (${u.user.id}, ${content}, ${at}::timestamptz, ${at}::timestamptz) RETURNING id`,
-  )) as unknown as { rows: { id: number }[] }
-  return Number(r.rows[0]!.id)
+  )
+  return Number(row!.id)
 }
 
 describe('home feed', () => {
@@ -179,7 +181,7 @@ describe('the window plan (viewers following many accounts)', () => {
   it('returns exactly the followed posts, in order, whether the recent window holds them or not', async () => {
     const me = await register(t.app)
     const db = t.ctx.database.db
-    const exec = async (q: ReturnType<typeof sql>) => ((await db.execute(q)) as unknown as { rows: Record<string, unknown>[] }).rows
+    const exec = (q: SQL) => queryRows<Record<string, unknown>>(db, q)
     // More followed accounts than WINDOW_MIN_FOLLOWING, and a stranger, made in SQL (registering and
     // following over HTTP would hash hundreds of passwords); the counters are set as follows would.
     const n = WINDOW_MIN_FOLLOWING + 10

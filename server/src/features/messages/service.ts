@@ -247,7 +247,8 @@ export class MessagesService {
     if (!row || row.meBlocked || row.otherBlocked || row.message.isDeleted || row.message.fileUrl === null) throw notFound('Attachment')
     const object = await this.ctx.media.openPrivate(row.message.fileUrl)
     if (!object) throw notFound('Attachment')
-    const name = String((row.message.metadata as { name?: unknown } | null)?.name ?? 'file')
+    const stored = (row.message.metadata as { name?: unknown } | null)?.name
+    const name = typeof stored === 'string' ? stored : 'file'
     return { object, name }
   }
 }
