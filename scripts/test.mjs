@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: type-check, then the embedded suite (PGlite, in-process cache, local disk), then the
+// `npm test`: lint (ESLint, Prettier, knip), the generated web client against the server's current
+// OpenAPI document, type-check, then the embedded suite (PGlite, in-process cache, local disk), then the
 // server suite (PostgreSQL + Redis) when TEST_DATABASE_URL and TEST_REDIS_URL are set, then the
 // browser tests (e2e/, Chromium) when /usr/bin/chromium exists.
 // In CI (CI=true) the server suite and the browser tests are mandatory: a missing service or a
@@ -17,6 +18,8 @@ const extra = process.argv.slice(2)
 const haveServer = Boolean(process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL)
 const ci = process.env.CI === 'true' || process.env.CI === '1'
 
+run('npm', ['run', '--silent', 'lint'])
+run('node', ['--import', 'tsx', 'web/scripts/gen-types.ts', '--check'])
 run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'])
 run('npx', ['tsc', '-p', 'web/tsconfig.json', '--noEmit'])
 run('npx', ['vitest', 'run', '--project', 'embedded', ...extra])
