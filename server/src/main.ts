@@ -7,6 +7,7 @@ import { startStatsScheduler } from './features/stats/index.js'
 import { EmailWorker } from './features/notifications/index.js'
 import { startStreamPruning } from './features/stream/index.js'
 import { startMediaMaintenance } from './features/media/index.js'
+import { startIdempotencyCleanup } from './http/idempotency.js'
 import { exitOnStartupError, StartupError, waitFor } from './startup.js'
 
 /** A shutdown that has not ended by then ends here: nothing may keep a stopped server alive. */
@@ -30,6 +31,7 @@ async function main() {
   const emailJob = config.jobsEnabled ? new EmailWorker(ctx).start() : undefined
   const pruneJob = config.jobsEnabled ? startStreamPruning(ctx) : undefined
   const mediaJob = config.jobsEnabled ? startMediaMaintenance(ctx) : undefined
+  const idempotencyJob = config.jobsEnabled ? startIdempotencyCleanup(ctx) : undefined
   // Handlers whose client already hung up keep running after the server has closed: count them,
   // so the pools close only once the last one has finished (or the wait runs out). Realtime
   // streams are not counted: they never send a reply, and the stream hub closes them.
@@ -46,6 +48,7 @@ async function main() {
     await emailJob?.stop()
     await pruneJob?.stop()
     await mediaJob?.stop()
+    await idempotencyJob?.stop()
     await ctx.close()
   })
 

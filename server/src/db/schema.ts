@@ -475,6 +475,26 @@ export const userDailyActivity = pgTable(
   (t) => [primaryKey({ columns: [t.day, t.userId] })],
 )
 
+// added: Idempotency-Key replays (http/idempotency.ts). A create with a key claims its row before
+// it runs and fills in the response after; a retry with the same key and body within 24 h gets
+// that response instead of a second post, comment or message. Expired rows are deleted hourly.
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    key: varchar('key', { length: 255 }).notNull(),
+    // sha256 (hex) of the route, its params and the body (multipart: text fields and file digests)
+    requestHash: varchar('request_hash', { length: 64 }).notNull(),
+    // null while the request is in progress
+    status: integer('status'),
+    response: jsonb('response'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] }), index('idempotency_keys_created_at_idx').on(t.createdAt)],
+)
+
 export const schema = {
   userRole,
   oauthProvider,
@@ -499,4 +519,5 @@ export const schema = {
   adminAuditLog,
   appStatistics,
   userDailyActivity,
+  idempotencyKeys,
 }

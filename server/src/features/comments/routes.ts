@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../../context.js'
 import { requireUser } from '../../http/auth.js'
+import { idempotent, IdempotencyHeaders } from '../../http/idempotency.js'
 import { Page, PageQuery } from '../../http/pagination.js'
 import { bearer, errors, Id, IdParams } from '../../http/schemas.js'
 import { CommentsService } from './service.js'
@@ -34,11 +35,17 @@ export function commentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           summary: 'Comment on a post, or reply to one of its comments',
           security: bearer,
           params: IdParams,
+          headers: IdempotencyHeaders,
           body: Type.Object({ content: Content, parentCommentId: Type.Optional(Id) }, { additionalProperties: false }),
-          response: { 201: Comment, ...errors(400, 401, 404) },
+          response: { 201: Comment, ...errors(400, 401, 404, 409, 422) },
         },
       },
-      async (req, reply) => reply.code(201).send(await comments.create(requireUser(req).userId, req.params.id, req.body)),
+      async (req, reply) => {
+        const userId = requireUser(req).userId
+        return idempotent(ctx.database.db, req, reply, { userId, body: req.body, status: 201 }, () =>
+          comments.create(userId, req.params.id, req.body),
+        )
+      },
     )
 
     app.get(

@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../../context.js'
 import { requireUser } from '../../http/auth.js'
+import { idempotent, IdempotencyHeaders } from '../../http/idempotency.js'
 import { Page, PageQuery } from '../../http/pagination.js'
 import { bearer, errors, Id, IdParams } from '../../http/schemas.js'
 import { readMultipart, sendPrivateObject } from '../media/index.js'
@@ -74,12 +75,14 @@ export function messagesRoutes(ctx: AppContext, hub?: StreamHub): FastifyPluginA
           security: bearer,
           params: IdParams,
           // Only JSON bodies have a schema; multipart forms are checked by readMultipart.
+          headers: IdempotencyHeaders,
           body: { content: { 'application/json': { schema: SendMessageJson } } },
-          response: { 201: Message, ...errors(400, 401, 404, 413, 415) },
+          response: { 201: Message, ...errors(400, 401, 404, 409, 413, 415, 422) },
         },
       },
       async (req, reply) => {
         const me = requireUser(req)
+        let hashed: unknown = req.body
         let input: { content: string; file?: Awaited<ReturnType<typeof readMultipart>>['files'][number] }
         if (req.isMultipart()) {
           // Who may post here is settled before the upload is read.
@@ -91,10 +94,13 @@ export function messagesRoutes(ctx: AppContext, hub?: StreamHub): FastifyPluginA
             textFields: ['content'],
           })
           input = { content: form.fields.content ?? '', file: form.files[0] }
+          hashed = { fields: form.fields, files: form.files }
         } else {
           input = { content: (req.body as { content: string }).content }
         }
-        return reply.code(201).send(await messages.send(me.userId, req.params.id, input))
+        return idempotent(ctx.database.db, req, reply, { userId: me.userId, body: hashed, status: 201 }, () =>
+          messages.send(me.userId, req.params.id, input),
+        )
       },
     )
 

@@ -2,6 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { AppContext } from '../../context.js'
 import { requireUser } from '../../http/auth.js'
 import { badRequest, fieldError } from '../../http/errors.js'
+import { idempotent, IdempotencyHeaders } from '../../http/idempotency.js'
 import { Page, PageQuery } from '../../http/pagination.js'
 import { bearer, errors, IdParams } from '../../http/schemas.js'
 import { PostsService } from './service.js'
@@ -25,6 +26,7 @@ export function postsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             `(≤ ${maxImageBytes} bytes each). Text is at most ${MAX_POST_CHARS} characters; a post without text needs an image. ` +
             'Photos are checked by their content, re-encoded and stripped of metadata.',
           security: bearer,
+          headers: IdempotencyHeaders,
           body: {
             content: {
               'application/json': {
@@ -44,12 +46,13 @@ export function postsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
               },
             },
           } as never,
-          response: { 201: Post, ...errors(400, 401, 413, 415) },
+          response: { 201: Post, ...errors(400, 401, 409, 413, 415, 422) },
         },
       },
       async (req, reply) => {
         const userId = requireUser(req).userId
         let input
+        let hashed: unknown = req.body
         if (req.isMultipart()) {
           const form = await readMultipart(req, {
             fileField: 'images',
@@ -65,13 +68,14 @@ export function postsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
               `A post may be at most ${MAX_POST_CHARS} characters.`,
             )
           input = { content, files: form.files }
+          hashed = { fields: form.fields, files: form.files }
         } else {
           const body = req.body as { content?: string } | undefined
           if (typeof body?.content !== 'string')
             throw badRequest('Send JSON {content} or a multipart form.', [{ field: 'content', message: 'is required' }])
           input = { content: body.content, files: [] }
         }
-        return reply.code(201).send(await posts.create(userId, input))
+        return idempotent(ctx.database.db, req, reply, { userId, body: hashed, status: 201 }, () => posts.create(userId, input))
       },
     )
 
