@@ -1438,6 +1438,15 @@ export interface paths {
                     };
                 };
                 /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1555,7 +1564,7 @@ export interface paths {
         put?: never;
         /**
          * A one-time URL that links a provider to the caller’s account
-         * @description Browsers cannot send a bearer token on a navigation, so a signed-in web app asks for this URL and navigates to it. It works once, within `expiresIn` seconds.
+         * @description Browsers cannot send a bearer token on a navigation, so a signed-in web app asks for this URL and navigates to it. It works once, within `expiresIn` seconds, and only in the browser that asked for it (the `oauth_binding` cookie set on this response); elsewhere it answers 403 `oauth_link_other_browser` (an HTML page for browsers).
          */
         post: {
             parameters: {
@@ -2910,7 +2919,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Optional, 1–255 printable ASCII characters (e.g. a UUID). Retrying with the same key and the same body within 24 h replays the first response (header `Idempotent-Replayed: true`) instead of creating again; the same key with another body is 422 `idempotency_key_reused`; while the first request with the key runs, 409 `idempotency_key_in_progress`. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: number;
                 };
@@ -2986,6 +2998,15 @@ export interface paths {
                     };
                 };
                 /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -2996,6 +3017,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details. */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3658,7 +3688,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Optional, 1–255 printable ASCII characters (e.g. a UUID). Retrying with the same key and the same body within 24 h replays the first response (header `Idempotent-Replayed: true`) instead of creating again; the same key with another body is 422 `idempotency_key_reused`; while the first request with the key runs, 409 `idempotency_key_in_progress`. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3736,6 +3769,15 @@ export interface paths {
                     };
                 };
                 /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -3746,6 +3788,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details. */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4083,7 +4134,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Optional, 1–255 printable ASCII characters (e.g. a UUID). Retrying with the same key and the same body within 24 h replays the first response (header `Idempotent-Replayed: true`) instead of creating again; the same key with another body is 422 `idempotency_key_reused`; while the first request with the key runs, 409 `idempotency_key_in_progress`. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: number;
                 };
@@ -4148,6 +4202,24 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details. */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4489,7 +4561,7 @@ export interface paths {
          *     origin are refused. Reconnect with `?since=<id of the last event received>` to receive what was missed; the
          *     events written up to 10 s before that one come again too (one may have committed after it): drop ids you have.
          *     Close codes: 4001 the session ended (sign-out, revocation, password change, blocking), 4003 the access token
-         *     expired (refresh it and reconnect with `since`), 4008 the client fell too far behind, 1001 the server is
+         *     expired (refresh it and reconnect with `since`), 4008 the client fell too far behind, 1012 realtime was cut off and is back (reconnect with `since`), 1001 the server is
          *     shutting down.
          */
         get: {
@@ -5418,7 +5490,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: 200 only when the database (and Redis / storage, where configured) answer */
+        /** Readiness: 503 when the database does not answer; 200 "degraded" when Redis or object storage does not */
         get: {
             parameters: {
                 query?: never;
