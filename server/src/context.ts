@@ -9,7 +9,7 @@ import { createLocalBus, createRedisBus, type EventBus } from './platform/bus/in
 import { createMemoryCache, createRedisCache, createRedisClient, type Cache } from './platform/cache/index.js'
 import { withFallback } from './platform/cache/fallback.js'
 import { createDatabase, type Database } from './platform/db/index.js'
-import { createFileMailer, createSmtpMailer, type Mailer } from './platform/mail/index.js'
+import { createFileMailer, createSmtpMailer, MailOutbox, type MailOutboxOptions, type Mailer } from './platform/mail/index.js'
 import { createStorage, type ObjectStorage } from './platform/storage/index.js'
 import { type Media, MediaService } from './features/media/index.js'
 
@@ -22,6 +22,8 @@ export interface AppContext {
   redis: Redis | undefined
   bus: EventBus
   mailer: Mailer
+  /** account emails go through it: durable, sent at once, retried while the mail server fails */
+  mailOutbox: MailOutbox
   /** disk under DATA_DIR/media, or S3 when S3_ENDPOINT is set; call ensureReady() before serving */
   storage: ObjectStorage
   /** the photo pipeline and uploads (features/media) */
@@ -39,6 +41,8 @@ export interface ContextOverrides {
   logger?: Logger
   mailer?: Mailer
   storage?: ObjectStorage
+  /** retry timing of the mail outbox (tests shorten it) */
+  mailOutbox?: Partial<MailOutboxOptions>
 }
 
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
@@ -60,6 +64,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     (config.mail.smtpUrl
       ? createSmtpMailer(config.mail.smtpUrl, config.mail.from)
       : createFileMailer(join(config.dataDir, 'mail'), config.mail.from, subsystemLogger(logger, 'mail')))
+  const mailOutbox = new MailOutbox({ database, mailer, logger }, overrides.mailOutbox)
   const storage = overrides.storage ?? createStorage(config, subsystemLogger(logger, 'storage'))
   const media = new MediaService(storage, config.media, subsystemLogger(logger, 'storage'))
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtlSeconds, config.publicUrl)
@@ -79,12 +84,14 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     redis,
     bus,
     mailer,
+    mailOutbox,
     storage,
     media,
     tokens,
     sessions,
     users: new UserCache(database.db, cache, redis ? 500 : 0),
     async close() {
+      await mailOutbox.stop()
       sessions.close()
       await bus.close()
       await mailer.close()

@@ -29,6 +29,8 @@ async function main() {
   // Background jobs run in every instance that has them enabled; each is safe to run in several.
   const statsJob = config.jobsEnabled ? startStatsScheduler(ctx) : undefined
   const emailJob = config.jobsEnabled ? new EmailWorker(ctx).start() : undefined
+  // Account emails are sent at once by the instance that queued them; this retries the failed ones.
+  if (config.jobsEnabled) ctx.mailOutbox.start()
   const pruneJob = config.jobsEnabled ? startStreamPruning(ctx) : undefined
   const mediaJob = config.jobsEnabled ? startMediaMaintenance(ctx) : undefined
   const idempotencyJob = config.jobsEnabled ? startIdempotencyCleanup(ctx) : undefined

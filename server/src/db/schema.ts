@@ -426,6 +426,29 @@ export const emailTokens = pgTable(
   (t) => [uniqueIndex('email_tokens_token_hash_key').on(t.tokenHash), index('email_tokens_user_idx').on(t.userId, t.purpose)],
 )
 
+// added: the outbox of account emails (verification, password reset, email change). A row is
+// written with the token it carries, sent by the mail outbox worker with retries, and deleted once
+// sent, retired or past expires_at (the link inside is dead by then), so a raw token never
+// outlives its mail. next_attempt_at is the due time, then the claim's lease, then the retry time.
+export const mailOutbox = pgTable(
+  'mail_outbox',
+  {
+    id: id(),
+    toAddress: varchar('to_address', { length: 255 }).notNull(),
+    subject: text('subject').notNull(),
+    bodyText: text('body_text').notNull(),
+    bodyHtml: text('body_html'),
+    /** what the mail is for, for the logs ('password reset'...) */
+    kind: varchar('kind', { length: 40 }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+    lastError: text('last_error'),
+    expiresAt: ts('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('mail_outbox_next_attempt_idx').on(t.nextAttemptAt)],
+)
+
 // added: who did what in the admin area, when (block, unblock, role change, report decisions).
 export const adminAuditLog = pgTable(
   'admin_audit_log',

@@ -5,7 +5,7 @@ import { AppError, conflict, fieldError, rateLimited, unauthorized } from '../..
 import { subsystemLogger } from '../../logger.js'
 import { isUniqueViolation } from '../../platform/db/errors.js'
 import { inTransaction } from '../../platform/db/transaction.js'
-import type { MailMessage } from '../../platform/mail/types.js'
+import type { QueuedMail } from '../../platform/mail/index.js'
 import { deleteLinks } from '../oauth/index.js'
 import { lockUser, type UserRow } from '../users/index.js'
 import * as tq from './email-queries.js'
@@ -29,46 +29,54 @@ const emailTaken = () =>
 const invalidToken = () => new AppError(400, 'token_invalid', 'This link is invalid, expired or already used. Ask for a new one.')
 
 /**
- * Mail delivery never runs inside the request: a slow or failing mail server must not fail a
- * registration, and "forgot password" must take the same time whether or not the account exists.
+ * Account mails go through the outbox (platform/mail/outbox.ts): written in the transaction that
+ * stores the link's token, sent right after the commit, retried while the mail server fails. A
+ * slow or failing mail server never fails or slows the request.
  */
-function deliverLater(ctx: AppContext, work: () => Promise<MailMessage | undefined>, what: string) {
-  const log = subsystemLogger(ctx.logger, 'mail')
-  void (async () => {
-    try {
-      const message = await work()
-      if (message) await ctx.mailer.send(message)
-    } catch (err) {
-      log.error({ err, what }, 'could not send account email')
-    }
-  })()
-}
-
-async function issueToken(ctx: AppContext, user: UserRow, purpose: tq.EmailTokenPurpose, ttlSeconds: number): Promise<string> {
-  const token = randomToken(32)
-  await tq.insertEmailToken(ctx.database.db, {
-    userId: user.id,
-    purpose,
-    tokenHash: sha256(token),
-    email: user.email,
-    expiresAt: new Date(Date.now() + ttlSeconds * 1000),
+/** Stores the link's token and its mail together, then sends it. */
+async function mailWithToken(
+  ctx: AppContext,
+  token: { user: UserRow; purpose: tq.EmailTokenPurpose; ttlSeconds: number; email?: string; retire?: boolean },
+  mails: (token: string, expiresAt: Date) => QueuedMail[],
+): Promise<void> {
+  const raw = randomToken(32)
+  const expiresAt = new Date(Date.now() + token.ttlSeconds * 1000)
+  await inTransaction(ctx.database.db, async (tx) => {
+    // Only the newest link counts: an older one may have gone to a mistyped address.
+    if (token.retire) await tq.retireTokens(tx, token.user.id, token.purpose)
+    await tq.insertEmailToken(tx, {
+      userId: token.user.id,
+      purpose: token.purpose,
+      tokenHash: sha256(raw),
+      email: token.email ?? token.user.email,
+      expiresAt,
+    })
+    for (const mail of mails(raw, expiresAt)) await ctx.mailOutbox.enqueue(tx, mail)
   })
-  return token
+  ctx.mailOutbox.kick()
 }
 
-async function verificationMessage(ctx: AppContext, user: UserRow): Promise<MailMessage> {
-  const token = await issueToken(ctx, user, 'verify_email', VERIFY_TTL_SECONDS)
+function verificationMail(ctx: AppContext, user: UserRow, token: string, expiresAt: Date): QueuedMail {
   const link = `${ctx.config.publicUrl}/verify-email?token=${token}`
   return {
+    kind: 'verification',
+    expiresAt,
     to: user.email,
     subject: 'Confirm your email address for Hearth',
     text: `Hello ${user.displayName ?? user.username},\n\nConfirm that this address is yours by opening this link within 24 hours:\n\n${link}\n\nIf you did not create a Hearth account, ignore this email.\n`,
   }
 }
 
-/** Called on registration: the account works at once; the mail follows, and its failure is only logged. */
-export function queueVerificationEmail(ctx: AppContext, user: UserRow) {
-  deliverLater(ctx, () => verificationMessage(ctx, user), 'verification')
+const sendVerification = (ctx: AppContext, user: UserRow) =>
+  mailWithToken(ctx, { user, purpose: 'verify_email', ttlSeconds: VERIFY_TTL_SECONDS }, (token, expiresAt) => [
+    verificationMail(ctx, user, token, expiresAt),
+  ])
+
+/** Called on registration: the account works at once; the mail is queued, and a failure to queue it is only logged. */
+export async function queueVerificationEmail(ctx: AppContext, user: UserRow): Promise<void> {
+  await sendVerification(ctx, user).catch((err: unknown) =>
+    subsystemLogger(ctx.logger, 'mail').error({ err, userId: user.id }, 'could not queue the verification email'),
+  )
 }
 
 export class EmailFlows {
@@ -91,7 +99,7 @@ export class EmailFlows {
     if (!user) throw unauthorized()
     if (user.emailVerifiedAt) throw conflict('Your email address is already confirmed.', 'email_already_verified')
     await this.limitAddress('verify_email', user.email)
-    deliverLater(this.ctx, () => verificationMessage(this.ctx, user), 'verification')
+    await sendVerification(this.ctx, user)
   }
 
   async verifyEmail(token: string): Promise<void> {
@@ -111,21 +119,19 @@ export class EmailFlows {
   async forgotPassword(rawEmail: string): Promise<void> {
     const email = rawEmail.trim().toLowerCase()
     await this.limitAddress('password_reset', email)
-    deliverLater(
-      this.ctx,
-      async () => {
-        const user = await findUserByLogin(this.db, email)
-        if (!user || user.isBlocked) return undefined
-        const token = await issueToken(this.ctx, user, 'password_reset', RESET_TTL_SECONDS)
-        const link = `${this.ctx.config.publicUrl}/reset-password?token=${token}`
-        return {
+    void (async () => {
+      const user = await findUserByLogin(this.db, email)
+      if (!user || user.isBlocked) return
+      await mailWithToken(this.ctx, { user, purpose: 'password_reset', ttlSeconds: RESET_TTL_SECONDS }, (token, expiresAt) => [
+        {
+          kind: 'password reset',
+          expiresAt,
           to: user.email,
           subject: 'Reset your Hearth password',
-          text: `Hello ${user.displayName ?? user.username},\n\nSomeone (hopefully you) asked to reset the password of your Hearth account. Choose a new password within 30 minutes here:\n\n${link}\n\nThe link works once. Using it signs you out everywhere. If you did not ask for this, ignore this email; your password stays as it is.\n`,
-        }
-      },
-      'password reset',
-    )
+          text: `Hello ${user.displayName ?? user.username},\n\nSomeone (hopefully you) asked to reset the password of your Hearth account. Choose a new password within 30 minutes here:\n\n${this.ctx.config.publicUrl}/reset-password?token=${token}\n\nThe link works once. Using it signs you out everywhere. If you did not ask for this, ignore this email; your password stays as it is.\n`,
+        },
+      ])
+    })().catch((err: unknown) => subsystemLogger(this.ctx.logger, 'mail').error({ err }, 'could not queue the password reset email'))
   }
 
   /**
@@ -174,37 +180,26 @@ export class EmailFlows {
     if (await tq.emailTakenByOther(this.db, email, user.id)) throw emailTaken()
     await this.limitAddress('change_email', email)
 
-    const token = randomToken(32)
-    await inTransaction(this.db, async (tx) => {
-      // Only the newest link counts: an older one may have gone to a mistyped address.
-      await tq.retireTokens(tx, user.id, 'change_email')
-      await tq.insertEmailToken(tx, {
-        userId: user.id,
-        purpose: 'change_email',
-        tokenHash: sha256(token),
-        email,
-        expiresAt: new Date(Date.now() + CHANGE_TTL_SECONDS * 1000),
-      })
-    })
     const name = user.displayName ?? user.username
-    const link = `${this.ctx.config.publicUrl}/confirm-email?token=${token}`
-    deliverLater(
+    await mailWithToken(
       this.ctx,
-      async () => ({
-        to: email,
-        subject: 'Confirm your new email address for Hearth',
-        text: `Hello ${name},\n\nTo make this the email address of your Hearth account @${user.username}, open this link within 24 hours:\n\n${link}\n\nUntil then your account keeps its current address. If you did not ask for this, ignore this email.\n`,
-      }),
-      'email change',
-    )
-    deliverLater(
-      this.ctx,
-      async () => ({
-        to: user.email,
-        subject: 'Your Hearth email address is about to change',
-        text: `Hello ${name},\n\nSomeone signed in to your Hearth account @${user.username} asked to change its email address to ${email}. The change happens only when the link mailed to that address is opened.\n\nIf this wasn't you, change your password now and sign out your other sessions in Settings.\n`,
-      }),
-      'email change notice',
+      { user, purpose: 'change_email', ttlSeconds: CHANGE_TTL_SECONDS, email, retire: true },
+      (token, expiresAt) => [
+        {
+          kind: 'email change',
+          expiresAt,
+          to: email,
+          subject: 'Confirm your new email address for Hearth',
+          text: `Hello ${name},\n\nTo make this the email address of your Hearth account @${user.username}, open this link within 24 hours:\n\n${this.ctx.config.publicUrl}/confirm-email?token=${token}\n\nUntil then your account keeps its current address. If you did not ask for this, ignore this email.\n`,
+        },
+        {
+          kind: 'email change notice',
+          expiresAt,
+          to: user.email,
+          subject: 'Your Hearth email address is about to change',
+          text: `Hello ${name},\n\nSomeone signed in to your Hearth account @${user.username} asked to change its email address to ${email}. The change happens only when the link mailed to that address is opened.\n\nIf this wasn't you, change your password now and sign out your other sessions in Settings.\n`,
+        },
+      ],
     )
     subsystemLogger(this.ctx.logger, 'auth').info({ userId: user.id }, 'email change requested')
   }

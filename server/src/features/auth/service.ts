@@ -63,7 +63,7 @@ export class AuthService {
       throw e
     }
     this.ctx.logger.info({ userId: user.id }, 'account registered')
-    queueVerificationEmail(this.ctx, user)
+    await queueVerificationEmail(this.ctx, user)
     return this.startSession(user, client)
   }
 
