@@ -16,7 +16,8 @@ export interface Inbox {
 
 const recipients = (m: ParsedMail) => [m.to ?? []].flat().flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()))
 
-export async function startInbox(): Promise<Inbox> {
+/** `port`: listen on this one (a test restarting its mail server on the same address); default any free port. */
+export async function startInbox(port = 0): Promise<Inbox> {
   const messages: ParsedMail[] = []
   const server = new SMTPServer({
     authOptional: true,
@@ -31,12 +32,12 @@ export async function startInbox(): Promise<Inbox> {
         .catch(callback)
     },
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.server.address() as AddressInfo).port
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  const bound = (server.server.address() as AddressInfo).port
 
   const to = (address: string) => messages.filter((m) => recipients(m).includes(address.toLowerCase()))
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://127.0.0.1:${bound}`,
     messages,
     to,
     async waitFor(address, subject, { skip = 0, timeoutMs = 10_000 } = {}) {
