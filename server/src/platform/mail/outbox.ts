@@ -27,7 +27,7 @@ export interface MailOutboxOptions {
   sendTimeoutMs: number
 }
 
-export const defaultMailOutboxOptions: MailOutboxOptions = {
+const defaultMailOutboxOptions: MailOutboxOptions = {
   intervalMs: 10_000,
   batchSize: 50,
   leaseSeconds: 300,
