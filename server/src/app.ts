@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto'
 import type { AppContext } from './context.js'
 import { authRoutes, AuthService, emailRoutes } from './features/auth/index.js'
 import { healthRoutes } from './features/health/index.js'
-import { avatarRoutes, mediaFileRoutes, registerMultipart } from './features/media/index.js'
+import { avatarRoutes, hiddenMediaRoutes, mediaFileRoutes, registerMultipart } from './features/media/index.js'
 import { oauthRoutes } from './features/oauth/index.js'
 import { Me, PublicProfile, usersRoutes, UserSummary } from './features/users/index.js'
 import { webRoutes } from './features/web/index.js'
@@ -195,6 +195,7 @@ export async function buildApp(ctx: AppContext) {
       await api.register(reportsRoutes(ctx))
       await api.register(adminRoutes(ctx, services.auth), { prefix: '/admin' })
       await api.register(avatarRoutes(ctx))
+      await api.register(hiddenMediaRoutes(ctx))
       await api.register(messagesRoutes(ctx, streamHub))
       await api.register(notificationsRoutes(ctx))
       await api.register(streamRoutes(ctx, streamHub))

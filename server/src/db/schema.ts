@@ -114,6 +114,10 @@ export const posts = pgTable(
     // added: when the retention job removed the photos from storage (image_urls is kept as the
     // record of what was posted; readers show the photos as removed).
     mediaRemovedAt: ts('media_removed_at'),
+    // added: when the photos of this deleted post left the public area (moved to private keys
+    // that only administrators reach, through signed URLs); null while a deleted post's photos
+    // are still public, which the retention job repairs.
+    mediaHiddenAt: ts('media_hidden_at'),
   },
   (t) => [
     index('posts_user_id_idx').on(t.userId),
@@ -129,6 +133,11 @@ export const posts = pgTable(
     index('posts_media_retention_idx')
       .on(t.deletedAt)
       .where(sql`${t.isDeleted} AND ${t.mediaRemovedAt} IS NULL AND ${t.imageUrls} IS NOT NULL`),
+    // added: deleted posts whose photos are still public (a crash between the deletion and the
+    // move): the retention job's repair queue, empty in normal operation.
+    index('posts_media_unhidden_idx')
+      .on(t.deletedAt)
+      .where(sql`${t.isDeleted} AND ${t.mediaHiddenAt} IS NULL AND ${t.mediaRemovedAt} IS NULL AND ${t.imageUrls} IS NOT NULL`),
     // added: the orphan sweeper asks which storage keys some post still references, a batch at a
     // time. Only the keys are indexed (two per photo); fastupdate off so a probe never scans a
     // pending list and no post creation pays for flushing one.

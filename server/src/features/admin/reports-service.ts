@@ -5,6 +5,7 @@ import { subsystemLogger } from '../../logger.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import { lockOpenReportsOfTarget, lockReport, type ReportRow, type ReportTarget, setReportStatus, targetOf } from '../reports/index.js'
 import type { AuthService } from '../auth/index.js'
+import { hideDeletedPostPhotos, HiddenMediaUrls } from '../media/index.js'
 import { recordAdminAction } from './audit.js'
 import { beginAdminWrite, blockUser, deleteContent, ensureActor } from './moderation.js'
 import { userRefsByIds } from './queries.js'
@@ -27,12 +28,14 @@ export function canMove(from: rq.ReportStatus, to: rq.ReportStatus): boolean {
 
 export class AdminReportsService {
   private readonly log
+  private readonly mediaUrls: HiddenMediaUrls
 
   constructor(
     private readonly ctx: AppContext,
     private readonly auth: AuthService,
   ) {
     this.log = subsystemLogger(ctx.logger, 'admin')
+    this.mediaUrls = new HiddenMediaUrls(ctx.config.jwtSecret, ctx.config.publicUrl, ctx.storage)
   }
 
   private get db() {
@@ -73,6 +76,9 @@ export class AdminReportsService {
         let blockedUserId: number | undefined
         if (action === 'delete_content') {
           effects.contentDeleted = await deleteContent(w, target, { reportId })
+          // the post's photos leave the public area before the answer (the media job retries a failure)
+          if (effects.contentDeleted && target.type === 'post')
+            afterCommit(() => hideDeletedPostPhotos(this.ctx, [target.id]).then(() => {}))
         } else if (action === 'block_user') {
           const userId = await rq.authorOf(tx, target)
           if (userId === undefined) throw notFound('Reported user')
@@ -134,7 +140,11 @@ export class AdminReportsService {
     }
     return rows.map((report, i) => {
       const key = `${targets[i]!.type}:${targets[i]!.id}`
-      return presentAdminReport({ report, users, content: content.get(key), counts: countOf.get(key) })
+      return presentAdminReport(
+        { report, users, content: content.get(key), counts: countOf.get(key) },
+        // a deleted post's photos are no longer public: signed URLs of the admin-only route
+        (url) => this.mediaUrls.forPhotoUrl(url),
+      )
     })
   }
 }

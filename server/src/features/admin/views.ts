@@ -55,7 +55,8 @@ export const AdminReport = Type.Object(
       user: Nullable(AdminUserRef),
       content: Nullable(Type.String({ description: 'The post or comment text, also when since deleted; null for a user.' })),
       imageUrls: Type.Array(Type.String(), {
-        description: "Display URLs of a post's photos, also when since deleted; empty once imagesRemovedAt is set.",
+        description:
+          "Display URLs of a post's photos, also when since deleted (then signed, short-lived URLs of the admin-only GET /admin/media/…, as the public ones stop working at deletion); empty once imagesRemovedAt is set.",
       }),
       imageCount: Type.Integer({ description: 'How many photos the post had, whether or not they are still stored.' }),
       imagesRemovedAt: Type.Union([Timestamp, Type.Null()], {
@@ -146,9 +147,14 @@ function imageUrls(stored: unknown): string[] {
   )
 }
 
-export function presentAdminReport({ report: r, users, content, counts }: HydratedReport) {
+/** `hiddenPhotoUrl` turns a deleted post's photo URL (no longer public) into one an administrator can load. */
+export function presentAdminReport(
+  { report: r, users, content, counts }: HydratedReport,
+  hiddenPhotoUrl: (url: string) => string = (u) => u,
+) {
   const target = targetOf(r)
-  const photos = imageUrls(content?.imageUrls)
+  const stored = imageUrls(content?.imageUrls)
+  const photos = content?.isDeleted ? stored.map(hiddenPhotoUrl) : stored
   const ref = (id: number | null | undefined) => {
     const u = id == null ? undefined : users.get(id)
     return u ? presentUserRef(u) : null

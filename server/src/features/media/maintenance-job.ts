@@ -1,4 +1,4 @@
-// Runs ./maintenance.ts in every instance with JOBS_ENABLED: the retention pass hourly, the orphan
+// Runs ./maintenance.ts in every instance with JOBS_ENABLED: the hiding repair and the retention pass hourly, the orphan
 // sweep (a walk through the media prefixes of the bucket) about once a day. A run holds an advisory lock, so with several
 // instances one works and the others skip their turn; both passes are idempotent anyway.
 import type { AppContext } from '../../context.js'
@@ -6,6 +6,8 @@ import { startJob } from '../../platform/jobs/index.js'
 import { MediaMaintenance, type MaintenanceOptions } from './maintenance.js'
 
 export interface MediaRun {
+  /** deleted posts whose photos were still public (a deletion interrupted before its move) */
+  hidden: { posts: number }
   retention: { posts: number; objects: number }
   /** absent when this run did not sweep */
   orphans?: { scanned: number; removed: number; leftovers: number }
@@ -39,7 +41,8 @@ export function startMediaMaintenance(
     schedule: opts.schedule,
     failure: 'media maintenance failed; retrying at the next run',
     async run({ now = new Date(), sweep } = {}) {
-      const result: MediaRun = { retention: await work.removeExpiredPostMedia(now) }
+      const hidden = await work.hideDeletedPostMedia()
+      const result: MediaRun = { hidden, retention: await work.removeExpiredPostMedia(now) }
       if (sweep ?? Date.now() - lastSweep >= sweepEveryMs) {
         result.orphans = await work.sweepOrphans(now)
         lastSweep = Date.now()

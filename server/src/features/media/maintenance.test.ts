@@ -16,6 +16,7 @@ import {
   type TestApp,
 } from '../../../test/helpers.js'
 import { ADVISORY_LOCKS } from '../../platform/jobs/index.js'
+import { hiddenKeyOf } from './hidden.js'
 import { startMediaMaintenance, type MediaJob } from './maintenance-job.js'
 import { png, uploadForm } from './test-images.js'
 
@@ -125,19 +126,24 @@ describe.each([
 
     // within the retention period nothing moves, and moderators still see the photos
     const now = new Date()
-    expect(await job.runOnce({ now: new Date(now.getTime() + 29 * DAY), sweep: false })).toEqual({ retention: { posts: 0, objects: 0 } })
-    const all = [...live.keys, ...own.keys, ...moderated.keys]
-    expect(await stored(all)).toEqual(all)
+    expect(await job.runOnce({ now: new Date(now.getTime() + 29 * DAY), sweep: false })).toEqual({
+      hidden: { posts: 0 },
+      retention: { posts: 0, objects: 0 },
+    })
+    // (out of the public area since the deletion: hidden keys, which moderators load through signed admin URLs)
+    const hidden = [...own.keys, ...moderated.keys].map(hiddenKeyOf)
+    const all = [...live.keys, ...own.keys, ...moderated.keys, ...hidden]
+    expect(await stored(all)).toEqual([...live.keys, ...hidden])
     expect(await reportTarget(report.id)).toMatchObject({
       isDeleted: true,
       imageCount: 1,
       imagesRemovedAt: null,
-      imageUrls: [expect.stringContaining('/public/posts/')],
+      imageUrls: [expect.stringContaining('/api/hearth/v1/admin/media/public/posts/')],
     })
 
     // past it, the deleted posts' photos go and the posts are marked
     const later = new Date(now.getTime() + 31 * DAY)
-    expect(await job.runOnce({ now: later, sweep: false })).toEqual({ retention: { posts: 2, objects: 4 } })
+    expect(await job.runOnce({ now: later, sweep: false })).toEqual({ hidden: { posts: 0 }, retention: { posts: 2, objects: 4 } })
     expect(await stored(all)).toEqual(live.keys)
     const after = await t.ctx.database.db
       .select()
@@ -152,7 +158,10 @@ describe.each([
     expect(Date.parse(target.imagesRemovedAt)).not.toBeNaN()
 
     // never revisited; the live post is still served with its photos
-    expect(await job.runOnce({ now: new Date(later.getTime() + 365 * DAY), sweep: false })).toEqual({ retention: { posts: 0, objects: 0 } })
+    expect(await job.runOnce({ now: new Date(later.getTime() + 365 * DAY), sweep: false })).toEqual({
+      hidden: { posts: 0 },
+      retention: { posts: 0, objects: 0 },
+    })
     const shown = json(await t.app.inject({ url: `/api/hearth/v1/posts/${live.id}` }))
     expect(shown.images).toHaveLength(1)
     expect(await stored(live.keys)).toEqual(live.keys)
@@ -211,11 +220,12 @@ describe.each([
       `public/posts/2026/11/${hex()}-320.webp`,
       `public/avatars/${hex()}-400.webp`,
       `private/attachments/2026/11/${hex()}`,
+      `private/hidden/posts/2026/11/${hex()}-1080.webp`,
     ]
     // not the media service's keys: never judged
     const foreign = ['public/posts/README.txt', `elsewhere/${hex()}.bin`]
     await Promise.all([...orphans, ...foreign].map(put))
-    const referenced = [...live.keys, ...deleted.keys, ...avatarKeys, ...movedKeys, ...attachmentKeys]
+    const referenced = [...live.keys, ...deleted.keys.map(hiddenKeyOf), ...avatarKeys, ...movedKeys, ...attachmentKeys]
 
     // fresh: within the grace period nothing is removed
     const sweepNow = await job.runOnce({ sweep: true })

@@ -1,4 +1,6 @@
 // Storage housekeeping, run by ./maintenance-job.ts:
+// - hiding: a deleted post's photos leave the public area when it is deleted (./hidden.ts); a
+//   crash between the deletion and that move is repaired here, before anything else;
 // - retention: a deleted post keeps its photos for MEDIA_RETENTION_DAYS (moderators still see
 //   them), then they leave storage and the post is marked (media_removed_at), never visited again;
 // - orphans: an object no row references (stored before an insert that never happened, or left
@@ -6,7 +8,7 @@
 // Both are idempotent, so a run that dies half-way is simply finished by the next one.
 import type { AppContext } from '../../context.js'
 import type { Logger } from '../../logger.js'
-import { isValidKey } from '../../platform/storage/types.js'
+import { HIDDEN_POST_PHOTO_PREFIX, hiddenKeyOf, hideDeletedPostPhotos, postPhotoKeys, publicKeyOf } from './hidden.js'
 import * as q from './queries.js'
 import { ATTACHMENT_PREFIX, AVATAR_LARGE, AVATAR_PREFIX, POST_PHOTO_PREFIX } from './service.js'
 
@@ -14,7 +16,7 @@ import { ATTACHMENT_PREFIX, AVATAR_LARGE, AVATAR_PREFIX, POST_PHOTO_PREFIX } fro
 export const ORPHAN_GRACE_MS = 24 * 3_600_000
 const DAY_MS = 86_400_000
 
-type Kind = 'post' | 'avatar' | 'attachment'
+type Kind = 'post' | 'hidden-post' | 'avatar' | 'attachment'
 
 /**
  * What the sweeper may judge: the prefixes the media service writes and the exact shape of its
@@ -22,6 +24,7 @@ type Kind = 'post' | 'avatar' | 'attachment'
  */
 const SWEPT: { kind: Kind; prefix: string; key: RegExp }[] = [
   { kind: 'post', prefix: POST_PHOTO_PREFIX, key: /^public\/posts\/\d{4}\/\d{2}\/[0-9a-f]{32}-\d+\.webp$/ },
+  { kind: 'hidden-post', prefix: HIDDEN_POST_PHOTO_PREFIX, key: /^private\/hidden\/posts\/\d{4}\/\d{2}\/[0-9a-f]{32}-\d+\.webp$/ },
   { kind: 'avatar', prefix: AVATAR_PREFIX, key: /^public\/avatars\/[0-9a-f]{32}-\d+\.webp$/ },
   { kind: 'attachment', prefix: ATTACHMENT_PREFIX, key: /^private\/attachments\/\d{4}\/\d{2}\/[0-9a-f]{32}(?:\.webp)?$/ },
 ]
@@ -59,6 +62,21 @@ export class MediaMaintenance {
   }
 
   /**
+   * Takes out of the public area the photos of deleted posts that are still there: the deletion
+   * moves them itself, so these are the posts of a deletion interrupted right after its commit.
+   */
+  async hideDeletedPostMedia(): Promise<{ posts: number }> {
+    let hidden = 0
+    while (!this.shouldStop()) {
+      const n = await hideDeletedPostPhotos(this.ctx, undefined, this.batch)
+      hidden += n
+      if (n < this.batch) break
+    }
+    if (hidden > 0) this.log.warn({ posts: hidden }, 'hid the photos of deleted posts that were still public')
+    return { posts: hidden }
+  }
+
+  /**
    * Removes from storage the photos of posts deleted more than `retentionDays` before `now`, and
    * marks those posts. Storage first, then the mark: a failure leaves the post unmarked, so the
    * next run tries again (deleting a missing key is not an error).
@@ -69,8 +87,9 @@ export class MediaMaintenance {
     while (!this.shouldStop()) {
       const due = await q.postsWithExpiredMedia(this.db, cutoff, this.batch)
       if (due.length === 0) break
-      const keys = due.flatMap((p) => this.photoKeys(p.imageUrls))
-      await this.ctx.storage.delete(keys)
+      const keys = due.flatMap((p) => postPhotoKeys(this.ctx.storage, p.imageUrls))
+      // both places: hidden since the deletion, or still public if that move never happened
+      await this.ctx.storage.delete(keys.flatMap((k) => [k, hiddenKeyOf(k)]))
       await q.markMediaRemoved(
         this.db,
         due.map((p) => p.id),
@@ -117,28 +136,16 @@ export class MediaMaintenance {
   private async referenced(kind: Kind, keys: string[]): Promise<Set<string>> {
     if (keys.length === 0) return new Set()
     if (kind === 'post') return new Set(await q.keysReferencedByPosts(this.db, keys))
+    if (kind === 'hidden-post') {
+      // a hidden photo belongs to the post that lists its public key
+      const found = new Set(await q.keysReferencedByPosts(this.db, keys.map(publicKeyOf)))
+      return new Set(keys.filter((k) => found.has(publicKeyOf(k))))
+    }
     if (kind === 'attachment') return new Set(await q.keysReferencedByMessages(this.db, keys))
     // An avatar is referenced by its large size's URL; the small size goes with it.
     const largeKey = (k: string) => k.replace(/-\d+\.webp$/, '-400.webp')
     const names = [...new Set(keys.map((k) => largeKey(k).slice(AVATAR_PREFIX.length)))]
     const urls = await q.avatarUrlsNamed(this.db, names)
     return new Set(keys.filter((k) => urls.some((u) => u.endsWith('/' + largeKey(k)) && AVATAR_LARGE.test(u))))
-  }
-
-  /** The storage keys of a post's photos: the `keys` the pipeline recorded, else those behind its URLs. */
-  private photoKeys(stored: unknown): string[] {
-    if (!Array.isArray(stored)) return []
-    const keys = new Set<string>()
-    for (const s of stored) {
-      if (!s || typeof s !== 'object') continue
-      const image = s as { keys?: unknown; url?: unknown; thumbUrl?: unknown }
-      const listed: unknown[] = Array.isArray(image.keys) ? image.keys : []
-      const fromUrls = [image.url, image.thumbUrl].map((u) => (typeof u === 'string' ? this.ctx.storage.keyFromPublicUrl(u) : null))
-      for (const k of [...listed, ...fromUrls]) {
-        // only ever this feature's own objects
-        if (typeof k === 'string' && isValidKey(k) && k.startsWith(POST_PHOTO_PREFIX)) keys.add(k)
-      }
-    }
-    return [...keys]
   }
 }

@@ -27,6 +27,32 @@ export async function postsWithExpiredMedia(db: DbOrTx, cutoff: Date, limit: num
     .limit(limit)
 }
 
+/**
+ * Deleted posts whose photos are still in the public area (not hidden, not removed): the given ones,
+ * or the oldest deletions first. The conditions are written out so posts_media_unhidden_idx matches.
+ */
+export async function postsWithPublicDeletedMedia(db: DbOrTx, ids: number[] | undefined, limit: number) {
+  if (ids?.length === 0) return []
+  return db
+    .select({ id: posts.id, imageUrls: posts.imageUrls })
+    .from(posts)
+    .where(
+      and(
+        sql`${posts.isDeleted} AND ${posts.mediaHiddenAt} IS NULL AND ${posts.mediaRemovedAt} IS NULL AND ${posts.imageUrls} IS NOT NULL`,
+        ids ? inArray(posts.id, ids) : undefined,
+      ),
+    )
+    .orderBy(asc(posts.deletedAt))
+    .limit(limit)
+}
+
+export async function markMediaHidden(db: DbOrTx, id: number): Promise<void> {
+  await db
+    .update(posts)
+    .set({ mediaHiddenAt: sql`now()` })
+    .where(and(eq(posts.id, id), isNull(posts.mediaHiddenAt)))
+}
+
 export async function markMediaRemoved(db: DbOrTx, ids: number[]): Promise<void> {
   if (ids.length === 0) return
   await db

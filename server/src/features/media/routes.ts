@@ -1,13 +1,14 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../../context.js'
-import { requireUser } from '../../http/auth.js'
-import { fieldError, notFound } from '../../http/errors.js'
+import { requireAdmin, requireUser } from '../../http/auth.js'
+import { fieldError, forbidden, notFound } from '../../http/errors.js'
 import { bearer, errors } from '../../http/schemas.js'
 import { DISK_MEDIA_ROUTE } from '../../platform/storage/index.js'
 import { isPublicKey } from '../../platform/storage/types.js'
 import { AvatarService } from './avatars.js'
+import { HiddenMediaUrls } from './hidden.js'
 import { readMultipart } from './multipart.js'
-import { sendPublicObject } from './serve.js'
+import { sendPrivateObject, sendPublicObject } from './serve.js'
 
 /**
  * `GET /media/<key>`: public objects of the disk storage (with S3, browsers load them from
@@ -30,6 +31,54 @@ export function mediaFileRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         const object = await ctx.storage.get(key)
         if (!object) throw notFound('Media')
         return sendPublicObject(req, reply, key, object)
+      },
+    )
+  }
+}
+
+/**
+ * `GET /admin/media/<public key>` under /api/hearth/v1: a post photo for administrators, also once
+ * its post is deleted and the photo has left the public area (until the retention job removes it).
+ * The admin report view hands out signed URLs of this route (`exp`, `sig`), which <img> can load;
+ * a Bearer token of an administrator works without them. Anyone else: 401/403.
+ */
+export function hiddenMediaRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  const urls = new HiddenMediaUrls(ctx.config.jwtSecret, ctx.config.publicUrl, ctx.storage)
+  return async (app) => {
+    app.get(
+      '/admin/media/*',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'A post photo, for administrators (also of a deleted post, until retention ends)',
+          description: 'Use the signed URL from the admin report view (`exp`, `sig`), or authenticate as an administrator.',
+          params: Type.Object({ '*': Type.String({ maxLength: 512 }) }),
+          querystring: Type.Object(
+            {
+              exp: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 40 })),
+              sig: Type.Optional(Type.String({ maxLength: 100 })),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: Type.Unsafe({ type: 'string', format: 'binary' }), ...errors(400, 401, 403, 404) },
+        },
+        // Like every admin route, anyone else is refused before anything is validated or read.
+        onRequest: async (req) => {
+          const { exp, sig } = req.query as { exp?: unknown; sig?: unknown }
+          if (exp === undefined || sig === undefined) {
+            requireAdmin(req)
+            return
+          }
+          const key = req.params['*']
+          const valid = typeof exp === 'string' && /^\d{1,13}$/.test(exp) && typeof sig === 'string' && urls.verify(key, Number(exp), sig)
+          if (!valid) throw forbidden('This media link is invalid or has expired.', 'invalid_signature')
+        },
+      },
+      async (req, reply) => {
+        const key = req.params['*']
+        const object = await urls.open(key)
+        if (!object) throw notFound('Media')
+        return sendPrivateObject(reply, object, key.slice(key.lastIndexOf('/') + 1))
       },
     )
   }

@@ -3,7 +3,7 @@ import type { AuthInfo } from '../../http/auth.js'
 import { AppError, forbidden, notFound } from '../../http/errors.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import { subsystemLogger } from '../../logger.js'
-import type { StoredImage, UploadedFile } from '../media/index.js'
+import { hideDeletedPostPhotos, type StoredImage, type UploadedFile } from '../media/index.js'
 import { findVisibleUserById } from '../users/index.js'
 import { boundBefore, decodeTimeCursor } from '../../lib/keyset.js'
 import * as q from './queries.js'
@@ -69,14 +69,21 @@ export class PostsService {
   }
 
   async remove(id: number, actor: AuthInfo) {
-    await inTransaction(this.db, async (tx) => {
-      const post = await q.lockPost(tx, id)
-      if (!post || post.isDeleted || post.authorBlocked) throw notFound('Post')
-      if (post.userId !== actor.userId && actor.role !== 'admin') throw forbidden('Only the author or an administrator can delete a post.')
-      // Soft delete: likes and comments stay, and the photos for MEDIA_RETENTION_DAYS, so
-      // moderation can still see what happened (features/media/maintenance.ts removes them later).
-      await q.softDeletePost(tx, id)
-    })
+    await inTransaction(
+      this.db,
+      async (tx, afterCommit) => {
+        const post = await q.lockPost(tx, id)
+        if (!post || post.isDeleted || post.authorBlocked) throw notFound('Post')
+        if (post.userId !== actor.userId && actor.role !== 'admin')
+          throw forbidden('Only the author or an administrator can delete a post.')
+        // Soft delete: likes and comments stay, and the photos for MEDIA_RETENTION_DAYS, so
+        // moderation can still see what happened (features/media/maintenance.ts removes them later).
+        await q.softDeletePost(tx, id)
+        // ...but out of the public area before the answer: their URLs stop working at once.
+        afterCommit(() => hideDeletedPostPhotos(this.ctx, [id]).then(() => {}))
+      },
+      (err) => this.log.error({ err, postId: id }, 'could not hide the photos of a deleted post; the media job will retry'),
+    )
   }
 
   async listByUser(userId: number, viewerId: number | undefined, limit: number, cursor: string | undefined) {

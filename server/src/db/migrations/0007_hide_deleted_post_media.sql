@@ -1,0 +1,3 @@
+-- Why: a deleted post's photos must stop being public at once (issue 12 item 4). They move to private keys that only administrators reach, through signed URLs, until the retention job removes them; media_hidden_at records the move, and the partial index is the job's queue of deleted posts whose move did not happen (a crash right after the deletion). Posts deleted before this migration are in that queue, so the job hides them on its first run.
+ALTER TABLE "posts" ADD COLUMN "media_hidden_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "posts_media_unhidden_idx" ON "posts" USING btree ("deleted_at") WHERE "posts"."is_deleted" AND "posts"."media_hidden_at" IS NULL AND "posts"."media_removed_at" IS NULL AND "posts"."image_urls" IS NOT NULL;
