@@ -92,6 +92,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/hearth/v1/admin/media/{*}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A post photo, for administrators (also of a deleted post, until retention ends)
+         * @description Use the signed URL from the admin report view (`exp`, `sig`), or authenticate as an administrator.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    exp?: number;
+                    sig?: string;
+                };
+                header?: never;
+                path: {
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/hearth/v1/admin/reports": {
         parameters: {
             query?: never;
@@ -168,7 +248,7 @@ export interface paths {
                                     imageCount: number;
                                     /** @description When the photos of this deleted post were removed from storage (MEDIA_RETENTION_DAYS after the deletion); null while they are kept. */
                                     imagesRemovedAt: string | null;
-                                    /** @description Display URLs of a post's photos, also when since deleted; empty once imagesRemovedAt is set. */
+                                    /** @description Display URLs of a post's photos, also when since deleted (then signed, short-lived URLs of the admin-only GET /admin/media/…, as the public ones stop working at deletion); empty once imagesRemovedAt is set. */
                                     imageUrls: string[];
                                     isDeleted: boolean;
                                     parentCommentId: number | null;
@@ -309,7 +389,7 @@ export interface paths {
                                 imageCount: number;
                                 /** @description When the photos of this deleted post were removed from storage (MEDIA_RETENTION_DAYS after the deletion); null while they are kept. */
                                 imagesRemovedAt: string | null;
-                                /** @description Display URLs of a post's photos, also when since deleted; empty once imagesRemovedAt is set. */
+                                /** @description Display URLs of a post's photos, also when since deleted (then signed, short-lived URLs of the admin-only GET /admin/media/…, as the public ones stop working at deletion); empty once imagesRemovedAt is set. */
                                 imageUrls: string[];
                                 isDeleted: boolean;
                                 parentCommentId: number | null;

@@ -51,7 +51,7 @@ async function readAll(body: Readable): Promise<Buffer> {
  * deletions, so a failure half-way leaves each photo in at least one place and a second call
  * finishes the job (a public key already gone was moved before, or never stored).
  */
-export async function movePostPhotosOutOfPublic(storage: ObjectStorage, publicKeys: string[]): Promise<number> {
+async function movePostPhotosOutOfPublic(storage: ObjectStorage, publicKeys: string[]): Promise<number> {
   const moved: string[] = []
   for (const key of publicKeys) {
     const object = await storage.get(key)
@@ -83,7 +83,7 @@ export async function hideDeletedPostPhotos(ctx: Pick<AppContext, 'database' | '
 /** URLs live at least this long; expiries are rounded up to the step, so a page reload hands out the same (cacheable) URL. */
 const TTL_SECONDS = 3600
 const STEP_SECONDS = 600
-export const HIDDEN_MEDIA_PATH = '/api/hearth/v1/admin/media/'
+const HIDDEN_MEDIA_PATH = '/api/hearth/v1/admin/media/'
 
 /** Signed URLs of the admin-only route that serves the photos of deleted posts. */
 export class HiddenMediaUrls {
