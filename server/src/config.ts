@@ -57,6 +57,8 @@ export interface Config {
     maxImagesPerPost: number
     maxAttachmentBytes: number
   }
+  /** upload bytes one instance holds at once, and uploads in flight per account (features/media/upload-gate.ts) */
+  uploads: { budgetBytes: number; perUser: number }
   /** photos of a deleted post leave storage this many days after the deletion */
   mediaRetentionDays: number
   mail: {
@@ -241,6 +243,10 @@ export function loadConfig(env: Env = process.env): Config {
       maxImageBytes: int(env, 'MEDIA_MAX_IMAGE_BYTES', 10 * 1024 * 1024, 1024, 200 * 1024 * 1024),
       maxImagesPerPost: int(env, 'MEDIA_MAX_IMAGES', 10, 1, 10),
       maxAttachmentBytes: int(env, 'MESSAGE_MAX_FILE_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    },
+    uploads: {
+      budgetBytes: int(env, 'UPLOAD_MEMORY_BUDGET', 128 * 1024 * 1024, 1024 * 1024, 16 * 1024 * 1024 * 1024),
+      perUser: int(env, 'UPLOADS_PER_USER', 2, 1, 100),
     },
     mediaRetentionDays: int(env, 'MEDIA_RETENTION_DAYS', 30, 0, 3650),
     mail: {

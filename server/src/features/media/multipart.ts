@@ -1,15 +1,25 @@
 // multipart/form-data for every upload route (posts, avatars, messages): one registration with
-// limits from config, and one reader that buffers the expected files and text fields.
+// limits from config, and one reader that buffers the expected files and text fields, within the
+// instance's upload budget (upload-gate.ts).
 import multipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Config } from '../../config.js'
 import { AppError, badRequest, payloadTooLarge, unsupportedMediaType } from '../../http/errors.js'
 import { refuseNul } from '../../http/text-input.js'
+import { ACCEPTED_IMAGE_TYPES, notAnImage, sniff } from './pipeline.js'
+import { cleanFileName } from './service.js'
 import type { UploadedFile } from './types.js'
+import { UploadGate } from './upload-gate.js'
 
 /** Largest text field (a post's content, a message's text) in bytes. */
 export const MAX_FIELD_BYTES = 64 * 1024
 const MAX_FIELDS = 10
+/** What file-type reads to decide a type: the first bytes of a file are enough. */
+export const SNIFF_BYTES = 4100
+
+/** Each multipart request's gate and response, so readMultipart can charge it and release on close. */
+const uploads = new WeakMap<IncomingMessage, { gate: UploadGate; res: ServerResponse }>()
 
 /**
  * Registers @fastify/multipart once for the whole app. These are outer bounds; each route asks
@@ -28,6 +38,11 @@ export async function registerMultipart(app: FastifyInstance, config: Config) {
       headerPairs: 100,
     },
   })
+  const gate = new UploadGate(config.uploads.budgetBytes, config.uploads.perUser)
+  app.addHook('onRequest', (req, reply, done) => {
+    if (req.headers['content-type']?.toLowerCase().startsWith('multipart/')) uploads.set(req.raw, { gate, res: reply.raw })
+    done()
+  })
 }
 
 export interface MultipartSpec {
@@ -37,6 +52,8 @@ export interface MultipartSpec {
   maxFileBytes: number
   /** text fields accepted besides the files; any other field is refused */
   textFields?: string[]
+  /** only images the pipeline decodes: anything else is refused (415) from its first bytes */
+  images?: boolean
 }
 
 export interface MultipartForm {
@@ -49,8 +66,13 @@ const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB
 /**
  * Reads a multipart body into memory, refusing as early as possible: a file over the size
  * limit stops the upload mid-stream (413), one file too many is refused before it is read
- * (413 too_many_files), and unknown fields are refused (400). Throws 415 if the body is not
+ * (413 too_many_files), a file that is not an image where only images go is refused from its
+ * first bytes (415), and unknown fields are refused (400). Throws 415 if the body is not
  * multipart. Call it after the route's authorisation checks.
+ *
+ * Before reading, the body is charged to the instance's upload budget until its answer has been
+ * sent: it may wait a few seconds for room (then 503 server_busy), and an account with too many
+ * uploads in flight gets 429 too_many_uploads.
  */
 export async function readMultipart(req: FastifyRequest, spec: MultipartSpec): Promise<MultipartForm> {
   if (!req.isMultipart()) throw unsupportedMediaType('Expected a multipart/form-data body.')
@@ -58,11 +80,30 @@ export async function readMultipart(req: FastifyRequest, spec: MultipartSpec): P
   const files: UploadedFile[] = []
   const fields: Record<string, string> = {}
   try {
+    await admit(req, spec)
     await collect(req, spec, allowed, files, fields)
   } catch (e) {
     throw refusal(e, discardRest(req))
   }
   return { files, fields }
+}
+
+/** Charges the body to the upload budget; the charge is released when the response closes. */
+async function admit(req: FastifyRequest, spec: MultipartSpec) {
+  const entry = uploads.get(req.raw)
+  if (!entry) return
+  uploads.delete(req.raw)
+  const most = spec.maxFiles * spec.maxFileBytes + (spec.textFields?.length ?? 0) * MAX_FIELD_BYTES + 64 * 1024
+  const length = Number(req.headers['content-length'])
+  const bytes = Number.isFinite(length) && length >= 0 ? Math.min(length, most) : most
+  // 'close' comes after the answer is sent, or when the client goes away (perhaps while waiting)
+  let closed = false
+  const onClose = () => (closed = true)
+  entry.res.once('close', onClose)
+  const release = await entry.gate.admit(bytes, req.auth ? String(req.auth.userId) : undefined)
+  entry.res.off('close', onClose)
+  if (closed) release()
+  else entry.res.once('close', release)
 }
 
 /**
@@ -101,7 +142,8 @@ function discardRest(req: FastifyRequest): boolean {
  */
 function refusal(e: unknown, close: boolean): unknown {
   const headers = close ? { connection: 'close' } : undefined
-  if (e instanceof AppError) return headers ? new AppError(e.status, e.code, e.message, { ...e.extra, headers }) : e
+  if (e instanceof AppError)
+    return headers ? new AppError(e.status, e.code, e.message, { ...e.extra, headers: { ...e.extra.headers, ...headers } }) : e
   const code = String((e as { code?: string }).code)
   const limit = ({ FST_FILES_LIMIT: 'files', FST_PARTS_LIMIT: 'parts in the form', FST_FIELDS_LIMIT: 'fields' } as Record<string, string>)[
     code
@@ -132,15 +174,29 @@ async function collect(
           `At most ${spec.maxFiles} file${spec.maxFiles === 1 ? '' : 's'} may be sent in "${spec.fileField}".`,
         )
       }
-      let data: Buffer
+      const name = part.filename ? `"${cleanFileName(part.filename)}"` : `File ${files.length + 1}`
+      const tooLarge = () =>
+        payloadTooLarge(`${part.filename ? name : `"${spec.fileField}"`} is larger than the ${mb(spec.maxFileBytes)} limit.`)
+      const chunks: Buffer[] = []
+      let size = 0
+      let typeChecked = !spec.images
       try {
-        data = await part.toBuffer()
-      } catch (e) {
-        if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-          throw payloadTooLarge(`"${part.filename || spec.fileField}" is larger than the ${mb(spec.maxFileBytes)} limit.`)
+        for await (const chunk of part.file as AsyncIterable<Buffer>) {
+          chunks.push(chunk)
+          size += chunk.length
+          if (size > spec.maxFileBytes) throw tooLarge()
+          if (!typeChecked && size >= SNIFF_BYTES) {
+            await checkImage(Buffer.concat(chunks), name)
+            typeChecked = true
+          }
         }
+      } catch (e) {
+        if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge()
         throw e
       }
+      if (part.file.truncated) throw tooLarge()
+      const data = Buffer.concat(chunks, size)
+      if (!typeChecked && size > 0) await checkImage(data, name)
       files.push({ filename: part.filename, mimetype: part.mimetype, data })
     } else {
       if (!allowed.has(part.fieldname)) {
@@ -155,4 +211,10 @@ async function collect(
       fields[part.fieldname] = value
     }
   }
+}
+
+/** Refuses what is not an image the pipeline decodes, from its first bytes (the rest is never read). */
+async function checkImage(head: Buffer, name: string) {
+  const mime = await sniff(head)
+  if (!mime || !ACCEPTED_IMAGE_TYPES.has(mime)) throw notAnImage(name, mime)
 }

@@ -47,6 +47,9 @@ export const tooManyPixels = (label: string, width: number, height: number) =>
     `${label} is ${width}×${height} pixels; images may have at most ${MAX_INPUT_PIXELS / 1_000_000} megapixels.`,
   )
 
+export const notAnImage = (label: string, mime: string | undefined) =>
+  unsupportedMediaType(`${label} is not a supported image${mime ? ` (it is ${mime})` : ''}; send JPEG, PNG, WebP, GIF, AVIF or HEIF.`)
+
 /** The sniffed MIME type, or undefined when the bytes match no known signature. */
 export async function sniff(data: Buffer): Promise<string | undefined> {
   return (await fileTypeFromBuffer(data))?.mime
@@ -62,11 +65,7 @@ export async function inspectImage(
   sniffed?: string,
 ): Promise<{ mime: string; width: number; height: number }> {
   const mime = sniffed ?? (await sniff(data))
-  if (!mime || !ACCEPTED_IMAGE_TYPES.has(mime)) {
-    throw unsupportedMediaType(
-      `${label} is not a supported image${mime ? ` (it is ${mime})` : ''}; send JPEG, PNG, WebP, GIF, AVIF or HEIF.`,
-    )
-  }
+  if (!mime || !ACCEPTED_IMAGE_TYPES.has(mime)) throw notAnImage(label, mime)
   let meta: Metadata
   try {
     // Reading the header is safe at any size; the pixel limit is applied just below, by us,

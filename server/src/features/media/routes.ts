@@ -106,7 +106,12 @@ export function avatarRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (req) => {
         const { userId } = requireUser(req)
-        const { files } = await readMultipart(req, { fileField: 'file', maxFiles: 1, maxFileBytes: ctx.config.media.maxImageBytes })
+        const { files } = await readMultipart(req, {
+          fileField: 'file',
+          maxFiles: 1,
+          maxFileBytes: ctx.config.media.maxImageBytes,
+          images: true,
+        })
         const [file] = files
         if (!file) throw fieldError('file', 'is required: send the image in the multipart field "file"')
         return avatars.replace(userId, file)

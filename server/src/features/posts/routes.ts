@@ -59,6 +59,7 @@ export function postsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             maxFiles: maxImagesPerPost,
             maxFileBytes: maxImageBytes,
             textFields: ['content'],
+            images: true,
           })
           const content = form.fields.content ?? ''
           if ([...content].length > MAX_POST_CHARS)
