@@ -39,6 +39,9 @@ export default defineConfig({
           include: ['e2e/**/*.e2e.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
+          // A browser step under CI load (two cores, server + Chromium + PostgreSQL) can take seconds:
+          // expect.poll's 1 s default made a slow OAuth redirect chain fail although it completed.
+          expect: { poll: { timeout: 15_000, interval: 100 } },
           fileParallelism: false,
         },
       },
