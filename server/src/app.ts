@@ -19,6 +19,7 @@ import { webRoutes } from './features/web/index.js'
 import { Comment, commentsRoutes } from './features/comments/index.js'
 import { feedRoutes } from './features/feed/index.js'
 import { followsRoutes } from './features/follows/index.js'
+import { safetyRoutes } from './features/safety/index.js'
 import { likesRoutes } from './features/likes/index.js'
 import { Post, PostImage, postsRoutes } from './features/posts/index.js'
 import { messagesRoutes } from './features/messages/index.js'
@@ -188,6 +189,7 @@ export async function buildApp(ctx: AppContext) {
       await api.register(oauthRoutes(ctx, services.auth))
       await api.register(usersRoutes(ctx))
       await api.register(followsRoutes(ctx))
+      await api.register(safetyRoutes(ctx))
       await api.register(postsRoutes(ctx))
       await api.register(likesRoutes(ctx))
       await api.register(commentsRoutes(ctx))

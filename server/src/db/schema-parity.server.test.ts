@@ -115,10 +115,10 @@ describe('the diagram is fully present', () => {
     }
   })
 
-  it('has every enum with its values in order', async () => {
+  it('has every enum with its values in order (values added later come after them)', async () => {
     const got = await rows<{ typname: string; labels: string }>(server, catalogQueries.enums)
     const byName = Object.fromEntries(got.map((e) => [e.typname, e.labels.split(',')]))
-    for (const [name, values] of Object.entries(diagram.enums)) expect(byName[name]).toEqual(values)
+    for (const [name, values] of Object.entries(diagram.enums)) expect(byName[name]?.slice(0, values.length)).toEqual(values)
   })
 
   it('has an index (unique where the diagram says so) for every index of the diagram, and the foreign keys', async () => {

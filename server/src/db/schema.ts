@@ -33,7 +33,9 @@ const id = () => integer('id').primaryKey().generatedByDefaultAsIdentity()
 export const userRole = pgEnum('user_role', ['user', 'admin'])
 export const oauthProvider = pgEnum('oauth_provider', ['google', 'github'])
 export const messageType = pgEnum('message_type', ['text', 'image', 'file'])
-export const notificationType = pgEnum('notification_type', ['like', 'comment', 'follow', 'message'])
+export const notificationType = pgEnum('notification_type', ['like', 'comment', 'follow', 'message', 'follow_request', 'mention'])
+// added: who may start a conversation with an account.
+export const messagePolicy = pgEnum('message_policy', ['everyone', 'following'])
 export const reportReason = pgEnum('report_reason', ['spam', 'harassment', 'inappropriate_content', 'fake_profile', 'other'])
 export const reportStatus = pgEnum('report_status', ['pending', 'reviewed', 'resolved', 'dismissed'])
 
@@ -61,6 +63,11 @@ export const users = pgTable(
     postsCount: integer('posts_count').notNull().default(0),
     // added: users can turn notification emails off.
     emailNotifications: boolean('email_notifications').notNull().default(true),
+    // added: a private account's posts, comments on them, likers and follow lists are seen only
+    // by its approved followers, itself and administrators; following it makes a request.
+    isPrivate: boolean('is_private').notNull().default(false),
+    // added: with 'following', only accounts this user follows may start a conversation.
+    allowMessagesFrom: messagePolicy('allow_messages_from').notNull().default('everyone'),
   },
   (t) => [
     // added: usernames are unique case-insensitively, and prefix search runs on lower().
@@ -219,6 +226,71 @@ export const follows = pgTable(
     index('follows_followers_list_idx').on(t.followingId, t.createdAt.desc(), t.id.desc()),
     index('follows_following_list_idx').on(t.followerId, t.createdAt.desc(), t.id.desc()),
     check('follows_not_self', sql`${t.followerId} <> ${t.followingId}`),
+  ],
+)
+
+// added: follow requests to private accounts, in a table of their own rather than a status on
+// follows, so that every reader of follows (home feed, counters, lists) keeps meaning "approved"
+// and pays nothing for requests; accepting moves the row into follows in one transaction.
+export const followRequests = pgTable(
+  'follow_requests',
+  {
+    id: id(),
+    requesterId: integer('requester_id')
+      .notNull()
+      .references(() => users.id),
+    targetId: integer('target_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('follow_requests_pair_key').on(t.requesterId, t.targetId),
+    // incoming requests, newest first, keyset-paginated.
+    index('follow_requests_incoming_idx').on(t.targetId, t.createdAt.desc(), t.id.desc()),
+    check('follow_requests_not_self', sql`${t.requesterId} <> ${t.targetId}`),
+  ],
+)
+
+// added: blocks work both ways; the pair key answers "does A block B", the reverse index
+// "is A blocked by B", so the visibility predicate is two index probes either way.
+export const userBlocks = pgTable(
+  'user_blocks',
+  {
+    id: id(),
+    blockerId: integer('blocker_id')
+      .notNull()
+      .references(() => users.id),
+    blockedId: integer('blocked_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('user_blocks_pair_key').on(t.blockerId, t.blockedId),
+    index('user_blocks_reverse_idx').on(t.blockedId, t.blockerId),
+    index('user_blocks_list_idx').on(t.blockerId, t.createdAt.desc(), t.id.desc()),
+    check('user_blocks_not_self', sql`${t.blockerId} <> ${t.blockedId}`),
+  ],
+)
+
+// added: mutes are one-directional and silent: only the muter's feeds and notifications change.
+export const userMutes = pgTable(
+  'user_mutes',
+  {
+    id: id(),
+    muterId: integer('muter_id')
+      .notNull()
+      .references(() => users.id),
+    mutedId: integer('muted_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('user_mutes_pair_key').on(t.muterId, t.mutedId),
+    index('user_mutes_list_idx').on(t.muterId, t.createdAt.desc(), t.id.desc()),
+    check('user_mutes_not_self', sql`${t.muterId} <> ${t.mutedId}`),
   ],
 )
 

@@ -1360,6 +1360,8 @@ export interface paths {
                             /** @enum {string} */
                             tokenType: "Bearer";
                             user: {
+                                /** @description Who may start a conversation with this account: everyone, or only accounts it follows. */
+                                allowMessagesFrom: "everyone" | "following";
                                 avatarUrl: string | null;
                                 bio: string | null;
                                 /** Format: date-time */
@@ -1369,6 +1371,7 @@ export interface paths {
                                 emailVerified: boolean;
                                 hasPassword: boolean;
                                 id: number;
+                                isPrivate: boolean;
                                 role: "user" | "admin";
                                 /** Format: date-time */
                                 updatedAt: string;
@@ -2121,6 +2124,8 @@ export interface paths {
                             /** @enum {string} */
                             tokenType: "Bearer";
                             user: {
+                                /** @description Who may start a conversation with this account: everyone, or only accounts it follows. */
+                                allowMessagesFrom: "everyone" | "following";
                                 avatarUrl: string | null;
                                 bio: string | null;
                                 /** Format: date-time */
@@ -2130,6 +2135,7 @@ export interface paths {
                                 emailVerified: boolean;
                                 hasPassword: boolean;
                                 id: number;
+                                isPrivate: boolean;
                                 role: "user" | "admin";
                                 /** Format: date-time */
                                 updatedAt: string;
@@ -2227,6 +2233,8 @@ export interface paths {
                             /** @enum {string} */
                             tokenType: "Bearer";
                             user: {
+                                /** @description Who may start a conversation with this account: everyone, or only accounts it follows. */
+                                allowMessagesFrom: "everyone" | "following";
                                 avatarUrl: string | null;
                                 bio: string | null;
                                 /** Format: date-time */
@@ -2236,6 +2244,7 @@ export interface paths {
                                 emailVerified: boolean;
                                 hasPassword: boolean;
                                 id: number;
+                                isPrivate: boolean;
                                 role: "user" | "admin";
                                 /** Format: date-time */
                                 updatedAt: string;
@@ -2429,6 +2438,75 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hearth/v1/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users the caller blocks, newest first */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Opaque cursor from a previous page. */
+                    cursor?: string;
+                    /** @description Items per page (1..100). */
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                avatarUrl: string | null;
+                                displayName: string | null;
+                                id: number;
+                                /** Format: date-time */
+                                since: string;
+                                username: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3367,6 +3445,248 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/hearth/v1/follow-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** People asking to follow the caller, newest first */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Opaque cursor from a previous page. */
+                    cursor?: string;
+                    /** @description Items per page (1..100). */
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                avatarUrl: string | null;
+                                displayName: string | null;
+                                id: number;
+                                /** Format: date-time */
+                                requestedAt: string;
+                                username: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hearth/v1/follow-requests/{userId}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept a follow request: the requester now follows you */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hearth/v1/follow-requests/{userId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a follow request */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hearth/v1/follow-requests/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many people ask to follow the caller (the badge of the requests screen) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/hearth/v1/messages/{id}": {
         parameters: {
             query?: never;
@@ -3520,6 +3840,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/hearth/v1/mutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users the caller mutes, newest first */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Opaque cursor from a previous page. */
+                    cursor?: string;
+                    /** @description Items per page (1..100). */
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                avatarUrl: string | null;
+                                displayName: string | null;
+                                id: number;
+                                /** Format: date-time */
+                                since: string;
+                                username: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/hearth/v1/notifications": {
         parameters: {
             query?: never;
@@ -3561,7 +3950,7 @@ export interface paths {
                                 /** @description Human-readable, e.g. "alice liked your post". */
                                 message: string;
                                 postId: number | null;
-                                type: "like" | "comment" | "follow" | "message";
+                                type: "like" | "comment" | "follow" | "message" | "follow_request" | "mention";
                             }[];
                             nextCursor: string | null;
                         };
@@ -4801,15 +5190,27 @@ export interface paths {
                         "application/json": {
                             avatarUrl: string | null;
                             bio: string | null;
+                            /** @description The caller blocks this user (their posts stay hidden until unblocked). */
+                            blocking: boolean;
+                            /** @description Whether the caller may see this account’s posts and lists (false for a private account the caller does not follow, or one the caller blocks). */
+                            canSeePosts: boolean;
                             /** Format: date-time */
                             createdAt: string;
                             displayName: string | null;
+                            /** @description This user follows the caller. */
+                            followedBy: boolean;
                             followersCount: number;
                             followingCount: number;
+                            /** @description The caller asked to follow this private account and awaits an answer. */
+                            followRequested: boolean;
                             id: number;
                             /** @description Whether the caller follows this user (false when anonymous). */
                             isFollowing: boolean;
                             isMe: boolean;
+                            /** @description Only approved followers see this account’s posts and lists. */
+                            isPrivate: boolean;
+                            /** @description The caller mutes this user. */
+                            muting: boolean;
                             postsCount: number;
                             role: "user" | "admin";
                             username: string;
@@ -4844,7 +5245,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/hearth/v1/users/{id}/follow": {
+    "/api/hearth/v1/users/{id}/block": {
         parameters: {
             query?: never;
             header?: never;
@@ -4852,7 +5253,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Follow a user (idempotent) */
+        /** Block a user (idempotent): both ways, follows and requests end, their likes and comments leave your posts */
         put: {
             parameters: {
                 query?: never;
@@ -4865,18 +5266,11 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                204: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content: {
-                        "application/json": {
-                            /** @description The followed user’s follower count after the change. */
-                            followersCount: number;
-                            isFollowing: boolean;
-                            userId: number;
-                        };
-                    };
+                    content?: never;
                 };
                 /** @description RFC 9457 problem details. */
                 400: {
@@ -4908,7 +5302,154 @@ export interface paths {
             };
         };
         post?: never;
-        /** Unfollow a user (idempotent) */
+        /** Unblock a user (idempotent) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hearth/v1/users/{id}/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Follow a user (idempotent)
+         * @description A private account gets a follow request instead: 202 with `state: "requested"`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The followed user’s follower count after the change. */
+                            followersCount: number;
+                            isFollowing: boolean;
+                            /** @description `requested` when the account is private and the request awaits its owner’s answer. */
+                            state: "following" | "requested" | "none";
+                            userId: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The followed user’s follower count after the change. */
+                            followersCount: number;
+                            isFollowing: boolean;
+                            /** @description `requested` when the account is private and the request awaits its owner’s answer. */
+                            state: "following" | "requested" | "none";
+                            userId: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Unfollow a user, or withdraw a follow request (idempotent) */
         delete: {
             parameters: {
                 query?: never;
@@ -4930,6 +5471,8 @@ export interface paths {
                             /** @description The followed user’s follower count after the change. */
                             followersCount: number;
                             isFollowing: boolean;
+                            /** @description `requested` when the account is private and the request awaits its owner’s answer. */
+                            state: "following" | "requested" | "none";
                             userId: number;
                         };
                     };
@@ -5023,6 +5566,15 @@ export interface paths {
                     };
                 };
                 /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -5096,6 +5648,15 @@ export interface paths {
                     };
                 };
                 /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -5109,6 +5670,116 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hearth/v1/users/{id}/mute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Mute a user (idempotent): their posts leave your home feed and explore, their actions stop notifying you */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Unmute a user (idempotent) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -5192,6 +5863,94 @@ export interface paths {
                     };
                 };
                 /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hearth/v1/users/{id}/relationship": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller’s relationship with a user */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description This user blocks the caller. Always false in answers: a user who blocks the caller is not found. */
+                            blockedBy: boolean;
+                            /** @description The caller blocks this user. */
+                            blocking: boolean;
+                            /** @description This user follows the caller. */
+                            followedBy: boolean;
+                            /** @description The caller follows this user (an approved follow). */
+                            following: boolean;
+                            id: number;
+                            /** @description The caller mutes this user. */
+                            muting: boolean;
+                            /** @description The caller asked to follow this private account and awaits an answer. */
+                            requested: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -5238,15 +5997,27 @@ export interface paths {
                         "application/json": {
                             avatarUrl: string | null;
                             bio: string | null;
+                            /** @description The caller blocks this user (their posts stay hidden until unblocked). */
+                            blocking: boolean;
+                            /** @description Whether the caller may see this account’s posts and lists (false for a private account the caller does not follow, or one the caller blocks). */
+                            canSeePosts: boolean;
                             /** Format: date-time */
                             createdAt: string;
                             displayName: string | null;
+                            /** @description This user follows the caller. */
+                            followedBy: boolean;
                             followersCount: number;
                             followingCount: number;
+                            /** @description The caller asked to follow this private account and awaits an answer. */
+                            followRequested: boolean;
                             id: number;
                             /** @description Whether the caller follows this user (false when anonymous). */
                             isFollowing: boolean;
                             isMe: boolean;
+                            /** @description Only approved followers see this account’s posts and lists. */
+                            isPrivate: boolean;
+                            /** @description The caller mutes this user. */
+                            muting: boolean;
                             postsCount: number;
                             role: "user" | "admin";
                             username: string;
@@ -5305,6 +6076,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Who may start a conversation with this account: everyone, or only accounts it follows. */
+                            allowMessagesFrom: "everyone" | "following";
                             avatarUrl: string | null;
                             bio: string | null;
                             /** Format: date-time */
@@ -5314,6 +6087,7 @@ export interface paths {
                             emailVerified: boolean;
                             hasPassword: boolean;
                             id: number;
+                            isPrivate: boolean;
                             role: "user" | "admin";
                             /** Format: date-time */
                             updatedAt: string;
@@ -5348,8 +6122,12 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Who may start a conversation with you: everyone, or only accounts you follow. */
+                        allowMessagesFrom?: "everyone" | "following";
                         bio?: string | null;
                         displayName?: string | null;
+                        /** @description Private: following needs your approval. Turning it off accepts every pending request. */
+                        isPrivate?: boolean;
                         /** @description 3 to 30 letters, digits or underscores; unique regardless of case. */
                         username?: string;
                     };
@@ -5363,6 +6141,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Who may start a conversation with this account: everyone, or only accounts it follows. */
+                            allowMessagesFrom: "everyone" | "following";
                             avatarUrl: string | null;
                             bio: string | null;
                             /** Format: date-time */
@@ -5372,6 +6152,7 @@ export interface paths {
                             emailVerified: boolean;
                             hasPassword: boolean;
                             id: number;
+                            isPrivate: boolean;
                             role: "user" | "admin";
                             /** Format: date-time */
                             updatedAt: string;
@@ -5650,6 +6431,8 @@ export interface components {
             updatedAt: string;
         };
         Me: {
+            /** @description Who may start a conversation with this account: everyone, or only accounts it follows. */
+            allowMessagesFrom: "everyone" | "following";
             avatarUrl: string | null;
             bio: string | null;
             /** Format: date-time */
@@ -5659,6 +6442,7 @@ export interface components {
             emailVerified: boolean;
             hasPassword: boolean;
             id: number;
+            isPrivate: boolean;
             role: "user" | "admin";
             /** Format: date-time */
             updatedAt: string;
@@ -5727,15 +6511,27 @@ export interface components {
         PublicProfile: {
             avatarUrl: string | null;
             bio: string | null;
+            /** @description The caller blocks this user (their posts stay hidden until unblocked). */
+            blocking: boolean;
+            /** @description Whether the caller may see this account’s posts and lists (false for a private account the caller does not follow, or one the caller blocks). */
+            canSeePosts: boolean;
             /** Format: date-time */
             createdAt: string;
             displayName: string | null;
+            /** @description This user follows the caller. */
+            followedBy: boolean;
             followersCount: number;
             followingCount: number;
+            /** @description The caller asked to follow this private account and awaits an answer. */
+            followRequested: boolean;
             id: number;
             /** @description Whether the caller follows this user (false when anonymous). */
             isFollowing: boolean;
             isMe: boolean;
+            /** @description Only approved followers see this account’s posts and lists. */
+            isPrivate: boolean;
+            /** @description The caller mutes this user. */
+            muting: boolean;
             postsCount: number;
             role: "user" | "admin";
             username: string;

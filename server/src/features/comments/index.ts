@@ -2,3 +2,4 @@
 export { deleteCommentAsModerator } from './queries.js'
 export { commentsRoutes } from './routes.js'
 export { Comment } from './views.js'
+export { hideCommentsOnPostsOf } from './queries.js'

@@ -3,9 +3,17 @@ import { comments, posts, users } from '../../db/schema.js'
 import type { DbOrTx, Tx } from '../../platform/db/index.js'
 import { queryRows } from '../../platform/db/rows.js'
 import { cursorAt, type TimeKey } from '../../lib/keyset.js'
+import { notBlockedEitherWay, notBlockedEitherWaySql } from '../visibility/index.js'
 import type { CommentRow } from './views.js'
 
-const commentWithAuthor = {
+/**
+ * Whether the author is hidden from the viewer: suspended, or a block either way between them.
+ * Such a comment is treated like a deleted one (dropped, or a placeholder when it has replies).
+ */
+const authorHidden = (viewerId: number | undefined) =>
+  sql<boolean>`(${users.isBlocked} OR NOT (${notBlockedEitherWay(viewerId, users.id)}))`
+
+const withAuthor = (viewerId: number | undefined) => ({
   id: comments.id,
   postId: comments.postId,
   parentCommentId: comments.parentCommentId,
@@ -21,9 +29,9 @@ const commentWithAuthor = {
     username: users.username,
     displayName: users.displayName,
     avatarUrl: users.avatarUrl,
-    isBlocked: users.isBlocked,
+    isBlocked: authorHidden(viewerId),
   },
-}
+})
 
 /**
  * Skeleton filter: live comments of unblocked authors, plus hidden ones (deleted, or by a blocked
@@ -31,31 +39,43 @@ const commentWithAuthor = {
  * `withLiveDescendants` settles for the few on a page. Deciding it here with a recursive
  * sub-query per row made PostgreSQL give up the ordered index scan (bench/results/design-measurements.md#comment-threads).
  */
-const candidateInThread: SQL = sql`(
-  (NOT ${comments.isDeleted} AND NOT ${users.isBlocked})
+const candidateInThread = (viewerId: number | undefined): SQL => sql`(
+  (NOT ${comments.isDeleted} AND NOT ${authorHidden(viewerId)})
   OR EXISTS (SELECT 1 FROM ${comments} r WHERE r.parent_comment_id = ${comments.id})
 )`
 
 const after = (key: TimeKey) => sql`(${comments.createdAt}, ${comments.id}) > (${key.at}::timestamptz, ${key.id}::int)`
 
 /** Top-level comments of a post, oldest first (comments_top_level_idx). */
-export async function listTopLevel(db: DbOrTx, postId: number, from: TimeKey, limit: number): Promise<CommentRow[]> {
+export async function listTopLevel(
+  db: DbOrTx,
+  postId: number,
+  viewerId: number | undefined,
+  from: TimeKey,
+  limit: number,
+): Promise<CommentRow[]> {
   return db
-    .select(commentWithAuthor)
+    .select(withAuthor(viewerId))
     .from(comments)
     .innerJoin(users, eq(users.id, comments.userId))
-    .where(and(eq(comments.postId, postId), sql`${comments.parentCommentId} IS NULL`, after(from), candidateInThread))
+    .where(and(eq(comments.postId, postId), sql`${comments.parentCommentId} IS NULL`, after(from), candidateInThread(viewerId)))
     .orderBy(asc(comments.createdAt), asc(comments.id))
     .limit(limit + 1)
 }
 
 /** Direct replies to a comment, oldest first (comments_replies_idx). */
-export async function listReplies(db: DbOrTx, parentId: number, from: TimeKey, limit: number): Promise<CommentRow[]> {
+export async function listReplies(
+  db: DbOrTx,
+  parentId: number,
+  viewerId: number | undefined,
+  from: TimeKey,
+  limit: number,
+): Promise<CommentRow[]> {
   return db
-    .select(commentWithAuthor)
+    .select(withAuthor(viewerId))
     .from(comments)
     .innerJoin(users, eq(users.id, comments.userId))
-    .where(and(eq(comments.parentCommentId, parentId), after(from), candidateInThread))
+    .where(and(eq(comments.parentCommentId, parentId), after(from), candidateInThread(viewerId)))
     .orderBy(asc(comments.createdAt), asc(comments.id))
     .limit(limit + 1)
 }
@@ -64,7 +84,7 @@ export async function listReplies(db: DbOrTx, parentId: number, from: TimeKey, l
  * Filter: which of `ids` have a live reply by an unblocked author somewhere below them, at any
  * depth. Those stay in the thread as placeholders; the others are dropped.
  */
-export async function withLiveDescendants(db: DbOrTx, ids: number[]): Promise<Set<number>> {
+export async function withLiveDescendants(db: DbOrTx, ids: number[], viewerId: number | undefined): Promise<Set<number>> {
   if (ids.length === 0) return new Set()
   const rows = await queryRows<{ root: number }>(
     db,
@@ -77,14 +97,15 @@ export async function withLiveDescendants(db: DbOrTx, ids: number[]): Promise<Se
       FROM ${comments} r JOIN below b ON r.parent_comment_id = b.id
     )
     SELECT DISTINCT below.root FROM below JOIN ${users} u ON u.id = below.user_id
-    WHERE NOT below.is_deleted AND NOT u.is_blocked`,
+    WHERE NOT below.is_deleted AND NOT u.is_blocked
+      AND ${sql.raw(notBlockedEitherWaySql(viewerId === undefined ? 'NULL' : String(Math.trunc(viewerId)), 'u.id'))}`,
   )
   return new Set(rows.map((r) => Number(r.root)))
 }
 
-export async function findComment(db: DbOrTx, id: number): Promise<CommentRow | undefined> {
+export async function findComment(db: DbOrTx, id: number, viewerId?: number): Promise<CommentRow | undefined> {
   const [row] = await db
-    .select(commentWithAuthor)
+    .select(withAuthor(viewerId))
     .from(comments)
     .innerJoin(users, eq(users.id, comments.userId))
     .where(eq(comments.id, id))
@@ -180,4 +201,28 @@ export async function lockPostOfComment(tx: Tx, commentId: number): Promise<bool
 /** A moderator's deletion: the same as the author's, after locking the post first as every counter write does. */
 export async function deleteCommentAsModerator(tx: Tx, id: number): Promise<boolean> {
   return (await lockPostOfComment(tx, id)) && (await softDeleteComment(tx, id)) !== null
+}
+
+/**
+ * A block hides the blocked person's comments on the blocker's posts (as Instagram does): each
+ * becomes deleted through `softDeleteComment`, so counters move and a comment with replies stays
+ * as a placeholder. The caller holds both users' rows; posts are locked here in id order, the
+ * lock order of every counter write.
+ */
+export async function hideCommentsOnPostsOf(tx: Tx, commenterId: number, authorId: number): Promise<void> {
+  const rows = await queryRows<{ id: number; post_id: number }>(
+    tx,
+    sql`SELECT c.id, c.post_id FROM ${comments} c JOIN ${posts} p ON p.id = c.post_id
+        WHERE c.user_id = ${commenterId} AND p.user_id = ${authorId} AND NOT c.is_deleted ORDER BY c.post_id, c.id`,
+  )
+  const postIds = [...new Set(rows.map((r) => Number(r.post_id)))]
+  if (postIds.length > 0) {
+    await tx.execute(
+      sql`SELECT 1 FROM ${posts} WHERE id IN (${sql.join(
+        postIds.map((id) => sql`${id}`),
+        sql`, `,
+      )}) ORDER BY id FOR UPDATE`,
+    )
+  }
+  for (const r of rows) await softDeleteComment(tx, Number(r.id))
 }

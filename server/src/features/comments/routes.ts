@@ -24,7 +24,7 @@ export function commentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: Page(Comment), ...errors(400, 404) },
         },
       },
-      async (req) => comments.listForPost(req.params.id, req.query.limit, req.query.cursor),
+      async (req) => comments.listForPost(req.params.id, req.auth?.userId, req.query.limit, req.query.cursor),
     )
 
     app.post(
@@ -59,7 +59,7 @@ export function commentsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: Page(Comment), ...errors(400, 404) },
         },
       },
-      async (req) => comments.replies(req.params.id, req.query.limit, req.query.cursor),
+      async (req) => comments.replies(req.params.id, req.auth?.userId, req.query.limit, req.query.cursor),
     )
 
     app.patch(

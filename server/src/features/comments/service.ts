@@ -4,7 +4,8 @@ import { AppError, forbidden, notFound } from '../../http/errors.js'
 import { boundAfter, decodeTimeCursor, paginate } from '../../lib/keyset.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import { notify } from '../notifications/index.js'
-import { findVisiblePost } from '../posts/index.js'
+import { authorOfPost, findVisiblePost } from '../posts/index.js'
+import { blocksBetween, lockPairShared } from '../visibility/index.js'
 import { actorSummary } from '../users/index.js'
 import * as q from './queries.js'
 import { presentComment, type CommentRow } from './views.js'
@@ -24,17 +25,17 @@ export class CommentsService {
     return this.ctx.database.db
   }
 
-  async listForPost(postId: number, limit: number, cursor: string | undefined) {
+  async listForPost(postId: number, viewerId: number | undefined, limit: number, cursor: string | undefined) {
     const from = decodeTimeCursor(cursor)
-    if (!(await findVisiblePost(this.db, postId))) throw notFound('Post')
-    return this.page(await q.listTopLevel(this.db, postId, boundAfter(from), limit), limit)
+    if (!(await findVisiblePost(this.db, postId, { viewerId }))) throw notFound('Post')
+    return this.page(await q.listTopLevel(this.db, postId, viewerId, boundAfter(from), limit), limit, viewerId)
   }
 
-  async replies(commentId: number, limit: number, cursor: string | undefined) {
+  async replies(commentId: number, viewerId: number | undefined, limit: number, cursor: string | undefined) {
     const from = decodeTimeCursor(cursor)
-    const parent = await q.findComment(this.db, commentId)
-    if (!parent || !(await findVisiblePost(this.db, parent.postId))) throw notFound('Comment')
-    return this.page(await q.listReplies(this.db, commentId, boundAfter(from), limit), limit)
+    const parent = await q.findComment(this.db, commentId, viewerId)
+    if (!parent || !(await findVisiblePost(this.db, parent.postId, { viewerId }))) throw notFound('Comment')
+    return this.page(await q.listReplies(this.db, commentId, viewerId, boundAfter(from), limit), limit, viewerId)
   }
 
   /**
@@ -42,10 +43,10 @@ export class CommentsService {
    * them never makes the next page skip or repeat one. One more query, only when the page holds
    * hidden comments: constant per page.
    */
-  private async page(rows: CommentRow[], limit: number) {
+  private async page(rows: CommentRow[], limit: number, viewerId: number | undefined) {
     const page = paginate(rows, limit, (r) => [r.at, r.id])
     const hidden = page.items.filter((r) => r.isDeleted || r.author.isBlocked).map((r) => r.id)
-    const kept = hidden.length === 0 ? new Set<number>() : await q.withLiveDescendants(this.db, hidden)
+    const kept = hidden.length === 0 ? new Set<number>() : await q.withLiveDescendants(this.db, hidden, viewerId)
     const items = page.items.filter((r) => !(r.isDeleted || r.author.isBlocked) || kept.has(r.id))
     return { items: items.map(presentComment), nextCursor: page.nextCursor }
   }
@@ -53,14 +54,21 @@ export class CommentsService {
   async create(actorId: number, postId: number, input: { content: string; parentCommentId?: number }) {
     const content = input.content.trim()
     if (content === '') throw emptyComment()
+    const authorId = await authorOfPost(this.db, postId)
+    if (authorId === undefined) throw notFound('Post')
     const id = await inTransaction(this.db, async (tx, afterCommit) => {
-      // The post row is locked first by every write that moves its counters: one lock order.
-      const post = await findVisiblePost(tx, postId, { lock: true })
+      // The two people first (a block between them waits for this comment, then removes it, or
+      // came first and hides the post), then the post row, locked first by every write that
+      // moves its counters: one lock order.
+      await lockPairShared(tx, actorId, authorId)
+      const post = await findVisiblePost(tx, postId, { lock: true, viewerId: actorId })
       if (!post) throw notFound('Post')
       let parentAuthorId: number | undefined
       if (input.parentCommentId !== undefined) {
         const parent = await q.lockComment(tx, input.parentCommentId)
         if (!parent || parent.postId !== postId || parent.isDeleted || parent.authorBlocked) throw invalidParent()
+        // Replying to someone who blocks you (or whom you block) is replying to a comment you cannot see.
+        if (parent.userId !== actorId && (await blocksBetweenAny(tx, actorId, parent.userId))) throw invalidParent()
         parentAuthorId = parent.userId
       }
       const commentId = await q.insertComment(tx, { userId: actorId, postId, parentCommentId: input.parentCommentId ?? null, content })
@@ -106,7 +114,7 @@ export class CommentsService {
     await inTransaction(this.db, async (tx) => {
       const comment = await q.lockComment(tx, id)
       if (!comment || comment.isDeleted || comment.authorBlocked) throw notFound('Comment')
-      if (!(await findVisiblePost(tx, comment.postId))) throw notFound('Comment')
+      if (!(await findVisiblePost(tx, comment.postId, { viewerId: actor.userId }))) throw notFound('Comment')
       if (comment.userId !== actor.userId) throw forbidden('Only the author can edit a comment.')
       await q.updateCommentContent(tx, id, trimmed)
     })
@@ -118,7 +126,8 @@ export class CommentsService {
     const postId = await q.postIdOfComment(this.db, id)
     if (postId === undefined) throw notFound('Comment')
     await inTransaction(this.db, async (tx) => {
-      const post = await findVisiblePost(tx, postId, { lock: true })
+      // Moderators and the post's author may delete whatever they see; the visibility rule is the viewer's.
+      const post = await findVisiblePost(tx, postId, { lock: true, viewerId: actor.userId })
       const comment = await q.lockComment(tx, id)
       if (!post || !comment || comment.isDeleted || comment.authorBlocked) throw notFound('Comment')
       if (comment.userId !== actor.userId && post.userId !== actor.userId && actor.role !== 'admin') {
@@ -127,4 +136,9 @@ export class CommentsService {
       await q.softDeleteComment(tx, id)
     })
   }
+}
+
+async function blocksBetweenAny(tx: Parameters<typeof blocksBetween>[0], a: number, b: number) {
+  const r = await blocksBetween(tx, a, b)
+  return r.aBlocksB || r.bBlocksA
 }

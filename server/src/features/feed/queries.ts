@@ -8,6 +8,7 @@
 import type { Db } from '../../platform/db/index.js'
 import type { TimeKey } from '../../lib/keyset.js'
 import { postPageSql, runPostPage } from '../posts/index.js'
+import { notBlockedEitherWaySql, notMutedSql } from '../visibility/index.js'
 
 /**
  * Viewers following at least this many accounts try the recent-posts window first. Below it the
@@ -40,7 +41,8 @@ export const WINDOW_SIZE = 3000
  * Each strategy alone collapses for one kind of viewer, the two together for none: figures in
  * bench/results/design-measurements.md#home-feed-strategies.
  *
- * Blocked authors are dropped by the hydrate stage rather than here: checking each followed
+ * Muted accounts are left out of the followees here, so a page is never thinned by them. A block
+ * ends follows both ways, so no followee is blocked. Suspended authors are dropped by the hydrate stage rather than here: checking each followed
  * account's standing costs one more index probe per followee on every page (measured in
  * bench/results/design-measurements.md#home-feed-strategies), for a
  * rare case whose only effect is a page shorter than `limit`. ORDER BYs say NULLS LAST to match
@@ -63,7 +65,7 @@ recent AS MATERIALIZED (
     ORDER BY p.created_at DESC NULLS LAST, p.id DESC NULLS LAST
     LIMIT $5
   ) r
-  WHERE r.user_id = $1 OR r.user_id IN (SELECT f.following_id FROM follows f WHERE f.follower_id = $1)
+  WHERE r.user_id = $1 OR r.user_id IN (SELECT f.following_id FROM follows f WHERE f.follower_id = $1 AND ${notMutedSql('$1', 'f.following_id')})
   ORDER BY r.created_at DESC NULLS LAST, r.id DESC NULLS LAST
   LIMIT $6
 )
@@ -76,7 +78,7 @@ FROM (
   FROM (
     SELECT p.id, p.created_at
     FROM (
-      SELECT f.following_id AS author_id FROM follows f WHERE f.follower_id = $1
+      SELECT f.following_id AS author_id FROM follows f WHERE f.follower_id = $1 AND ${notMutedSql('$1', 'f.following_id')}
       UNION ALL
       SELECT $1::int
     ) a
@@ -95,14 +97,16 @@ FROM (
 ORDER BY s.created_at DESC NULLS LAST, s.id DESC NULLS LAST`
 
 /**
- * Explore: recent posts of everyone (posts_explore_idx), authors not blocked.
- * Parameters, in order: $1 cursor time, $2 cursor id, $3 page size + 1.
+ * Explore: recent posts of everyone (posts_explore_idx): public accounts only, authors not
+ * suspended, not blocked either way and not muted by the viewer.
+ * Parameters, in order: $1 cursor time, $2 cursor id, $3 page size + 1, $4 viewer id (NULL when anonymous).
  */
 export const EXPLORE_SQL = `SELECT s.id, s.created_at
 FROM (
   SELECT p.id, p.created_at
   FROM posts p JOIN users u ON u.id = p.user_id
-  WHERE NOT p.is_deleted AND NOT u.is_blocked AND (p.created_at, p.id) < ($1::timestamptz, $2::int)
+  WHERE NOT p.is_deleted AND NOT u.is_blocked AND NOT u.is_private AND (p.created_at, p.id) < ($1::timestamptz, $2::int)
+    AND ${notBlockedEitherWaySql('$4', 'p.user_id')} AND ${notMutedSql('$4', 'p.user_id')}
   ORDER BY p.created_at DESC NULLS LAST, p.id DESC NULLS LAST
   LIMIT (SELECT $3::int)
 ) s

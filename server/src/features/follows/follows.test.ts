@@ -27,8 +27,18 @@ describe('follow and unfollow', () => {
   it('is idempotent both ways and keeps the profile counts right', async () => {
     const alice = await register(t.app)
     const bob = await register(t.app)
-    expect(json(await a.put(`/users/${bob.user.id}/follow`, alice))).toEqual({ userId: bob.user.id, isFollowing: true, followersCount: 1 })
-    expect(json(await a.put(`/users/${bob.user.id}/follow`, alice))).toEqual({ userId: bob.user.id, isFollowing: true, followersCount: 1 })
+    expect(json(await a.put(`/users/${bob.user.id}/follow`, alice))).toEqual({
+      userId: bob.user.id,
+      state: 'following',
+      isFollowing: true,
+      followersCount: 1,
+    })
+    expect(json(await a.put(`/users/${bob.user.id}/follow`, alice))).toEqual({
+      userId: bob.user.id,
+      state: 'following',
+      isFollowing: true,
+      followersCount: 1,
+    })
     expect(json(await a.get(`/users/${bob.user.id}`, alice))).toMatchObject({ followersCount: 1, followingCount: 0, isFollowing: true })
     expect(json(await a.get(`/users/${alice.user.id}`, alice))).toMatchObject({
       followersCount: 0,
@@ -37,8 +47,18 @@ describe('follow and unfollow', () => {
       isMe: true,
     })
     expect(json(await a.get(`/users/${bob.user.id}`))).toMatchObject({ followersCount: 1, isFollowing: false })
-    expect(json(await a.del(`/users/${bob.user.id}/follow`, alice))).toEqual({ userId: bob.user.id, isFollowing: false, followersCount: 0 })
-    expect(json(await a.del(`/users/${bob.user.id}/follow`, alice))).toEqual({ userId: bob.user.id, isFollowing: false, followersCount: 0 })
+    expect(json(await a.del(`/users/${bob.user.id}/follow`, alice))).toEqual({
+      userId: bob.user.id,
+      state: 'none',
+      isFollowing: false,
+      followersCount: 0,
+    })
+    expect(json(await a.del(`/users/${bob.user.id}/follow`, alice))).toEqual({
+      userId: bob.user.id,
+      state: 'none',
+      isFollowing: false,
+      followersCount: 0,
+    })
     expect(json(await a.get(`/users/${bob.user.id}`, alice))).toMatchObject({ followersCount: 0, isFollowing: false })
     await expectCountersTrue(alice.user.id, bob.user.id)
   })

@@ -1,11 +1,20 @@
 import type { AppContext } from '../../context.js'
-import { AppError, notFound } from '../../http/errors.js'
+import { AppError, forbidden, notFound } from '../../http/errors.js'
 import { boundBefore, decodeTimeCursor, paginate } from '../../lib/keyset.js'
 import { inTransaction } from '../../platform/db/transaction.js'
+import type { Tx } from '../../platform/db/types.js'
+import type { AfterCommit } from '../../platform/db/transaction.js'
 import { notify } from '../notifications/index.js'
+import { blocksBetween, lockPair, notBlockedEitherWay, privateAccount, relationships } from '../visibility/index.js'
 import { actorSummary, findVisibleUserById } from '../users/index.js'
 import * as q from './queries.js'
-import { presentFollowListUser } from './views.js'
+import { presentFollowListUser, presentRequester } from './views.js'
+
+const selfFollow = () =>
+  new AppError(400, 'cannot_follow_self', 'You cannot follow yourself.', { errors: [{ field: 'id', message: 'is you' }] })
+
+/** 'following': an approved follow; 'requested': awaiting a private account's answer; 'none'. */
+export type FollowStateName = 'following' | 'requested' | 'none'
 
 export class FollowsService {
   constructor(private readonly ctx: AppContext) {}
@@ -14,37 +23,83 @@ export class FollowsService {
     return this.ctx.database.db
   }
 
-  /** Idempotent; the counters move only when a row was really inserted. */
+  /**
+   * Idempotent; the counters move only when a row was really inserted. A private account gets a
+   * request instead (one, however many are sent at once), and its owner a `follow_request`
+   * notification. Both people's rows are held for the whole transaction (safety's lock order),
+   * so a block made at the same moment either comes first and refuses this, or comes after and
+   * removes what this made.
+   */
   async follow(followerId: number, targetId: number) {
-    if (followerId === targetId) {
-      throw new AppError(400, 'cannot_follow_self', 'You cannot follow yourself.', { errors: [{ field: 'id', message: 'is you' }] })
-    }
-    return inTransaction(this.db, async (tx, afterCommit) => {
-      if (!(await findVisibleUserById(tx, targetId))) throw notFound('User')
-      if (await q.insertFollow(tx, followerId, targetId)) {
+    if (followerId === targetId) throw selfFollow()
+    const result = await inTransaction(this.db, async (tx, afterCommit) => {
+      const rows = await lockPair(tx, followerId, targetId)
+      const target = rows.find((r) => r.id === targetId)
+      if (!target || target.isBlocked) throw notFound('User')
+      const blocks = await blocksBetween(tx, followerId, targetId)
+      if (blocks.bBlocksA) throw notFound('User')
+      if (blocks.aBlocksB) throw forbidden('You block this user: unblock them before following.', 'blocking')
+      let state: FollowStateName = 'following'
+      if (await q.isFollowingRow(tx, followerId, targetId)) state = 'following'
+      else if (target.isPrivate) {
+        state = 'requested'
+        if (await q.insertFollowRequest(tx, followerId, targetId)) {
+          await this.notifyFollow(tx, afterCommit, followerId, targetId, 'follow_request')
+        }
+      } else if (await q.insertFollow(tx, followerId, targetId)) {
         await q.adjustFollowCounters(tx, followerId, targetId, 1)
-        const actor = await actorSummary(tx, followerId)
-        await notify(this.ctx, tx, afterCommit, {
-          userId: targetId,
-          type: 'follow',
-          actorId: followerId,
-          actor,
-          message: `${actor.username} started following you`,
-        })
+        await this.notifyFollow(tx, afterCommit, followerId, targetId, 'follow')
       }
-      return { userId: targetId, isFollowing: true, followersCount: await q.followersCountOf(tx, targetId) }
+      return { userId: targetId, state, isFollowing: state === 'following', followersCount: await q.followersCountOf(tx, targetId) }
+    })
+    await this.ctx.users.invalidate(followerId, targetId)
+    return result
+  }
+
+  /** Idempotent: ends a follow, or withdraws a pending request. */
+  async unfollow(followerId: number, targetId: number) {
+    if (followerId === targetId) throw selfFollow()
+    const result = await inTransaction(this.db, async (tx) => {
+      const rows = await lockPair(tx, followerId, targetId)
+      const target = rows.find((r) => r.id === targetId)
+      if (!target || target.isBlocked) throw notFound('User')
+      if ((await blocksBetween(tx, followerId, targetId)).bBlocksA) throw notFound('User')
+      await q.deleteFollowRequest(tx, followerId, targetId)
+      if (await q.deleteFollow(tx, followerId, targetId)) await q.adjustFollowCounters(tx, followerId, targetId, -1)
+      return { userId: targetId, state: 'none' as const, isFollowing: false, followersCount: await q.followersCountOf(tx, targetId) }
+    })
+    await this.ctx.users.invalidate(followerId, targetId)
+    return result
+  }
+
+  /**
+   * The owner accepts a request: the request row is deleted first, so accept, reject and the
+   * requester's withdrawal racing each other have exactly one winner; the loser finds no request.
+   */
+  async accept(ownerId: number, requesterId: number) {
+    await inTransaction(this.db, async (tx) => {
+      await lockPair(tx, ownerId, requesterId)
+      if (!(await q.deleteFollowRequest(tx, requesterId, ownerId))) throw noRequest()
+      if (await q.insertFollow(tx, requesterId, ownerId)) await q.adjustFollowCounters(tx, requesterId, ownerId, 1)
+    })
+    await this.ctx.users.invalidate(ownerId, requesterId)
+  }
+
+  async reject(ownerId: number, requesterId: number) {
+    await inTransaction(this.db, async (tx) => {
+      await lockPair(tx, ownerId, requesterId)
+      if (!(await q.deleteFollowRequest(tx, requesterId, ownerId))) throw noRequest()
     })
   }
 
-  async unfollow(followerId: number, targetId: number) {
-    if (followerId === targetId) {
-      throw new AppError(400, 'cannot_follow_self', 'You cannot follow yourself.', { errors: [{ field: 'id', message: 'is you' }] })
-    }
-    return inTransaction(this.db, async (tx) => {
-      if (!(await findVisibleUserById(tx, targetId))) throw notFound('User')
-      if (await q.deleteFollow(tx, followerId, targetId)) await q.adjustFollowCounters(tx, followerId, targetId, -1)
-      return { userId: targetId, isFollowing: false, followersCount: await q.followersCountOf(tx, targetId) }
-    })
+  async requests(ownerId: number, limit: number, cursor: string | undefined) {
+    const rows = await q.listIncomingRequests(this.db, ownerId, boundBefore(decodeTimeCursor(cursor)), limit)
+    const page = paginate(rows, limit, (r) => [r.at, r.rowId])
+    return { items: page.items.map(presentRequester), nextCursor: page.nextCursor }
+  }
+
+  async requestCount(ownerId: number) {
+    return { count: await q.countIncomingRequests(this.db, ownerId) }
   }
 
   async followers(userId: number, viewerId: number | undefined, limit: number, cursor: string | undefined) {
@@ -63,11 +118,42 @@ export class FollowsService {
     cursor: string | undefined,
   ) {
     const after = decodeTimeCursor(cursor)
-    if (!(await findVisibleUserById(this.db, userId))) throw notFound('User')
-    const rows = await (which === 'followers' ? q.listFollowers : q.listFollowing)(this.db, userId, boundBefore(after), limit)
+    const owner = await findVisibleUserById(this.db, userId)
+    if (!owner) throw notFound('User')
+    if (viewerId !== undefined && viewerId !== userId) {
+      const rel = (await relationships(this.db, viewerId, [userId])).get(userId)
+      if (rel?.blockedBy) throw notFound('User')
+      if (owner.isPrivate && !rel?.following && !(await this.isAdmin(viewerId))) throw privateAccount()
+    } else if (viewerId === undefined && owner.isPrivate) {
+      throw privateAccount()
+    }
+    const rows = await (which === 'followers' ? q.listFollowers : q.listFollowing)(
+      this.db,
+      userId,
+      boundBefore(after),
+      limit,
+      notBlockedEitherWay(viewerId, q.listedUserId),
+    )
     const page = paginate(rows, limit, (r) => [r.at, r.followId])
     const ids = page.items.map((r) => r.id)
     const followed = viewerId === undefined ? new Set<number>() : await q.followedAmong(this.db, viewerId, ids)
     return { items: page.items.map((r) => presentFollowListUser(r, followed.has(r.id))), nextCursor: page.nextCursor }
   }
+
+  private async isAdmin(userId: number) {
+    return (await this.ctx.users.get(userId))?.role === 'admin'
+  }
+
+  private async notifyFollow(tx: Tx, afterCommit: AfterCommit, followerId: number, targetId: number, type: 'follow' | 'follow_request') {
+    const actor = await actorSummary(tx, followerId)
+    await notify(this.ctx, tx, afterCommit, {
+      userId: targetId,
+      type,
+      actorId: followerId,
+      actor,
+      message: type === 'follow' ? `${actor.username} started following you` : `${actor.username} asked to follow you`,
+    })
+  }
 }
+
+const noRequest = () => new AppError(404, 'follow_request_not_found', 'There is no pending follow request from this user.')

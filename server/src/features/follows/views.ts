@@ -5,6 +5,9 @@ import { presentSummary, UserSummary } from '../users/index.js'
 
 export const FollowState = Type.Object({
   userId: Id,
+  state: Type.Union([Type.Literal('following'), Type.Literal('requested'), Type.Literal('none')], {
+    description: '`requested` when the account is private and the request awaits its owner’s answer.',
+  }),
   isFollowing: Type.Boolean(),
   followersCount: Type.Integer({ description: 'The followed user’s follower count after the change.' }),
 })
@@ -23,4 +26,19 @@ export function presentFollowListUser(
   isFollowing: boolean,
 ) {
   return { ...presentSummary(r), followedAt: r.followedAt.toISOString(), isFollowing }
+}
+
+export const FollowRequester = Type.Object(
+  { ...UserSummary.properties, requestedAt: Timestamp },
+  { description: 'Someone asking to follow the caller’s private account.' },
+)
+
+export function presentRequester(r: {
+  id: number
+  username: string
+  displayName: string | null
+  avatarUrl: string | null
+  requestedAt: Date
+}) {
+  return { ...presentSummary(r), requestedAt: r.requestedAt.toISOString() }
 }

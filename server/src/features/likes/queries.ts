@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, sql, type SQL } from 'drizzle-orm'
 import { likes, posts, users } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
 import { cursorAt, newestFirst, type TimeKey } from '../../lib/keyset.js'
@@ -33,7 +33,10 @@ export async function adjustLikeCount(tx: DbOrTx, postId: number, delta: -1 | 0 
 }
 
 /** Who liked a post, newest first (likes_post_recent_idx); blocked accounts left out. */
-export async function listLikers(db: DbOrTx, postId: number, before: TimeKey, limit: number) {
+/** The liker's id column, for the caller's visibility filter. */
+export const likerId = users.id
+
+export async function listLikers(db: DbOrTx, postId: number, before: TimeKey, limit: number, visible: SQL) {
   return db
     .select({
       likeId: likes.id,
@@ -50,9 +53,23 @@ export async function listLikers(db: DbOrTx, postId: number, before: TimeKey, li
       and(
         eq(likes.postId, postId),
         eq(users.isBlocked, false),
+        visible,
         sql`(${likes.createdAt}, ${likes.id}) < (${before.at}::timestamptz, ${before.id}::int)`,
       ),
     )
     .orderBy(...newestFirst(likes.createdAt, likes.id))
     .limit(limit + 1)
+}
+
+/**
+ * A block removes the blocked person's likes from the blocker's posts (as Instagram does), with
+ * each post's like_count moved in the same statement. The caller holds both users' rows.
+ */
+export async function removeLikesOnPostsOf(tx: DbOrTx, likerId: number, authorId: number): Promise<void> {
+  await tx.execute(sql`WITH gone AS (
+    DELETE FROM ${likes} l USING ${posts} p
+    WHERE l.post_id = p.id AND p.user_id = ${authorId} AND l.user_id = ${likerId}
+    RETURNING l.post_id
+  )
+  UPDATE ${posts} SET like_count = like_count - 1 WHERE id IN (SELECT post_id FROM gone)`)
 }

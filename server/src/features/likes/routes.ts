@@ -48,7 +48,7 @@ export function likesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: Page(Liker), ...errors(400, 404) },
         },
       },
-      async (req) => likes.likers(req.params.id, req.query.limit, req.query.cursor),
+      async (req) => likes.likers(req.params.id, req.auth?.userId, req.query.limit, req.query.cursor),
     )
   }
 }

@@ -3,7 +3,8 @@ import { notFound } from '../../http/errors.js'
 import { boundBefore, decodeTimeCursor, paginate } from '../../lib/keyset.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import { notify } from '../notifications/index.js'
-import { findVisiblePost } from '../posts/index.js'
+import { authorOfPost, findVisiblePost } from '../posts/index.js'
+import { lockPairShared, notBlockedEitherWay } from '../visibility/index.js'
 import { actorSummary } from '../users/index.js'
 import * as q from './queries.js'
 import { presentLiker } from './views.js'
@@ -17,8 +18,12 @@ export class LikesService {
 
   /** Idempotent: liking twice (or 50 times at once) leaves one row and counts it once. */
   async like(userId: number, postId: number) {
+    const authorId = await authorOfPost(this.db, postId)
+    if (authorId === undefined) throw notFound('Post')
     return inTransaction(this.db, async (tx, afterCommit) => {
-      const post = await findVisiblePost(tx, postId, { lock: true })
+      // The two people first (a block between them waits for this or refuses it), then the post.
+      await lockPairShared(tx, userId, authorId)
+      const post = await findVisiblePost(tx, postId, { lock: true, viewerId: userId })
       if (!post) throw notFound('Post')
       const created = await q.insertLike(tx, userId, postId)
       const likeCount = await q.adjustLikeCount(tx, postId, created ? 1 : 0)
@@ -40,17 +45,17 @@ export class LikesService {
 
   async unlike(userId: number, postId: number) {
     return inTransaction(this.db, async (tx) => {
-      const post = await findVisiblePost(tx, postId, { lock: true })
+      const post = await findVisiblePost(tx, postId, { lock: true, viewerId: userId })
       if (!post) throw notFound('Post')
       const removed = await q.deleteLike(tx, userId, postId)
       return { liked: false, likeCount: await q.adjustLikeCount(tx, postId, removed ? -1 : 0) }
     })
   }
 
-  async likers(postId: number, limit: number, cursor: string | undefined) {
+  async likers(postId: number, viewerId: number | undefined, limit: number, cursor: string | undefined) {
     const after = decodeTimeCursor(cursor)
-    if (!(await findVisiblePost(this.db, postId))) throw notFound('Post')
-    const rows = await q.listLikers(this.db, postId, boundBefore(after), limit)
+    if (!(await findVisiblePost(this.db, postId, { viewerId }))) throw notFound('Post')
+    const rows = await q.listLikers(this.db, postId, boundBefore(after), limit, notBlockedEitherWay(viewerId, q.likerId))
     const page = paginate(rows, limit, (r) => [r.at, r.likeId])
     return { items: page.items.map(presentLiker), nextCursor: page.nextCursor }
   }

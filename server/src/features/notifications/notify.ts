@@ -6,10 +6,11 @@ import { notifications, users } from '../../db/schema.js'
 import type { EventBus } from '../../platform/bus/index.js'
 import type { AfterCommit } from '../../platform/db/transaction.js'
 import type { Tx } from '../../platform/db/types.js'
+import { notBlockedEitherWay, notMuted } from '../visibility/index.js'
 import { recordEvents } from '../stream/index.js'
 import { presentNotification } from './views.js'
 
-export type NotificationType = 'like' | 'comment' | 'follow' | 'message'
+export type NotificationType = 'like' | 'comment' | 'follow' | 'message' | 'follow_request' | 'mention'
 
 export interface NotifyInput {
   /** who receives it */
@@ -39,12 +40,22 @@ export interface NotifyContext {
 }
 
 /**
- * Creates a notification unless it is about the receiver's own action, or the same actor already
+ * Creates a notification unless it is about the receiver's own action, the receiver muted the
+ * actor or a block stands between them, or the same actor already
  * caused the same notification on the same target within REPEAT_WINDOW_SECONDS (for likes and
  * follows, which users toggle). Returns the row, or null when none was created.
  */
 export async function notify(ctx: NotifyContext, tx: Tx, afterCommit: AfterCommit, input: NotifyInput): Promise<NotificationRow | null> {
   if (input.userId === input.actorId) return null
+  // Nothing from someone the receiver muted (messages excepted: a mute hides feeds and
+  // notifications of actions, not conversations), nor across a block either way (checked inside the
+  // caller's transaction, which already holds the two people's rows where a block could race).
+  const [allowed] = await tx
+    .select({
+      ok: sql<boolean>`${input.type === 'message' ? sql`true` : notMuted(input.userId, sql`${input.actorId}::int`)} AND ${notBlockedEitherWay(input.userId, sql`${input.actorId}::int`)}`,
+    })
+    .from(sql`(SELECT 1) AS one`)
+  if (allowed?.ok !== true) return null
   if (input.type === 'like' || input.type === 'follow') {
     const [recent] = await tx
       .select({ id: notifications.id })

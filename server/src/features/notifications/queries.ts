@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm'
 import { notifications, users } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
 
@@ -85,4 +85,20 @@ export async function markMessageNotificationsRead(db: DbOrTx, userId: number, f
     )
     .returning({ id: notifications.id })
   return rows.map((r) => r.id)
+}
+
+/**
+ * A block removes every notification between the two people, both ways: unread ones from the
+ * blocked person leave the list and the unread count at once, and the email worker finds nothing
+ * of theirs to send.
+ */
+export async function deleteNotificationsBetween(tx: DbOrTx, a: number, b: number): Promise<void> {
+  await tx
+    .delete(notifications)
+    .where(
+      or(
+        and(eq(notifications.userId, a), eq(notifications.relatedUserId, b)),
+        and(eq(notifications.userId, b), eq(notifications.relatedUserId, a)),
+      ),
+    )
 }

@@ -10,7 +10,14 @@ export type ActorRow = Pick<typeof users.$inferSelect, 'id' | 'username' | 'disp
 export const Notification = Type.Object(
   {
     id: Id,
-    type: Type.Union([Type.Literal('like'), Type.Literal('comment'), Type.Literal('follow'), Type.Literal('message')]),
+    type: Type.Union([
+      Type.Literal('like'),
+      Type.Literal('comment'),
+      Type.Literal('follow'),
+      Type.Literal('message'),
+      Type.Literal('follow_request'),
+      Type.Literal('mention'),
+    ]),
     message: Type.String({ description: 'Human-readable, e.g. "alice liked your post".' }),
     actor: Nullable(Type.Ref('UserSummary')),
     postId: Nullable(Id),

@@ -6,13 +6,15 @@
 // - hydrate: `postPageSql` wraps it to join each post with its author and the viewer's like, in
 //   the same statement (one round trip per page instead of three: the driver's socket writes and
 //   result parsing were the largest share of the server's CPU on the feed, bench/results/feed-analysis.md);
-// - filter: posts deleted or blocked since the skeleton's index was read come back marked invisible
+// - filter: the visibility rule (safety/visibility.ts: suspended authors, blocks either way,
+//   private accounts the viewer does not follow) applies here to every list; posts deleted or blocked since the skeleton's index was read come back marked invisible
 //   and are dropped here, while the cursor is still built from the skeleton, so a thinned page never
 //   makes the next one skip or repeat a post;
 // - present: rows are arrays mapped by hand straight into the API's shape.
 import type { Db } from '../../platform/db/index.js'
 import { runNamed } from '../../platform/db/named-statement.js'
 import { CURSOR_AT_FORMAT, paginate } from '../../lib/keyset.js'
+import { authorVisibleSql } from '../visibility/index.js'
 import { presentImages, type PresentedPost } from './views.js'
 
 /** ISO 8601 in UTC with milliseconds, as Date#toISOString writes it (to_char truncates like Date). */
@@ -47,7 +49,8 @@ hydrated AS MATERIALIZED (
   FROM posts p
   JOIN users u ON u.id = p.user_id
   LEFT JOIN LATERAL (SELECT true AS liked FROM likes l WHERE l.user_id = ${viewer}::int AND l.post_id = p.id LIMIT 1) lk ON true
-  WHERE p.id = ANY (ARRAY(SELECT k.id FROM skeleton k)) AND NOT p.is_deleted AND NOT u.is_blocked
+  WHERE p.id = ANY (ARRAY(SELECT k.id FROM skeleton k)) AND NOT p.is_deleted
+    AND ${authorVisibleSql(viewer, 'u')}
 )
 SELECT s.id, to_char(s.created_at AT TIME ZONE 'UTC', ${CURSOR_AT_FORMAT}) AS at,
   h.id IS NOT NULL AS visible, h.user_id, h.content, h.image_urls, h.like_count, h.comment_count,

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import { posts, users } from '../../db/schema.js'
 import type { Db, DbOrTx } from '../../platform/db/index.js'
 import type { TimeKey } from '../../lib/keyset.js'
+import { authorVisible } from '../visibility/index.js'
 import { postPageSql, runPostPage } from './page.js'
 
 /**
@@ -29,18 +30,27 @@ export function userPostsPage(db: Db, userId: number, viewerId: number | undefin
 }
 
 /**
- * A post that may be seen, liked and commented on: live, by an unblocked author. `lock` takes
- * the post row first, so every write touching its counters queues in one order (no deadlocks).
+ * A post `viewerId` may see, like and comment on: live, and its author passes the visibility rule
+ * (safety/visibility.ts: not suspended, no block either way, public or followed). `lock` takes
+ * the post row, so every write touching its counters queues in one order (no deadlocks); writes
+ * that also take the two people's rows (likes, comments: safety's lockPairShared) take those
+ * first, through `authorOfPost`.
  */
-export async function findVisiblePost(db: DbOrTx, postId: number, opts: { lock?: boolean } = {}) {
+export async function findVisiblePost(db: DbOrTx, postId: number, opts: { lock?: boolean; viewerId: number | undefined }) {
   const query = db
     .select({ id: posts.id, userId: posts.userId })
     .from(posts)
     .innerJoin(users, eq(users.id, posts.userId))
-    .where(and(eq(posts.id, postId), eq(posts.isDeleted, false), eq(users.isBlocked, false)))
+    .where(and(eq(posts.id, postId), eq(posts.isDeleted, false), authorVisible(opts.viewerId)))
     .limit(1)
   const [row] = opts.lock ? await query.for('no key update', { of: posts }) : await query
   return row
+}
+
+/** Who wrote a post (never changes), read without locks so a write can lock the people first. */
+export async function authorOfPost(db: DbOrTx, postId: number): Promise<number | undefined> {
+  const [row] = await db.select({ userId: posts.userId }).from(posts).where(eq(posts.id, postId)).limit(1)
+  return row?.userId
 }
 
 /** The post with its author's standing, row-locked for an edit or a delete. */

@@ -128,7 +128,7 @@ export function postsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           summary: 'A user’s posts, newest first',
           params: IdParams,
           querystring: Type.Object(PageQuery, { additionalProperties: false }),
-          response: { 200: Page(Post), ...errors(400, 404) },
+          response: { 200: Page(Post), ...errors(400, 403, 404) },
         },
       },
       async (req) => posts.listByUser(req.params.id, req.auth?.userId, req.query.limit, req.query.cursor),

@@ -6,6 +6,7 @@ import { subsystemLogger } from '../../logger.js'
 import { hideDeletedPostPhotos, type StoredImage, type UploadedFile } from '../media/index.js'
 import { findVisibleUserById } from '../users/index.js'
 import { boundBefore, decodeTimeCursor } from '../../lib/keyset.js'
+import { NO_RELATIONSHIP, privateAccount, relationships } from '../visibility/index.js'
 import * as q from './queries.js'
 import { presentImages } from './views.js'
 
@@ -90,6 +91,16 @@ export class PostsService {
     const after = decodeTimeCursor(cursor)
     const user = await findVisibleUserById(this.db, userId)
     if (!user) throw notFound('User')
+    if (viewerId !== userId) {
+      // The profile's own answer for the whole list; the page statement applies the same rule per post.
+      const rel =
+        viewerId === undefined ? NO_RELATIONSHIP : ((await relationships(this.db, viewerId, [userId])).get(userId) ?? NO_RELATIONSHIP)
+      if (rel.blockedBy) throw notFound('User')
+      if (rel.blocking) throw forbidden('You block this user: unblock them to see their posts.', 'blocking')
+      if (user.isPrivate && !rel.following && (viewerId === undefined || (await this.ctx.users.get(viewerId))?.role !== 'admin')) {
+        throw privateAccount()
+      }
+    }
     return q.userPostsPage(this.db, userId, viewerId, boundBefore(after), limit)
   }
 }

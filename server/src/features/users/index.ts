@@ -11,7 +11,9 @@ export {
   updateUserPassword,
   type UserRow,
 } from './queries.js'
-export { usersRoutes } from './routes.js'
 export { DisplayName, Email, Username } from './schemas.js'
 export { UserCache } from './user-cache.js'
 export { Me, presentMe, presentSummary, PublicProfile, UserSummary } from './views.js'
+// Last: routes pull in other features (follows, visibility) whose modules import this face's
+// schemas and views while it is being evaluated, so those must already be initialised.
+export { usersRoutes } from './routes.js'

@@ -1,5 +1,5 @@
-import { and, asc, eq, gt, or, sql } from 'drizzle-orm'
-import { follows, users } from '../../db/schema.js'
+import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm'
+import { users } from '../../db/schema.js'
 import type { DbOrTx, Tx } from '../../platform/db/index.js'
 
 // The users table is written and locked here only; other features call these through ./index.ts.
@@ -23,18 +23,6 @@ export async function findVisibleUserByUsername(db: DbOrTx, username: string) {
     .limit(1)
   return row
 }
-
-/** Whether `viewerId` follows `userId`; the profile's counts are read from the users row. */
-export async function isFollowing(db: DbOrTx, viewerId: number | undefined, userId: number): Promise<boolean> {
-  if (viewerId === undefined || viewerId === userId) return false
-  const [row] = await db
-    .select({ id: follows.id })
-    .from(follows)
-    .where(and(eq(follows.followerId, viewerId), eq(follows.followingId, userId)))
-    .limit(1)
-  return row !== undefined
-}
-
 /** The public summary of an actor, for notifications ("alice liked your post") and their push. */
 export async function actorSummary(db: DbOrTx, id: number) {
   const [row] = await db
@@ -48,7 +36,10 @@ export async function actorSummary(db: DbOrTx, id: number) {
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c)
 
 /** Prefix search on username or display name, ordered by lower(username) for keyset paging. */
-export async function searchUsers(db: DbOrTx, q: string, limit: number, after: string | undefined) {
+/** The users id column, for the caller's visibility filter. */
+export const userIdColumn = users.id
+
+export async function searchUsers(db: DbOrTx, q: string, limit: number, after: string | undefined, visible: SQL) {
   const prefix = escapeLike(q.toLowerCase()) + '%'
   const lowerName = sql<string>`lower(${users.username})`
   return db
@@ -63,6 +54,7 @@ export async function searchUsers(db: DbOrTx, q: string, limit: number, after: s
     .where(
       and(
         eq(users.isBlocked, false),
+        visible,
         or(sql`lower(${users.username}) LIKE ${prefix}`, sql`lower(${users.displayName}) LIKE ${prefix}`),
         after === undefined ? undefined : gt(lowerName, after),
       ),
@@ -74,7 +66,12 @@ export async function searchUsers(db: DbOrTx, q: string, limit: number, after: s
 export async function updateUser(
   db: DbOrTx,
   id: number,
-  values: Partial<Pick<typeof users.$inferInsert, 'displayName' | 'bio' | 'username' | 'avatarUrl' | 'passwordHash' | 'emailVerifiedAt'>>,
+  values: Partial<
+    Pick<
+      typeof users.$inferInsert,
+      'displayName' | 'bio' | 'username' | 'avatarUrl' | 'passwordHash' | 'emailVerifiedAt' | 'isPrivate' | 'allowMessagesFrom'
+    >
+  >,
 ) {
   const [row] = await db
     .update(users)
@@ -119,4 +116,10 @@ export async function setBlocked(tx: Tx, id: number, blocked: boolean) {
 
 export async function setRole(tx: Tx, id: number, role: UserRow['role']) {
   await tx.update(users).set({ role, updatedAt: new Date() }).where(eq(users.id, id))
+}
+
+/** The account's own row, FOR NO KEY UPDATE (the lock order of follows and blocks: safety's lockPair). */
+export async function lockOwnRow(tx: Tx, id: number): Promise<UserRow | undefined> {
+  const [row] = await tx.select().from(users).where(eq(users.id, id)).for('no key update').limit(1)
+  return row
 }

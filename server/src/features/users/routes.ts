@@ -26,7 +26,19 @@ export function usersRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           summary: 'Edit the caller’s profile',
           security: bearer,
           body: Type.Object(
-            { displayName: Type.Optional(Nullable(DisplayName)), bio: Type.Optional(Nullable(Bio)), username: Type.Optional(Username) },
+            {
+              displayName: Type.Optional(Nullable(DisplayName)),
+              bio: Type.Optional(Nullable(Bio)),
+              username: Type.Optional(Username),
+              isPrivate: Type.Optional(
+                Type.Boolean({ description: 'Private: following needs your approval. Turning it off accepts every pending request.' }),
+              ),
+              allowMessagesFrom: Type.Optional(
+                Type.Union([Type.Literal('everyone'), Type.Literal('following')], {
+                  description: 'Who may start a conversation with you: everyone, or only accounts you follow.',
+                }),
+              ),
+            },
             { additionalProperties: false },
           ),
           response: { 200: Me, ...errors(400, 401, 409) },
@@ -71,7 +83,7 @@ export function usersRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: Page(UserSummary), ...errors(400) },
         },
       },
-      async (req) => users.search(req.query.q, req.query.limit, req.query.cursor),
+      async (req) => users.search(req.query.q, req.auth?.userId, req.query.limit, req.query.cursor),
     )
   }
 }

@@ -2,8 +2,19 @@ import type { AppContext } from '../../context.js'
 import { conflict, notFound, unauthorized } from '../../http/errors.js'
 import { decodeCursor, paginate } from '../../lib/keyset.js'
 import { isUniqueViolation } from '../../platform/db/errors.js'
+import { inTransaction } from '../../platform/db/transaction.js'
+import { acceptAllRequests } from '../follows/index.js'
+import { NO_RELATIONSHIP, notBlockedEitherWay, relationships } from '../visibility/index.js'
 import * as q from './queries.js'
-import { presentMe, presentProfile, presentSummary } from './views.js'
+import { presentMe, presentProfile, presentSummary, type ProfileRelationship } from './views.js'
+
+export interface ProfileChanges {
+  displayName?: string | null
+  bio?: string | null
+  username?: string
+  isPrivate?: boolean
+  allowMessagesFrom?: 'everyone' | 'following'
+}
 
 export class UsersService {
   constructor(private readonly ctx: AppContext) {}
@@ -18,16 +29,28 @@ export class UsersService {
     return presentMe(user)
   }
 
-  async updateMe(userId: number, input: { displayName?: string | null; bio?: string | null; username?: string }) {
+  /**
+   * Edits the caller's profile and settings. Turning a private account public accepts every
+   * pending follow request in the same transaction, which holds the account's row so no request
+   * can arrive in between (follows take the same lock).
+   */
+  async updateMe(userId: number, input: ProfileChanges) {
     const values: Parameters<typeof q.updateUser>[2] = {}
     if (input.displayName !== undefined) values.displayName = input.displayName?.trim() || null
     if (input.bio !== undefined) values.bio = input.bio?.trim() || null
     if (input.username !== undefined) values.username = input.username
+    if (input.isPrivate !== undefined) values.isPrivate = input.isPrivate
+    if (input.allowMessagesFrom !== undefined) values.allowMessagesFrom = input.allowMessagesFrom
     try {
-      const row = await q.updateUser(this.db, userId, values)
-      if (!row) throw unauthorized()
-      await this.ctx.users.invalidate(userId)
-      return presentMe(row)
+      const { row, accepted } = await inTransaction(this.db, async (tx) => {
+        const before = await q.lockOwnRow(tx, userId)
+        if (!before) throw unauthorized()
+        const row = await q.updateUser(tx, userId, values)
+        const accepted = before.isPrivate && input.isPrivate === false ? await acceptAllRequests(tx, userId) : []
+        return { row: row!, accepted }
+      })
+      await this.ctx.users.invalidate(userId, ...accepted)
+      return presentMe(accepted.length > 0 ? ((await q.findVisibleUserById(this.db, userId)) ?? row) : row)
     } catch (e) {
       if (isUniqueViolation(e) !== null) {
         throw conflict('This username is taken.', 'username_taken', [{ field: 'username', message: 'is taken' }])
@@ -37,20 +60,36 @@ export class UsersService {
   }
 
   async profileById(id: number, viewerId: number | undefined) {
-    const user = await q.findVisibleUserById(this.db, id)
-    if (!user) throw notFound('User')
-    return presentProfile(user, await q.isFollowing(this.db, viewerId, user.id), viewerId)
+    return this.profile(await q.findVisibleUserById(this.db, id), viewerId)
   }
 
   async profileByUsername(username: string, viewerId: number | undefined) {
-    const user = await q.findVisibleUserByUsername(this.db, username)
-    if (!user) throw notFound('User')
-    return presentProfile(user, await q.isFollowing(this.db, viewerId, user.id), viewerId)
+    return this.profile(await q.findVisibleUserByUsername(this.db, username), viewerId)
   }
 
-  async search(query: string, limit: number, cursor: string | undefined) {
+  /**
+   * Anyone may see a profile's header (a private one too), except someone it blocks: to them it
+   * is not found, as if it did not exist.
+   */
+  private async profile(user: q.UserRow | undefined, viewerId: number | undefined) {
+    if (!user) throw notFound('User')
+    const rel = await this.relationshipTo(user.id, viewerId)
+    if (rel === null) throw notFound('User')
+    return presentProfile(user, rel, viewerId)
+  }
+
+  /** null when `userId` blocks the viewer. */
+  private async relationshipTo(userId: number, viewerId: number | undefined): Promise<ProfileRelationship | null> {
+    if (viewerId === undefined || viewerId === userId) return { ...NO_RELATIONSHIP, admin: false }
+    const rel = (await relationships(this.db, viewerId, [userId])).get(userId) ?? NO_RELATIONSHIP
+    if (rel.blockedBy) return null
+    const admin = (await this.ctx.users.get(viewerId))?.role === 'admin'
+    return { ...rel, admin }
+  }
+
+  async search(query: string, viewerId: number | undefined, limit: number, cursor: string | undefined) {
     const after = decodeCursor<[string]>(cursor, ['string'])
-    const rows = await q.searchUsers(this.db, query.trim(), limit, after?.[0])
+    const rows = await q.searchUsers(this.db, query.trim(), limit, after?.[0], notBlockedEitherWay(viewerId, q.userIdColumn))
     const page = paginate(rows, limit, (r) => [r.key])
     return { items: page.items.map(presentSummary), nextCursor: page.nextCursor }
   }

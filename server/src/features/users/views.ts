@@ -29,6 +29,15 @@ export const PublicProfile = Type.Object(
     postsCount: Type.Integer(),
     isFollowing: Type.Boolean({ description: 'Whether the caller follows this user (false when anonymous).' }),
     isMe: Type.Boolean(),
+    isPrivate: Type.Boolean({ description: 'Only approved followers see this account’s posts and lists.' }),
+    followRequested: Type.Boolean({ description: 'The caller asked to follow this private account and awaits an answer.' }),
+    followedBy: Type.Boolean({ description: 'This user follows the caller.' }),
+    blocking: Type.Boolean({ description: 'The caller blocks this user (their posts stay hidden until unblocked).' }),
+    muting: Type.Boolean({ description: 'The caller mutes this user.' }),
+    canSeePosts: Type.Boolean({
+      description:
+        'Whether the caller may see this account’s posts and lists (false for a private account the caller does not follow, or one the caller blocks).',
+    }),
   },
   { $id: 'PublicProfile' },
 )
@@ -44,6 +53,10 @@ export const Me = Type.Object(
     avatarUrl: Nullable(Type.String()),
     role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
     hasPassword: Type.Boolean(),
+    isPrivate: Type.Boolean(),
+    allowMessagesFrom: Type.Union([Type.Literal('everyone'), Type.Literal('following')], {
+      description: 'Who may start a conversation with this account: everyone, or only accounts it follows.',
+    }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -65,13 +78,26 @@ export function presentMe(u: UserRow) {
     avatarUrl: u.avatarUrl,
     role: u.role,
     hasPassword: u.passwordHash !== null,
+    isPrivate: u.isPrivate,
+    allowMessagesFrom: u.allowMessagesFrom,
     createdAt: u.createdAt.toISOString(),
     updatedAt: u.updatedAt.toISOString(),
   }
 }
 
 /** Counts come from the counter columns, kept correct in the transaction of each follow / post. */
-export function presentProfile(u: UserRow, isFollowing: boolean, viewerId: number | undefined) {
+export interface ProfileRelationship {
+  following: boolean
+  requested: boolean
+  followedBy: boolean
+  blocking: boolean
+  muting: boolean
+  /** the viewer is an administrator (sees private accounts) */
+  admin: boolean
+}
+
+export function presentProfile(u: UserRow, rel: ProfileRelationship, viewerId: number | undefined) {
+  const isMe = viewerId === u.id
   return {
     id: u.id,
     username: u.username,
@@ -83,7 +109,13 @@ export function presentProfile(u: UserRow, isFollowing: boolean, viewerId: numbe
     followersCount: u.followersCount,
     followingCount: u.followingCount,
     postsCount: u.postsCount,
-    isFollowing,
-    isMe: viewerId === u.id,
+    isFollowing: rel.following,
+    isMe,
+    isPrivate: u.isPrivate,
+    followRequested: rel.requested,
+    followedBy: rel.followedBy,
+    blocking: rel.blocking,
+    muting: rel.muting,
+    canSeePosts: isMe || (!rel.blocking && (!u.isPrivate || rel.following || rel.admin)),
   }
 }

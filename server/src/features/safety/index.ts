@@ -1,0 +1,3 @@
+// The public face of features/safety: blocks and mutes (routes and their writes). What they mean
+// for every read is features/visibility.
+export { safetyRoutes } from './routes.js'
