@@ -47,14 +47,28 @@ export async function findVisiblePost(db: DbOrTx, postId: number, opts: { lock?:
   return row
 }
 
+/** Locks the row of a post's author (FOR NO KEY UPDATE); false when there is no such post. */
+async function lockAuthorOf(tx: DbOrTx, postId: number): Promise<boolean> {
+  const authorId = await authorOfPost(tx, postId)
+  if (authorId === undefined) return false
+  await tx.select({ id: users.id }).from(users).where(eq(users.id, authorId)).for('no key update')
+  return true
+}
+
 /** Who wrote a post (never changes), read without locks so a write can lock the people first. */
 export async function authorOfPost(db: DbOrTx, postId: number): Promise<number | undefined> {
   const [row] = await db.select({ userId: posts.userId }).from(posts).where(eq(posts.id, postId)).limit(1)
   return row?.userId
 }
 
-/** The post with its author's standing, row-locked for an edit or a delete. */
+/**
+ * The post with its author's standing, row-locked for an edit or a delete. The author's row is
+ * locked first: a delete moves the author's posts_count, and likes and comments hold the author's
+ * row shared before they lock the post (visibility's lockPairShared), so taking the post first
+ * here could deadlock with a like of the same post.
+ */
 export async function lockPost(tx: DbOrTx, id: number) {
+  if (!(await lockAuthorOf(tx, id))) return undefined
   const [row] = await tx
     .select({
       id: posts.id,
@@ -90,6 +104,8 @@ export async function updatePostContent(tx: DbOrTx, id: number, content: string)
  * deletion and moderation both go through here.
  */
 export async function softDeletePost(tx: DbOrTx, id: number): Promise<{ userId: number } | null> {
+  // The author's row before the post's, as lockPost explains (moderation comes here directly).
+  if (!(await lockAuthorOf(tx, id))) return null
   const [row] = await tx
     .update(posts)
     .set({ isDeleted: true, deletedAt: sql`now()` })
