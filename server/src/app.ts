@@ -1,5 +1,6 @@
 // Builds the Fastify app and registers every feature. Never listens: main.ts does, and tests
-// drive it through app.inject or app.listen on an ephemeral port.
+// drive it through app.inject or app.listen on an ephemeral port. The services it hands the
+// features come composed from services.ts.
 import cookie from '@fastify/cookie'
 import rateLimit from '@fastify/rate-limit'
 import helmet from 'helmet'
@@ -10,7 +11,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify'
 import { randomUUID } from 'node:crypto'
 import type { AppContext } from './context.js'
-import { authRoutes, AuthService, emailRoutes } from './features/auth/index.js'
+import { authRoutes, emailRoutes } from './features/auth/index.js'
 import { healthRoutes } from './features/health/index.js'
 import { avatarRoutes, hiddenMediaRoutes, mediaFileRoutes, registerMultipart } from './features/media/index.js'
 import { oauthRoutes } from './features/oauth/index.js'
@@ -24,8 +25,7 @@ import { likesRoutes } from './features/likes/index.js'
 import { Post, PostImage, postsRoutes } from './features/posts/index.js'
 import { messagesRoutes } from './features/messages/index.js'
 import { notificationsRoutes } from './features/notifications/index.js'
-import { CloseCode, selectProtocol, StreamHub, streamOpenApiPath, streamRoutes } from './features/stream/index.js'
-import { subsystemLogger } from './logger.js'
+import { CloseCode, selectProtocol, streamOpenApiPath, streamRoutes } from './features/stream/index.js'
 import { adminRoutes } from './features/admin/index.js'
 import { reportsRoutes } from './features/reports/index.js'
 import { registerActivityTracking } from './features/stats/index.js'
@@ -36,12 +36,9 @@ import { clientErrorHandler, registerErrorHandling } from './http/error-handler.
 import { registerRequestLog } from './http/request-log.js'
 import { Problem } from './http/schemas.js'
 import { registerTextInputCheck } from './http/text-input.js'
+import type { Services } from './services.js'
 
-export interface Services {
-  auth: AuthService
-}
-
-export async function buildApp(ctx: AppContext) {
+export async function buildApp(ctx: AppContext, services: Services) {
   const { config } = ctx
   const app = Fastify({
     // The cast picks Fastify's logger type parameter: with pino's own Logger type there, the
@@ -136,7 +133,7 @@ export async function buildApp(ctx: AppContext) {
   await app.register(cookie)
   await registerMultipart(app, config)
 
-  registerAuthentication(app, ctx)
+  registerAuthentication(app, services)
   registerActivityTracking(app, ctx)
 
   if (config.rateLimit.enabled) {
@@ -156,10 +153,8 @@ export async function buildApp(ctx: AppContext) {
     })
   }
 
-  const services: Services = { auth: new AuthService(ctx) }
-
   // The realtime stream: upgrades are routed through Fastify (hooks, auth) before they happen.
-  const streamHub = new StreamHub(ctx, subsystemLogger(ctx.logger, 'stream'))
+  const { streamHub } = services
   await app.register(websocket, {
     options: { maxPayload: 16 * 1024, handleProtocols: selectProtocol },
     // At close, the hub says goodbye first (1001 "going away": clients reconnect, to another
@@ -184,23 +179,23 @@ export async function buildApp(ctx: AppContext) {
   await app.register(
     async (api) => {
       // One line per feature.
-      await api.register(authRoutes(ctx, services.auth))
-      await api.register(emailRoutes(ctx, services.auth))
-      await api.register(oauthRoutes(ctx, services.auth))
-      await api.register(usersRoutes(ctx))
-      await api.register(followsRoutes(ctx))
-      await api.register(safetyRoutes(ctx))
-      await api.register(postsRoutes(ctx))
+      await api.register(authRoutes(ctx, services))
+      await api.register(emailRoutes(ctx, services))
+      await api.register(oauthRoutes(ctx, services))
+      await api.register(usersRoutes(ctx, services))
+      await api.register(followsRoutes(ctx, services))
+      await api.register(safetyRoutes(ctx, services))
+      await api.register(postsRoutes(ctx, services))
       await api.register(likesRoutes(ctx))
       await api.register(commentsRoutes(ctx))
       await api.register(feedRoutes(ctx))
       await api.register(reportsRoutes(ctx))
-      await api.register(adminRoutes(ctx, services.auth), { prefix: '/admin' })
-      await api.register(avatarRoutes(ctx))
+      await api.register(adminRoutes(ctx, services), { prefix: '/admin' })
+      await api.register(avatarRoutes(ctx, services))
       await api.register(hiddenMediaRoutes(ctx))
       await api.register(messagesRoutes(ctx, streamHub))
       await api.register(notificationsRoutes(ctx))
-      await api.register(streamRoutes(ctx, streamHub))
+      await api.register(streamRoutes(ctx, streamHub, services))
     },
     { prefix: '/api/hearth/v1' },
   )

@@ -1,15 +1,14 @@
-// Wires the real parts from config by hand. Tests pass overrides to swap a part.
+// The outside world, wired from config by hand: database, cache, bus, storage, mail, logger. Tests
+// pass overrides to swap a part. The services built on it are composed in services.ts.
 import type { Redis } from 'ioredis'
 import type { Config } from './config.js'
-import { SessionCache, TokenService } from './features/auth/index.js'
-import { UserCache } from './features/users/index.js'
 import { createRootLogger, subsystemLogger, type Logger } from './logger.js'
 import { join } from 'node:path'
 import { createLocalBus, createRedisBus, type EventBus } from './platform/bus/index.js'
 import { createMemoryCache, createRedisCache, createRedisClient, type Cache } from './platform/cache/index.js'
 import { withFallback } from './platform/cache/fallback.js'
 import { createDatabase, type Database } from './platform/db/index.js'
-import { createFileMailer, createSmtpMailer, MailOutbox, type MailOutboxOptions, type Mailer } from './platform/mail/index.js'
+import { createFileMailer, createSmtpMailer, type Mailer } from './platform/mail/index.js'
 import { createStorage, type ObjectStorage } from './platform/storage/index.js'
 import { type Media, MediaService } from './features/media/index.js'
 
@@ -22,16 +21,13 @@ export interface AppContext {
   redis: Redis | undefined
   bus: EventBus
   mailer: Mailer
-  /** account emails go through it: durable, sent at once, retried while the mail server fails */
-  mailOutbox: MailOutbox
   /** disk under DATA_DIR/media, or S3 when S3_ENDPOINT is set; call ensureReady() before serving */
   storage: ObjectStorage
-  /** the photo pipeline and uploads (features/media) */
+  /**
+   * the photo pipeline and uploads (features/media). A service, not a part of the outside world:
+   * it moves to services.ts once features/posts takes it from there.
+   */
   media: Media
-  tokens: TokenService
-  sessions: SessionCache
-  /** the signed-in user's own row, cached; every writer of `users` invalidates it */
-  users: UserCache
   close(): Promise<void>
 }
 
@@ -41,8 +37,6 @@ export interface ContextOverrides {
   logger?: Logger
   mailer?: Mailer
   storage?: ObjectStorage
-  /** retry timing of the mail outbox (tests shorten it) */
-  mailOutbox?: Partial<MailOutboxOptions>
 }
 
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
@@ -64,17 +58,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     (config.mail.smtpUrl
       ? createSmtpMailer(config.mail.smtpUrl, config.mail.from)
       : createFileMailer(join(config.dataDir, 'mail'), config.mail.from, subsystemLogger(logger, 'mail')))
-  const mailOutbox = new MailOutbox({ database, mailer, logger }, overrides.mailOutbox)
   const storage = overrides.storage ?? createStorage(config, subsystemLogger(logger, 'storage'))
   const media = new MediaService(storage, config.media, subsystemLogger(logger, 'storage'))
-  const tokens = new TokenService(config.jwtSecret, config.accessTokenTtlSeconds, config.publicUrl)
-  const sessions = new SessionCache(database.db, cache, {
-    // With a shared cache each instance keeps a local copy for at most this long, which bounds
-    // how late a revocation made on another instance is seen. Embedded: the cache is local.
-    localTtlMs: redis ? 500 : 0,
-    markerTtlSeconds: config.accessTokenTtlSeconds + 60,
-    logger: subsystemLogger(logger, 'auth'),
-  })
 
   return {
     config,
@@ -84,15 +69,9 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     redis,
     bus,
     mailer,
-    mailOutbox,
     storage,
     media,
-    tokens,
-    sessions,
-    users: new UserCache(database.db, cache, redis ? 500 : 0),
     async close() {
-      await mailOutbox.stop()
-      sessions.close()
       await bus.close()
       await mailer.close()
       if (!overrides.storage) await storage.close()

@@ -1,4 +1,4 @@
-// Entry point: config → context → migrations → app → listen; graceful close on SIGTERM/SIGINT.
+// Entry point: config → context → migrations → services → app → listen; graceful close on SIGTERM/SIGINT.
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
 import { createContext } from './context.js'
@@ -8,6 +8,7 @@ import { EmailWorker } from './features/notifications/index.js'
 import { startStreamPruning } from './features/stream/index.js'
 import { startMediaMaintenance } from './features/media/index.js'
 import { startIdempotencyCleanup } from './http/idempotency.js'
+import { composeServices } from './services.js'
 import { exitOnStartupError, StartupError, waitFor } from './startup.js'
 
 /** A shutdown that has not ended by then ends here: nothing may keep a stopped server alive. */
@@ -24,13 +25,14 @@ async function main() {
   if (ctx.redis) await waitFor('Redis', 'REDIS_URL', () => ctx.cache.ping(), wait)
   await ctx.database.migrate()
   await ctx.storage.ensureReady() // creates the bucket (S3) or DATA_DIR/media (disk)
-  await ensureAdmin(ctx)
-  const app = await buildApp(ctx)
+  const services = composeServices(ctx)
+  await ensureAdmin(ctx, services)
+  const app = await buildApp(ctx, services)
   // Background jobs run in every instance that has them enabled; each is safe to run in several.
   const statsJob = config.jobsEnabled ? startStatsScheduler(ctx) : undefined
   const emailJob = config.jobsEnabled ? new EmailWorker(ctx).start() : undefined
   // Account emails are sent at once by the instance that queued them; this retries the failed ones.
-  if (config.jobsEnabled) ctx.mailOutbox.start()
+  if (config.jobsEnabled) services.mailOutbox.start()
   const pruneJob = config.jobsEnabled ? startStreamPruning(ctx) : undefined
   const mediaJob = config.jobsEnabled ? startMediaMaintenance(ctx) : undefined
   const idempotencyJob = config.jobsEnabled ? startIdempotencyCleanup(ctx) : undefined
@@ -51,6 +53,7 @@ async function main() {
     await pruneJob?.stop()
     await mediaJob?.stop()
     await idempotencyJob?.stop()
+    await services.close()
     await ctx.close()
   })
 

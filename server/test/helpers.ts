@@ -15,6 +15,7 @@ import { ensureAdmin } from '../src/features/auth/index.js'
 import { createPgliteDatabase } from '../src/platform/db/pglite.js'
 import { createPostgresDatabase } from '../src/platform/db/postgres.js'
 import type { Database } from '../src/platform/db/types.js'
+import { composeServices, type ServiceOptions, type Services } from '../src/services.js'
 import { snapshotPath } from './setup/pglite-snapshot.js'
 
 export const backend = process.env.HEARTH_TEST_BACKEND === 'server' ? 'server' : 'embedded'
@@ -60,13 +61,14 @@ export async function freshDatabase(): Promise<{ url?: string; open: () => Promi
 
 export interface TestApp {
   ctx: AppContext
+  services: Services
   app: Awaited<ReturnType<typeof buildApp>>
   close(): Promise<void>
 }
 
 export interface Harness {
   /** Starts one app instance on the suite's database (call twice for two instances). */
-  start(env?: Record<string, string>, overrides?: ContextOverrides): Promise<TestApp>
+  start(env?: Record<string, string>, overrides?: ContextOverrides & ServiceOptions): Promise<TestApp>
   close(): Promise<void>
   redisUrl?: string
   dataDir: string
@@ -102,16 +104,20 @@ export async function createHarness(): Promise<Harness> {
       })
       let db: Database | undefined
       if (!database.url) db = shared ??= await database.open()
-      const ctx = await createContext(config, { ...overrides, ...(db ? { database: db } : {}) })
+      const { mailOutbox, ...parts } = overrides
+      const ctx = await createContext(config, { ...parts, ...(db ? { database: db } : {}) })
       await ctx.storage.ensureReady()
-      await ensureAdmin(ctx)
-      const app = await buildApp(ctx)
+      const services = composeServices(ctx, { mailOutbox })
+      await ensureAdmin(ctx, services)
+      const app = await buildApp(ctx, services)
       await app.ready()
       const t: TestApp = {
         ctx,
+        services,
         app,
         async close() {
           await app.close()
+          await services.close()
           await ctx.close()
         },
       }

@@ -8,6 +8,7 @@ import { loadConfig } from '../config.js'
 import { exitOnStartupError } from '../startup.js'
 import { createContext } from '../context.js'
 import { ensureAdmin } from '../features/auth/index.js'
+import { composeServices } from '../services.js'
 import { alreadySeeded, DEMO_PASSWORD, randomPassword, seedDemo } from './network.js'
 
 const ADMIN_EMAIL = 'admin@demo.hearth'
@@ -27,13 +28,14 @@ async function seed(): Promise<{ adminPassword: string; seededNow: boolean }> {
     ADMIN_PASSWORD: adminPassword,
   })
   const ctx = await createContext(config)
+  const services = composeServices(ctx)
   try {
     await ctx.database.migrate()
-    await ensureAdmin(ctx)
+    await ensureAdmin(ctx, services)
     if (await alreadySeeded(ctx)) return { adminPassword, seededNow: false }
     writeFileSync(file, adminPassword + '\n')
     chmodSync(file, 0o600)
-    const app = await buildApp(ctx)
+    const app = await buildApp(ctx, services)
     await app.ready()
     const started = Date.now()
     const result = await seedDemo(ctx, app, (line) => console.log(`  ${line}`))
@@ -41,6 +43,7 @@ async function seed(): Promise<{ adminPassword: string; seededNow: boolean }> {
     console.log(`  ${result.users} people and ${result.posts} posts in ${((Date.now() - started) / 1000).toFixed(1)} s`)
     return { adminPassword, seededNow: true }
   } finally {
+    await services.close()
     await ctx.close()
   }
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { AppContext } from '../context.js'
+import type { SessionCache, TokenService } from '../features/auth/index.js'
 import { forbidden, unauthorized } from './errors.js'
 
 export interface AuthInfo {
@@ -9,6 +9,12 @@ export interface AuthInfo {
   role: 'user' | 'admin'
   /** when the access token this came from expires (ms since the epoch) */
   expiresAtMs: number
+}
+
+/** What checking an access token takes (both are built in services.ts). */
+export interface TokenCheck {
+  tokens: TokenService
+  sessions: SessionCache
 }
 
 declare module 'fastify' {
@@ -22,22 +28,22 @@ declare module 'fastify' {
  * anonymous; a present but bad, expired or revoked token is refused outright, so clients know
  * to refresh rather than silently seeing an anonymous view.
  */
-export function registerAuthentication(app: FastifyInstance, ctx: AppContext) {
+export function registerAuthentication(app: FastifyInstance, check: TokenCheck) {
   app.decorateRequest('auth', null)
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization
     if (!header) return
     const m = /^Bearer\s+(\S+)$/i.exec(header)
     if (!m) throw unauthorized('The Authorization header must be "Bearer <access token>".', 'token_invalid')
-    request.auth = await authenticateToken(ctx, m[1]!)
+    request.auth = await authenticateToken(check, m[1]!)
   })
 }
 
-export async function authenticateToken(ctx: AppContext, token: string): Promise<AuthInfo> {
-  const claims = await ctx.tokens.verify(token)
+export async function authenticateToken(check: TokenCheck, token: string): Promise<AuthInfo> {
+  const claims = await check.tokens.verify(token)
   if (claims === 'expired') throw unauthorized('The access token has expired; refresh it.', 'token_expired')
   if (claims === 'invalid') throw unauthorized('The access token is invalid.', 'token_invalid')
-  const session = await ctx.sessions.validate(claims.sessionToken)
+  const session = await check.sessions.validate(claims.sessionToken)
   if (!session || session.userId !== claims.userId) {
     throw unauthorized('This session has ended; sign in again.', 'session_revoked')
   }

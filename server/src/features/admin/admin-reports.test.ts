@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, expectProblem, json, login, register, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
 import { buildApp } from '../../app.js'
 import { createContext } from '../../context.js'
+import { composeServices } from '../../services.js'
 import { adminAuditLog, posts, reports, users } from '../../db/schema.js'
 import { commentById, insertComment, insertPost, postById, ROOT_ADMIN, userById } from './test-fixtures.js'
 
@@ -354,7 +355,8 @@ describe('the audit trail', () => {
     const lines: Record<string, unknown>[] = []
     const logger = pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s)) })
     const ctx = await createContext(t.ctx.config, { database: t.ctx.database, logger, ...(t.ctx.redis ? { redis: t.ctx.redis } : {}) })
-    const app = await buildApp(ctx)
+    const services = composeServices(ctx)
+    const app = await buildApp(ctx, services)
     try {
       const [author, reporter] = [await register(app), await register(app)]
       const post = await insertPost(db(), author.user.id)
@@ -387,6 +389,7 @@ describe('the audit trail', () => {
       expect(typeof admin[1]!.auditId).toBe('number')
     } finally {
       await app.close()
+      await services.close()
       await ctx.close()
     }
   })

@@ -3,9 +3,10 @@ import type { AppContext } from '../../context.js'
 import { requireAdmin } from '../../http/auth.js'
 import { Page, PageQuery } from '../../http/pagination.js'
 import { bearer, errors, Id, IdParams } from '../../http/schemas.js'
-import type { AuthService } from '../auth/index.js'
+import type { AuthService, SessionCache } from '../auth/index.js'
 import { ReportStatus, TargetType } from '../reports/index.js'
 import { statsRoutes } from '../stats/index.js'
+import type { UserCache } from '../users/index.js'
 import { listAuditEntries } from './audit.js'
 import { AdminReportsService } from './reports-service.js'
 import { AdminUsersService } from './users-service.js'
@@ -21,9 +22,12 @@ const ReportAction = Type.Union([Type.Literal('none'), Type.Literal('delete_cont
  * Everything under /admin. One hook refuses anonymous callers (401) and non-admins (403) for
  * every route registered here, before validation, so non-admins learn nothing of the shapes.
  */
-export function adminRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAsyncTypebox {
-  const reports = new AdminReportsService(ctx, auth)
-  const users = new AdminUsersService(ctx, auth)
+export function adminRoutes(
+  ctx: AppContext,
+  services: { auth: AuthService; users: UserCache; sessions: SessionCache },
+): FastifyPluginAsyncTypebox {
+  const reports = new AdminReportsService(ctx, services.auth)
+  const users = new AdminUsersService(ctx, services.auth, services)
   return async (app) => {
     app.addHook('onRequest', async (req) => {
       requireAdmin(req)

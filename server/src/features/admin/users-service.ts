@@ -3,7 +3,8 @@ import { notFound } from '../../http/errors.js'
 import { decodeCursor, paginate } from '../../lib/keyset.js'
 import { subsystemLogger } from '../../logger.js'
 import { inTransaction } from '../../platform/db/transaction.js'
-import { type AuthService, sessionTokensOfUsers } from '../auth/index.js'
+import { type AuthService, type SessionCache, sessionTokensOfUsers } from '../auth/index.js'
+import type { UserCache } from '../users/index.js'
 import { beginAdminWrite, blockUser, changeRole, unblockUser } from './moderation.js'
 import * as q from './queries.js'
 import { presentAdminUser } from './views.js'
@@ -22,6 +23,7 @@ export class AdminUsersService {
   constructor(
     private readonly ctx: AppContext,
     private readonly auth: AuthService,
+    private readonly caches: { users: UserCache; sessions: SessionCache },
   ) {
     this.log = subsystemLogger(ctx.logger, 'admin')
   }
@@ -58,13 +60,13 @@ export class AdminUsersService {
     )
     // Also when already blocked: a retry after a failed revocation must finish the job.
     await this.auth.revokeAllSessions(userId, 'blocked')
-    await this.ctx.users.invalidate(userId)
+    await this.caches.users.invalidate(userId)
     return this.get(userId)
   }
 
   async unblock(actorId: number, userId: number) {
     await inTransaction(this.db, async (tx, afterCommit) => unblockUser(await beginAdminWrite(tx, afterCommit, this.log, actorId), userId))
-    await this.ctx.users.invalidate(userId)
+    await this.caches.users.invalidate(userId)
     return this.get(userId)
   }
 
@@ -75,8 +77,8 @@ export class AdminUsersService {
     // Sessions carry the role in the session cache: drop the cached copies so the next request
     // of every open session (on any instance) reads the new role.
     if (changed) {
-      await this.ctx.sessions.invalidate(await sessionTokensOfUsers(this.db, [userId]))
-      await this.ctx.users.invalidate(userId)
+      await this.caches.sessions.invalidate(await sessionTokensOfUsers(this.db, [userId]))
+      await this.caches.users.invalidate(userId)
     }
     return this.get(userId)
   }

@@ -3,12 +3,13 @@ import type { AppContext } from '../../context.js'
 import { users } from '../../db/schema.js'
 import { hashPassword, verifyPassword } from './passwords.js'
 import { findUserByLogin, sessionTokensOfUsers } from './queries.js'
+import type { AuthDeps } from './service.js'
 
 /**
  * ADMIN_EMAIL + ADMIN_PASSWORD: on every start that account exists, is an unblocked admin, and
  * signs in with that password. The operator configured the address, so it counts as proven.
  */
-export async function ensureAdmin(ctx: AppContext): Promise<void> {
+export async function ensureAdmin(ctx: AppContext, deps: Pick<AuthDeps, 'sessions' | 'users'>): Promise<void> {
   const admin = ctx.config.admin
   if (!admin) return
   const db = ctx.database.db
@@ -26,8 +27,8 @@ export async function ensureAdmin(ctx: AppContext): Promise<void> {
       })
       .where(eq(users.id, existing.id))
     if (existing.role !== 'admin' || !samePassword) {
-      await ctx.sessions.invalidate(await sessionTokensOfUsers(db, [existing.id]))
-      await ctx.users.invalidate(existing.id)
+      await deps.sessions.invalidate(await sessionTokensOfUsers(db, [existing.id]))
+      await deps.users.invalidate(existing.id)
     }
     ctx.logger.info({ userId: existing.id }, 'admin account ensured')
     return
@@ -55,7 +56,7 @@ export async function ensureAdmin(ctx: AppContext): Promise<void> {
       return
     }
     // Another instance may have created it at the same moment.
-    if (await findUserByLogin(db, email)) return ensureAdmin(ctx)
+    if (await findUserByLogin(db, email)) return ensureAdmin(ctx, deps)
     if (i > 50) throw new Error('could not find a free username for the admin account')
   }
 }

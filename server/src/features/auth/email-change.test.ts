@@ -51,7 +51,7 @@ async function requestChange(u: { headers: Record<string, string>; password: str
 async function passwordless() {
   const u = await register(t.app)
   await t.ctx.database.db.update(users).set({ passwordHash: null }).where(eq(users.id, u.user.id))
-  await t.ctx.users.invalidate(u.user.id)
+  await t.services.users.invalidate(u.user.id)
   return u
 }
 

@@ -5,13 +5,13 @@ import { AppError, conflict, fieldError, rateLimited, unauthorized } from '../..
 import { subsystemLogger } from '../../logger.js'
 import { isUniqueViolation } from '../../platform/db/errors.js'
 import { inTransaction } from '../../platform/db/transaction.js'
-import type { QueuedMail } from '../../platform/mail/index.js'
+import type { MailOutbox, QueuedMail } from '../../platform/mail/index.js'
 import { deleteLinks } from '../oauth/index.js'
 import { lockUser, type UserRow } from '../users/index.js'
 import * as tq from './email-queries.js'
 import { hashPassword, passwordProblem } from './passwords.js'
 import { findSessionCreatedAt, findUserById, findUserByLogin, revokeSessions } from './queries.js'
-import type { AuthService } from './service.js'
+import type { AuthDeps, AuthService } from './service.js'
 import { randomToken, sha256 } from './tokens.js'
 
 export const VERIFY_TTL_SECONDS = 24 * 3600
@@ -36,6 +36,7 @@ const invalidToken = () => new AppError(400, 'token_invalid', 'This link is inva
 /** Stores the link's token and its mail together, then sends it. */
 async function mailWithToken(
   ctx: AppContext,
+  outbox: MailOutbox,
   token: { user: UserRow; purpose: tq.EmailTokenPurpose; ttlSeconds: number; email?: string; retire?: boolean },
   mails: (token: string, expiresAt: Date) => QueuedMail[],
 ): Promise<void> {
@@ -51,9 +52,9 @@ async function mailWithToken(
       email: token.email ?? token.user.email,
       expiresAt,
     })
-    for (const mail of mails(raw, expiresAt)) await ctx.mailOutbox.enqueue(tx, mail)
+    for (const mail of mails(raw, expiresAt)) await outbox.enqueue(tx, mail)
   })
-  ctx.mailOutbox.kick()
+  outbox.kick()
 }
 
 function verificationMail(ctx: AppContext, user: UserRow, token: string, expiresAt: Date): QueuedMail {
@@ -67,14 +68,14 @@ function verificationMail(ctx: AppContext, user: UserRow, token: string, expires
   }
 }
 
-const sendVerification = (ctx: AppContext, user: UserRow) =>
-  mailWithToken(ctx, { user, purpose: 'verify_email', ttlSeconds: VERIFY_TTL_SECONDS }, (token, expiresAt) => [
+const sendVerification = (ctx: AppContext, outbox: MailOutbox, user: UserRow) =>
+  mailWithToken(ctx, outbox, { user, purpose: 'verify_email', ttlSeconds: VERIFY_TTL_SECONDS }, (token, expiresAt) => [
     verificationMail(ctx, user, token, expiresAt),
   ])
 
 /** Called on registration: the account works at once; the mail is queued, and a failure to queue it is only logged. */
-export async function queueVerificationEmail(ctx: AppContext, user: UserRow): Promise<void> {
-  await sendVerification(ctx, user).catch((err: unknown) =>
+export async function queueVerificationEmail(ctx: AppContext, outbox: MailOutbox, user: UserRow): Promise<void> {
+  await sendVerification(ctx, outbox, user).catch((err: unknown) =>
     subsystemLogger(ctx.logger, 'mail').error({ err, userId: user.id }, 'could not queue the verification email'),
   )
 }
@@ -83,6 +84,7 @@ export class EmailFlows {
   constructor(
     private readonly ctx: AppContext,
     private readonly auth: AuthService,
+    private readonly deps: Pick<AuthDeps, 'users' | 'mailOutbox'>,
   ) {}
 
   private get db() {
@@ -99,7 +101,7 @@ export class EmailFlows {
     if (!user) throw unauthorized()
     if (user.emailVerifiedAt) throw conflict('Your email address is already confirmed.', 'email_already_verified')
     await this.limitAddress('verify_email', user.email)
-    await sendVerification(this.ctx, user)
+    await sendVerification(this.ctx, this.deps.mailOutbox, user)
   }
 
   async verifyEmail(token: string): Promise<void> {
@@ -109,7 +111,7 @@ export class EmailFlows {
       if (!used || !(await tq.markEmailVerified(tx, used.userId, used.email))) throw invalidToken()
       return used.userId
     })
-    await this.ctx.users.invalidate(userId)
+    await this.deps.users.invalidate(userId)
   }
 
   /**
@@ -122,15 +124,20 @@ export class EmailFlows {
     void (async () => {
       const user = await findUserByLogin(this.db, email)
       if (!user || user.isBlocked) return
-      await mailWithToken(this.ctx, { user, purpose: 'password_reset', ttlSeconds: RESET_TTL_SECONDS }, (token, expiresAt) => [
-        {
-          kind: 'password reset',
-          expiresAt,
-          to: user.email,
-          subject: 'Reset your Hearth password',
-          text: `Hello ${user.displayName ?? user.username},\n\nSomeone (hopefully you) asked to reset the password of your Hearth account. Choose a new password within 30 minutes here:\n\n${this.ctx.config.publicUrl}/reset-password?token=${token}\n\nThe link works once. Using it signs you out everywhere. If you did not ask for this, ignore this email; your password stays as it is.\n`,
-        },
-      ])
+      await mailWithToken(
+        this.ctx,
+        this.deps.mailOutbox,
+        { user, purpose: 'password_reset', ttlSeconds: RESET_TTL_SECONDS },
+        (token, expiresAt) => [
+          {
+            kind: 'password reset',
+            expiresAt,
+            to: user.email,
+            subject: 'Reset your Hearth password',
+            text: `Hello ${user.displayName ?? user.username},\n\nSomeone (hopefully you) asked to reset the password of your Hearth account. Choose a new password within 30 minutes here:\n\n${this.ctx.config.publicUrl}/reset-password?token=${token}\n\nThe link works once. Using it signs you out everywhere. If you did not ask for this, ignore this email; your password stays as it is.\n`,
+          },
+        ],
+      )
     })().catch((err: unknown) => subsystemLogger(this.ctx.logger, 'mail').error({ err }, 'could not queue the password reset email'))
   }
 
@@ -158,7 +165,7 @@ export class EmailFlows {
       return revokeSessions(tx, { userId: user.id }, 'password_reset')
     })
     await this.auth.endSessions(revoked)
-    await this.ctx.users.invalidate(user.id)
+    await this.deps.users.invalidate(user.id)
     subsystemLogger(this.ctx.logger, 'auth').info({ userId: user.id, sessions: revoked.length }, 'password reset by email')
   }
   /**
@@ -183,6 +190,7 @@ export class EmailFlows {
     const name = user.displayName ?? user.username
     await mailWithToken(
       this.ctx,
+      this.deps.mailOutbox,
       { user, purpose: 'change_email', ttlSeconds: CHANGE_TTL_SECONDS, email, retire: true },
       (token, expiresAt) => [
         {
@@ -251,7 +259,7 @@ export class EmailFlows {
       }
       return user.id
     })
-    await this.ctx.users.invalidate(userId)
+    await this.deps.users.invalidate(userId)
     subsystemLogger(this.ctx.logger, 'auth').info({ userId }, 'email changed')
   }
 }

@@ -17,7 +17,7 @@ beforeAll(async () => {
   h = await createHarness()
   // Retries within about a second, so the test waits for one, not for production's backoff.
   t = await h.start({ SMTP_URL: inbox.url }, { mailOutbox: { intervalMs: 100, backoffBaseSeconds: 0.3, backoffMaxSeconds: 1 } })
-  t.ctx.mailOutbox.start() // what main.ts does with JOBS_ENABLED
+  t.services.mailOutbox.start() // what main.ts does with JOBS_ENABLED
 })
 afterAll(async () => {
   await h.close()

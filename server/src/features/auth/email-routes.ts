@@ -6,14 +6,17 @@ import { bearer, errors } from '../../http/schemas.js'
 import { Email } from '../users/index.js'
 import { CHANGE_TTL_SECONDS, EmailFlows, RECENT_SIGN_IN_SECONDS } from './email-flows.js'
 import { PASSWORD_MAX } from './passwords.js'
-import type { AuthService } from './service.js'
+import type { AuthDeps, AuthService } from './service.js'
 
 const Token = Type.String({ minLength: 1, maxLength: 200, description: 'The `token` parameter of the mailed link.' })
 const Accepted = Type.Object({ message: Type.String() })
 const FORGOT_ACCEPTED = { message: 'If an account uses this address, a link to reset its password is on its way.' }
 
-export function emailRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAsyncTypebox {
-  const flows = new EmailFlows(ctx, auth)
+export function emailRoutes(
+  ctx: AppContext,
+  services: { auth: AuthService } & Pick<AuthDeps, 'users' | 'mailOutbox'>,
+): FastifyPluginAsyncTypebox {
+  const flows = new EmailFlows(ctx, services.auth, services)
   // Per IP, on top of the per-address limit in the service: mail is the expensive side effect here.
   const ipLimit = {
     rateLimit: {

@@ -6,7 +6,7 @@ import { unauthorized } from '../../http/errors.js'
 import { bearer, errors, Id, IdParams, Timestamp, Nullable } from '../../http/schemas.js'
 import { DisplayName, Email, Me, Username } from '../users/index.js'
 import { PASSWORD_MAX } from './passwords.js'
-import { type AuthService, type AuthResult, type ClientInfo } from './service.js'
+import { type AuthDeps, type AuthService, type AuthResult, type ClientInfo } from './service.js'
 import { parseRefreshToken } from './tokens.js'
 
 const REFRESH_COOKIE = 'refresh_token'
@@ -58,7 +58,10 @@ export function clientInfo(req: FastifyRequest): ClientInfo {
   }
 }
 
-export function authRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAsyncTypebox {
+export function authRoutes(
+  ctx: AppContext,
+  { auth, sessions }: { auth: AuthService } & Pick<AuthDeps, 'sessions'>,
+): FastifyPluginAsyncTypebox {
   const authLimit = {
     rateLimit: {
       max: ctx.config.rateLimit.authMax,
@@ -77,7 +80,7 @@ export function authRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAsy
       keyGenerator: async (r: FastifyRequest) => {
         const presented = (r.body as { refreshToken?: string } | undefined)?.refreshToken ?? r.cookies[REFRESH_COOKIE]
         const parsed = presented ? parseRefreshToken(presented) : null
-        const session = parsed ? await ctx.sessions.validate(parsed.sessionToken) : null
+        const session = parsed ? await sessions.validate(parsed.sessionToken) : null
         return session ? `refresh:session:${session.id}` : `refresh:ip:${r.ip}`
       },
       max: (_r: FastifyRequest, key: string) =>

@@ -1,14 +1,16 @@
 import type { AppContext } from '../../context.js'
 import { AppError, conflict, fieldError, forbidden, notFound, unauthorized } from '../../http/errors.js'
 import { isUniqueViolation } from '../../platform/db/errors.js'
+import type { MailOutbox } from '../../platform/mail/index.js'
 import { REVOKED_CHANNEL } from '../stream/index.js'
-import { insertUser, presentMe, updateUserPassword, type UserRow } from '../users/index.js'
+import { insertUser, presentMe, updateUserPassword, type UserCache, type UserRow } from '../users/index.js'
 import { reserveAttempt } from './attempts.js'
 import { queueVerificationEmail } from './email-flows.js'
 import { RefreshSuccessors } from './refresh-successors.js'
+import type { SessionCache } from './session-cache.js'
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js'
 import * as q from './queries.js'
-import { newRefreshToken, parseRefreshToken, randomToken, sameHash, sha256 } from './tokens.js'
+import { newRefreshToken, parseRefreshToken, randomToken, sameHash, sha256, type TokenService } from './tokens.js'
 
 export interface ClientInfo {
   ip: string
@@ -24,12 +26,23 @@ export interface AuthResult {
   tokenType: 'Bearer'
 }
 
+/** The services the auth feature works with (built in services.ts). */
+export interface AuthDeps {
+  tokens: TokenService
+  sessions: SessionCache
+  users: UserCache
+  mailOutbox: MailOutbox
+}
+
 const clip = (s: string | undefined, n: number) => (s === undefined ? null : s.slice(0, n))
 
 export class AuthService {
   private readonly successors: RefreshSuccessors
 
-  constructor(private readonly ctx: AppContext) {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly deps: AuthDeps,
+  ) {
     this.successors = new RefreshSuccessors(ctx.cache, ctx.config.refreshReuseGraceSeconds)
   }
 
@@ -63,7 +76,7 @@ export class AuthService {
       throw e
     }
     this.ctx.logger.info({ userId: user.id }, 'account registered')
-    await queueVerificationEmail(this.ctx, user)
+    await queueVerificationEmail(this.ctx, this.deps.mailOutbox, user)
     return this.startSession(user, client)
   }
 
@@ -100,7 +113,7 @@ export class AuthService {
     })
     return {
       user: presentMe(user),
-      accessToken: await this.ctx.tokens.sign({ userId: user.id, sessionToken }),
+      accessToken: await this.deps.tokens.sign({ userId: user.id, sessionToken }),
       refreshToken,
       expiresIn: this.ctx.config.accessTokenTtlSeconds,
       tokenType: 'Bearer',
@@ -160,7 +173,7 @@ export class AuthService {
       case 'rotated':
         return {
           user: presentMe(outcome.user),
-          accessToken: await this.ctx.tokens.sign({ userId: outcome.user.id, sessionToken: outcome.sessionToken }),
+          accessToken: await this.deps.tokens.sign({ userId: outcome.user.id, sessionToken: outcome.sessionToken }),
           refreshToken: outcome.refreshToken,
           expiresIn: this.ctx.config.accessTokenTtlSeconds,
           tokenType: 'Bearer',
@@ -184,7 +197,7 @@ export class AuthService {
    * that end sessions inside their own transaction (password reset, provider takeover).
    */
   async endSessions(sessionTokens: string[]): Promise<void> {
-    await this.ctx.sessions.revoke(sessionTokens)
+    await this.deps.sessions.revoke(sessionTokens)
     if (sessionTokens.length === 0) return
     await this.ctx.bus
       .publish(REVOKED_CHANNEL, { sessionTokens })
@@ -224,7 +237,7 @@ export class AuthService {
     const problem = passwordProblem(input.newPassword, { email: user.email, username: user.username })
     if (problem) throw fieldError('newPassword', problem, `The new password ${problem}.`)
     await updateUserPassword(this.db, user.id, await hashPassword(input.newPassword))
-    await this.ctx.users.invalidate(user.id)
+    await this.deps.users.invalidate(user.id)
     await this.revokeOtherSessions(user.id, auth.sessionId, 'password_changed')
   }
 

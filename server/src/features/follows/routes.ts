@@ -1,13 +1,14 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../../context.js'
+import type { UserCache } from '../users/index.js'
 import { requireUser } from '../../http/auth.js'
 import { Page, PageQuery } from '../../http/pagination.js'
 import { bearer, errors, Id, IdParams } from '../../http/schemas.js'
 import { FollowsService } from './service.js'
 import { FollowListUser, FollowRequester, FollowState } from './views.js'
 
-export function followsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
-  const follows = new FollowsService(ctx)
+export function followsRoutes(ctx: AppContext, services: { users: UserCache }): FastifyPluginAsyncTypebox {
+  const follows = new FollowsService(ctx, services.users)
   const ListQuery = Type.Object(PageQuery, { additionalProperties: false })
   return async (app) => {
     app.put(

@@ -6,7 +6,7 @@ import type { Tx } from '../../platform/db/types.js'
 import type { AfterCommit } from '../../platform/db/transaction.js'
 import { notify } from '../notifications/index.js'
 import { blocksBetween, lockPair, notBlockedEitherWay, privateAccount, relationships } from '../visibility/index.js'
-import { actorSummary, findVisibleUserById } from '../users/index.js'
+import { actorSummary, findVisibleUserById, type UserCache } from '../users/index.js'
 import * as q from './queries.js'
 import { presentFollowListUser, presentRequester } from './views.js'
 
@@ -17,7 +17,10 @@ const selfFollow = () =>
 export type FollowStateName = 'following' | 'requested' | 'none'
 
 export class FollowsService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly users: UserCache,
+  ) {}
 
   private get db() {
     return this.ctx.database.db
@@ -52,7 +55,7 @@ export class FollowsService {
       }
       return { userId: targetId, state, isFollowing: state === 'following', followersCount: await q.followersCountOf(tx, targetId) }
     })
-    await this.ctx.users.invalidate(followerId, targetId)
+    await this.users.invalidate(followerId, targetId)
     return result
   }
 
@@ -68,7 +71,7 @@ export class FollowsService {
       if (await q.deleteFollow(tx, followerId, targetId)) await q.adjustFollowCounters(tx, followerId, targetId, -1)
       return { userId: targetId, state: 'none' as const, isFollowing: false, followersCount: await q.followersCountOf(tx, targetId) }
     })
-    await this.ctx.users.invalidate(followerId, targetId)
+    await this.users.invalidate(followerId, targetId)
     return result
   }
 
@@ -82,7 +85,7 @@ export class FollowsService {
       if (!(await q.deleteFollowRequest(tx, requesterId, ownerId))) throw noRequest()
       if (await q.insertFollow(tx, requesterId, ownerId)) await q.adjustFollowCounters(tx, requesterId, ownerId, 1)
     })
-    await this.ctx.users.invalidate(ownerId, requesterId)
+    await this.users.invalidate(ownerId, requesterId)
   }
 
   async reject(ownerId: number, requesterId: number) {
@@ -141,7 +144,7 @@ export class FollowsService {
   }
 
   private async isAdmin(userId: number) {
-    return (await this.ctx.users.get(userId))?.role === 'admin'
+    return (await this.users.get(userId))?.role === 'admin'
   }
 
   private async notifyFollow(tx: Tx, afterCommit: AfterCommit, followerId: number, targetId: number, type: 'follow' | 'follow_request') {

@@ -1,11 +1,15 @@
 import type { AppContext } from '../../context.js'
 import { unauthorized } from '../../http/errors.js'
 import { inTransaction } from '../../platform/db/transaction.js'
+import type { UserCache } from '../users/index.js'
 import { swapAvatarUrl } from './queries.js'
 import type { UploadedFile } from './types.js'
 
 export class AvatarService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly users: UserCache,
+  ) {}
 
   /** Stores the new avatar, points the user at it, then removes the one it replaced. */
   async replace(userId: number, file: UploadedFile): Promise<{ avatarUrl: string }> {
@@ -30,7 +34,7 @@ export class AvatarService {
       if (url) await this.ctx.media.removeAvatar(url)
       throw unauthorized()
     }
-    await this.ctx.users.invalidate(userId)
+    await this.users.invalidate(userId)
     // After the commit: a rollback must not lose the avatar still in use.
     if (previous && previous !== url) await this.ctx.media.removeAvatar(previous)
   }

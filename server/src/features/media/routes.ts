@@ -5,6 +5,7 @@ import { fieldError, forbidden, notFound } from '../../http/errors.js'
 import { bearer, errors } from '../../http/schemas.js'
 import { DISK_MEDIA_ROUTE } from '../../platform/storage/index.js'
 import { isPublicKey } from '../../platform/storage/types.js'
+import type { UserCache } from '../users/index.js'
 import { AvatarService } from './avatars.js'
 import { HiddenMediaUrls } from './hidden.js'
 import { readMultipart } from './multipart.js'
@@ -87,8 +88,8 @@ export function hiddenMediaRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 const AvatarUrl = Type.Object({ avatarUrl: Type.String({ format: 'uri' }) })
 
 /** `PUT /users/me/avatar` (multipart `file`) and `DELETE /users/me/avatar`, under /api/hearth/v1. */
-export function avatarRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
-  const avatars = new AvatarService(ctx)
+export function avatarRoutes(ctx: AppContext, services: { users: UserCache }): FastifyPluginAsyncTypebox {
+  const avatars = new AvatarService(ctx, services.users)
   return async (app) => {
     app.put(
       '/users/me/avatar',

@@ -5,6 +5,7 @@ import { requireUser } from '../../http/auth.js'
 import { conflict, forbidden, unauthorized } from '../../http/errors.js'
 import { bearer, errors, Timestamp } from '../../http/schemas.js'
 import { type AuthService, clientInfo, randomToken, setRefreshCookie } from '../auth/index.js'
+import type { UserCache } from '../users/index.js'
 import { FLOW_TTL_SECONDS } from './flow-state.js'
 import { OAuthFailure, type ProviderId } from './providers.js'
 import { LINK_OTHER_BROWSER, OAuthService } from './service.js'
@@ -25,8 +26,8 @@ const ReturnTo = Type.String({
 
 const Redirect = (description: string) => Type.Null({ description })
 
-export function oauthRoutes(ctx: AppContext, auth: AuthService): FastifyPluginAsyncTypebox {
-  const oauth = new OAuthService(ctx, auth)
+export function oauthRoutes(ctx: AppContext, { auth, users }: { auth: AuthService; users: UserCache }): FastifyPluginAsyncTypebox {
+  const oauth = new OAuthService(ctx, auth, users)
   const { publicUrl } = ctx.config
   const limit = {
     rateLimit: {

@@ -9,7 +9,7 @@ import { isUniqueViolation } from '../../platform/db/errors.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import type { Tx } from '../../platform/db/types.js'
 import { type AuthResult, type AuthService, type ClientInfo, randomToken, revokeSessions, sameHash, sha256 } from '../auth/index.js'
-import { insertUser, lockUser, updateUser, type UserRow } from '../users/index.js'
+import { insertUser, lockUser, updateUser, type UserCache, type UserRow } from '../users/index.js'
 import { FlowStore, LINK_INTENT_TTL_SECONDS } from './flow-state.js'
 import {
   configuredProviders,
@@ -47,6 +47,7 @@ export class OAuthService {
   constructor(
     private readonly ctx: AppContext,
     private readonly auth: AuthService,
+    private readonly users: UserCache,
   ) {
     this.providers = configuredProviders(ctx.config)
     this.flows = new FlowStore(ctx.cache)
@@ -162,7 +163,7 @@ export class OAuthService {
         const resolution = await inTransaction(this.db, (tx) => this.resolve(tx, profile, linkUserId))
         // A link may prove the email, a takeover clears the password: the cached row is stale.
         const touched = resolution.kind === 'sign_in' ? resolution.user.id : linkUserId
-        if (touched !== undefined) await this.ctx.users.invalidate(touched)
+        if (touched !== undefined) await this.users.invalidate(touched)
         return resolution
       } catch (e) {
         if (isUniqueViolation(e) === null || attempt >= RESOLVE_ATTEMPTS) throw e

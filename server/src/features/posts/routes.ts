@@ -1,5 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../../context.js'
+import type { UserCache } from '../users/index.js'
 import { requireUser } from '../../http/auth.js'
 import { badRequest, fieldError } from '../../http/errors.js'
 import { idempotent, IdempotencyHeaders } from '../../http/idempotency.js'
@@ -11,8 +12,8 @@ import { MAX_POST_CHARS, Post } from './views.js'
 
 const Content = Type.String({ maxLength: MAX_POST_CHARS, description: `Up to ${MAX_POST_CHARS} characters.` })
 
-export function postsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
-  const posts = new PostsService(ctx)
+export function postsRoutes(ctx: AppContext, services: { users: UserCache }): FastifyPluginAsyncTypebox {
+  const posts = new PostsService(ctx, services.users)
   const { maxImagesPerPost, maxImageBytes } = ctx.config.media
   return async (app) => {
     app.post(

@@ -4,7 +4,7 @@ import { AppError, forbidden, notFound } from '../../http/errors.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import { subsystemLogger } from '../../logger.js'
 import { hideDeletedPostPhotos, type StoredImage, type UploadedFile } from '../media/index.js'
-import { findVisibleUserById } from '../users/index.js'
+import { findVisibleUserById, type UserCache } from '../users/index.js'
 import { boundBefore, decodeTimeCursor } from '../../lib/keyset.js'
 import { NO_RELATIONSHIP, privateAccount, relationships } from '../visibility/index.js'
 import * as q from './queries.js'
@@ -17,7 +17,10 @@ const emptyPost = () =>
 
 export class PostsService {
   private readonly log
-  constructor(private readonly ctx: AppContext) {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly users: UserCache,
+  ) {
     this.log = subsystemLogger(ctx.logger, 'storage')
   }
 
@@ -97,7 +100,7 @@ export class PostsService {
         viewerId === undefined ? NO_RELATIONSHIP : ((await relationships(this.db, viewerId, [userId])).get(userId) ?? NO_RELATIONSHIP)
       if (rel.blockedBy) throw notFound('User')
       if (rel.blocking) throw forbidden('You block this user: unblock them to see their posts.', 'blocking')
-      if (user.isPrivate && !rel.following && (viewerId === undefined || (await this.ctx.users.get(viewerId))?.role !== 'admin')) {
+      if (user.isPrivate && !rel.following && (viewerId === undefined || (await this.users.get(viewerId))?.role !== 'admin')) {
         throw privateAccount()
       }
     }

@@ -1,13 +1,14 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../../context.js'
+import type { UserCache } from '../users/index.js'
 import { requireUser } from '../../http/auth.js'
 import { Page, PageQuery } from '../../http/pagination.js'
 import { bearer, errors, IdParams } from '../../http/schemas.js'
 import { SafetyService } from './service.js'
 import { ListedUser, Relationship } from './views.js'
 
-export function safetyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
-  const safety = new SafetyService(ctx)
+export function safetyRoutes(ctx: AppContext, services: { users: UserCache }): FastifyPluginAsyncTypebox {
+  const safety = new SafetyService(ctx, services.users)
   const ListQuery = Type.Object(PageQuery, { additionalProperties: false })
   return async (app) => {
     for (const [action, undo, tag] of [

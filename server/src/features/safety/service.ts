@@ -7,6 +7,7 @@ import { removeFollowRequestsBetween, removeFollowsBetween } from '../follows/in
 import { removeLikesOnPostsOf } from '../likes/index.js'
 import { deleteNotificationsBetween } from '../notifications/index.js'
 import { blocksBetween, lockPair, NO_RELATIONSHIP, relationships } from '../visibility/index.js'
+import type { UserCache } from '../users/index.js'
 import * as q from './queries.js'
 import { presentListedUser } from './views.js'
 
@@ -16,7 +17,10 @@ const selfError = (what: 'block' | 'mute') =>
   })
 
 export class SafetyService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly users: UserCache,
+  ) {}
 
   private get db() {
     return this.ctx.database.db
@@ -41,7 +45,7 @@ export class SafetyService {
       await hideCommentsOnPostsOf(tx, targetId, blockerId)
       await deleteNotificationsBetween(tx, blockerId, targetId)
     })
-    await this.ctx.users.invalidate(blockerId, targetId)
+    await this.users.invalidate(blockerId, targetId)
   }
 
   /** Idempotent. Nothing removed by the block comes back. */
@@ -84,14 +88,14 @@ export class SafetyService {
    */
   async relationship(viewerId: number, targetId: number) {
     const rel = viewerId === targetId ? NO_RELATIONSHIP : (await relationships(this.db, viewerId, [targetId])).get(targetId)
-    const user = await this.ctx.users.get(targetId)
+    const user = await this.users.get(targetId)
     if (!rel || !user || user.isBlocked || rel.blockedBy) throw notFound('User')
     return { id: targetId, ...rel }
   }
 
   /** A user that exists for the caller: not suspended, and not blocking the caller. */
   private async requireTarget(viewerId: number, targetId: number) {
-    const user = await this.ctx.users.get(targetId)
+    const user = await this.users.get(targetId)
     if (!user || user.isBlocked) throw notFound('User')
     if ((await blocksBetween(this.db, viewerId, targetId)).bBlocksA) throw notFound('User')
   }

@@ -3,6 +3,7 @@
 import type { WebSocket } from 'ws'
 import type { AppContext } from '../../context.js'
 import type { Logger } from '../../logger.js'
+import type { SessionCache } from '../auth/index.js'
 import { REVOKED_CHANNEL, userChannel, type BusMessage, type EphemeralEvent, type StreamEvent } from './events.js'
 import { eventExists, eventsAfter, lastEventId, recentEventsBefore } from './queries.js'
 
@@ -94,7 +95,8 @@ export class StreamHub {
   readonly options: HubOptions
 
   constructor(
-    private readonly ctx: Pick<AppContext, 'bus' | 'sessions' | 'database'>,
+    private readonly ctx: Pick<AppContext, 'bus' | 'database'>,
+    private readonly sessions: SessionCache,
     private readonly logger: Logger,
     options: Partial<HubOptions> = {},
   ) {
@@ -315,7 +317,7 @@ export class StreamHub {
       }
       await Promise.all(
         [...byToken].map(async ([token, conns]) => {
-          const session = await this.ctx.sessions.validate(token).catch(() => undefined)
+          const session = await this.sessions.validate(token).catch(() => undefined)
           if (session === undefined) return // cache unreachable: keep streams open rather than flap
           for (const conn of conns) {
             if (session === null || session.userId !== conn.userId) {

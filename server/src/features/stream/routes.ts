@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import type { AppContext } from '../../context.js'
-import { authenticateToken, type AuthInfo } from '../../http/auth.js'
+import { authenticateToken, type AuthInfo, type TokenCheck } from '../../http/auth.js'
 import { AppError, forbidden, unauthorized } from '../../http/errors.js'
 import type { StreamHub } from './hub.js'
 
@@ -38,7 +38,7 @@ const StreamQuery = Type.Object(
   { additionalProperties: false },
 )
 
-export function streamRoutes(ctx: AppContext, hub: StreamHub): FastifyPluginAsyncTypebox {
+export function streamRoutes(ctx: AppContext, hub: StreamHub, check: TokenCheck): FastifyPluginAsyncTypebox {
   const origins = new Set(ctx.config.webOrigins)
   const streams = new WeakMap<FastifyRequest, AuthInfo>()
 
@@ -61,7 +61,7 @@ export function streamRoutes(ctx: AppContext, hub: StreamHub): FastifyPluginAsyn
           const query = req.query as { access_token?: unknown }
           const token =
             typeof query.access_token === 'string' ? query.access_token : tokenFromProtocols(req.headers['sec-websocket-protocol'])
-          if (token) req.auth = await authenticateToken(ctx, token)
+          if (token) req.auth = await authenticateToken(check, token)
         },
         // Runs before the upgrade, so a refusal is a plain HTTP problem response.
         preHandler: async (req) => {

@@ -86,7 +86,7 @@ describe('across instances', () => {
       where: (x, { eq, and }) => and(eq(x.userId, u.user.id), eq(x.isActive, true)),
     })
     start = Date.now()
-    await b.ctx.sessions.revoke([session!.sessionToken])
+    await b.services.sessions.revoke([session!.sessionToken])
     r = await timeToClose(s2, start)
     expect(r.code).toBe(4001)
     expect(r.ms).toBeLessThan(a.app.streamHub.options.revalidateMs + 1500)

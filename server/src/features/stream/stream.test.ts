@@ -16,7 +16,7 @@ import {
   type TestApp,
 } from '../../../test/helpers.js'
 import { StreamClient, StreamRefused } from '../../../test/stream-client.js'
-import { AuthService, TokenService } from '../auth/index.js'
+import { TokenService } from '../auth/index.js'
 import { userChannel } from './events.js'
 import { startStreamPruning } from './prune-job.js'
 
@@ -333,7 +333,7 @@ describe('closing', () => {
     const s3 = await StreamClient.connect(base, laptop.accessToken)
     start = Date.now()
     await t.ctx.database.db.update(users).set({ isBlocked: true }).where(eq(users.id, u.user.id))
-    await new AuthService(t.ctx).revokeAllSessions(u.user.id, 'blocked')
+    await t.services.auth.revokeAllSessions(u.user.id, 'blocked')
     r = await timeToClose(s3, start)
     expect(r.closed?.code).toBe(4001)
     expect(r.ms).toBeLessThan(1000)
@@ -345,7 +345,7 @@ describe('closing', () => {
     const start = Date.now()
     // As if the announcement on the bus were lost: the session ends in the cache alone.
     const [session] = await t.ctx.database.db.query.userSessions.findMany({ where: (x, { eq }) => eq(x.userId, u.user.id) })
-    await t.ctx.sessions.revoke([session!.sessionToken])
+    await t.services.sessions.revoke([session!.sessionToken])
     const r = await timeToClose(s, start, 6000)
     expect(r.closed?.code).toBe(4001)
     expect(r.ms).toBeLessThan(t.app.streamHub.options.revalidateMs + 1000)
@@ -353,7 +353,7 @@ describe('closing', () => {
 
   it('closes at the expiry of the access token it was opened with, and a fresh token resumes it', async () => {
     const u = await register(t.app)
-    const claims = await t.ctx.tokens.verify(u.accessToken)
+    const claims = await t.services.tokens.verify(u.accessToken)
     if (typeof claims === 'string') throw new Error(`token refused: ${claims}`)
     // The same session, with a token that expires in about a second and a half.
     const shortLived = await new TokenService(t.ctx.config.jwtSecret, 2, t.ctx.config.publicUrl).sign(claims)

@@ -5,10 +5,11 @@ import { Page, PageQuery } from '../../http/pagination.js'
 import { bearer, errors, IdParams, Nullable } from '../../http/schemas.js'
 import { Bio, DisplayName, Username } from './schemas.js'
 import { UsersService } from './service.js'
+import type { UserCache } from './user-cache.js'
 import { Me, PublicProfile, UserSummary } from './views.js'
 
-export function usersRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
-  const users = new UsersService(ctx)
+export function usersRoutes(ctx: AppContext, services: { users: UserCache }): FastifyPluginAsyncTypebox {
+  const users = new UsersService(ctx, services.users)
   return async (app) => {
     app.get(
       '/users/me',

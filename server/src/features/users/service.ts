@@ -6,6 +6,7 @@ import { inTransaction } from '../../platform/db/transaction.js'
 import { acceptAllRequests } from '../follows/index.js'
 import { NO_RELATIONSHIP, notBlockedEitherWay, relationships } from '../visibility/index.js'
 import * as q from './queries.js'
+import type { UserCache } from './user-cache.js'
 import { presentMe, presentProfile, presentSummary, type ProfileRelationship } from './views.js'
 
 export interface ProfileChanges {
@@ -17,14 +18,17 @@ export interface ProfileChanges {
 }
 
 export class UsersService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly cache: UserCache,
+  ) {}
 
   private get db() {
     return this.ctx.database.db
   }
 
   async me(userId: number) {
-    const user = await this.ctx.users.get(userId)
+    const user = await this.cache.get(userId)
     if (!user) throw unauthorized()
     return presentMe(user)
   }
@@ -49,7 +53,7 @@ export class UsersService {
         const accepted = before.isPrivate && input.isPrivate === false ? await acceptAllRequests(tx, userId) : []
         return { row: row!, accepted }
       })
-      await this.ctx.users.invalidate(userId, ...accepted)
+      await this.cache.invalidate(userId, ...accepted)
       return presentMe(accepted.length > 0 ? ((await q.findVisibleUserById(this.db, userId)) ?? row) : row)
     } catch (e) {
       if (isUniqueViolation(e) !== null) {
@@ -83,7 +87,7 @@ export class UsersService {
     if (viewerId === undefined || viewerId === userId) return { ...NO_RELATIONSHIP, admin: false }
     const rel = (await relationships(this.db, viewerId, [userId])).get(userId) ?? NO_RELATIONSHIP
     if (rel.blockedBy) return null
-    const admin = (await this.ctx.users.get(viewerId))?.role === 'admin'
+    const admin = (await this.cache.get(viewerId))?.role === 'admin'
     return { ...rel, admin }
   }
 
