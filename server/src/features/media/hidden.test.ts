@@ -2,38 +2,15 @@
 // administrators through the admin media route until the retention job removes them, and a deletion
 // whose move never happened is repaired by the job. Against real parts: the suite's database
 // (PGlite or PostgreSQL) with local disk and with s3rver, whose public URLs are fetched over HTTP.
-import { randomBytes } from 'node:crypto'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { posts } from '../../db/schema.js'
-import {
-  createHarness,
-  json,
-  login,
-  register,
-  startS3Server,
-  type Harness,
-  type S3TestServer,
-  type Session,
-  type TestApp,
-} from '../../../test/helpers.js'
+import { json, register, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
 import { hiddenKeyOf } from './hidden.js'
-import { startMediaMaintenance, type MediaJob } from './maintenance-job.js'
-import { png, uploadForm } from './test-images.js'
+import type { MediaJob } from './maintenance-job.js'
+import { DAY, photoPost as postWithPhoto, startMediaSuite, storageKinds, storedKeys } from './test-storage.js'
 
-const DAY = 86_400_000
-const ADMIN = { ADMIN_EMAIL: 'root@example.test', ADMIN_PASSWORD: 'admin passphrase 1' }
-
-let s3: S3TestServer
-beforeAll(async () => {
-  s3 = await startS3Server()
-})
-afterAll(async () => s3?.close())
-
-describe.each([
-  ['disk', () => ({})],
-  ['s3', () => s3.env(`hidden-${randomBytes(4).toString('hex')}`)],
-] as const)('photos of deleted posts on %s storage', (kind, storageEnv) => {
+describe.each(storageKinds('hidden'))('photos of deleted posts on %s storage', (kind, storageEnv) => {
   let h: Harness
   let t: TestApp
   let job: MediaJob
@@ -42,35 +19,15 @@ describe.each([
   let stranger: Session
 
   beforeAll(async () => {
-    h = await createHarness()
-    t = await h.start({ ...ADMIN, ...storageEnv() })
-    admin = await login(t.app, ADMIN.ADMIN_EMAIL, ADMIN.ADMIN_PASSWORD)
-    author = await register(t.app)
+    ;({ h, t, job, admin, author } = await startMediaSuite(storageEnv(), { retentionDays: 30 }))
     stranger = await register(t.app)
-    job = startMediaMaintenance(t.ctx, { schedule: false, retentionDays: 30 })
   })
   afterAll(async () => {
     await job?.stop()
     await h?.close()
   })
 
-  const photoPost = async (content: string) => {
-    const form = await uploadForm([
-      { name: 'content', data: content },
-      { name: 'images', filename: 'a.png', type: 'image/png', data: await png(60, 40) },
-    ])
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/hearth/v1/posts',
-      payload: form.payload,
-      headers: { ...form.headers, ...author.headers },
-    })
-    expect(res.statusCode).toBe(201)
-    const post = json(res)
-    const [row] = await t.ctx.database.db.select({ imageUrls: posts.imageUrls }).from(posts).where(eq(posts.id, post.id))
-    const keys = (row!.imageUrls as { keys: string[] }[]).flatMap((i) => i.keys)
-    return { id: post.id as number, urls: [post.images[0].url, post.images[0].thumbUrl] as string[], keys }
-  }
+  const photoPost = (content: string) => postWithPhoto(t, author, content)
 
   /** The status a browser gets for a public photo URL: this server's /media route, or the S3 server over HTTP. */
   const publicStatus = async (url: string) => {
@@ -86,10 +43,7 @@ describe.each([
     return u.pathname + u.search
   }
   const adminPath = (key: string) => `/api/hearth/v1/admin/media/${key}`
-  const stored = async (keys: string[]) => {
-    const all = new Set(await t.ctx.storage.list())
-    return keys.filter((k) => all.has(k))
-  }
+  const stored = (keys: string[]) => storedKeys(t, keys)
   const reportAndDelete = async (postId: number) => {
     const reporter = await register(t.app)
     const report = json(

@@ -2,10 +2,10 @@
 // (copy, then delete) from its public key to a private one, which neither the disk route nor the
 // bucket policy serves. Administrators still see them until the retention job removes them, through
 // short-lived signed URLs of GET /api/hearth/v1/admin/media/<public key> (an <img> cannot send a
-// Bearer token, so the URL carries an HMAC, as message attachments do).
-import { createHmac, timingSafeEqual } from 'node:crypto'
+// Bearer token, so the URL carries an HMAC, as message attachments do: lib/signed-url.ts).
 import type { Readable } from 'node:stream'
 import type { AppContext } from '../../context.js'
+import { UrlSigner } from '../../lib/signed-url.js'
 import { isValidKey, PRIVATE_PREFIX, type ObjectStorage, type StoredObject } from '../../platform/storage/types.js'
 import * as q from './queries.js'
 import { POST_PHOTO_PREFIX } from './service.js'
@@ -80,14 +80,11 @@ export async function hideDeletedPostPhotos(ctx: Pick<AppContext, 'database' | '
   return due.length
 }
 
-/** URLs live at least this long; expiries are rounded up to the step, so a page reload hands out the same (cacheable) URL. */
-const TTL_SECONDS = 3600
-const STEP_SECONDS = 600
 const HIDDEN_MEDIA_PATH = '/api/hearth/v1/admin/media/'
 
 /** Signed URLs of the admin-only route that serves the photos of deleted posts. */
 export class HiddenMediaUrls {
-  private readonly key: Buffer
+  private readonly signer: UrlSigner
   private readonly base: string
 
   constructor(
@@ -95,8 +92,7 @@ export class HiddenMediaUrls {
     publicUrl: string,
     private readonly storage: ObjectStorage,
   ) {
-    // A key of its own, so these signatures can never be confused with tokens or attachment URLs.
-    this.key = createHmac('sha256', secret).update('hearth:hidden-media-url:v1').digest()
+    this.signer = new UrlSigner(secret, 'hearth:hidden-media-url:v1')
     this.base = publicUrl.replace(/\/+$/, '') + HIDDEN_MEDIA_PATH
   }
 
@@ -104,16 +100,13 @@ export class HiddenMediaUrls {
   forPhotoUrl(url: string, now = Date.now()): string {
     const key = this.storage.keyFromPublicUrl(url)
     if (!isPostPhotoKey(key)) return url
-    const exp = Math.ceil((now / 1000 + TTL_SECONDS) / STEP_SECONDS) * STEP_SECONDS
-    return `${this.base}${key}?exp=${exp}&sig=${this.sign(key, exp)}`
+    const { exp, sig } = this.signer.sign(key, now)
+    return `${this.base}${key}?exp=${exp}&sig=${sig}`
   }
 
   /** Whether the signature was made here for this key and has not expired. */
   verify(key: string, exp: number, sig: string, now = Date.now()): boolean {
-    if (exp * 1000 <= now) return false
-    const expected = Buffer.from(this.sign(key, exp))
-    const given = Buffer.from(sig)
-    return expected.length === given.length && timingSafeEqual(expected, given)
+    return this.signer.verify(key, exp, sig, now)
   }
 
   /**
@@ -123,9 +116,5 @@ export class HiddenMediaUrls {
   async open(publicKey: string): Promise<StoredObject | null> {
     if (!isPostPhotoKey(publicKey)) return null
     return (await this.storage.get(hiddenKeyOf(publicKey))) ?? (await this.storage.get(publicKey))
-  }
-
-  private sign(key: string, exp: number): string {
-    return createHmac('sha256', this.key).update(`${key}.${exp}`).digest('base64url')
   }
 }

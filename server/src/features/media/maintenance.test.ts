@@ -4,35 +4,14 @@ import { randomBytes } from 'node:crypto'
 import { eq, inArray } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { posts, users } from '../../db/schema.js'
-import {
-  createHarness,
-  json,
-  login,
-  register,
-  startS3Server,
-  type Harness,
-  type S3TestServer,
-  type Session,
-  type TestApp,
-} from '../../../test/helpers.js'
+import { json, register, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
 import { ADVISORY_LOCKS } from '../../platform/jobs/index.js'
 import { hiddenKeyOf } from './hidden.js'
 import { startMediaMaintenance, type MediaJob } from './maintenance-job.js'
 import { png, uploadForm } from './test-images.js'
+import { DAY, photoPost as postWithPhoto, startMediaSuite, storageKinds, storedKeys } from './test-storage.js'
 
-const DAY = 86_400_000
-const ADMIN = { ADMIN_EMAIL: 'root@example.test', ADMIN_PASSWORD: 'admin passphrase 1' }
-
-let s3: S3TestServer
-beforeAll(async () => {
-  s3 = await startS3Server()
-})
-afterAll(async () => s3?.close())
-
-describe.each([
-  ['disk', () => ({})],
-  ['s3', () => s3.env(`media-${randomBytes(4).toString('hex')}`)],
-] as const)('media maintenance on %s storage', (_kind, storageEnv) => {
+describe.each(storageKinds('media'))('media maintenance on %s storage', (_kind, storageEnv) => {
   let h: Harness
   let t: TestApp
   let job: MediaJob
@@ -41,41 +20,15 @@ describe.each([
   let env: Record<string, string>
 
   beforeAll(async () => {
-    h = await createHarness()
-    env = { ...ADMIN, ...storageEnv() }
-    t = await h.start(env)
-    admin = await login(t.app, ADMIN.ADMIN_EMAIL, ADMIN.ADMIN_PASSWORD)
-    author = await register(t.app)
-    job = startMediaMaintenance(t.ctx, { schedule: false })
+    ;({ h, t, env, job, admin, author } = await startMediaSuite(storageEnv()))
   })
   afterAll(async () => {
     await job?.stop()
     await h?.close()
   })
 
-  const keysOf = async (postId: number): Promise<string[]> => {
-    const [row] = await t.ctx.database.db.select({ imageUrls: posts.imageUrls }).from(posts).where(eq(posts.id, postId))
-    return (row!.imageUrls as { keys: string[] }[]).flatMap((i) => i.keys)
-  }
-  const stored = async (keys: string[]) => {
-    const all = new Set(await t.ctx.storage.list())
-    return keys.filter((k) => all.has(k))
-  }
-  const photoPost = async (s: Session, content: string) => {
-    const form = await uploadForm([
-      { name: 'content', data: content },
-      { name: 'images', filename: 'a.png', type: 'image/png', data: await png(60, 40) },
-    ])
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/hearth/v1/posts',
-      payload: form.payload,
-      headers: { ...form.headers, ...s.headers },
-    })
-    expect(res.statusCode).toBe(201)
-    const id = json(res).id as number
-    return { id, keys: await keysOf(id) }
-  }
+  const stored = (keys: string[]) => storedKeys(t, keys)
+  const photoPost = (s: Session, content: string) => postWithPhoto(t, s, content)
   const reportTarget = async (reportId: number) => {
     const res = await t.app.inject({ url: '/api/hearth/v1/admin/reports?limit=100', headers: admin.headers })
     return json(res).items.find((r: { id: number }) => r.id === reportId).target
