@@ -8,15 +8,7 @@ import hearth from './eslint/boundaries.js'
 // Tests read JSON answers (`res.json()` is `any` by design of light-my-request and fetch), the demo
 // drives the API the same way and benchmarks read tool output: the no-unsafe-* family (and
 // no-explicit-any) would flag every assertion there.
-const tests = [
-  '**/*.test.ts',
-  'e2e/**',
-  'server/test/**',
-  'server/src/**/testing/**',
-  'server/src/**/test-*.ts',
-  'server/src/demo/**',
-  'bench/**',
-]
+const tests = ['**/*.test.ts', 'e2e/**', 'server/test/**', 'server/src/**/test-*.ts', 'server/src/demo/**', 'bench/**']
 const untyped = ['**/*.js', '**/*.mjs']
 
 export default tseslint.config(

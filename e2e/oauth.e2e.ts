@@ -3,7 +3,7 @@
 // redirect dance lands on the app signed in, and accounts link and unlink from Settings.
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestGithub, type TestGithub } from '../server/src/features/oauth/testing/github-fake.js'
+import { startTestGithub, type TestGithub } from '../server/src/features/oauth/test-github-fake.js'
 import { DESKTOP, launchBrowser } from './support/browser.js'
 import { startServer, type RunningServer } from './support/server.js'
 

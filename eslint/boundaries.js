@@ -1,8 +1,8 @@
 // The import rule of the README's architecture section, as a local ESLint rule (no plugin needed):
 // every relative import is resolved to a repository path and checked against three rules.
 //   1. server/src/features/A/… may import server/src/features/B/… only through B/index.ts (its own
-//      feature freely): index.ts is B's public face, the rest is B's business. Test code (*.test.ts,
-//      testing/, test-*.ts) may also use another feature's test support (testing/, test-*.ts).
+//      feature freely): index.ts is B's public face, the rest is B's business. Test code (*.test.ts
+//      and the test helpers, test-*.ts) may also use another feature's test helpers (test-*.ts).
 //   2. server/src/platform/ and server/src/lib/ import no feature: they are the layers below.
 //   3. web/src/ imports nothing from server/: the web app knows the server only through its
 //      generated types in web/src/api/ (`npm run web:types`, whose generator in web/scripts/ is the
@@ -20,8 +20,8 @@ function repoPath(absolute) {
 }
 
 const FEATURE = /^server\/src\/features\/([^/]+)\/(.+)$/
-const TEST_SUPPORT = /(^|\/)(testing\/|test-[^/]*$)/
-const TEST_CODE = /(\.test\.ts$|(^|\/)testing\/|(^|\/)test-[^/]*$)/
+const TEST_SUPPORT = /(^|\/)test-[^/]*$/
+const TEST_CODE = /(\.test\.ts$|(^|\/)test-[^/]*$)/
 
 /** `.js` in a relative import names the `.ts`/`.tsx` file next to it (NodeNext). */
 function sourceName(path) {

@@ -41,8 +41,10 @@ describe('import boundaries', () => {
   })
 
   it("lets tests use another feature's test support, and only tests", () => {
-    expect(lint('server/src/features/feed/feed.test.ts', "import { makePosts } from '../posts/testing/fixtures.js'")).toEqual([])
     expect(lint('server/src/features/feed/feed.test.ts', "import { makePosts } from '../posts/test-support.js'")).toEqual([])
+    expect(lint('server/src/features/oauth/test-fixture.ts', "import { startInbox } from '../auth/test-smtp-inbox.js'")).toEqual([])
+    // one naming for test helpers (test-*.ts): a testing/ folder is no test support
+    expect(lint('server/src/features/feed/feed.test.ts', "import { makePosts } from '../posts/testing/fixtures.js'")).toHaveLength(1)
     expect(lint('server/src/features/feed/feed.test.ts', "import { loadPost } from '../posts/queries.js'")).toHaveLength(1)
     expect(lint('server/src/features/feed/service.ts', "import { makePosts } from '../posts/test-support.js'")).toHaveLength(1)
   })

@@ -14,7 +14,7 @@ import {
   type TestApp,
 } from '../../../test/helpers.js'
 import { emailTokens, userSessions, users } from '../../db/schema.js'
-import { linkToken, startInbox, type Inbox } from './testing/smtp-inbox.js'
+import { linkToken, startInbox, type Inbox } from './test-smtp-inbox.js'
 import { sha256 } from './tokens.js'
 
 let h: Harness

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, expectProblem, login, register, sleep, type Harness, type TestApp } from '../../../test/helpers.js'
 import { mailOutbox } from '../../db/schema.js'
-import { linkToken, startInbox, type Inbox } from './testing/smtp-inbox.js'
+import { linkToken, startInbox, type Inbox } from './test-smtp-inbox.js'
 
 let h: Harness
 let t: TestApp

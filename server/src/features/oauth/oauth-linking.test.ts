@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectProblem, json, login, register, type Session } from '../../../test/helpers.js'
 import { users } from '../../db/schema.js'
-import { linkToken } from '../auth/testing/smtp-inbox.js'
+import { linkToken } from '../auth/test-smtp-inbox.js'
 import {
   callback,
   expectLoginError,
@@ -18,7 +18,7 @@ import {
   toCallback,
   verifiedAccount,
   type OAuthFixture,
-} from './testing/fixture.js'
+} from './test-fixture.js'
 
 let f: OAuthFixture
 beforeAll(async () => {

@@ -18,7 +18,7 @@ import {
   userCount,
   usersWithEmail,
   type OAuthFixture,
-} from './testing/fixture.js'
+} from './test-fixture.js'
 
 let f: OAuthFixture
 beforeAll(async () => {

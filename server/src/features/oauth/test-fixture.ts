@@ -3,11 +3,11 @@
 import { count, eq } from 'drizzle-orm'
 import type { LightMyRequestResponse } from 'fastify'
 import { expect } from 'vitest'
-import { createHarness, json, register, uniqueName, type Harness, type TestApp } from '../../../../test/helpers.js'
-import { oauthProviders, users, userSessions } from '../../../db/schema.js'
-import { linkToken, startInbox, type Inbox } from '../../auth/testing/smtp-inbox.js'
-import { startTestGithub, type GithubAccount, type TestGithub } from './github-fake.js'
-import { startTestGoogle, type GoogleIdentity, type TestGoogle } from './google-idp.js'
+import { createHarness, json, register, uniqueName, type Harness, type TestApp } from '../../../test/helpers.js'
+import { oauthProviders, users, userSessions } from '../../db/schema.js'
+import { linkToken, startInbox, type Inbox } from '../auth/test-smtp-inbox.js'
+import { startTestGithub, type GithubAccount, type TestGithub } from './test-github-fake.js'
+import { startTestGoogle, type GoogleIdentity, type TestGoogle } from './test-google-idp.js'
 
 export const PUBLIC_URL = 'http://localhost:3000'
 const callbackPrefix = `${PUBLIC_URL}/api/hearth/v1/auth/oauth/`
