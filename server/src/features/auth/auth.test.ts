@@ -231,6 +231,27 @@ describe('sign-in', () => {
     const admin = await login(t.app, 'root@example.test', 'admin passphrase 1')
     expect(admin.user.role).toBe('admin')
   })
+
+  it('makes the configured account an unblocked admin with the configured password again at the next start', async () => {
+    const { users } = await import('../../db/schema.js')
+    const { eq } = await import('drizzle-orm')
+    const { hashPassword } = await import('./passwords.js')
+    const db = t.ctx.database.db
+    const byEmail = eq(users.email, 'root@example.test')
+    const [before] = await db.select().from(users).where(byEmail)
+    await db
+      .update(users)
+      .set({ role: 'user', isBlocked: true, emailVerifiedAt: null, passwordHash: await hashPassword('changed behind our back') })
+      .where(eq(users.id, before!.id))
+
+    const restarted = await h.start({ ADMIN_EMAIL: 'root@example.test', ADMIN_PASSWORD: 'admin passphrase 1' })
+    const after = await db.select().from(users).where(byEmail)
+    expect(after).toHaveLength(1)
+    expect(after[0]).toMatchObject({ id: before!.id, role: 'admin', isBlocked: false })
+    expect(after[0]!.emailVerifiedAt).not.toBeNull()
+    const admin = await login(restarted.app, 'root@example.test', 'admin passphrase 1')
+    expect(admin.user).toMatchObject({ id: before!.id, role: 'admin' })
+  })
 })
 
 describe('refresh rotation and reuse detection', () => {

@@ -1,6 +1,5 @@
-import { eq } from 'drizzle-orm'
 import type { AppContext } from '../../context.js'
-import { users } from '../../db/schema.js'
+import { insertUserIfFree, makeConfiguredAdmin } from '../users/index.js'
 import { hashPassword, verifyPassword } from './passwords.js'
 import { findUserByLogin, sessionTokensOfUsers } from './queries.js'
 import type { AuthDeps } from './service.js'
@@ -17,15 +16,10 @@ export async function ensureAdmin(ctx: AppContext, deps: Pick<AuthDeps, 'session
   const existing = await findUserByLogin(db, email)
   if (existing) {
     const samePassword = existing.passwordHash !== null && (await verifyPassword(existing.passwordHash, admin.password))
-    await db
-      .update(users)
-      .set({
-        role: 'admin',
-        isBlocked: false,
-        emailVerifiedAt: existing.emailVerifiedAt ?? new Date(),
-        ...(samePassword ? {} : { passwordHash: await hashPassword(admin.password), updatedAt: new Date() }),
-      })
-      .where(eq(users.id, existing.id))
+    await makeConfiguredAdmin(db, existing.id, {
+      emailVerifiedAt: existing.emailVerifiedAt ?? new Date(),
+      ...(samePassword ? {} : { passwordHash: await hashPassword(admin.password) }),
+    })
     if (existing.role !== 'admin' || !samePassword) {
       await deps.sessions.invalidate(await sessionTokensOfUsers(db, [existing.id]))
       await deps.users.invalidate(existing.id)
@@ -39,20 +33,16 @@ export async function ensureAdmin(ctx: AppContext, deps: Pick<AuthDeps, 'session
     .padEnd(3, '_')
   for (let i = 0; ; i++) {
     const username = i === 0 ? base : `${base}_${i}`
-    const [row] = await db
-      .insert(users)
-      .values({
-        email,
-        username,
-        passwordHash: await hashPassword(admin.password),
-        role: 'admin',
-        emailVerifiedAt: new Date(),
-        displayName: 'Administrator',
-      })
-      .onConflictDoNothing()
-      .returning({ id: users.id })
-    if (row) {
-      ctx.logger.info({ userId: row.id, username }, 'admin account created')
+    const id = await insertUserIfFree(db, {
+      email,
+      username,
+      passwordHash: await hashPassword(admin.password),
+      role: 'admin',
+      emailVerifiedAt: new Date(),
+      displayName: 'Administrator',
+    })
+    if (id !== undefined) {
+      ctx.logger.info({ userId: id, username }, 'admin account created')
       return
     }
     // Another instance may have created it at the same moment.

@@ -7,7 +7,7 @@ import { isUniqueViolation } from '../../platform/db/errors.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import type { MailOutbox, QueuedMail } from '../../platform/mail/index.js'
 import { deleteLinks } from '../oauth/index.js'
-import { lockUser, type UserRow } from '../users/index.js'
+import { lockUser, markEmailVerified, setPasswordProvingEmail, setProvenEmail, type UserRow } from '../users/index.js'
 import * as tq from './email-queries.js'
 import { hashPassword, passwordProblem } from './passwords.js'
 import { findSessionCreatedAt, findUserById, findUserByLogin, revokeSessions } from './queries.js'
@@ -108,7 +108,7 @@ export class EmailFlows {
     const userId = await inTransaction(this.db, async (tx) => {
       const used = await tq.consumeToken(tx, sha256(token), 'verify_email')
       // A link mailed to an address the account no longer has proves nothing about the account.
-      if (!used || !(await tq.markEmailVerified(tx, used.userId, used.email))) throw invalidToken()
+      if (!used || !(await markEmailVerified(tx, used.userId, used.email))) throw invalidToken()
       return used.userId
     })
     await this.deps.users.invalidate(userId)
@@ -161,7 +161,7 @@ export class EmailFlows {
       await tq.retireTokens(tx, user.id, 'password_reset')
       const current = (await lockUser(tx, { id: user.id }))!
       if (!current.emailVerifiedAt) await deleteLinks(tx, { userId: user.id })
-      await tq.setPasswordProvingEmail(tx, user.id, passwordHash)
+      await setPasswordProvingEmail(tx, user.id, passwordHash)
       return revokeSessions(tx, { userId: user.id }, 'password_reset')
     })
     await this.auth.endSessions(revoked)
@@ -251,7 +251,7 @@ export class EmailFlows {
       if (await tq.emailTakenByOther(tx, used.email, user.id)) throw emailTaken()
       await tq.retireAllTokens(tx, user.id)
       try {
-        await tq.setProvenEmail(tx, user.id, used.email)
+        await setProvenEmail(tx, user.id, used.email)
       } catch (e) {
         // An account registered with the address between the check and the write: the unique index decides.
         if (isUniqueViolation(e) !== null) throw emailTaken()

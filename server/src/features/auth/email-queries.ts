@@ -61,28 +61,3 @@ export async function emailTakenByOther(db: DbOrTx, email: string, userId: numbe
     .limit(1)
   return row !== undefined
 }
-
-/** The new address, proven by the link that was mailed to it. */
-export async function setProvenEmail(db: DbOrTx, userId: number, email: string) {
-  await db
-    .update(users)
-    .set({ email, emailVerifiedAt: sql`now()`, updatedAt: new Date() })
-    .where(eq(users.id, userId))
-}
-
-/** Marks the email proven, but only while it is still the account's address. */
-export async function markEmailVerified(db: DbOrTx, userId: number, email: string): Promise<boolean> {
-  const rows = await db
-    .update(users)
-    .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`, updatedAt: new Date() })
-    .where(and(eq(users.id, userId), eq(users.email, email)))
-    .returning({ id: users.id })
-  return rows.length > 0
-}
-
-export async function setPasswordProvingEmail(db: DbOrTx, userId: number, passwordHash: string) {
-  await db
-    .update(users)
-    .set({ passwordHash, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`, updatedAt: new Date() })
-    .where(eq(users.id, userId))
-}

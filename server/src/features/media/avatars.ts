@@ -1,8 +1,7 @@
 import type { AppContext } from '../../context.js'
 import { unauthorized } from '../../http/errors.js'
 import { inTransaction } from '../../platform/db/transaction.js'
-import type { UserCache } from '../users/index.js'
-import { swapAvatarUrl } from './queries.js'
+import { swapAvatarUrl, type UserCache } from '../users/index.js'
 import type { UploadedFile } from './types.js'
 
 export class AvatarService {

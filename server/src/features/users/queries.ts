@@ -102,6 +102,66 @@ export async function updateUserPassword(db: DbOrTx, userId: number, passwordHas
 }
 
 /**
+ * Sets a user's avatar and returns the one it replaced (null: none; undefined: no such user).
+ * The row lock makes concurrent uploads queue, so each one learns exactly which URL it replaced.
+ * (features/media's avatar uploads)
+ */
+export async function swapAvatarUrl(tx: Tx, userId: number, url: string | null): Promise<string | null | undefined> {
+  const [current] = await tx.select({ avatarUrl: users.avatarUrl }).from(users).where(eq(users.id, userId)).for('update')
+  if (!current) return undefined
+  await tx.update(users).set({ avatarUrl: url, updatedAt: new Date() }).where(eq(users.id, userId))
+  return current.avatarUrl
+}
+
+/** Marks the email proven, but only while it is still the account's address. (features/auth's mailed links) */
+export async function markEmailVerified(db: DbOrTx, userId: number, email: string): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`, updatedAt: new Date() })
+    .where(and(eq(users.id, userId), eq(users.email, email)))
+    .returning({ id: users.id })
+  return rows.length > 0
+}
+
+/** The new address, proven by the link that was mailed to it. (features/auth's email change) */
+export async function setProvenEmail(db: DbOrTx, userId: number, email: string) {
+  await db
+    .update(users)
+    .set({ email, emailVerifiedAt: sql`now()`, updatedAt: new Date() })
+    .where(eq(users.id, userId))
+}
+
+/** A new password set through a link mailed to the account's address, which that proves. (features/auth's password reset) */
+export async function setPasswordProvingEmail(db: DbOrTx, userId: number, passwordHash: string) {
+  await db
+    .update(users)
+    .set({ passwordHash, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`, updatedAt: new Date() })
+    .where(eq(users.id, userId))
+}
+
+/**
+ * Makes an account the configured administrator (ADMIN_EMAIL): an unblocked admin whose address
+ * counts as proven, with a new password hash when given. (features/auth's bootstrap)
+ */
+export async function makeConfiguredAdmin(db: DbOrTx, id: number, values: { emailVerifiedAt: Date; passwordHash?: string }) {
+  await db
+    .update(users)
+    .set({
+      role: 'admin',
+      isBlocked: false,
+      emailVerifiedAt: values.emailVerifiedAt,
+      ...(values.passwordHash === undefined ? {} : { passwordHash: values.passwordHash, updatedAt: new Date() }),
+    })
+    .where(eq(users.id, id))
+}
+
+/** Inserts a user unless the email or username is taken; its id, or undefined when taken. */
+export async function insertUserIfFree(db: DbOrTx, values: typeof users.$inferInsert): Promise<number | undefined> {
+  const [row] = await db.insert(users).values(values).onConflictDoNothing().returning({ id: users.id })
+  return row?.id
+}
+
+/**
  * Locks every admin row, in id order so concurrent admin actions queue instead of deadlocking.
  * Whoever holds these locks sees the admin set as it is, so "would this leave no admin?" and "is
  * the actor still an admin?" cannot be answered from a stale picture by two transactions at once.
