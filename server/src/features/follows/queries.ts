@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import { followRequests, follows, users } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
+import { addFollowersInBulk, adjustFollowCounts } from '../users/index.js'
 import { cursorAt, newestFirst, type TimeKey } from '../../lib/keyset.js'
 
 /** True when this call created the follow; the unique (follower, following) index settles races. */
@@ -16,22 +17,6 @@ export async function deleteFollow(tx: DbOrTx, followerId: number, followingId: 
     .where(and(eq(follows.followerId, followerId), eq(follows.followingId, followingId)))
     .returning({ id: follows.id })
   return rows.length > 0
-}
-
-/**
- * Moves both counters. The two rows are locked in id order first, whoever follows whom, so two
- * people following each other at the same moment cannot deadlock.
- */
-export async function adjustFollowCounters(tx: DbOrTx, followerId: number, followingId: number, delta: -1 | 1) {
-  const pair = [followerId, followingId]
-  await tx.select({ id: users.id }).from(users).where(inArray(users.id, pair)).orderBy(users.id).for('no key update')
-  await tx
-    .update(users)
-    .set({
-      followingCount: sql`${users.followingCount} + CASE WHEN ${users.id} = ${followerId} THEN ${delta}::int ELSE 0 END`,
-      followersCount: sql`${users.followersCount} + CASE WHEN ${users.id} = ${followingId} THEN ${delta}::int ELSE 0 END`,
-    })
-    .where(inArray(users.id, pair))
 }
 
 export async function followersCountOf(db: DbOrTx, userId: number): Promise<number> {
@@ -103,8 +88,8 @@ export async function followedAmong(db: DbOrTx, viewerId: number, ids: number[])
  * (safety's lockPair), so nothing can follow in between.
  */
 export async function removeFollowsBetween(tx: DbOrTx, a: number, b: number): Promise<void> {
-  if (await deleteFollow(tx, a, b)) await adjustFollowCounters(tx, a, b, -1)
-  if (await deleteFollow(tx, b, a)) await adjustFollowCounters(tx, b, a, -1)
+  if (await deleteFollow(tx, a, b)) await adjustFollowCounts(tx, a, b, -1)
+  if (await deleteFollow(tx, b, a)) await adjustFollowCounts(tx, b, a, -1)
 }
 
 /** A block withdraws pending follow requests both ways. */
@@ -190,14 +175,6 @@ export async function acceptAllRequests(tx: DbOrTx, targetId: number): Promise<n
     ON CONFLICT DO NOTHING
     RETURNING follower_id`)
   const ids = ((moved as { rows: { follower_id: number }[] }).rows ?? []).map((r) => Number(r.follower_id))
-  if (ids.length > 0) {
-    await tx
-      .update(users)
-      .set({
-        followingCount: sql`${users.followingCount} + CASE WHEN ${users.id} = ${targetId} THEN 0 ELSE 1 END`,
-        followersCount: sql`${users.followersCount} + CASE WHEN ${users.id} = ${targetId} THEN ${ids.length}::int ELSE 0 END`,
-      })
-      .where(inArray(users.id, [targetId, ...ids]))
-  }
+  if (ids.length > 0) await addFollowersInBulk(tx, targetId, ids)
   return ids
 }

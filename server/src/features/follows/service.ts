@@ -6,7 +6,7 @@ import type { Tx } from '../../platform/db/types.js'
 import type { AfterCommit } from '../../platform/db/transaction.js'
 import { notify } from '../notifications/index.js'
 import { blocksBetween, lockPair, notBlockedEitherWay, privateAccount, relationships } from '../visibility/index.js'
-import { actorSummary, findVisibleUserById, type UserCache } from '../users/index.js'
+import { actorSummary, adjustFollowCounts, findVisibleUserById, type UserCache } from '../users/index.js'
 import * as q from './queries.js'
 import { presentFollowListUser, presentRequester } from './views.js'
 
@@ -50,7 +50,7 @@ export class FollowsService {
           await this.notifyFollow(tx, afterCommit, followerId, targetId, 'follow_request')
         }
       } else if (await q.insertFollow(tx, followerId, targetId)) {
-        await q.adjustFollowCounters(tx, followerId, targetId, 1)
+        await adjustFollowCounts(tx, followerId, targetId, 1)
         await this.notifyFollow(tx, afterCommit, followerId, targetId, 'follow')
       }
       return { userId: targetId, state, isFollowing: state === 'following', followersCount: await q.followersCountOf(tx, targetId) }
@@ -68,7 +68,7 @@ export class FollowsService {
       if (!target || target.isBlocked) throw notFound('User')
       if ((await blocksBetween(tx, followerId, targetId)).bBlocksA) throw notFound('User')
       await q.deleteFollowRequest(tx, followerId, targetId)
-      if (await q.deleteFollow(tx, followerId, targetId)) await q.adjustFollowCounters(tx, followerId, targetId, -1)
+      if (await q.deleteFollow(tx, followerId, targetId)) await adjustFollowCounts(tx, followerId, targetId, -1)
       return { userId: targetId, state: 'none' as const, isFollowing: false, followersCount: await q.followersCountOf(tx, targetId) }
     })
     await this.users.invalidate(followerId, targetId)
@@ -83,7 +83,7 @@ export class FollowsService {
     await inTransaction(this.db, async (tx) => {
       await lockPair(tx, ownerId, requesterId)
       if (!(await q.deleteFollowRequest(tx, requesterId, ownerId))) throw noRequest()
-      if (await q.insertFollow(tx, requesterId, ownerId)) await q.adjustFollowCounters(tx, requesterId, ownerId, 1)
+      if (await q.insertFollow(tx, requesterId, ownerId)) await adjustFollowCounts(tx, requesterId, ownerId, 1)
     })
     await this.users.invalidate(ownerId, requesterId)
   }

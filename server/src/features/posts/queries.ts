@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import { posts, users } from '../../db/schema.js'
 import type { Db, DbOrTx } from '../../platform/db/index.js'
 import type { TimeKey } from '../../lib/keyset.js'
+import { adjustPostsCount } from '../users/index.js'
 import { authorVisible } from '../visibility/index.js'
 import { postPageSql, runPostPage } from './page.js'
 
@@ -114,11 +115,4 @@ export async function softDeletePost(tx: DbOrTx, id: number): Promise<{ userId: 
   if (!row) return null
   await adjustPostsCount(tx, row.userId, -1)
   return row
-}
-
-export async function adjustPostsCount(tx: DbOrTx, userId: number, delta: 1 | -1) {
-  await tx
-    .update(users)
-    .set({ postsCount: sql`${users.postsCount} + ${delta}` })
-    .where(eq(users.id, userId))
 }

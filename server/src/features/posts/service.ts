@@ -4,7 +4,7 @@ import { AppError, forbidden, notFound } from '../../http/errors.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import { subsystemLogger } from '../../logger.js'
 import { hideDeletedPostPhotos, type StoredImage, type UploadedFile } from '../media/index.js'
-import { findVisibleUserById, type UserCache } from '../users/index.js'
+import { adjustPostsCount, findVisibleUserById, type UserCache } from '../users/index.js'
 import { boundBefore, decodeTimeCursor } from '../../lib/keyset.js'
 import { NO_RELATIONSHIP, privateAccount, relationships } from '../visibility/index.js'
 import * as q from './queries.js'
@@ -41,7 +41,7 @@ export class PostsService {
     try {
       id = await inTransaction(this.db, async (tx) => {
         const postId = await q.insertPost(tx, { userId, content, imageUrls: images.length > 0 ? images : null })
-        await q.adjustPostsCount(tx, userId, 1)
+        await adjustPostsCount(tx, userId, 1)
         return postId
       })
     } catch (err) {

@@ -1,6 +1,9 @@
 // The public face of features/users: what other features, app.ts and the tools may use.
 export {
   actorSummary,
+  addFollowersInBulk,
+  adjustFollowCounts,
+  adjustPostsCount,
   findVisibleUserById,
   insertUser,
   insertUserIfFree,

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm'
 import { users } from '../../db/schema.js'
 import type { DbOrTx, Tx } from '../../platform/db/index.js'
 
@@ -182,4 +182,40 @@ export async function setRole(tx: Tx, id: number, role: UserRow['role']) {
 export async function lockOwnRow(tx: Tx, id: number): Promise<UserRow | undefined> {
   const [row] = await tx.select().from(users).where(eq(users.id, id)).for('no key update').limit(1)
   return row
+}
+
+// ---- profile counters, moved in the same transaction as the follow or post that changes them ----
+
+/**
+ * Moves both counters. The two rows are locked in id order first, whoever follows whom, so two
+ * people following each other at the same moment cannot deadlock.
+ */
+export async function adjustFollowCounts(tx: DbOrTx, followerId: number, followingId: number, delta: -1 | 1) {
+  const pair = [followerId, followingId]
+  await tx.select({ id: users.id }).from(users).where(inArray(users.id, pair)).orderBy(users.id).for('no key update')
+  await tx
+    .update(users)
+    .set({
+      followingCount: sql`${users.followingCount} + CASE WHEN ${users.id} = ${followerId} THEN ${delta}::int ELSE 0 END`,
+      followersCount: sql`${users.followersCount} + CASE WHEN ${users.id} = ${followingId} THEN ${delta}::int ELSE 0 END`,
+    })
+    .where(inArray(users.id, pair))
+}
+
+/** An account going public: `followerIds` now follow `targetId` (each +1 following, the target +n followers). */
+export async function addFollowersInBulk(tx: DbOrTx, targetId: number, followerIds: number[]) {
+  await tx
+    .update(users)
+    .set({
+      followingCount: sql`${users.followingCount} + CASE WHEN ${users.id} = ${targetId} THEN 0 ELSE 1 END`,
+      followersCount: sql`${users.followersCount} + CASE WHEN ${users.id} = ${targetId} THEN ${followerIds.length}::int ELSE 0 END`,
+    })
+    .where(inArray(users.id, [targetId, ...followerIds]))
+}
+
+export async function adjustPostsCount(tx: DbOrTx, userId: number, delta: 1 | -1) {
+  await tx
+    .update(users)
+    .set({ postsCount: sql`${users.postsCount} + ${delta}` })
+    .where(eq(users.id, userId))
 }
