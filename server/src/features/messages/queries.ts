@@ -5,6 +5,7 @@ import { queryRows } from '../../platform/db/rows.js'
 import { runNamed } from '../../platform/db/named-statement.js'
 import { cursorAt, type TimeKey } from '../../lib/keyset.js'
 import type { NotificationRow } from '../notifications/index.js'
+import { notBlockedEitherWay, notBlockedEitherWaySql } from '../visibility/index.js'
 
 export type ConversationRow = typeof conversations.$inferSelect
 export type MessageRow = typeof messages.$inferSelect
@@ -17,10 +18,24 @@ const summary = (u: typeof users) => ({
   isBlocked: u.isBlocked,
 })
 
-/** A user that can be messaged: exists and is not blocked. */
+/** A user that can be messaged: exists and is not suspended; with who may start a conversation with them. */
 export async function findMessageableUser(db: DbOrTx, id: number) {
-  const [row] = await db.select(summary(users)).from(users).where(eq(users.id, id)).limit(1)
+  const [row] = await db
+    .select({ ...summary(users), allowMessagesFrom: users.allowMessagesFrom })
+    .from(users)
+    .where(eq(users.id, id))
+    .limit(1)
   return row && !row.isBlocked ? row : undefined
+}
+
+/** The pair's conversation, if it was ever opened. */
+export async function findConversationOfPair(db: DbOrTx, a: number, b: number): Promise<ConversationRow | undefined> {
+  const [user1Id, user2Id] = a < b ? [a, b] : [b, a]
+  const [row] = await db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.user1Id, user1Id), eq(conversations.user2Id, user2Id)))
+  return row
 }
 
 /**
@@ -41,14 +56,18 @@ export async function openConversation(db: DbOrTx, a: number, b: number): Promis
 const me = aliasedTable(users, 'me')
 const other = aliasedTable(users, 'other')
 
+/** A block stands between the two participants, either way: the conversation is read-only. */
+const readOnly = (userId: number) => sql<boolean>`NOT (${notBlockedEitherWay(userId, other.id)})`
+
 /**
- * A conversation as seen by `userId`, with both participants; undefined unless `userId` is one
- * of them. `lock` takes the conversation row for the rest of the transaction.
+ * A conversation as seen by `userId`, with both participants and whether it is read-only;
+ * undefined unless `userId` is one of them. `lock` takes the conversation row for the rest of the
+ * transaction.
  */
 export async function findConversationFor(db: DbOrTx, conversationId: number, userId: number, opts: { lock?: boolean } = {}) {
   const otherId = sql`CASE WHEN ${conversations.user1Id} = ${userId} THEN ${conversations.user2Id} ELSE ${conversations.user1Id} END`
   const q = db
-    .select({ conversation: conversations, me: summary(me), other: summary(other) })
+    .select({ conversation: conversations, me: summary(me), other: summary(other), readOnly: readOnly(userId) })
     .from(conversations)
     .innerJoin(me, eq(me.id, userId))
     .innerJoin(other, eq(other.id, otherId))
@@ -59,14 +78,14 @@ export async function findConversationFor(db: DbOrTx, conversationId: number, us
 
 /**
  * Skeleton of the caller's conversation list, newest activity first, with the other participant
- * (conversations with blocked users are left out here, so pages stay full). A conversation
- * without messages yet sorts by its creation.
+ * and whether a block makes it read-only (conversations with suspended users are left out here, so
+ * pages stay full). A conversation without messages yet sorts by its creation.
  */
 export async function listConversations(db: DbOrTx, userId: number, before: TimeKey | undefined, limit: number) {
   const activity = sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`
   const otherId = sql`CASE WHEN ${conversations.user1Id} = ${userId} THEN ${conversations.user2Id} ELSE ${conversations.user1Id} END`
   return db
-    .select({ conversation: conversations, other: summary(other), at: cursorAt(activity) })
+    .select({ conversation: conversations, other: summary(other), readOnly: readOnly(userId), at: cursorAt(activity) })
     .from(conversations)
     .innerJoin(other, eq(other.id, otherId))
     .where(
@@ -130,12 +149,18 @@ const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`
 
 /**
  * The whole send in one statement, so it is atomic without BEGIN/COMMIT round trips (it is the hot
- * path: bench/stream.ts). It locks the conversation if the sender ($2) takes part and the other
- * participant is not blocked, inserts the message stamped with the clock time taken after the lock
- * (so a conversation's messages are ordered as they committed), points the conversation at it,
- * creates the receiver's `message` notification (text: format($7, sender's username)) and records
- * the stream events: message.created for the receiver and the sender, then notification.created.
- * Writes nothing when the sender may not post there. Run as a named prepared statement.
+ * path: bench/stream.ts). It locks the conversation if the sender ($2) takes part, and writes only
+ * when the other participant is not suspended and no block stands between the two, either way (the
+ * rule of features/visibility: a block makes the conversation read-only). It inserts the message
+ * stamped with the clock time taken after the lock (so a conversation's messages are ordered as
+ * they committed), points the conversation at it, creates the receiver's `message` notification
+ * (text: format($7, sender's username)) and records the stream events: message.created for the
+ * receiver and the sender, then notification.created. Writes nothing when the sender may not post
+ * there. Run as a named prepared statement.
+ *
+ * The block check reads the statement's snapshot: a block committed while the statement runs is
+ * not seen, and that message is ordered before the block (as if sent a moment earlier; the history
+ * keeps it like every earlier one). Anything sent after the block committed is refused.
  *
  * The events' data are the API's presentations, made by views.ts in the caller from the values it
  * knows ($9–$11); the statement fills in only what the database decides: ids, the receiver,
@@ -156,7 +181,7 @@ export const SEND_MESSAGE_SQL = `WITH c AS (
   SELECT coalesce($8::int, nextval('messages_id_seq')::int), c.id, $2::int, c.other_id, $3::text, $4::message_type, $5::varchar,
          $6::jsonb, clock_timestamp(), clock_timestamp()
   FROM c JOIN users o ON o.id = c.other_id
-  WHERE NOT o.is_blocked
+  WHERE NOT o.is_blocked AND ${notBlockedEitherWaySql('$2', 'c.other_id')}
   RETURNING id, conversation_id, sender_id, receiver_id, content, message_type, file_url, metadata, is_read, is_deleted,
             created_at, to_char(created_at AT TIME ZONE 'UTC', ${ISO}) AS created_iso, updated_at
 ), u AS (

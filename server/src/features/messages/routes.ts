@@ -39,9 +39,11 @@ export function messagesRoutes(ctx: AppContext, hub?: StreamHub): FastifyPluginA
         schema: {
           tags: ['messages'],
           summary: 'The one conversation between the caller and a user (created on first call)',
+          description:
+            'Across a block: 404 when the user blocks the caller (as for a missing user), 403 `blocking` when the caller blocks them. A user who accepts messages from people they follow only (`allowMessagesFrom: following`) refuses new conversations from others with 403 `messages_not_allowed`; an existing conversation is returned as before.',
           security: bearer,
           body: Type.Object({ userId: Id }, { additionalProperties: false }),
-          response: { 200: Conversation, 201: Conversation, ...errors(400, 401, 404) },
+          response: { 200: Conversation, 201: Conversation, ...errors(400, 401, 403, 404) },
         },
       },
       async (req, reply) => {
@@ -71,13 +73,13 @@ export function messagesRoutes(ctx: AppContext, hub?: StreamHub): FastifyPluginA
         schema: {
           tags: ['messages'],
           summary: 'Send a message: JSON {content}, or multipart `content` + `file` (image or any file)',
-          description: `An image goes through the photo pipeline (re-encoded, stripped, resized); any other file is kept as sent with its sniffed type. Files over MESSAGE_MAX_FILE_BYTES get 413. Text is at most ${MAX_MESSAGE_LENGTH} characters.`,
+          description: `An image goes through the photo pipeline (re-encoded, stripped, resized); any other file is kept as sent with its sniffed type. Files over MESSAGE_MAX_FILE_BYTES get 413. Text is at most ${MAX_MESSAGE_LENGTH} characters. A conversation a block made read-only refuses with 403 \`conversation_read_only\`.`,
           security: bearer,
           params: IdParams,
           // Only JSON bodies have a schema; multipart forms are checked by readMultipart.
           headers: IdempotencyHeaders,
           body: { content: { 'application/json': { schema: SendMessageJson } } },
-          response: { 201: Message, ...errors(400, 401, 404, 409, 413, 415, 422) },
+          response: { 201: Message, ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
         },
       },
       async (req, reply) => {
@@ -86,7 +88,7 @@ export function messagesRoutes(ctx: AppContext, hub?: StreamHub): FastifyPluginA
         let input: { content: string; file?: Awaited<ReturnType<typeof readMultipart>>['files'][number] }
         if (req.isMultipart()) {
           // Who may post here is settled before the upload is read.
-          await messages.requireConversation(me.userId, req.params.id)
+          await messages.requireWritableConversation(me.userId, req.params.id)
           const form = await readMultipart(req, {
             fileField: 'file',
             maxFiles: 1,

@@ -6,6 +6,7 @@ import type { UploadedFile } from '../media/index.js'
 import { markMessageNotificationsRead, presentNotification } from '../notifications/index.js'
 import { publishEvents, recordEvents } from '../stream/index.js'
 import { presentSummary } from '../users/index.js'
+import { lockPairShared, NO_RELATIONSHIP, relationships } from '../visibility/index.js'
 import { AttachmentUrls, type SignedParams } from './attachment-urls.js'
 import * as q from './queries.js'
 import type { MessageRow } from './queries.js'
@@ -16,6 +17,10 @@ const MAX_LISTED_READ_IDS = 200
 
 /** The receiver's notification of a message; %s is the sender's username. */
 const MESSAGE_NOTIFICATION_TEXT = '%s sent you a message'
+
+/** Sending into a conversation a block made read-only. Neutral: it says nothing of who blocked whom. */
+const readOnly = () =>
+  forbidden('This conversation is read-only: its history stays, but no new messages can be sent.', 'conversation_read_only')
 
 /** Longest message text, in characters. */
 export const MAX_MESSAGE_LENGTH = 5000
@@ -35,18 +40,38 @@ export class MessagesService {
 
   private urlFor = (viewerId: number) => (messageId: number) => this.urls.url(messageId, viewerId)
 
-  /** The caller's conversation with `userId`: 201 when this call created it, 200 when it existed. */
+  /**
+   * The caller's conversation with `userId`: 201 when this call created it, 200 when it existed.
+   * Refused across a block: a user who blocks the caller is not found (blocking is private), one
+   * the caller blocks is 403 `blocking`. Starting a new conversation with someone who accepts
+   * messages only from people they follow needs them to follow the caller; an existing one is
+   * returned as before.
+   */
   async open(meId: number, userId: number) {
     if (userId === meId)
       throw new AppError(400, 'cannot_message_self', 'You cannot start a conversation with yourself.', {
         errors: [{ field: 'userId', message: 'is you' }],
       })
-    const other = await q.findMessageableUser(this.db, userId)
-    if (!other) throw notFound('User')
-    const { row, created } = await q.openConversation(this.db, meId, userId)
+    const { row, created, other } = await inTransaction(this.db, async (tx) => {
+      // Both people's rows, shared: a block made at this moment comes wholly before (and is seen
+      // here) or after (and then finds the conversation, which it makes read-only).
+      await lockPairShared(tx, meId, userId)
+      const other = await q.findMessageableUser(tx, userId)
+      if (!other) throw notFound('User')
+      const rel = (await relationships(tx, meId, [userId])).get(userId) ?? NO_RELATIONSHIP
+      if (rel.blockedBy) throw notFound('User')
+      if (rel.blocking) throw forbidden('You block this user: unblock them to message them.', 'blocking')
+      const existing = await q.findConversationOfPair(tx, meId, userId)
+      if (existing) return { row: existing, created: false, other }
+      if (other.allowMessagesFrom === 'following' && !rel.followedBy)
+        throw forbidden('This user accepts new conversations only from people they follow.', 'messages_not_allowed')
+      return { ...(await q.openConversation(tx, meId, userId)), other }
+    })
     const [last] = await q.findMessagesByIds(this.db, row.lastMessageId === null ? [] : [row.lastMessageId])
     const unread = await q.unreadCounts(this.db, meId, [row.id])
-    return { created, conversation: presentConversation(row, other, last, unread.get(row.id) ?? 0, this.urlFor(meId)) }
+    // No block stood when it was checked above; the conversation is writable.
+    const state = { lastMessage: last, unreadCount: unread.get(row.id) ?? 0, readOnly: false }
+    return { created, conversation: presentConversation(row, other, state, this.urlFor(meId)) }
   }
 
   async list(meId: number, limit: number, cursor: string | undefined) {
@@ -63,8 +88,11 @@ export class MessagesService {
         presentConversation(
           r.conversation,
           r.other,
-          r.conversation.lastMessageId === null ? undefined : lastById.get(r.conversation.lastMessageId),
-          unread.get(r.conversation.id) ?? 0,
+          {
+            lastMessage: r.conversation.lastMessageId === null ? undefined : lastById.get(r.conversation.lastMessageId),
+            unreadCount: unread.get(r.conversation.id) ?? 0,
+            readOnly: r.readOnly === true,
+          },
           this.urlFor(meId),
         ),
       ),
@@ -72,10 +100,17 @@ export class MessagesService {
     }
   }
 
-  /** The conversation if the caller takes part and the other participant is not blocked; else 404. */
+  /** The conversation if the caller takes part and the other participant is not suspended; else 404. */
   async requireConversation(meId: number, conversationId: number) {
     const found = await q.findConversationFor(this.db, conversationId, meId)
     if (!found || found.other.isBlocked) throw notFound('Conversation')
+    return found
+  }
+
+  /** As requireConversation, and one the caller may send to: 403 when a block made it read-only. */
+  async requireWritableConversation(meId: number, conversationId: number) {
+    const found = await this.requireConversation(meId, conversationId)
+    if (found.readOnly) throw readOnly()
     return found
   }
 
@@ -104,7 +139,7 @@ export class MessagesService {
         `A message may be at most ${MAX_MESSAGE_LENGTH} characters.`,
       )
     // With a file, who may post here is settled before storing it; text is checked by the send itself.
-    const checked = input.file ? await this.requireConversation(meId, conversationId) : undefined
+    const checked = input.file ? await this.requireWritableConversation(meId, conversationId) : undefined
     const stored = input.file ? await this.ctx.media.storeAttachment(input.file) : undefined
     try {
       // An attachment's signed URLs name the message, so its id is drawn first; a text message's
@@ -157,7 +192,7 @@ export class MessagesService {
           notification: draftNotification,
         },
       )
-      if (!sent) throw notFound('Conversation')
+      if (!sent) throw await this.whyNotSent(meId, conversationId)
       const { message, notification, events } = sent
       const sender = presentSummary(sent.me)
       const dataFor = (e: (typeof events)[number]) =>
@@ -174,7 +209,19 @@ export class MessagesService {
     }
   }
 
-  /** Marks what the caller received here read; the sender's devices learn it on the stream. */
+  /**
+   * The send statement wrote nothing: the caller does not take part or the other participant is
+   * suspended (404), else a block stood (the only other thing it checks; 403 read-only).
+   */
+  private async whyNotSent(meId: number, conversationId: number) {
+    const found = await q.findConversationFor(this.db, conversationId, meId)
+    return !found || found.other.isBlocked ? notFound('Conversation') : readOnly()
+  }
+
+  /**
+   * Marks what the caller received here read; the sender's devices learn it on the stream, unless
+   * a block stands between them (the caller's own devices still do).
+   */
   async markRead(meId: number, conversationId: number) {
     return inTransaction(
       this.db,
@@ -195,7 +242,7 @@ export class MessagesService {
           readAt: new Date().toISOString(),
         }
         await recordEvents(this.ctx, tx, afterCommit, [
-          { userId: found.other.id, type: 'message.read', data },
+          ...(found.readOnly ? [] : [{ userId: found.other.id, type: 'message.read' as const, data }]),
           { userId: meId, type: 'message.read', data },
           ...(readNotifications.length > 0 ? [{ userId: meId, type: 'notification.read' as const, data: { ids: readNotifications } }] : []),
         ])

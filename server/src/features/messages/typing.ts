@@ -2,9 +2,12 @@
 // the user types; the other participant's streams get `{"type": "typing", "data": {conversationId,
 // userId}}`. Nothing is stored (a late client has no use for it). Each stream checks a
 // conversation once and remembers the answer, and forwards at most one indicator per conversation
-// every THROTTLE_MS, so a fast typist costs neither queries nor bus traffic.
+// every THROTTLE_MS, so a fast typist costs little. Across a block (either way) nothing is
+// forwarded: that is asked of the database for each indicator forwarded (one indexed query per
+// conversation every THROTTLE_MS at most), so a block made mid-conversation stops it at once.
 import type { AppContext } from '../../context.js'
 import { type ClientMessageHandler, type Connection, publishEphemeral } from '../stream/index.js'
+import { blocksBetween } from '../visibility/index.js'
 import { findConversationFor } from './queries.js'
 
 const THROTTLE_MS = 2000
@@ -39,6 +42,8 @@ export function typingHandler(ctx: Pick<AppContext, 'database' | 'bus'>): Client
     entry.lastSent = now
     const otherId = await entry.otherId
     if (otherId === null) return
+    const blocks = await blocksBetween(ctx.database.db, conn.userId, otherId)
+    if (blocks.aBlocksB || blocks.bBlocksA) return
     await publishEphemeral(ctx.bus, otherId, { type: 'typing', data: { conversationId: id, userId: conn.userId } })
   }
 }

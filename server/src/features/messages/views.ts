@@ -42,6 +42,10 @@ export const Conversation = Type.Object(
     lastMessage: Nullable(Message),
     lastMessageAt: Nullable(Timestamp),
     unreadCount: Type.Integer({ minimum: 0, description: 'Messages the caller received here and has not read.' }),
+    readOnly: Type.Boolean({
+      description:
+        'A block stands between the two (either way): the history stays readable, nothing can be sent (403 `conversation_read_only`), and the other user is shown by id and username only.',
+    }),
     createdAt: Timestamp,
   },
   { title: 'Conversation' },
@@ -76,19 +80,25 @@ export function presentMessage(m: MessageRow, attachmentUrl: AttachmentUrl) {
   }
 }
 
+/**
+ * A conversation across a block (either way) stays listed with its history, read-only. Its other
+ * participant is then a bare handle: id and username, which name the conversation, and never the
+ * name or avatar they have now. The same on both sides, so the blocked person learns nothing of the
+ * blocker's profile beyond what they already had, and nothing more than "not available" (readOnly).
+ */
 export function presentConversation(
   c: ConversationRow,
   other: Parameters<typeof presentSummary>[0],
-  lastMessage: MessageRow | undefined,
-  unreadCount: number,
+  state: { lastMessage: MessageRow | undefined; unreadCount: number; readOnly: boolean },
   attachmentUrl: AttachmentUrl,
 ) {
   return {
     id: c.id,
-    otherUser: presentSummary(other),
-    lastMessage: lastMessage ? presentMessage(lastMessage, attachmentUrl) : null,
+    otherUser: state.readOnly ? { id: other.id, username: other.username, displayName: null, avatarUrl: null } : presentSummary(other),
+    lastMessage: state.lastMessage ? presentMessage(state.lastMessage, attachmentUrl) : null,
     lastMessageAt: c.lastMessageAt?.toISOString() ?? null,
-    unreadCount,
+    unreadCount: state.unreadCount,
+    readOnly: state.readOnly,
     createdAt: c.createdAt.toISOString(),
   }
 }
