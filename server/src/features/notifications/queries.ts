@@ -1,10 +1,17 @@
 import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm'
 import { notifications, users } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
+import { notBlockedEitherWay } from '../visibility/index.js'
 
 export type NotificationRow = typeof notifications.$inferSelect
 
-/** Skeleton of one page, newest first (notifications_list_idx). */
+/**
+ * Skeleton of one page, newest first (notifications_list_idx). Nothing from someone a block
+ * separates from the user, either way: a block deletes those notifications already
+ * (deleteNotificationsBetween), and this keeps any that raced with it out of the list and its
+ * pages full. Mutes are not applied here: a mute stops new notifications only (notify()), and
+ * those from before it stay.
+ */
 export async function listNotifications(
   db: DbOrTx,
   userId: number,
@@ -16,6 +23,7 @@ export async function listNotifications(
     .where(
       and(
         eq(notifications.userId, userId),
+        notBlockedEitherWay(userId, notifications.relatedUserId),
         opts.unreadOnly ? eq(notifications.isRead, false) : undefined,
         opts.beforeId === undefined ? undefined : lt(notifications.id, opts.beforeId),
       ),
@@ -39,13 +47,23 @@ export async function findActors(db: DbOrTx, ids: number[]) {
     .where(inArray(users.id, ids))
 }
 
-/** Unread notifications, not counting those caused by blocked users (they are not listed either). */
+/**
+ * Unread notifications, not counting those caused by suspended users or by someone a block
+ * separates from the user (they are not listed either).
+ */
 export async function countUnread(db: DbOrTx, userId: number): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(notifications)
     .leftJoin(users, eq(users.id, notifications.relatedUserId))
-    .where(and(eq(notifications.userId, userId), eq(notifications.isRead, false), sql`coalesce(NOT ${users.isBlocked}, true)`))
+    .where(
+      and(
+        eq(notifications.userId, userId),
+        eq(notifications.isRead, false),
+        sql`coalesce(NOT ${users.isBlocked}, true)`,
+        notBlockedEitherWay(userId, notifications.relatedUserId),
+      ),
+    )
   return Number(row?.n ?? 0)
 }
 
