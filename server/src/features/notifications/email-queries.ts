@@ -3,6 +3,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { notifications } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
+import { queryRows } from '../../platform/db/rows.js'
+import { notBlockedEitherWaySql } from '../visibility/index.js'
 
 export interface ClaimedEmail {
   id: number
@@ -64,6 +66,30 @@ export async function claimDueEmails(
     username: r.username,
     wantsEmail: Boolean(r.wants_email),
   }))
+}
+
+/**
+ * Of one user's claimed rows, those to put in the email now, read again just before it is sent:
+ * still there (a block deletes the notifications between the two people), still unread, still
+ * under this claim, the user still wanting emails, and from an actor the user may see (not
+ * suspended, no block either way: the notification list's rule).
+ */
+export async function stillDue<T extends Pick<ClaimedEmail, 'id' | 'attempts'>>(db: DbOrTx, claimed: T[]): Promise<T[]> {
+  if (claimed.length === 0) return []
+  const rows = await queryRows<{ id: number; email_attempts: number }>(
+    db,
+    sql`
+    SELECT n.id, n.email_attempts
+    FROM notifications n
+    JOIN users r ON r.id = n.user_id
+    LEFT JOIN users a ON a.id = n.related_user_id
+    WHERE n.id IN ${claimed.map((c) => c.id)} AND NOT n.is_read AND NOT n.is_email_sent
+      AND r.email_notifications AND NOT r.is_blocked
+      AND coalesce(NOT a.is_blocked, true)
+      AND ${sql.raw(notBlockedEitherWaySql('n.user_id', 'n.related_user_id'))}`,
+  )
+  const current = new Map(rows.map((r) => [Number(r.id), Number(r.email_attempts)]))
+  return claimed.filter((c) => current.get(c.id) === c.attempts)
 }
 
 /** Settles claimed rows, touching only those still under this claim (same attempt count). */

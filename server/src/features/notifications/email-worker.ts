@@ -3,11 +3,16 @@
 // is a lease (a worker killed mid-batch delays its rows, never loses them), and SMTP failures are
 // retried with exponential backoff. A crash between the SMTP server accepting a message and the
 // row being marked sent is the one case that re-sends (at least once, like any SMTP outbox).
+// An email's content is read again just before it is sent (stillDue), not taken from the claim:
+// SMTP sends of a batch run one after another and a lease lasts minutes, and a block made
+// meanwhile deletes the notifications between the two people, so what the blocked person did
+// never leaves in an email after the block. Only a block landing during that one SMTP exchange
+// can miss it.
 import type { AppContext } from '../../context.js'
 import { subsystemLogger, type Logger } from '../../logger.js'
 import { startJob, type Job } from '../../platform/jobs/index.js'
 import { notificationEmail } from './email-content.js'
-import { claimDueEmails, markEmailSent, retireEmail, scheduleRetry, type ClaimedEmail } from './email-queries.js'
+import { claimDueEmails, markEmailSent, retireEmail, scheduleRetry, stillDue, type ClaimedEmail } from './email-queries.js'
 
 export interface EmailWorkerOptions {
   /** how often to look for due notifications */
@@ -88,15 +93,23 @@ export class EmailWorker {
     const byUser = new Map<number, ClaimedEmail[]>()
     for (const c of claimed) byUser.set(c.userId, [...(byUser.get(c.userId) ?? []), c])
 
-    for (const items of byUser.values()) {
-      if (!items[0]!.wantsEmail) {
-        await retireEmail(db, items, null)
-        result.skipped += items.length
+    for (const claimedItems of byUser.values()) {
+      if (!claimedItems[0]!.wantsEmail) {
+        await retireEmail(db, claimedItems, null)
+        result.skipped += claimedItems.length
         continue
       }
       // Stop while the lease still covers a whole send; the rest is retried once it runs out.
       const leaseLeft = claimedAt + this.options.leaseSeconds * 1000 - Date.now()
       if (this.stopping || leaseLeft < this.options.sendTimeoutMs) break
+      // What is still to be said, read now: rows dropped since the claim are never emailed.
+      const items = await stillDue(db, claimedItems)
+      const dropped = claimedItems.filter((c) => !items.includes(c))
+      if (dropped.length > 0) {
+        await retireEmail(db, dropped, null)
+        result.skipped += dropped.length
+      }
+      if (items.length === 0) continue
       try {
         await this.sendWithTimeout(items)
         await markEmailSent(db, items)
