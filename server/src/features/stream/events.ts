@@ -1,6 +1,8 @@
 // Realtime events: each is a stream_events row written in the transaction that causes it (so a
 // reconnecting client can catch up from the database), then published on the event bus once that
 // transaction has committed (so connected clients get it at once, on whichever instance).
+// Blocks: the writes that record events from another person refuse or skip them across a block,
+// and the catch-up leaves out stored ones from before it (queries.ts, fromVisibleActor).
 import type { EventBus } from '../../platform/bus/index.js'
 import type { AfterCommit } from '../../platform/db/transaction.js'
 import type { Tx } from '../../platform/db/types.js'

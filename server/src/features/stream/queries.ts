@@ -1,8 +1,9 @@
-import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, lt, sql, type AnyColumn, type SQL } from 'drizzle-orm'
 import { streamEvents } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
 import { queryRows } from '../../platform/db/rows.js'
 import { runNamed } from '../../platform/db/named-statement.js'
+import { notBlockedEitherWay } from '../visibility/index.js'
 import type { EventInput, StreamEvent, StreamEventType } from './events.js'
 
 /**
@@ -23,12 +24,33 @@ export async function insertEvents(db: DbOrTx, inputs: EventInput[]): Promise<{ 
   return ids.sort((x, y) => x - y).map((id) => ({ id }))
 }
 
-/** One page of a user's events after `afterId`, oldest first (stream_events_user_idx). */
+/**
+ * The other person an event comes from, read from its data: a message's sender, a notification's
+ * actor, a read receipt's reader (the user themselves on their own copies; NULL for events that
+ * name nobody, such as message.deleted).
+ */
+const actorOf = (data: AnyColumn | SQL) =>
+  sql`coalesce(${data} -> 'sender' ->> 'id', ${data} -> 'notification' -> 'actor' ->> 'id', ${data} ->> 'readerId')::int`
+
+/**
+ * Catching up replays stored events: those from someone a block now separates from the user
+ * (either way) are left out, as the notification list leaves out theirs. Live events need no such
+ * filter, since after a block nothing makes one from the other person: the send statement refuses
+ * messages, notify() checks the block in the write's transaction, and typing indicators and read
+ * receipts are not forwarded across it (features/messages). message.deleted, which names nobody
+ * and only takes content away, still reaches both.
+ */
+const fromVisibleActor = (userId: number, data: AnyColumn | SQL) => notBlockedEitherWay(userId, actorOf(data))
+
+/**
+ * One page of a user's events after `afterId`, oldest first (stream_events_user_idx), without those
+ * a block hides (fromVisibleActor).
+ */
 export async function eventsAfter(db: DbOrTx, userId: number, afterId: number, limit: number): Promise<StreamEvent[]> {
   const rows = await db
     .select({ id: streamEvents.id, type: streamEvents.type, data: streamEvents.data })
     .from(streamEvents)
-    .where(and(eq(streamEvents.userId, userId), gt(streamEvents.id, afterId)))
+    .where(and(eq(streamEvents.userId, userId), gt(streamEvents.id, afterId), fromVisibleActor(userId, streamEvents.data)))
     .orderBy(asc(streamEvents.id))
     .limit(limit)
   return rows.map((r) => ({ id: Number(r.id), type: r.type as StreamEventType, data: r.data as Record<string, unknown> }))
@@ -40,7 +62,8 @@ export async function eventsAfter(db: DbOrTx, userId: number, afterId: number, l
  * published after its commit: an event with a smaller id can commit (or be published) after a
  * larger one was already delivered, so a client resuming from `beforeId` may never have seen it.
  * The catch-up sends these again and clients drop the ids they already have. Reads at most `limit`
- * of the newest events below `beforeId` (a bounded backward scan of stream_events_user_idx).
+ * of the newest events below `beforeId` (a bounded backward scan of stream_events_user_idx), and
+ * leaves out those a block hides (fromVisibleActor).
  */
 export async function recentEventsBefore(
   db: DbOrTx,
@@ -60,6 +83,7 @@ export async function recentEventsBefore(
       LIMIT ${limit}
     ) e
     WHERE e.created_at >= (SELECT b.created_at FROM stream_events b WHERE b.user_id = ${userId} AND b.id = ${beforeId}) - make_interval(secs => ${windowSeconds})
+      AND ${fromVisibleActor(userId, sql.raw('e.data'))}
     ORDER BY e.id`,
   )
   return rows.map((r) => ({ id: Number(r.id), type: r.type as StreamEventType, data: r.data }))
