@@ -7,7 +7,9 @@ import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { notifications, users } from '../../db/schema.js'
 import { inTransaction } from '../../platform/db/transaction.js'
-import { createHarness, sleep, uniqueName, type Harness, type TestApp } from '../../../test/helpers.js'
+import type { MailMessage } from '../../platform/mail/index.js'
+import { createHarness, register, sleep, uniqueName, type Harness, type TestApp } from '../../../test/helpers.js'
+import { api } from '../posts/test-support.js'
 import { claimDueEmails } from './email-queries.js'
 import { EmailWorker, type EmailWorkerOptions } from './email-worker.js'
 import { notify } from './notify.js'
@@ -224,6 +226,51 @@ describe('notification emails', () => {
     expect(await survivor.runOnce()).toMatchObject({ claimed: 1, emailsSent: 1 })
     expect(smtp.to(target!.email)).toHaveLength(1)
     expect((await rows(ids))[0]!.isEmailSent).toBe(true)
+  })
+
+  it('never mails what someone did once a block separates them, though the digest was claimed before it', async () => {
+    const a = api(t)
+    const [first, ana, zed, ben, cat] = await Promise.all(Array.from({ length: 5 }, () => register(t.app)))
+    // first's notification comes first in the batch; ana's digest would hold ben's like and cat's follow
+    await a.follow(cat, first.user.id)
+    const post = await a.createPost(ana, 'ana writes')
+    expect((await a.put(`/posts/${post.id}/like`, ben)).statusCode).toBe(200)
+    await a.follow(cat, ana.user.id)
+    await a.follow(ben, zed.user.id)
+    const receivers = [first.user.id, ana.user.id, zed.user.id]
+    await db()
+      .update(notifications)
+      .set({ createdAt: sql`now() - make_interval(secs => ${DELAY + 1})` })
+      .where(inArray(notifications.userId, receivers))
+
+    // While the first email of the batch is being sent, ana blocks ben, and ben blocks zed.
+    let blocked = false
+    const mailer = {
+      kind: 'smtp' as const,
+      close: async () => {},
+      send: async (m: MailMessage) => {
+        if (m.to === first.user.email && !blocked) {
+          blocked = true
+          expect((await a.put(`/users/${ben.user.id}/block`, ana)).statusCode).toBe(204)
+          expect((await a.put(`/users/${zed.user.id}/block`, ben)).statusCode).toBe(204)
+        }
+        await t.ctx.mailer.send(m)
+      },
+    }
+    const worker = new EmailWorker({ database: t.ctx.database, config: t.ctx.config, logger: t.ctx.logger, mailer }, fast)
+    // registering sent each a verification email too: only notification emails link to /notifications
+    const mailsTo = (email: string) => smtp.to(email).filter((m) => m.text?.includes('/notifications'))
+    await drain(worker)
+    expect(blocked).toBe(true)
+    expect(mailsTo(first.user.email)).toHaveLength(1)
+    const mails = mailsTo(ana.user.email)
+    expect(mails).toHaveLength(1)
+    expect(mails[0]!.subject).toBe(`${cat.user.username} started following you`)
+    expect(mails[0]!.text).not.toContain(ben.user.username)
+    expect(mailsTo(zed.user.email)).toHaveLength(0)
+    // and nothing is left to send later
+    expect(await drain(worker)).toBe(0)
+    expect(mailsTo(ana.user.email)).toHaveLength(1)
   })
 
   it('runs on its own timer and stops cleanly', async () => {
