@@ -2814,6 +2814,8 @@ export interface paths {
                                 } | null;
                                 lastMessageAt: string | null;
                                 otherUser: components["schemas"]["UserSummary"];
+                                /** @description A block stands between the two (either way): the history stays readable, nothing can be sent (403 `conversation_read_only`), and the other user is shown by id and username only. */
+                                readOnly: boolean;
                                 /** @description Messages the caller received here and has not read. */
                                 unreadCount: number;
                             }[];
@@ -2842,7 +2844,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** The one conversation between the caller and a user (created on first call) */
+        /**
+         * The one conversation between the caller and a user (created on first call)
+         * @description Across a block: 404 when the user blocks the caller (as for a missing user), 403 `blocking` when the caller blocks them. A user who accepts messages from people they follow only (`allowMessagesFrom: following`) refuses new conversations from others with 403 `messages_not_allowed`; an existing conversation is returned as before.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2896,6 +2901,8 @@ export interface paths {
                             } | null;
                             lastMessageAt: string | null;
                             otherUser: components["schemas"]["UserSummary"];
+                            /** @description A block stands between the two (either way): the history stays readable, nothing can be sent (403 `conversation_read_only`), and the other user is shown by id and username only. */
+                            readOnly: boolean;
                             /** @description Messages the caller received here and has not read. */
                             unreadCount: number;
                         };
@@ -2939,6 +2946,8 @@ export interface paths {
                             } | null;
                             lastMessageAt: string | null;
                             otherUser: components["schemas"]["UserSummary"];
+                            /** @description A block stands between the two (either way): the history stays readable, nothing can be sent (403 `conversation_read_only`), and the other user is shown by id and username only. */
+                            readOnly: boolean;
                             /** @description Messages the caller received here and has not read. */
                             unreadCount: number;
                         };
@@ -2955,6 +2964,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details. */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3072,7 +3090,7 @@ export interface paths {
         put?: never;
         /**
          * Send a message: JSON {content}, or multipart `content` + `file` (image or any file)
-         * @description An image goes through the photo pipeline (re-encoded, stripped, resized); any other file is kept as sent with its sniffed type. Files over MESSAGE_MAX_FILE_BYTES get 413. Text is at most 5000 characters.
+         * @description An image goes through the photo pipeline (re-encoded, stripped, resized); any other file is kept as sent with its sniffed type. Files over MESSAGE_MAX_FILE_BYTES get 413. Text is at most 5000 characters. A conversation a block made read-only refuses with 403 `conversation_read_only`.
          */
         post: {
             parameters: {
@@ -3139,6 +3157,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details. */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
