@@ -36,14 +36,14 @@ const db = () => t.ctx.database.db
 async function open(from: Session, to: Session) {
   const res = await a.post('/conversations', from, { userId: to.user.id })
   expect([200, 201], res.body).toContain(res.statusCode)
-  return json(res) as { id: number }
+  return json<{ id: number }>(res)
 }
 const send = (from: Session, conversationId: number, content: string) =>
   a.post(`/conversations/${conversationId}/messages`, from, { content })
 async function sent(from: Session, conversationId: number, content: string) {
   const res = await send(from, conversationId, content)
   expect(res.statusCode, res.body).toBe(201)
-  return json(res) as { id: number }
+  return json<{ id: number }>(res)
 }
 async function sendFile(from: Session, conversationId: number) {
   const fd = new FormData()
@@ -137,7 +137,7 @@ describe('a conversation across a block', () => {
       a.put(`/users/${ben.user.id}/block`, ana),
       ...Array.from({ length: 8 }, (_, i) => send(ben, c.id, `race ${i}`)),
     ])
-    expect(blocked!.statusCode).toBe(204)
+    expect(blocked.statusCode).toBe(204)
     for (const s of sends) expect([201, 403], s.body).toContain(s.statusCode)
     const accepted = sends.filter((s) => s.statusCode === 201).length
     expect(await messageRows(c.id)).toHaveLength(accepted)
