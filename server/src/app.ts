@@ -193,7 +193,7 @@ export async function buildApp(ctx: AppContext, services: Services) {
       await api.register(adminRoutes(ctx, services), { prefix: '/admin' })
       await api.register(avatarRoutes(ctx, services))
       await api.register(hiddenMediaRoutes(ctx))
-      await api.register(messagesRoutes(ctx, streamHub))
+      await api.register(messagesRoutes(ctx, services))
       await api.register(notificationsRoutes(ctx))
       await api.register(streamRoutes(ctx, streamHub, services))
     },

@@ -10,7 +10,6 @@ import { withFallback } from './platform/cache/fallback.js'
 import { createDatabase, type Database } from './platform/db/index.js'
 import { createFileMailer, createSmtpMailer, type Mailer } from './platform/mail/index.js'
 import { createStorage, type ObjectStorage } from './platform/storage/index.js'
-import { type Media, MediaService } from './features/media/index.js'
 
 export interface AppContext {
   config: Config
@@ -23,11 +22,6 @@ export interface AppContext {
   mailer: Mailer
   /** disk under DATA_DIR/media, or S3 when S3_ENDPOINT is set; call ensureReady() before serving */
   storage: ObjectStorage
-  /**
-   * the photo pipeline and uploads (features/media). A service, not a part of the outside world:
-   * it moves to services.ts once features/posts takes it from there.
-   */
-  media: Media
   close(): Promise<void>
 }
 
@@ -59,7 +53,6 @@ export async function createContext(config: Config, overrides: ContextOverrides 
       ? createSmtpMailer(config.mail.smtpUrl, config.mail.from)
       : createFileMailer(join(config.dataDir, 'mail'), config.mail.from, subsystemLogger(logger, 'mail')))
   const storage = overrides.storage ?? createStorage(config, subsystemLogger(logger, 'storage'))
-  const media = new MediaService(storage, config.media, subsystemLogger(logger, 'storage'))
 
   return {
     config,
@@ -70,7 +63,6 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     bus,
     mailer,
     storage,
-    media,
     async close() {
       await bus.close()
       await mailer.close()

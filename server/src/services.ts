@@ -2,6 +2,7 @@
 // main.ts, the demo and the test harness call composeServices; buildApp receives what it returns.
 import type { AppContext } from './context.js'
 import { AuthService, SessionCache, TokenService } from './features/auth/index.js'
+import { type Media, MediaService } from './features/media/index.js'
 import { StreamHub } from './features/stream/index.js'
 import { UserCache } from './features/users/index.js'
 import { subsystemLogger } from './logger.js'
@@ -17,6 +18,8 @@ export interface Services {
   auth: AuthService
   /** this instance's realtime connections; buildApp starts it and closes it with the WebSocket server */
   streamHub: StreamHub
+  /** the photo pipeline and uploads (features/media), on the context's storage */
+  media: Media
   close(): Promise<void>
 }
 
@@ -40,6 +43,7 @@ export function composeServices(ctx: AppContext, options: ServiceOptions = {}): 
   const users = new UserCache(database.db, cache, localTtlMs)
   const auth = new AuthService(ctx, { tokens, sessions, users, mailOutbox })
   const streamHub = new StreamHub(ctx, sessions, subsystemLogger(logger, 'stream'))
+  const media = new MediaService(ctx.storage, config.media, subsystemLogger(logger, 'storage'))
 
   return {
     mailOutbox,
@@ -48,6 +52,7 @@ export function composeServices(ctx: AppContext, options: ServiceOptions = {}): 
     users,
     auth,
     streamHub,
+    media,
     async close() {
       await mailOutbox.stop()
       sessions.close()

@@ -248,13 +248,13 @@ describe('the public /media route (disk storage)', () => {
   })
 
   it('never serves private attachments, whatever the path', async () => {
-    const attachment = await t.ctx.media.storeAttachment({
+    const attachment = await t.services.media.storeAttachment({
       filename: 'secret.txt',
       mimetype: 'text/plain',
       data: Buffer.from('top secret payload'),
     })
     expect(attachment.key.startsWith('private/')).toBe(true)
-    expect(await t.ctx.media.openPrivate(attachment.key)).not.toBeNull()
+    expect(await t.services.media.openPrivate(attachment.key)).not.toBeNull()
     for (const path of [
       `/media/${attachment.key}`,
       `/media/public/../${attachment.key}`,

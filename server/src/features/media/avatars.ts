@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context.js'
+import type { Media } from './types.js'
 import { unauthorized } from '../../http/errors.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import { swapAvatarUrl, type UserCache } from '../users/index.js'
@@ -8,11 +9,12 @@ export class AvatarService {
   constructor(
     private readonly ctx: AppContext,
     private readonly users: UserCache,
+    private readonly media: Media,
   ) {}
 
   /** Stores the new avatar, points the user at it, then removes the one it replaced. */
   async replace(userId: number, file: UploadedFile): Promise<{ avatarUrl: string }> {
-    const avatarUrl = await this.ctx.media.storeAvatar(file)
+    const avatarUrl = await this.media.storeAvatar(file)
     await this.swap(userId, avatarUrl)
     return { avatarUrl }
   }
@@ -26,15 +28,15 @@ export class AvatarService {
     try {
       previous = await inTransaction(this.ctx.database.db, (tx) => swapAvatarUrl(tx, userId, url))
     } catch (e) {
-      if (url) await this.ctx.media.removeAvatar(url) // never leave an object nobody points at
+      if (url) await this.media.removeAvatar(url) // never leave an object nobody points at
       throw e
     }
     if (previous === undefined) {
-      if (url) await this.ctx.media.removeAvatar(url)
+      if (url) await this.media.removeAvatar(url)
       throw unauthorized()
     }
     await this.users.invalidate(userId)
     // After the commit: a rollback must not lose the avatar still in use.
-    if (previous && previous !== url) await this.ctx.media.removeAvatar(previous)
+    if (previous && previous !== url) await this.media.removeAvatar(previous)
   }
 }

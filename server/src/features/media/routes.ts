@@ -7,6 +7,7 @@ import { DISK_MEDIA_ROUTE } from '../../platform/storage/index.js'
 import { isPublicKey } from '../../platform/storage/types.js'
 import type { UserCache } from '../users/index.js'
 import { AvatarService } from './avatars.js'
+import type { Media } from './types.js'
 import { HiddenMediaUrls } from './hidden.js'
 import { readMultipart } from './multipart.js'
 import { sendPrivateObject, sendPublicObject } from './serve.js'
@@ -88,8 +89,8 @@ export function hiddenMediaRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 const AvatarUrl = Type.Object({ avatarUrl: Type.String({ format: 'uri' }) })
 
 /** `PUT /users/me/avatar` (multipart `file`) and `DELETE /users/me/avatar`, under /api/hearth/v1. */
-export function avatarRoutes(ctx: AppContext, services: { users: UserCache }): FastifyPluginAsyncTypebox {
-  const avatars = new AvatarService(ctx, services.users)
+export function avatarRoutes(ctx: AppContext, services: { users: UserCache; media: Media }): FastifyPluginAsyncTypebox {
+  const avatars = new AvatarService(ctx, services.users, services.media)
   return async (app) => {
     app.put(
       '/users/me/avatar',

@@ -1,6 +1,6 @@
 // The contract between the photo pipeline (features/media) and the features that take uploads
 // (posts, avatars, direct messages). Implemented by MediaService in ./service.ts and exposed as
-// `ctx.media`.
+// `services.media` (composed in services.ts).
 import type { StoredObject } from '../../platform/storage/types.js'
 
 export type { StoredObject }

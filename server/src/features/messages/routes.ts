@@ -4,7 +4,7 @@ import { requireUser } from '../../http/auth.js'
 import { idempotent, IdempotencyHeaders } from '../../http/idempotency.js'
 import { Page, PageQuery } from '../../http/pagination.js'
 import { bearer, errors, Id, IdParams } from '../../http/schemas.js'
-import { readMultipart, sendPrivateObject } from '../media/index.js'
+import { readMultipart, sendPrivateObject, type Media } from '../media/index.js'
 import type { StreamHub } from '../stream/index.js'
 import { MAX_MESSAGE_LENGTH, MessagesService } from './service.js'
 import { typingHandler } from './typing.js'
@@ -15,8 +15,9 @@ const SendMessageJson = Type.Object(
   { additionalProperties: false },
 )
 
-export function messagesRoutes(ctx: AppContext, hub?: StreamHub): FastifyPluginAsyncTypebox {
-  const messages = new MessagesService(ctx)
+export function messagesRoutes(ctx: AppContext, services: { media: Media; streamHub?: StreamHub }): FastifyPluginAsyncTypebox {
+  const hub = services.streamHub
+  const messages = new MessagesService(ctx, services.media)
   hub?.onClientMessage('typing', typingHandler(ctx))
   return async (app) => {
     app.get(

@@ -2,7 +2,7 @@ import type { AppContext } from '../../context.js'
 import { AppError, fieldError, forbidden, notFound } from '../../http/errors.js'
 import { decodeTimeCursor, paginate } from '../../lib/keyset.js'
 import { inTransaction } from '../../platform/db/transaction.js'
-import type { UploadedFile } from '../media/index.js'
+import type { Media, UploadedFile } from '../media/index.js'
 import { markMessageNotificationsRead, presentNotification } from '../notifications/index.js'
 import { publishEvents, recordEvents } from '../stream/index.js'
 import { presentSummary } from '../users/index.js'
@@ -28,7 +28,10 @@ export const MAX_MESSAGE_LENGTH = 5000
 export class MessagesService {
   readonly urls: AttachmentUrls
 
-  constructor(private readonly ctx: AppContext) {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly media: Media,
+  ) {
     this.urls = new AttachmentUrls(ctx.config.jwtSecret, ctx.config.publicUrl)
   }
 
@@ -140,7 +143,7 @@ export class MessagesService {
       )
     // With a file, who may post here is settled before storing it; text is checked by the send itself.
     const checked = input.file ? await this.requireWritableConversation(meId, conversationId) : undefined
-    const stored = input.file ? await this.ctx.media.storeAttachment(input.file) : undefined
+    const stored = input.file ? await this.media.storeAttachment(input.file) : undefined
     try {
       // An attachment's signed URLs name the message, so its id is drawn first; a text message's
       // id comes from the insert. One clock for the URLs stored and the ones pushed live.
@@ -204,7 +207,7 @@ export class MessagesService {
       await publishEvents(this.ctx.bus, published).catch(this.onPushError)
       return presentMessage(message, urlFor(meId))
     } catch (e) {
-      if (stored) await this.ctx.media.removeKeys([stored.key])
+      if (stored) await this.media.removeKeys([stored.key])
       throw e
     }
   }
@@ -272,7 +275,7 @@ export class MessagesService {
       },
       this.onPushError,
     )
-    if (removedKey) await this.ctx.media.removeKeys([removedKey])
+    if (removedKey) await this.media.removeKeys([removedKey])
   }
 
   /**
@@ -292,7 +295,7 @@ export class MessagesService {
     }
     const row = await q.findAttachmentFor(this.db, messageId, viewerId)
     if (!row || row.meBlocked || row.otherBlocked || row.message.isDeleted || row.message.fileUrl === null) throw notFound('Attachment')
-    const object = await this.ctx.media.openPrivate(row.message.fileUrl)
+    const object = await this.media.openPrivate(row.message.fileUrl)
     if (!object) throw notFound('Attachment')
     const stored = (row.message.metadata as { name?: unknown } | null)?.name
     const name = typeof stored === 'string' ? stored : 'file'

@@ -7,13 +7,13 @@ import { idempotent, IdempotencyHeaders } from '../../http/idempotency.js'
 import { Page, PageQuery } from '../../http/pagination.js'
 import { bearer, errors, IdParams } from '../../http/schemas.js'
 import { PostsService } from './service.js'
-import { readMultipart } from '../media/index.js'
+import { readMultipart, type Media } from '../media/index.js'
 import { MAX_POST_CHARS, Post } from './views.js'
 
 const Content = Type.String({ maxLength: MAX_POST_CHARS, description: `Up to ${MAX_POST_CHARS} characters.` })
 
-export function postsRoutes(ctx: AppContext, services: { users: UserCache }): FastifyPluginAsyncTypebox {
-  const posts = new PostsService(ctx, services.users)
+export function postsRoutes(ctx: AppContext, services: { users: UserCache; media: Media }): FastifyPluginAsyncTypebox {
+  const posts = new PostsService(ctx, services.users, services.media)
   const { maxImagesPerPost, maxImageBytes } = ctx.config.media
   return async (app) => {
     app.post(

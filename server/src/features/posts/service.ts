@@ -3,7 +3,7 @@ import type { AuthInfo } from '../../http/auth.js'
 import { AppError, forbidden, notFound } from '../../http/errors.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import { subsystemLogger } from '../../logger.js'
-import { hideDeletedPostPhotos, type StoredImage, type UploadedFile } from '../media/index.js'
+import { hideDeletedPostPhotos, type Media, type StoredImage, type UploadedFile } from '../media/index.js'
 import { adjustPostsCount, findVisibleUserById, type UserCache } from '../users/index.js'
 import { boundBefore, decodeTimeCursor } from '../../lib/keyset.js'
 import { NO_RELATIONSHIP, privateAccount, relationships } from '../visibility/index.js'
@@ -20,6 +20,7 @@ export class PostsService {
   constructor(
     private readonly ctx: AppContext,
     private readonly users: UserCache,
+    private readonly media: Media,
   ) {
     this.log = subsystemLogger(ctx.logger, 'storage')
   }
@@ -36,7 +37,7 @@ export class PostsService {
 
     // Photos are stored before the row exists, so a post never points at missing files; if the
     // insert fails, the files go again.
-    const images: StoredImage[] = input.files.length > 0 ? await this.ctx.media.storePostImages(input.files) : []
+    const images: StoredImage[] = input.files.length > 0 ? await this.media.storePostImages(input.files) : []
     let id: number
     try {
       id = await inTransaction(this.db, async (tx) => {
@@ -47,7 +48,7 @@ export class PostsService {
     } catch (err) {
       const keys = images.flatMap((i) => i.keys)
       if (keys.length > 0) {
-        await this.ctx.media.removeKeys(keys).catch((e) => this.log.warn({ err: e, keys }, 'could not remove photos of a failed post'))
+        await this.media.removeKeys(keys).catch((e) => this.log.warn({ err: e, keys }, 'could not remove photos of a failed post'))
       }
       throw err
     }
