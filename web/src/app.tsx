@@ -25,6 +25,7 @@ const Composer = lazy(() => import('./features/composer/composer').then((m) => (
 const Notifications = lazy(() => import('./features/notifications/notifications-page').then((m) => ({ default: m.NotificationsPage })))
 const Inbox = lazy(() => import('./features/messages/inbox').then((m) => ({ default: m.Inbox })))
 const Settings = lazy(() => import('./features/settings/settings-page').then((m) => ({ default: m.SettingsPage })))
+const FollowRequests = lazy(() => import('./features/profile/follow-requests').then((m) => ({ default: m.FollowRequests })))
 const Admin = lazy(() => import('./features/admin/admin-page').then((m) => ({ default: m.AdminPage })))
 
 const PROFILE = /^\/@(?<username>[A-Za-z0-9_]{1,50})\/?$/
@@ -93,6 +94,11 @@ export function App() {
                 <Route path="/notifications">
                   <Private>
                     <Notifications />
+                  </Private>
+                </Route>
+                <Route path="/follow-requests">
+                  <Private>
+                    <FollowRequests />
                   </Private>
                 </Route>
                 <Route path="/messages" nest>

@@ -127,6 +127,18 @@ export const FlagIcon = (p: P) => (
     <path d="M4 22V4s1.5-1 5-1 5 2 8 2 3-.5 3-.5V15s-1 1-3 1-5-2-8-2-5 1-5 1" />
   </Svg>
 )
+export const LockIcon = (p: P) => (
+  <Svg {...p}>
+    <rect x="4" y="10.5" width="16" height="11" rx="2" />
+    <path d="M8 10.5V7a4 4 0 0 1 8 0v3.5" />
+  </Svg>
+)
+export const UserPlusIcon = (p: P) => (
+  <Svg {...p}>
+    <circle cx="9" cy="8" r="4" />
+    <path d="M2 21a7 7 0 0 1 14 0M19 8v6M16 11h6" />
+  </Svg>
+)
 export const EditIcon = (p: P) => (
   <Svg {...p}>
     <path d="M12 20h9M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4z" />

@@ -5,7 +5,7 @@ import { Link, useLocation } from 'wouter'
 import { signOut, useSession } from '../api/session'
 import { useLive } from '../features/live/live'
 import { Avatar } from './avatar'
-import { BellIcon, CompassIcon, HomeIcon, LogoutIcon, PlusIcon, SendIcon, SettingsIcon, ShieldIcon } from './icons'
+import { BellIcon, CompassIcon, HomeIcon, LogoutIcon, PlusIcon, SendIcon, SettingsIcon, ShieldIcon, UserPlusIcon } from './icons'
 
 export function Wordmark({ compact }: { compact?: boolean }) {
   // Each copy needs its own gradient id: the sidebar's copy is hidden on phones, and a
@@ -72,6 +72,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const me = session.status === 'signed-in' ? session.user : null
   const notif = live.unreadNotifications
   const msgs = live.unreadConversations
+  const requests = live.followRequests
 
   const home: Item = { href: '/', label: 'Home', icon: <HomeIcon filled={path === '/'} /> }
   const explore: Item = { href: '/explore', label: 'Explore', icon: <CompassIcon /> }
@@ -90,6 +91,15 @@ export function Shell({ children }: { children: ReactNode }) {
     badge: notif,
     badgeLabel: `${notif} unread notifications`,
   }
+  // Shown only while someone waits for an answer (private accounts); on phones the notifications
+  // screen and the profile lead there.
+  const followRequests: Item = {
+    href: '/follow-requests',
+    label: 'Follow requests',
+    icon: <UserPlusIcon />,
+    badge: requests,
+    badgeLabel: `${requests} waiting`,
+  }
   const create: Item = { href: '/new', label: 'Create', icon: <PlusIcon /> }
   const profile: Item | null = me
     ? {
@@ -102,7 +112,9 @@ export function Shell({ children }: { children: ReactNode }) {
   const settings: Item = { href: '/settings', label: 'Settings', icon: <SettingsIcon />, match: (p) => p.startsWith('/settings') }
   const admin: Item = { href: '/admin', label: 'Admin', icon: <ShieldIcon />, match: (p) => p.startsWith('/admin') }
 
-  const main: Item[] = me ? [home, explore, messages, notifications, create, profile!] : [explore]
+  const main: Item[] = me
+    ? [home, explore, messages, notifications, ...(requests > 0 ? [followRequests] : []), create, profile!]
+    : [explore]
 
   return (
     <div className="app">

@@ -72,6 +72,9 @@ export function refreshCounts(delay = 150) {
     call(api.GET('/api/hearth/v1/conversations', { params: { query: { limit: 100 } } }))
       .then((r) => setLive({ unreadConversations: r.items.filter((c) => c.unreadCount > 0).length }))
       .catch(() => {})
+    call(api.GET('/api/hearth/v1/follow-requests/count'))
+      .then((r) => setLive({ followRequests: r.count }))
+      .catch(() => {})
   }, delay)
 }
 
@@ -80,6 +83,8 @@ function countsFrom(e: StreamEvent) {
   switch (e.type) {
     case 'notification.created':
       if (!e.data.notification.isRead) setLive({ unreadNotifications: getLive().unreadNotifications + 1 })
+      // A request can also be withdrawn unseen: the count is asked for, not added up.
+      if (e.data.notification.type === 'follow_request') refreshCounts()
       break
     case 'notification.read':
       if (e.data.all) setLive({ unreadNotifications: 0 })
@@ -209,7 +214,7 @@ export function stopStream() {
   stopWatchingSession?.()
   socket?.close()
   socket = null
-  setLive({ connected: false, unreadConversations: 0, unreadNotifications: 0 })
+  setLive({ connected: false, unreadConversations: 0, unreadNotifications: 0, followRequests: 0 })
 }
 
 function onVisible() {

@@ -8,7 +8,7 @@ import { fullDate, timeAgo } from '../../lib/format'
 import { useInfinite } from '../../lib/use-infinite'
 import { Avatar } from '../../ui/avatar'
 import { Button } from '../../ui/controls'
-import { BellIcon } from '../../ui/icons'
+import { BellIcon, UserPlusIcon } from '../../ui/icons'
 import { LoadMore } from '../../ui/sentinel'
 import { Empty, ErrorState, Loading } from '../../ui/states'
 import { toast } from '../../ui/toast'
@@ -18,6 +18,7 @@ import { useTitle } from '../../lib/use-title'
 
 function hrefOf(n: Notification): string {
   if (n.type === 'message') return '/messages'
+  if (n.type === 'follow_request') return '/follow-requests'
   if (n.postId) return `/p/${n.postId}${n.commentId ? `#comment-${n.commentId}` : ''}`
   if (n.actor) return `/@${n.actor.username}`
   return '/notifications'
@@ -112,6 +113,22 @@ export function NotificationsPage() {
           Unread{live.unreadNotifications > 0 ? ` (${live.unreadNotifications})` : ''}
         </button>
       </div>
+      {live.followRequests > 0 ? (
+        <Link href="/follow-requests" className="card notif notif--requests">
+          <span className="notif__icon" aria-hidden="true">
+            <UserPlusIcon />
+          </span>
+          <span className="notif__text">
+            <strong>Follow requests</strong>
+            <span className="muted small" style={{ display: 'block' }}>
+              Approve or ignore {live.followRequests === 1 ? 'the person' : 'the people'} asking to follow you
+            </span>
+          </span>
+          <span className="badge badge--inline" aria-label={`${live.followRequests} waiting`}>
+            {live.followRequests}
+          </span>
+        </Link>
+      ) : null}
       <section className="card" aria-label="Notifications" aria-live="polite">
         {!list.loaded ? (
           <Loading />
@@ -119,7 +136,7 @@ export function NotificationsPage() {
           <ErrorState error={list.error} retry={() => void list.reload()} />
         ) : list.items.length === 0 ? (
           <Empty icon={<BellIcon size={34} />} title={unreadOnly ? 'You’re all caught up' : 'No notifications yet'}>
-            <p>When someone likes or comments on your posts, follows you or writes to you, you’ll see it here.</p>
+            <p>When someone likes or comments on your posts, follows you (or asks to) or writes to you, you’ll see it here.</p>
           </Empty>
         ) : (
           <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
