@@ -109,7 +109,7 @@ export function Explore() {
         </Empty>
       ) : (
         <>
-          <PostGrid posts={posts.items} />
+          <PostGrid posts={posts.items} hideMuted />
           <LoadMore hasMore={posts.hasMore} loading={posts.loading} error={posts.error} onMore={posts.loadMore} />
         </>
       )}

@@ -2,6 +2,7 @@
 import { useEffect, useRef } from 'react'
 import { useSession } from '../../api/session'
 import { clearQueryCache } from '../../lib/use-query'
+import { forgetHiddenAuthors } from '../posts/post-store'
 import { toast } from '../../ui/toast'
 import { startStream, stopStream } from './stream'
 
@@ -26,6 +27,7 @@ export function useLiveSession() {
       stopStream()
       // What one account saw must not flash on screen for the next one.
       clearQueryCache()
+      forgetHiddenAuthors()
     }
   }, [userId])
 }

@@ -17,7 +17,8 @@ export function PostCard({ post: loaded, eager }: { post: Post; eager?: boolean 
   const post = usePost(loaded)
   const like = useLike(post)
   const [likers, setLikers] = useState(false)
-  if (post.deleted) return null
+  // A block or mute made from this card's menu takes it out of the feed at once.
+  if (post.deleted || post.hidden) return null
   const name = post.author.displayName || post.author.username
 
   const share = async () => {

@@ -6,9 +6,9 @@ import { CommentIcon, HeartIcon } from '../../ui/icons'
 import { Photo } from '../../ui/image'
 import { usePost } from './post-store'
 
-function Tile({ post: loaded, eager }: { post: Post; eager: boolean }) {
+function Tile({ post: loaded, eager, hideMuted }: { post: Post; eager: boolean; hideMuted?: boolean }) {
   const post = usePost(loaded)
-  if (post.deleted) return null
+  if (post.deleted || post.hidden === 'blocked' || (hideMuted && post.hidden === 'muted')) return null
   const img = post.images[0]
   const label = `Post by ${post.author.username}: ${count(post.likeCount)} likes, ${count(post.commentCount)} comments${post.content ? `. ${post.content.slice(0, 80)}` : ''}`
   return (
@@ -46,11 +46,12 @@ function Tile({ post: loaded, eager }: { post: Post; eager: boolean }) {
   )
 }
 
-export function PostGrid({ posts }: { posts: Post[] }) {
+/** `hideMuted`: a feed (explore), which muted people's posts leave; a profile keeps them. */
+export function PostGrid({ posts, hideMuted }: { posts: Post[]; hideMuted?: boolean }) {
   return (
     <ul className="grid" style={{ listStyle: 'none', margin: 0, padding: 0 }}>
       {posts.map((p, i) => (
-        <Tile key={p.id} post={p} eager={i < 9} />
+        <Tile key={p.id} post={p} eager={i < 9} hideMuted={hideMuted} />
       ))}
     </ul>
   )

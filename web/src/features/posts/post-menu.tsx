@@ -1,5 +1,6 @@
-// The "…" menu of a post: copy link, report (others' posts), edit and delete (own posts; admins
-// may delete any).
+// The "…" menu of a post: copy link; for others' posts mute, block, report, block and report (the
+// author's relationship is asked for when the menu opens); edit and delete (own posts; admins may
+// delete any).
 import { useState } from 'react'
 import { useLocation } from 'wouter'
 import { api } from '../../api/client'
@@ -10,16 +11,29 @@ import { Button, FormError, TextArea } from '../../ui/controls'
 import { Confirm, Dialog } from '../../ui/dialog'
 import { MoreIcon } from '../../ui/icons'
 import { toast } from '../../ui/toast'
+import { useQuery } from '../../lib/use-query'
+import { useSafetyMenu } from '../safety/safety-menu'
 import { patchPost } from './post-store'
-import { ReportDialog } from './report-dialog'
 
 export function PostMenu({ post, onDeleted }: { post: Post; onDeleted?: () => void }) {
   const session = useSession()
   const [, navigate] = useLocation()
-  const [open, setOpen] = useState<null | 'menu' | 'report' | 'delete' | 'edit'>(null)
+  const [open, setOpen] = useState<null | 'menu' | 'delete' | 'edit'>(null)
   const me = session.status === 'signed-in' ? session.user : null
   const mine = me?.id === post.author.id
   const canDelete = mine || me?.role === 'admin'
+  // Asked once the menu has been opened: whether the author is muted decides "Mute" or "Unmute".
+  const [asked, setAsked] = useState(false)
+  const relationship = useQuery(asked && me && !mine ? `relationship:${post.author.id}` : null, () =>
+    call(api.GET('/api/hearth/v1/users/{id}/relationship', { params: { path: { id: post.author.id } } })),
+  )
+  const safety = useSafetyMenu({
+    user: post.author,
+    state: relationship.data,
+    report: { target: { postId: post.id }, what: 'post', label: 'Report' },
+    closeMenu: () => setOpen(null),
+    onChange: () => void relationship.reload(),
+  })
 
   const copy = async () => {
     setOpen(null)
@@ -49,19 +63,16 @@ export function PostMenu({ post, onDeleted }: { post: Post; onDeleted?: () => vo
         className="icon-btn"
         aria-label="More options for this post"
         aria-haspopup="dialog"
-        onClick={() => setOpen('menu')}
+        onClick={() => {
+          setAsked(true)
+          setOpen('menu')
+        }}
       >
         <MoreIcon />
       </button>
       <Dialog open={open === 'menu'} onClose={() => setOpen(null)} title="Post options">
         <ul className="menu">
-          {me && !mine ? (
-            <li>
-              <button type="button" className="is-danger" onClick={() => setOpen('report')}>
-                Report
-              </button>
-            </li>
-          ) : null}
+          {me && !mine ? safety.items : null}
           {mine ? (
             <li>
               <button type="button" onClick={() => setOpen('edit')}>
@@ -93,7 +104,7 @@ export function PostMenu({ post, onDeleted }: { post: Post; onDeleted?: () => vo
           </li>
         </ul>
       </Dialog>
-      <ReportDialog open={open === 'report'} onClose={() => setOpen(null)} target={{ postId: post.id }} what="post" />
+      {me && !mine ? safety.dialogs : null}
       <Confirm
         open={open === 'delete'}
         onClose={() => setOpen(null)}

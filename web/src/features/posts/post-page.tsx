@@ -62,6 +62,18 @@ function PostView({ post: loaded }: { post: Post }) {
     if (location.hash === '#comment') input.current?.focus()
   }, [])
 
+  if (post.hidden === 'blocked') {
+    return (
+      <div className="column">
+        <Empty title={`You blocked @${post.author.username}`}>
+          <p>Their posts no longer show for you, and they can’t see yours.</p>
+          <p style={{ marginTop: 12 }}>
+            <Link href="/">Back to your feed</Link>
+          </p>
+        </Empty>
+      </div>
+    )
+  }
   if (post.deleted) {
     return (
       <div className="column">

@@ -1,10 +1,12 @@
 // "Report": a reason, an optional note, sent to the moderators. Used for posts, comments and
-// profiles (exactly one target).
+// profiles (exactly one target). "Block and report" sends the report, then blocks, in one step.
 import { useState, type FormEvent } from 'react'
 import { api } from '../../api/client'
 import { call, failureOf, type Failure } from '../../api/problem'
 import { Button, FormError, Notice, TextArea } from '../../ui/controls'
 import { Dialog } from '../../ui/dialog'
+import { toast } from '../../ui/toast'
+import { explain, setBlocked, type SafetyTarget } from '../safety/actions'
 
 export type ReportTarget = { postId: number } | { commentId: number } | { userId: number }
 
@@ -18,7 +20,20 @@ const reasons = [
 
 type Reason = (typeof reasons)[number][0]
 
-export function ReportDialog({ open, onClose, target, what }: { open: boolean; onClose: () => void; target: ReportTarget; what: string }) {
+export function ReportDialog({
+  open,
+  onClose,
+  target,
+  what,
+  alsoBlock,
+}: {
+  open: boolean
+  onClose: () => void
+  target: ReportTarget
+  what: string
+  /** "Block and report": this person is blocked once the report is sent */
+  alsoBlock?: SafetyTarget
+}) {
   const [reason, setReason] = useState<Reason>()
   const [description, setDescription] = useState('')
   const [busy, setBusy] = useState(false)
@@ -46,6 +61,23 @@ export function ReportDialog({ open, onClose, target, what }: { open: boolean; o
           body: { reason, ...(description.trim() ? { description: description.trim() } : {}), ...target },
         }),
       )
+      if (alsoBlock) {
+        // Reported: the block comes second, so a refused report blocks no one by surprise.
+        try {
+          await setBlocked(alsoBlock, true)
+        } catch (err) {
+          setFailure({
+            ...failureOf(err),
+            message: `Your report was sent, but ${alsoBlock.username} could not be blocked: ${failureOf(err).message}`,
+          })
+          return
+        }
+        close()
+        // The post (or profile) this was opened from may leave the screen with the block: a toast
+        // says what happened where the dialog's own message could not.
+        toast(`${alsoBlock.username} is blocked, and a moderator will review this ${what}.`)
+        return
+      }
       setDone(true)
     } catch (err) {
       setFailure(failureOf(err))
@@ -55,7 +87,7 @@ export function ReportDialog({ open, onClose, target, what }: { open: boolean; o
   }
 
   return (
-    <Dialog open={open} onClose={close} title={`Report ${what}`}>
+    <Dialog open={open} onClose={close} title={alsoBlock ? `Block and report ${alsoBlock.username}` : `Report ${what}`}>
       {done ? (
         <>
           <Notice tone="success">Thanks for telling us. A moderator will review this {what}.</Notice>
@@ -65,6 +97,11 @@ export function ReportDialog({ open, onClose, target, what }: { open: boolean; o
         </>
       ) : (
         <form onSubmit={(e) => void submit(e)}>
+          {alsoBlock ? (
+            <p className="muted" style={{ marginBottom: 12 }}>
+              Your report goes to the moderators, and {alsoBlock.username} is blocked. {explain.block}
+            </p>
+          ) : null}
           <fieldset className="radio-list" style={{ border: 0, padding: 0, margin: '0 0 14px' }}>
             <legend className="muted" style={{ marginBottom: 8 }}>
               Why are you reporting this {what}?
@@ -90,7 +127,7 @@ export function ReportDialog({ open, onClose, target, what }: { open: boolean; o
               Cancel
             </Button>
             <Button type="submit" variant="danger" busy={busy} disabled={!reason}>
-              Send report
+              {alsoBlock ? 'Block and report' : 'Send report'}
             </Button>
           </div>
         </form>
