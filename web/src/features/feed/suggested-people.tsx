@@ -9,12 +9,12 @@ import type { UserSummary } from '../../api/types'
 import { forgetList } from '../../lib/use-infinite'
 import { useQuery } from '../../lib/use-query'
 import { Avatar } from '../../ui/avatar'
-import { FollowButton } from '../profile/follow-button'
+import { FollowButton, type FollowState } from '../profile/follow-button'
 
 export function SuggestedPeople({ onFollow }: { onFollow?: () => void }) {
   const session = useSession()
   const meId = session.user?.id
-  const [following, setFollowing] = useState<Record<number, boolean>>({})
+  const [following, setFollowing] = useState<Record<number, FollowState>>({})
   const recent = useQuery('suggested:people', () => call(api.GET('/api/hearth/v1/feed/explore', { params: { query: { limit: 50 } } })))
   const people: UserSummary[] = []
   for (const p of recent.data?.items ?? []) {
@@ -38,7 +38,7 @@ export function SuggestedPeople({ onFollow }: { onFollow?: () => void }) {
               small
               userId={u.id}
               username={u.username}
-              following={following[u.id] ?? false}
+              state={following[u.id] ?? 'none'}
               onChange={(f) => {
                 setFollowing((s) => ({ ...s, [u.id]: f }))
                 forgetList('feed:home')

@@ -5,11 +5,14 @@ import { call } from '../../api/problem'
 import { useSession } from '../../api/session'
 import type { FollowListUser } from '../../api/types'
 import { useQuery } from '../../lib/use-query'
-import { ChevronLeft } from '../../ui/icons'
-import { ErrorState, Loading } from '../../ui/states'
+import { ChevronLeft, LockIcon } from '../../ui/icons'
+import { Empty, ErrorState, Loading } from '../../ui/states'
 import { PeopleList } from '../posts/people-dialog'
 import { FollowButton } from './follow-button'
 import { useTitle } from '../../lib/use-title'
+
+/** A row of the list, with a follow request sent from this screen (a private account's answer). */
+type Row = FollowListUser & { requested?: boolean }
 
 export function FollowList({ username, list }: { username: string; list: 'followers' | 'following' }) {
   const profile = useQuery(`profile:${username.toLowerCase()}`, () =>
@@ -33,8 +36,12 @@ export function FollowList({ username, list }: { username: string; list: 'follow
         </h1>
       </div>
       <section className="card" aria-label={title}>
-        {profile.data ? (
-          <PeopleList<FollowListUser>
+        {profile.data && !profile.data.canSeePosts ? (
+          <Empty icon={<LockIcon size={34} />} title={profile.data.blocking ? `You blocked @${username}` : 'This account is private'}>
+            {profile.data.blocking ? null : <p>Follow {username} to see who they follow and who follows them.</p>}
+          </Empty>
+        ) : profile.data ? (
+          <PeopleList<Row>
             listKey={`${list}:${profile.data.id}`}
             empty={list === 'followers' ? `No one follows ${username} yet` : `${username} doesn’t follow anyone yet`}
             action={(u, update) =>
@@ -43,8 +50,8 @@ export function FollowList({ username, list }: { username: string; list: 'follow
                   small
                   userId={u.id}
                   username={u.username}
-                  following={u.isFollowing}
-                  onChange={(f) => update({ ...u, isFollowing: f })}
+                  state={u.isFollowing ? 'following' : u.requested ? 'requested' : 'none'}
+                  onChange={(s) => update({ ...u, isFollowing: s === 'following', requested: s === 'requested' })}
                 />
               ) : null
             }
