@@ -1,14 +1,16 @@
-// /settings/*: profile, password, devices, linked accounts. Loaded on first visit.
+// /settings/*: profile, privacy, password, devices, linked accounts. Loaded on first visit.
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter'
 import { signOut, useSession } from '../../api/session'
 import { AccountsSettings } from './accounts-settings'
 import { PasswordSettings } from './password-settings'
+import { PrivacySettings } from './privacy-settings'
 import { ProfileSettings } from './profile-settings'
 import { SessionsSettings } from './sessions-settings'
 import { useTitle } from '../../lib/use-title'
 
 const sections = [
   ['/profile', 'Edit profile'],
+  ['/privacy', 'Privacy'],
   ['/password', 'Password'],
   ['/sessions', 'Devices'],
   ['/accounts', 'Linked accounts'],
@@ -44,6 +46,9 @@ export function SettingsPage() {
           <Switch>
             <Route path="/profile">
               <ProfileSettings me={session.user} />
+            </Route>
+            <Route path="/privacy">
+              <PrivacySettings me={session.user} />
             </Route>
             <Route path="/password">
               <PasswordSettings me={session.user} />
