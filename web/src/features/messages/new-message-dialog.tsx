@@ -6,12 +6,14 @@ import type { Conversation, UserSummary } from '../../api/types'
 import { Avatar } from '../../ui/avatar'
 import { Dialog } from '../../ui/dialog'
 import { Loading } from '../../ui/states'
-import { toast } from '../../ui/toast'
+import { FormError } from '../../ui/controls'
 
 export function NewMessageDialog({ open, onClose, onOpened }: { open: boolean; onClose: () => void; onOpened: (c: Conversation) => void }) {
   const [q, setQ] = useState('')
   const [results, setResults] = useState<UserSummary[] | null>(null)
   const [busy, setBusy] = useState(false)
+  // The server's reason, beside the list (e.g. the person accepts messages only from people they follow).
+  const [error, setError] = useState<string>()
 
   useEffect(() => {
     const term = q.trim().replace(/^@/, '')
@@ -33,11 +35,12 @@ export function NewMessageDialog({ open, onClose, onOpened }: { open: boolean; o
 
   const start = async (u: UserSummary) => {
     setBusy(true)
+    setError(undefined)
     try {
       onOpened(await call(api.POST('/api/hearth/v1/conversations', { body: { userId: u.id } })))
       setQ('')
     } catch (e) {
-      toast(failureOf(e).message, 'error')
+      setError(failureOf(e).message)
     } finally {
       setBusy(false)
     }
@@ -53,10 +56,14 @@ export function NewMessageDialog({ open, onClose, onOpened }: { open: boolean; o
         className="input"
         placeholder="Search people"
         value={q}
-        onChange={(e) => setQ(e.target.value)}
+        onChange={(e) => {
+          setQ(e.target.value)
+          setError(undefined)
+        }}
         autoFocus
         autoComplete="off"
       />
+      <FormError message={error} />
       <div style={{ marginTop: 10, minHeight: 120 }}>
         {busy ? (
           <Loading />
