@@ -26,6 +26,7 @@ export function ReportDialog({
   target,
   what,
   alsoBlock,
+  onBlocked,
 }: {
   open: boolean
   onClose: () => void
@@ -33,6 +34,7 @@ export function ReportDialog({
   what: string
   /** "Block and report": this person is blocked once the report is sent */
   alsoBlock?: SafetyTarget
+  onBlocked?: () => void
 }) {
   const [reason, setReason] = useState<Reason>()
   const [description, setDescription] = useState('')
@@ -73,6 +75,7 @@ export function ReportDialog({
           return
         }
         close()
+        onBlocked?.()
         // The post (or profile) this was opened from may leave the screen with the block: a toast
         // says what happened where the dialog's own message could not.
         toast(`${alsoBlock.username} is blocked, and a moderator will review this ${what}.`)

@@ -127,7 +127,14 @@ export function useSafetyMenu({
         onConfirm={() => void run('mute')}
       />
       <ReportDialog open={dialog === 'report'} onClose={close} target={report.target} what={report.what} />
-      <ReportDialog open={dialog === 'block-report'} onClose={close} target={report.target} what={report.what} alsoBlock={user} />
+      <ReportDialog
+        open={dialog === 'block-report'}
+        onClose={close}
+        target={report.target}
+        what={report.what}
+        alsoBlock={user}
+        onBlocked={() => onChange?.({ muting: state?.muting ?? false, blocking: true })}
+      />
     </>
   )
   return { items, dialogs, ask: setDialog }

@@ -19,10 +19,15 @@ type Patch = { isPrivate?: boolean; allowMessagesFrom?: Me['allowMessagesFrom'] 
 export function PrivacySettings({ me }: { me: Me }) {
   const live = useLive()
   const [busy, setBusy] = useState<keyof Patch | null>(null)
+  // Shown at once while the server saves it; the account's own value otherwise.
+  const [saving, setSaving] = useState<Patch>({})
+  const isPrivate = saving.isPrivate ?? me.isPrivate
+  const allowMessagesFrom = saving.allowMessagesFrom ?? me.allowMessagesFrom
   const [confirmPublic, setConfirmPublic] = useState(false)
 
   const save = async (patch: Patch, done: string) => {
     setBusy(Object.keys(patch)[0] as keyof Patch)
+    setSaving(patch)
     try {
       updateUser(await call(api.PATCH('/api/hearth/v1/users/me', { body: patch })))
       invalidate('profile:')
@@ -36,6 +41,7 @@ export function PrivacySettings({ me }: { me: Me }) {
       toast(failureOf(e).message, 'error')
     } finally {
       setBusy(null)
+      setSaving({})
     }
   }
 
@@ -49,7 +55,7 @@ export function PrivacySettings({ me }: { me: Me }) {
           <input
             type="checkbox"
             role="switch"
-            checked={me.isPrivate}
+            checked={isPrivate}
             disabled={busy === 'isPrivate'}
             aria-describedby="private-hint"
             onChange={(e) => {
@@ -61,7 +67,7 @@ export function PrivacySettings({ me }: { me: Me }) {
           {busy === 'isPrivate' ? <Spinner small /> : null}
         </label>
         <p id="private-hint" className="muted small">
-          {me.isPrivate ? (
+          {isPrivate ? (
             <>
               Only people you approve can follow you and see your posts and your followers and following lists. Everyone can see your name,
               photo, bio and counts. <Link href="~/follow-requests">Follow requests{pending > 0 ? ` (${pending})` : ''}</Link>
@@ -87,7 +93,7 @@ export function PrivacySettings({ me }: { me: Me }) {
                   type="radio"
                   name="allow-messages-from"
                   value={value}
-                  checked={me.allowMessagesFrom === value}
+                  checked={allowMessagesFrom === value}
                   disabled={busy === 'allowMessagesFrom'}
                   onChange={() => void save({ allowMessagesFrom: value }, `${label} can start a conversation with you`)}
                 />
