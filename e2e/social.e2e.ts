@@ -280,7 +280,7 @@ describe('two people in two browsers', () => {
   it('a report is resolved by an administrator, who then sees the statistics charts', async () => {
     await bob.goto(`${server.url}${postPath}`)
     await bob.getByRole('button', { name: 'More options for this post' }).click()
-    await bob.getByRole('button', { name: 'Report' }).click()
+    await bob.getByRole('button', { name: 'Report', exact: true }).click()
     await bob.getByLabel('Spam').check()
     await bob.getByRole('button', { name: 'Send report' }).click()
     await expect.poll(() => bob.getByText(/Thanks for telling us/).isVisible()).toBe(true)
