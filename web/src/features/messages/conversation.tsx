@@ -102,14 +102,20 @@ export function ConversationView({ id }: { id: number }) {
           </>
         )}
       </div>
-      <ChatComposer
-        progress={c.progress}
-        onTyping={c.typing}
-        onSend={(content, file) => {
-          stickToBottom.current = true
-          c.send(content, file)
-        }}
-      />
+      {c.readOnly ? (
+        <p className="chat__read-only" role="status">
+          You can’t send messages in this conversation any more. Its history stays here.
+        </p>
+      ) : (
+        <ChatComposer
+          progress={c.progress}
+          onTyping={c.typing}
+          onSend={(content, file) => {
+            stickToBottom.current = true
+            c.send(content, file)
+          }}
+        />
+      )}
     </section>
   )
 }

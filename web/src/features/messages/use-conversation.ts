@@ -9,7 +9,7 @@ import type { Message, UserSummary } from '../../api/types'
 import { upload } from '../../lib/upload'
 import { toast } from '../../ui/toast'
 import { onStream, sendOnStream } from '../live/stream'
-import { otherUserOf, rememberConversation } from './conversation-cache'
+import { isReadOnly, otherUserOf, rememberConversation } from './conversation-cache'
 
 export type Shown = Message & { pending?: 'sending' | 'failed'; localKey?: string; retry?: () => void }
 
@@ -34,6 +34,8 @@ export function useConversation(id: number) {
   const [other, setOther] = useState<UserSummary | undefined>(() => otherUserOf(id))
   const [progress, setProgress] = useState<number | null>(null)
   const [otherTyping, setOtherTyping] = useState(false)
+  // A block between the two made it read-only: known from the inbox, or learnt from a refused send.
+  const [readOnly, setReadOnly] = useState(() => isReadOnly(id))
   const readPending = useRef(false)
   const typingTimer = useRef<ReturnType<typeof setTimeout>>(undefined)
   const lastTypingSent = useRef(0)
@@ -180,6 +182,8 @@ export function useConversation(id: number) {
       } catch (err) {
         const f = failureOf(err)
         setMessages((list) => list.map((m) => (m.localKey === localKey ? { ...m, pending: 'failed', retry: () => void attemptSend() } : m)))
+        if (f.code === 'conversation_read_only') setReadOnly(true)
+        // The server's own words (e.g. why this conversation refuses new messages).
         toast(f.message, 'error')
       } finally {
         setProgress(null)
@@ -216,6 +220,7 @@ export function useConversation(id: number) {
     hasOlder: cursor !== null,
     loadingOlder,
     otherTyping,
+    readOnly,
     progress,
     loadNewest,
     loadOlder,
