@@ -1,5 +1,5 @@
-// Safety and privacy in a real browser: blocking from a post and from a profile (with "Block and
-// report"), muting from the home feed on a phone, a private account whose follow request is
+// Safety and privacy in a real browser: blocking from a post (the conversation between the two
+// becomes read-only) and from a profile (with "Block and report"), muting from the home feed on a phone, a private account whose follow request is
 // accepted on the requests screen, and "who can message you" refusing a stranger with the
 // server's reason. People are created through the API; every step that matters is clicked.
 // Runs against the real server (`server/src/main.ts`) on a fresh database — see support/server.ts.
@@ -72,6 +72,8 @@ describe('safety and privacy', () => {
     await request('PUT', `/users/${ben.id}/follow`, undefined, ann.token)
     await request('POST', '/posts', { content: 'Ben’s bread, fresh from the oven' }, ben.token)
     await request('POST', '/posts', { content: 'Ann’s garden in June' }, ann.token)
+    const convo = await request('POST', '/conversations', { userId: ben.id }, ann.token)
+    await request('POST', `/conversations/${convo.id}/messages`, { content: 'See you at the market?' }, ann.token)
     const annPage = await browse(ann, DESKTOP)
 
     await annPage.goto(`${server.url}/explore`)
@@ -111,6 +113,14 @@ describe('safety and privacy', () => {
     const benPage = await browse(ben, DESKTOP)
     await benPage.goto(`${server.url}/@${ann.username}`)
     await expect.poll(() => benPage.getByRole('heading', { name: 'This account doesn’t exist' }).isVisible()).toBe(true)
+    // Their conversation keeps its history and takes no new message, on both sides.
+    for (const page of [annPage, benPage]) {
+      await page.goto(`${server.url}/messages`)
+      await page.locator('.convo-item').first().click()
+      await expect.poll(() => page.locator('.bubble').filter({ hasText: 'See you at the market?' }).isVisible()).toBe(true)
+      await expect.poll(() => page.getByText('You can’t send messages in this conversation any more.').isVisible()).toBe(true)
+      expect(await page.getByLabel('Message', { exact: true }).count()).toBe(0)
+    }
 
     // Block and report, from a profile's menu, in one step.
     await annPage.goto(`${server.url}/@${eve.username}`)
