@@ -1,6 +1,8 @@
 // Blocks, mutes and private accounts through the API, on both engines. The walk over every route
 // as a blocked user / non-follower lives in visibility-walk.test.ts; races in races.test.ts.
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { queryRows } from '../../platform/db/rows.js'
 import { createHarness, expectProblem, json, register, type Harness, type TestApp } from '../../../test/helpers.js'
 import { api, postCounters, userCounters } from '../posts/test-support.js'
 
@@ -28,8 +30,20 @@ describe('blocks', () => {
     expect((await a.put(`/posts/${anaPost.id}/like`, ben)).statusCode).toBe(200)
     await a.comment(ben, anaPost.id, 'ben comments')
 
+    const storedEventsFromBen = async () => {
+      const rows = await queryRows<{ n: number }>(
+        t.ctx.database.db,
+        sql`SELECT count(*)::int AS n FROM stream_events WHERE user_id = ${ana.user.id} AND type = 'notification.created'
+            AND (data -> 'notification' -> 'actor' ->> 'id')::int = ${ben.user.id}`,
+      )
+      return Number(rows[0]!.n)
+    }
+    expect(await storedEventsFromBen()).toBeGreaterThan(0)
+
     expect((await a.put(`/users/${ben.user.id}/block`, ana)).statusCode).toBe(204)
     expect((await a.put(`/users/${ben.user.id}/block`, ana)).statusCode).toBe(204)
+    // an unblock must not let a catch-up replay them
+    expect(await storedEventsFromBen()).toBe(0)
 
     for (const id of [ana.user.id, ben.user.id]) {
       const c = await userCounters(t, id)

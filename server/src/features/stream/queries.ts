@@ -120,3 +120,15 @@ export async function pruneEvents(db: DbOrTx, olderThanSeconds: number, batch: n
   const deleted = await db.delete(streamEvents).where(inArray(streamEvents.id, old)).returning({ id: streamEvents.id })
   return deleted.length
 }
+
+/**
+ * A block deletes the stored notification events between the two (both ways), as it deletes the
+ * notifications themselves: an unblock must not let a later catch-up replay them. Message events
+ * stay (the conversation's history is kept, read-only) and are hidden by the catch-up filter while
+ * the block stands.
+ */
+export async function deleteNotificationEventsBetween(tx: DbOrTx, a: number, b: number): Promise<void> {
+  await tx.execute(sql`DELETE FROM stream_events
+    WHERE type = 'notification.created'
+      AND ((user_id = ${a} AND ${actorOf(sql.raw('data'))} = ${b}) OR (user_id = ${b} AND ${actorOf(sql.raw('data'))} = ${a}))`)
+}
