@@ -126,6 +126,8 @@ export class FollowsService {
     if (viewerId !== undefined && viewerId !== userId) {
       const rel = (await relationships(this.db, viewerId, [userId])).get(userId)
       if (rel?.blockedBy) throw notFound('User')
+      // As their posts (posts' listByUser): the blocker sees the header, to unblock, and nothing else.
+      if (rel?.blocking) throw forbidden('You block this user: unblock them to see their lists.', 'blocking')
       if (owner.isPrivate && !rel?.following && !(await this.isAdmin(viewerId))) throw privateAccount()
     } else if (viewerId === undefined && owner.isPrivate) {
       throw privateAccount()
