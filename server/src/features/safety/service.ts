@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.js'
 import { AppError, notFound } from '../../http/errors.js'
 import { boundBefore, decodeTimeCursor, paginate } from '../../lib/keyset.js'
 import { inTransaction } from '../../platform/db/transaction.js'
+import type { Tx } from '../../platform/db/types.js'
 import { hideCommentsOnPostsOf } from '../comments/index.js'
 import { removeFollowRequestsBetween, removeFollowsBetween } from '../follows/index.js'
 import { removeLikesOnPostsOf } from '../likes/index.js'
@@ -39,6 +40,7 @@ export class SafetyService {
     await inTransaction(this.db, async (tx) => {
       const rows = await lockPair(tx, blockerId, targetId)
       if (!rows.some((r) => r.id === targetId)) throw notFound('User')
+      await this.requireNotBlockedBy(tx, blockerId, targetId)
       if (!(await q.insertBlock(tx, blockerId, targetId))) return
       await removeFollowsBetween(tx, blockerId, targetId)
       await removeFollowRequestsBetween(tx, blockerId, targetId)
@@ -56,6 +58,7 @@ export class SafetyService {
     await inTransaction(this.db, async (tx) => {
       const rows = await lockPair(tx, blockerId, targetId)
       if (!rows.some((r) => r.id === targetId)) throw notFound('User')
+      await this.requireNotBlockedBy(tx, blockerId, targetId)
       await q.deleteBlock(tx, blockerId, targetId)
     })
   }
@@ -93,6 +96,16 @@ export class SafetyService {
     const user = await this.users.get(targetId)
     if (!rel || !user || user.isBlocked || rel.blockedBy) throw notFound('User')
     return { id: targetId, ...rel }
+  }
+
+  /**
+   * Blocking is private: to someone blocked, the blocker does not exist, so blocking or unblocking
+   * them back is "not found" as everything else about them is (mute does the same). Whoever holds
+   * a block of their own in a mutual block may still lift it, or repeat it.
+   */
+  private async requireNotBlockedBy(tx: Tx, viewerId: number, targetId: number) {
+    const { aBlocksB, bBlocksA } = await blocksBetween(tx, viewerId, targetId)
+    if (bBlocksA && !aBlocksB) throw notFound('User')
   }
 
   /** A user that exists for the caller: not suspended, and not blocking the caller. */
