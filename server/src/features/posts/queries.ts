@@ -63,12 +63,13 @@ export async function authorOfPost(db: DbOrTx, postId: number): Promise<number |
 }
 
 /**
- * The post with its author's standing, row-locked for an edit or a delete. The author's row is
- * locked first: a delete moves the author's posts_count, and likes and comments hold the author's
- * row shared before they lock the post (visibility's lockPairShared), so taking the post first
- * here could deadlock with a like of the same post.
+ * The post, row-locked for an edit or a delete, with whether `viewerId` may see it (the
+ * visibility rule): what the viewer may not see is not found, whoever they are. The author's row
+ * is locked first: a delete moves the author's posts_count, and likes and comments hold the
+ * author's row shared before they lock the post (visibility's lockPairShared), so taking the post
+ * first here could deadlock with a like of the same post.
  */
-export async function lockPost(tx: DbOrTx, id: number) {
+export async function lockPost(tx: DbOrTx, id: number, viewerId: number) {
   if (!(await lockAuthorOf(tx, id))) return undefined
   const [row] = await tx
     .select({
@@ -76,7 +77,7 @@ export async function lockPost(tx: DbOrTx, id: number) {
       userId: posts.userId,
       isDeleted: posts.isDeleted,
       imageUrls: posts.imageUrls,
-      authorBlocked: users.isBlocked,
+      visible: sql<boolean>`${authorVisible(viewerId)}`,
     })
     .from(posts)
     .innerJoin(users, eq(users.id, posts.userId))

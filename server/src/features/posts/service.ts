@@ -63,8 +63,8 @@ export class PostsService {
 
   async update(id: number, actor: AuthInfo, content: string) {
     await inTransaction(this.db, async (tx) => {
-      const post = await q.lockPost(tx, id)
-      if (!post || post.isDeleted || post.authorBlocked) throw notFound('Post')
+      const post = await q.lockPost(tx, id, actor.userId)
+      if (!post || post.isDeleted || !post.visible) throw notFound('Post')
       if (post.userId !== actor.userId) throw forbidden('Only the author can edit a post.')
       const trimmed = content.trim()
       if (trimmed === '' && presentImages(post.imageUrls).length === 0) throw emptyPost()
@@ -77,8 +77,8 @@ export class PostsService {
     await inTransaction(
       this.db,
       async (tx, afterCommit) => {
-        const post = await q.lockPost(tx, id)
-        if (!post || post.isDeleted || post.authorBlocked) throw notFound('Post')
+        const post = await q.lockPost(tx, id, actor.userId)
+        if (!post || post.isDeleted || !post.visible) throw notFound('Post')
         if (post.userId !== actor.userId && actor.role !== 'admin')
           throw forbidden('Only the author or an administrator can delete a post.')
         // Soft delete: likes and comments stay, and the photos for MEDIA_RETENTION_DAYS, so
