@@ -113,8 +113,11 @@ export async function findComment(db: DbOrTx, id: number, viewerId?: number): Pr
   return row
 }
 
-/** The comment, row-locked for a change, with the standing of its author and of its post. */
-export async function lockComment(tx: DbOrTx, id: number) {
+/**
+ * The comment, row-locked for a change, with whether its author is hidden from `viewerId`
+ * (suspended, or a block either way): such a comment is not found for them, like a deleted one.
+ */
+export async function lockComment(tx: DbOrTx, id: number, viewerId: number) {
   const [row] = await tx
     .select({
       id: comments.id,
@@ -122,7 +125,7 @@ export async function lockComment(tx: DbOrTx, id: number) {
       postId: comments.postId,
       parentCommentId: comments.parentCommentId,
       isDeleted: comments.isDeleted,
-      authorBlocked: users.isBlocked,
+      authorHidden: authorHidden(viewerId),
     })
     .from(comments)
     .innerJoin(users, eq(users.id, comments.userId))

@@ -5,7 +5,7 @@ import { boundAfter, decodeTimeCursor, paginate } from '../../lib/keyset.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import { notify } from '../notifications/index.js'
 import { authorOfPost, findVisiblePost } from '../posts/index.js'
-import { blocksBetween, lockPairShared } from '../visibility/index.js'
+import { lockPairShared } from '../visibility/index.js'
 import { actorSummary } from '../users/index.js'
 import * as q from './queries.js'
 import { presentComment, type CommentRow } from './views.js'
@@ -65,10 +65,9 @@ export class CommentsService {
       if (!post) throw notFound('Post')
       let parentAuthorId: number | undefined
       if (input.parentCommentId !== undefined) {
-        const parent = await q.lockComment(tx, input.parentCommentId)
-        if (!parent || parent.postId !== postId || parent.isDeleted || parent.authorBlocked) throw invalidParent()
         // Replying to someone who blocks you (or whom you block) is replying to a comment you cannot see.
-        if (parent.userId !== actorId && (await blocksBetweenAny(tx, actorId, parent.userId))) throw invalidParent()
+        const parent = await q.lockComment(tx, input.parentCommentId, actorId)
+        if (!parent || parent.postId !== postId || parent.isDeleted || parent.authorHidden) throw invalidParent()
         parentAuthorId = parent.userId
       }
       const commentId = await q.insertComment(tx, { userId: actorId, postId, parentCommentId: input.parentCommentId ?? null, content })
@@ -112,8 +111,8 @@ export class CommentsService {
     const trimmed = content.trim()
     if (trimmed === '') throw emptyComment()
     await inTransaction(this.db, async (tx) => {
-      const comment = await q.lockComment(tx, id)
-      if (!comment || comment.isDeleted || comment.authorBlocked) throw notFound('Comment')
+      const comment = await q.lockComment(tx, id, actor.userId)
+      if (!comment || comment.isDeleted || comment.authorHidden) throw notFound('Comment')
       if (!(await findVisiblePost(tx, comment.postId, { viewerId: actor.userId }))) throw notFound('Comment')
       if (comment.userId !== actor.userId) throw forbidden('Only the author can edit a comment.')
       await q.updateCommentContent(tx, id, trimmed)
@@ -128,17 +127,12 @@ export class CommentsService {
     await inTransaction(this.db, async (tx) => {
       // Moderators and the post's author may delete whatever they see; the visibility rule is the viewer's.
       const post = await findVisiblePost(tx, postId, { lock: true, viewerId: actor.userId })
-      const comment = await q.lockComment(tx, id)
-      if (!post || !comment || comment.isDeleted || comment.authorBlocked) throw notFound('Comment')
+      const comment = await q.lockComment(tx, id, actor.userId)
+      if (!post || !comment || comment.isDeleted || comment.authorHidden) throw notFound('Comment')
       if (comment.userId !== actor.userId && post.userId !== actor.userId && actor.role !== 'admin') {
         throw forbidden('Only the comment’s author, the post’s author or an administrator can delete a comment.')
       }
       await q.softDeleteComment(tx, id)
     })
   }
-}
-
-async function blocksBetweenAny(tx: Parameters<typeof blocksBetween>[0], a: number, b: number) {
-  const r = await blocksBetween(tx, a, b)
-  return r.aBlocksB || r.bBlocksA
 }
