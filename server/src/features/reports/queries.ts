@@ -1,6 +1,8 @@
-import { and, eq, inArray, ne, sql } from 'drizzle-orm'
+import { and, eq, inArray, ne, or, sql, type AnyColumn } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/pg-core'
 import { comments, posts, reports, users } from '../../db/schema.js'
 import type { DbOrTx, Tx } from '../../platform/db/index.js'
+import { authorVisible, blockedByViewer, notBlockedEitherWay } from '../visibility/index.js'
 
 export type ReportRow = typeof reports.$inferSelect
 export type ReportReason = ReportRow['reason']
@@ -10,15 +12,18 @@ export type ReportStatus = ReportRow['status']
 const targetColumn = { user: reports.reportedUserId, post: reports.reportedPostId, comment: reports.reportedCommentId } as const
 
 /**
- * The owner of a target that others can see: a user who is not blocked, or a live post or
- * comment (on a live post) whose author is not blocked. Undefined for anything hidden.
+ * The owner of a target the reporter may see (features/visibility): a user who is not suspended
+ * and does not block the reporter; a live post whose author the reporter may see; a live comment
+ * on such a post whose author blocks nobody's way. What only the reporter's own block hides stays
+ * reportable ("block and report"). Undefined for anything hidden.
  */
-export async function visibleTargetOwner(db: DbOrTx, target: ReportTarget): Promise<number | undefined> {
+export async function visibleTargetOwner(db: DbOrTx, target: ReportTarget, reporterId: number): Promise<number | undefined> {
+  const notBlockedOrOwnBlock = (userId: AnyColumn) => or(notBlockedEitherWay(reporterId, userId), blockedByViewer(reporterId, userId))
   if (target.type === 'user') {
     const [row] = await db
       .select({ id: users.id })
       .from(users)
-      .where(and(eq(users.id, target.id), eq(users.isBlocked, false)))
+      .where(and(eq(users.id, target.id), eq(users.isBlocked, false), notBlockedOrOwnBlock(users.id)))
     return row?.id
   }
   if (target.type === 'post') {
@@ -26,15 +31,34 @@ export async function visibleTargetOwner(db: DbOrTx, target: ReportTarget): Prom
       .select({ userId: posts.userId })
       .from(posts)
       .innerJoin(users, eq(users.id, posts.userId))
-      .where(and(eq(posts.id, target.id), eq(posts.isDeleted, false), eq(users.isBlocked, false)))
+      .where(
+        and(
+          eq(posts.id, target.id),
+          eq(posts.isDeleted, false),
+          eq(users.isBlocked, false),
+          or(authorVisible(reporterId), blockedByViewer(reporterId, users.id)),
+        ),
+      )
     return row?.userId
   }
+  const postAuthor = alias(users, 'post_author')
   const [row] = await db
     .select({ userId: comments.userId })
     .from(comments)
     .innerJoin(posts, eq(posts.id, comments.postId))
     .innerJoin(users, eq(users.id, comments.userId))
-    .where(and(eq(comments.id, target.id), eq(comments.isDeleted, false), eq(posts.isDeleted, false), eq(users.isBlocked, false)))
+    .innerJoin(postAuthor, eq(postAuthor.id, posts.userId))
+    .where(
+      and(
+        eq(comments.id, target.id),
+        eq(comments.isDeleted, false),
+        eq(posts.isDeleted, false),
+        eq(users.isBlocked, false),
+        notBlockedOrOwnBlock(users.id),
+        eq(postAuthor.isBlocked, false),
+        or(authorVisible(reporterId, 'post_author'), blockedByViewer(reporterId, postAuthor.id)),
+      ),
+    )
   return row?.userId
 }
 

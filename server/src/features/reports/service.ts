@@ -32,8 +32,8 @@ export class ReportsService {
 
   async create(reporterId: number, input: NewReport) {
     const target = pickTarget(input)
-    const ownerId = await q.visibleTargetOwner(this.ctx.database.db, target)
-    // Hidden targets (deleted content, blocked users) are "not found", as everywhere else.
+    const ownerId = await q.visibleTargetOwner(this.ctx.database.db, target, reporterId)
+    // Hidden targets (deleted content, suspended users, what the reporter may not see) are "not found", as everywhere else.
     if (ownerId === undefined) throw notFound(target.type === 'user' ? 'User' : target.type === 'post' ? 'Post' : 'Comment')
     if (ownerId === reporterId) {
       throw new AppError(

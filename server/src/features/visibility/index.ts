@@ -3,4 +3,12 @@
 // no other feature, so every feature may use it, even while its own module is being evaluated.
 export { privateAccount } from './errors.js'
 export { blocksBetween, lockPair, lockPairShared, NO_RELATIONSHIP, relationships } from './relationships.js'
-export { authorVisible, authorVisibleSql, notBlockedEitherWay, notBlockedEitherWaySql, notMuted, notMutedSql } from './rules.js'
+export {
+  authorVisible,
+  authorVisibleSql,
+  blockedByViewer,
+  notBlockedEitherWay,
+  notBlockedEitherWaySql,
+  notMuted,
+  notMutedSql,
+} from './rules.js'

@@ -10,6 +10,8 @@
 //   follower (follows), or the viewer is an administrator.
 // Mutes are not part of it: they only thin the muter's home feed, explore and notifications
 // (`notMutedSql`), and change nothing anyone else sees.
+// One exception, for reports only: what the viewer's own block hides stays theirs to report
+// ("block and report"), `blockedByViewer`.
 //
 // Two forms: raw SQL text for the named page statements (which are plain text so that the
 // benchmark can replay them byte for byte), and Drizzle `SQL` for the query-builder reads.
@@ -54,4 +56,9 @@ export function notBlockedEitherWay(viewerId: number | undefined, userId: AnyCol
 export function notMuted(viewerId: number | undefined, userId: AnyColumn | SQL): SQL {
   if (viewerId === undefined) return sql`true`
   return sql`NOT EXISTS (SELECT 1 FROM user_mutes vm WHERE vm.muter_id = ${viewerId}::int AND vm.muted_id = ${userId})`
+}
+
+/** Drizzle: the viewer blocks `userId` (for reports, which may name what only the reporter's own block hides). */
+export function blockedByViewer(viewerId: number, userId: AnyColumn | SQL): SQL {
+  return sql`EXISTS (SELECT 1 FROM user_blocks vb WHERE vb.blocker_id = ${viewerId}::int AND vb.blocked_id = ${userId})`
 }
