@@ -1,7 +1,6 @@
 // The public face of features/notifications: what other features, app.ts and the tools may use.
 export { EmailWorker } from './email-worker.js'
-export { type NotificationRow, notify } from './notify.js'
+export { type NotificationRow, notify, removeNotificationsBetween } from './notify.js'
 export { markMessageNotificationsRead } from './queries.js'
 export { notificationsRoutes } from './routes.js'
 export { presentNotification } from './views.js'
-export { deleteNotificationsBetween } from './queries.js'

@@ -2,12 +2,13 @@
 // notification exists exactly when the like / comment / follow / message does. Its
 // `notification.created` stream event is recorded in the same transaction and pushed after commit.
 import { and, eq, gt, sql } from 'drizzle-orm'
-import { notifications, users } from '../../db/schema.js'
+import { notifications, posts, users } from '../../db/schema.js'
 import type { EventBus } from '../../platform/bus/index.js'
 import type { AfterCommit } from '../../platform/db/transaction.js'
 import type { Tx } from '../../platform/db/types.js'
-import { notBlockedEitherWay, notMuted } from '../visibility/index.js'
-import { recordEvents } from '../stream/index.js'
+import { authorVisible, notBlockedEitherWay, notMuted } from '../visibility/index.js'
+import { deleteNotificationEvents, recordEvents } from '../stream/index.js'
+import { deleteNotificationsBetween } from './queries.js'
 import { presentNotification } from './views.js'
 
 export type NotificationType = 'like' | 'comment' | 'follow' | 'message' | 'follow_request' | 'mention'
@@ -41,7 +42,7 @@ export interface NotifyContext {
 
 /**
  * Creates a notification unless it is about the receiver's own action, the receiver muted the
- * actor or a block stands between them, or the same actor already
+ * actor, a block stands between them, the post it is about is hidden from the receiver, or the same actor already
  * caused the same notification on the same target within REPEAT_WINDOW_SECONDS (for likes and
  * follows, which users toggle). Returns the row, or null when none was created.
  */
@@ -49,11 +50,15 @@ export async function notify(ctx: NotifyContext, tx: Tx, afterCommit: AfterCommi
   if (input.userId === input.actorId) return null
   // Nothing from someone the receiver muted (messages excepted: a mute hides feeds and
   // notifications of actions, not conversations), nor across a block either way (checked inside the
-  // caller's transaction, which already holds the two people's rows where a block could race).
+  // caller's transaction, which already holds the two people's rows where a block could race), nor
+  // about a post the receiver may not see (a reply under the post of someone they block).
+  const muted = input.type === 'message' ? sql`true` : notMuted(input.userId, sql`${input.actorId}::int`)
+  const postVisible =
+    input.postId === undefined
+      ? sql`true`
+      : sql`EXISTS (SELECT 1 FROM ${posts} np JOIN ${users} nu ON nu.id = np.user_id WHERE np.id = ${input.postId} AND ${authorVisible(input.userId, 'nu')})`
   const [allowed] = await tx
-    .select({
-      ok: sql<boolean>`${input.type === 'message' ? sql`true` : notMuted(input.userId, sql`${input.actorId}::int`)} AND ${notBlockedEitherWay(input.userId, sql`${input.actorId}::int`)}`,
-    })
+    .select({ ok: sql<boolean>`${muted} AND ${notBlockedEitherWay(input.userId, sql`${input.actorId}::int`)} AND ${postVisible}` })
     .from(sql`(SELECT 1) AS one`)
   if (allowed?.ok !== true) return null
   if (input.type === 'like' || input.type === 'follow') {
@@ -94,4 +99,13 @@ export async function notify(ctx: NotifyContext, tx: Tx, afterCommit: AfterCommi
     { userId: input.userId, type: 'notification.created', data: { notification: presentNotification(row!, actor) } },
   ])
   return row!
+}
+
+/**
+ * A block: every notification between the two people goes (see deleteNotificationsBetween), and
+ * their stream events with them, so a client catching up from before the block does not get
+ * them back.
+ */
+export async function removeNotificationsBetween(tx: Tx, a: number, b: number): Promise<void> {
+  await deleteNotificationEvents(tx, await deleteNotificationsBetween(tx, a, b))
 }

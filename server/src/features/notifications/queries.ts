@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm'
-import { notifications, users } from '../../db/schema.js'
+import { notifications, posts, users } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
 import { notBlockedEitherWay } from '../visibility/index.js'
 
@@ -106,17 +106,22 @@ export async function markMessageNotificationsRead(db: DbOrTx, userId: number, f
 }
 
 /**
- * A block removes every notification between the two people, both ways: unread ones from the
- * blocked person leave the list and the unread count at once, and the email worker finds nothing
- * of theirs to send.
+ * A block removes every notification between the two people, both ways, and those either got
+ * about the other's posts through someone else ("X replied to your comment" under the other's
+ * post): unread ones leave the list and the unread count at once, and the email worker finds
+ * nothing of theirs to send. Returns what went, for the stream to forget their events.
  */
-export async function deleteNotificationsBetween(tx: DbOrTx, a: number, b: number): Promise<void> {
-  await tx
-    .delete(notifications)
-    .where(
+export async function deleteNotificationsBetween(tx: DbOrTx, a: number, b: number): Promise<{ userId: number; id: number }[]> {
+  const about = (receiver: number, other: number) =>
+    and(
+      eq(notifications.userId, receiver),
       or(
-        and(eq(notifications.userId, a), eq(notifications.relatedUserId, b)),
-        and(eq(notifications.userId, b), eq(notifications.relatedUserId, a)),
+        eq(notifications.relatedUserId, other),
+        inArray(notifications.relatedPostId, tx.select({ id: posts.id }).from(posts).where(eq(posts.userId, other))),
       ),
     )
+  return tx
+    .delete(notifications)
+    .where(or(about(a, b), about(b, a)))
+    .returning({ userId: notifications.userId, id: notifications.id })
 }

@@ -6,8 +6,7 @@ import type { Tx } from '../../platform/db/types.js'
 import { hideCommentsOnPostsOf } from '../comments/index.js'
 import { removeFollowRequestsBetween, removeFollowsBetween } from '../follows/index.js'
 import { removeLikesOnPostsOf } from '../likes/index.js'
-import { deleteNotificationsBetween } from '../notifications/index.js'
-import { deleteNotificationEventsBetween } from '../stream/index.js'
+import { removeNotificationsBetween } from '../notifications/index.js'
 import { blocksBetween, lockPair, NO_RELATIONSHIP, relationships } from '../visibility/index.js'
 import type { UserCache } from '../users/index.js'
 import * as q from './queries.js'
@@ -46,8 +45,7 @@ export class SafetyService {
       await removeFollowRequestsBetween(tx, blockerId, targetId)
       await removeLikesOnPostsOf(tx, targetId, blockerId)
       await hideCommentsOnPostsOf(tx, targetId, blockerId)
-      await deleteNotificationsBetween(tx, blockerId, targetId)
-      await deleteNotificationEventsBetween(tx, blockerId, targetId)
+      await removeNotificationsBetween(tx, blockerId, targetId)
     })
     await this.users.invalidate(blockerId, targetId)
   }

@@ -2,5 +2,5 @@
 export { publishEphemeral, publishEvents, recordEvents, REVOKED_CHANNEL } from './events.js'
 export { type ClientMessageHandler, CloseCode, type Connection, StreamHub } from './hub.js'
 export { startStreamPruning } from './prune-job.js'
+export { deleteNotificationEvents } from './queries.js'
 export { selectProtocol, streamOpenApiPath, streamRoutes } from './routes.js'
-export { deleteNotificationEventsBetween } from './queries.js'

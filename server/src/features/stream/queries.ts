@@ -89,6 +89,29 @@ export async function recentEventsBefore(
   return rows.map((r) => ({ id: Number(r.id), type: r.type as StreamEventType, data: r.data }))
 }
 
+/**
+ * Forgets the `notification.created` events of notifications that were deleted (a block), as the
+ * notifications themselves are: fromVisibleActor hides the other person's events only while the
+ * block stands, and an unblock must not let a later catch-up replay them; this also covers those a
+ * third person caused about the other's posts ("X replied to your comment" under them). Message
+ * events stay (the conversation's history is kept, read-only). Reads each user's events on
+ * stream_events_user_idx, at most the retention's worth.
+ */
+export async function deleteNotificationEvents(db: DbOrTx, gone: { userId: number; id: number }[]): Promise<void> {
+  if (gone.length === 0) return
+  const userIds = [...new Set(gone.map((g) => g.userId))]
+  const ids = gone.map((g) => String(g.id))
+  await db
+    .delete(streamEvents)
+    .where(
+      and(
+        inArray(streamEvents.userId, userIds),
+        eq(streamEvents.type, 'notification.created'),
+        inArray(sql`${streamEvents.data} -> 'notification' ->> 'id'`, ids),
+      ),
+    )
+}
+
 /** Whether the event a client resumes from is still kept (if not, it may have missed pruned events). */
 export async function eventExists(db: DbOrTx, userId: number, id: number): Promise<boolean> {
   const [row] = await db
@@ -119,16 +142,4 @@ export async function pruneEvents(db: DbOrTx, olderThanSeconds: number, batch: n
     .limit(batch)
   const deleted = await db.delete(streamEvents).where(inArray(streamEvents.id, old)).returning({ id: streamEvents.id })
   return deleted.length
-}
-
-/**
- * A block deletes the stored notification events between the two (both ways), as it deletes the
- * notifications themselves: an unblock must not let a later catch-up replay them. Message events
- * stay (the conversation's history is kept, read-only) and are hidden by the catch-up filter while
- * the block stands.
- */
-export async function deleteNotificationEventsBetween(tx: DbOrTx, a: number, b: number): Promise<void> {
-  await tx.execute(sql`DELETE FROM stream_events
-    WHERE type = 'notification.created'
-      AND ((user_id = ${a} AND ${actorOf(sql.raw('data'))} = ${b}) OR (user_id = ${b} AND ${actorOf(sql.raw('data'))} = ${a}))`)
 }
