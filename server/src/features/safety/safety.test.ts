@@ -171,3 +171,66 @@ describe('private accounts', () => {
     expectProblem(await a.post('/follow-requests/abc/accept', owner), 400)
   })
 })
+
+describe('bad input', () => {
+  it('ids that are not user ids are 400 validation_failed on every safety and follow route, never a 5xx', async () => {
+    const ana = await register(t.app)
+    const routes = [
+      (id: string) => a.put(`/users/${id}/block`, ana),
+      (id: string) => a.del(`/users/${id}/block`, ana),
+      (id: string) => a.put(`/users/${id}/mute`, ana),
+      (id: string) => a.del(`/users/${id}/mute`, ana),
+      (id: string) => a.put(`/users/${id}/follow`, ana),
+      (id: string) => a.del(`/users/${id}/follow`, ana),
+      (id: string) => a.get(`/users/${id}/relationship`, ana),
+      (id: string) => a.get(`/users/${id}/followers`, ana),
+      (id: string) => a.get(`/users/${id}/following`, ana),
+      (id: string) => a.post(`/follow-requests/${id}/accept`, ana),
+      (id: string) => a.post(`/follow-requests/${id}/reject`, ana),
+    ]
+    for (const bad of ['abc', '1.5', '0', '-1', '2147483648', '99999999999999999999', '%20']) {
+      for (const route of routes) expectProblem(await route(bad), 400, 'validation_failed')
+    }
+  })
+
+  it('yourself, requests that do not exist and people who block you: a 4xx with a stable code', async () => {
+    const ana = await register(t.app)
+    const ben = await register(t.app)
+    expectProblem(await a.del(`/users/${ana.user.id}/block`, ana), 400, 'cannot_block_self')
+    expectProblem(await a.del(`/users/${ana.user.id}/mute`, ana), 400, 'cannot_mute_self')
+    expectProblem(await a.put(`/users/${ana.user.id}/follow`, ana), 400, 'cannot_follow_self')
+    expectProblem(await a.del(`/users/${ana.user.id}/follow`, ana), 400, 'cannot_follow_self')
+    expectProblem(await a.post(`/follow-requests/${ana.user.id}/accept`, ana), 404, 'follow_request_not_found')
+    expectProblem(await a.post(`/follow-requests/${ben.user.id}/reject`, ana), 404, 'follow_request_not_found')
+    expectProblem(await a.post('/follow-requests/999999/reject', ana), 404, 'follow_request_not_found')
+
+    expect((await a.put(`/users/${ben.user.id}/block`, ana)).statusCode).toBe(204)
+    // ben, blocked: ana does not exist for him, whatever he tries
+    expectProblem(await a.put(`/users/${ana.user.id}/follow`, ben), 404, 'not_found')
+    expectProblem(await a.del(`/users/${ana.user.id}/follow`, ben), 404, 'not_found')
+    expectProblem(await a.put(`/users/${ana.user.id}/mute`, ben), 404, 'not_found')
+    expectProblem(await a.put(`/users/${ana.user.id}/block`, ben), 404, 'not_found')
+    expectProblem(await a.del(`/users/${ana.user.id}/block`, ben), 404, 'not_found')
+    expectProblem(await a.post('/reports', ben, { reason: 'harassment', userId: ana.user.id }), 404, 'not_found')
+    // ana, the blocker, is told why
+    expectProblem(await a.put(`/users/${ben.user.id}/follow`, ana), 403, 'blocking')
+    expectProblem(await a.get(`/users/${ben.user.id}/followers`, ana), 403, 'blocking')
+    // and may report him ("block and report")
+    expect((await a.post('/reports', ana, { reason: 'harassment', userId: ben.user.id })).statusCode).toBe(201)
+    // once ana lifts her block ben may block her, and then she meets his
+    expect((await a.del(`/users/${ben.user.id}/block`, ana)).statusCode).toBe(204)
+    expect((await a.put(`/users/${ana.user.id}/block`, ben)).statusCode).toBe(204)
+    expectProblem(await a.put(`/users/${ben.user.id}/block`, ana), 404, 'not_found')
+  })
+
+  it('bad settings, cursors and limits are 400s', async () => {
+    const ana = await register(t.app)
+    expectProblem(await a.patch('/users/me', ana, { isPrivate: 'yes' }), 400, 'validation_failed')
+    expectProblem(await a.patch('/users/me', ana, { allowMessagesFrom: 'nobody' }), 400, 'validation_failed')
+    for (const url of ['/blocks', '/mutes', '/follow-requests', `/users/${ana.user.id}/followers`]) {
+      expectProblem(await a.get(`${url}?cursor=garbage`, ana), 400, 'invalid_cursor')
+      expectProblem(await a.get(`${url}?limit=0`, ana), 400, 'validation_failed')
+      expectProblem(await a.get(`${url}?limit=101`, ana), 400, 'validation_failed')
+    }
+  })
+})
