@@ -68,7 +68,10 @@ type Rule =
       /** a mute thins this list: the muted person's posts and actions are hidden from the muter */
       muteThinned?: 'posts' | 'actors'
     }
-  /** A write aimed at something: refused when it is hidden. `refusal` is null where the write is allowed. */
+  /**
+   * A write aimed at something (in the path, or in the body that `body` builds): refused when it is
+   * hidden. `refusal` is null where the write is allowed.
+   */
   | { walk: 'write'; param?: Kind; body?: (c: Ctx) => unknown; refusal: (c: Ctx) => Expected | null }
   /** Not walked: says why, and the test that covers it. */
   | { walk: 'none'; why: string }
@@ -208,8 +211,11 @@ const RULES: Record<string, Rule> = {
 
   'GET /conversations': { walk: 'read', expect: signedIn, keepsConversation: true },
   'POST /conversations': {
-    walk: 'none',
-    why: 'opening a conversation across a block or against allowMessagesFrom: features/messages and its safety tests',
+    walk: 'write',
+    param: 'user',
+    body: (c) => ({ userId: c.target!.id }),
+    // an existing conversation too: across a block it is read-only, not opened
+    refusal: (c) => (targetBlocksViewer(c) ? notFound : viewerBlocksTarget(c) ? blocking : null),
   },
   'GET /conversations/{id}/messages': {
     walk: 'read',
@@ -218,8 +224,11 @@ const RULES: Record<string, Rule> = {
     keepsConversation: true,
   },
   'POST /conversations/{id}/messages': {
-    walk: 'none',
-    why: 'a conversation across a block is read-only: features/messages and its safety tests',
+    walk: 'write',
+    param: 'conversation',
+    body: content,
+    // the blocker's and the blocked person's conversation keeps its history and takes nothing new
+    refusal: (c) => (c.v === 'blocker' || c.v === 'blocked' ? { status: 403, code: 'conversation_read_only' } : notFound),
   },
   'POST /conversations/{id}/read': { walk: 'none', why: ownOnly },
   'DELETE /messages/{id}': { walk: 'none', why: 'its sender only (messages.test.ts)' },
