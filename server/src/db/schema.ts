@@ -68,6 +68,8 @@ export const users = pgTable(
     isPrivate: boolean('is_private').notNull().default(false),
     // added: with 'following', only accounts this user follows may start a conversation.
     allowMessagesFrom: messagePolicy('allow_messages_from').notNull().default('everyone'),
+    // added: photos of posts marked sensitive are shown without the blur for this user.
+    showSensitiveMedia: boolean('show_sensitive_media').notNull().default(false),
   },
   (t) => [
     // added: usernames are unique case-insensitively, and prefix search runs on lower().
@@ -125,6 +127,9 @@ export const posts = pgTable(
     // that only administrators reach, through signed URLs); null while a deleted post's photos
     // are still public, which the retention job repairs.
     mediaHiddenAt: ts('media_hidden_at'),
+    // added: content warnings; the web app blurs a sensitive post's photos behind its spoiler text.
+    sensitive: boolean('sensitive').notNull().default(false),
+    spoilerText: varchar('spoiler_text', { length: 500 }),
   },
   (t) => [
     index('posts_user_id_idx').on(t.userId),
@@ -173,6 +178,27 @@ export const likes = pgTable(
     index('likes_post_id_idx').on(t.postId),
     // added: "who liked", newest first, keyset-paginated.
     index('likes_post_recent_idx').on(t.postId, t.createdAt.desc(), t.id.desc()),
+  ],
+)
+
+// added: a person's saved posts, private to them. The list pages on (created_at, post_id): a
+// post is saved once per person, so that key is unique within one person's list and the page
+// statement (posts/page.ts) builds its cursor from the post's id.
+export const bookmarks = pgTable(
+  'bookmarks',
+  {
+    id: id(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    postId: integer('post_id')
+      .notNull()
+      .references(() => posts.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('bookmarks_user_id_post_id_key').on(t.userId, t.postId),
+    index('bookmarks_user_recent_idx').on(t.userId, t.createdAt.desc(), t.postId.desc()),
   ],
 )
 
@@ -610,6 +636,7 @@ export const schema = {
   oauthProviders,
   posts,
   likes,
+  bookmarks,
   comments,
   follows,
   conversations,

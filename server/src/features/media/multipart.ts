@@ -27,14 +27,16 @@ const uploads = new WeakMap<IncomingMessage, { gate: UploadGate; res: ServerResp
  */
 export async function registerMultipart(app: FastifyInstance, config: Config) {
   const maxFiles = config.media.maxImagesPerPost + 1 // one over, so readMultipart can name the limit
+  // a post's form carries one `alt` field per photo besides its own fields
+  const maxFields = MAX_FIELDS + maxFiles
   await app.register(multipart, {
     limits: {
       fileSize: Math.max(config.media.maxImageBytes, config.media.maxAttachmentBytes),
       files: maxFiles,
-      fields: MAX_FIELDS,
+      fields: maxFields,
       fieldSize: MAX_FIELD_BYTES,
       fieldNameSize: 100,
-      parts: maxFiles + MAX_FIELDS,
+      parts: maxFiles + maxFields,
       headerPairs: 100,
     },
   })
@@ -52,6 +54,8 @@ export interface MultipartSpec {
   maxFileBytes: number
   /** text fields accepted besides the files; any other field is refused */
   textFields?: string[]
+  /** text fields that may repeat, collected in order (e.g. one `alt` per file), at most `maxFiles` each */
+  listFields?: string[]
   /** only images the pipeline decodes: anything else is refused (415) from its first bytes */
   images?: boolean
 }
@@ -59,6 +63,8 @@ export interface MultipartSpec {
 export interface MultipartForm {
   files: UploadedFile[]
   fields: Record<string, string>
+  /** the values of each of `listFields` that was sent, in order */
+  lists: Record<string, string[]>
 }
 
 const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`
@@ -77,15 +83,14 @@ const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB
 export async function readMultipart(req: FastifyRequest, spec: MultipartSpec): Promise<MultipartForm> {
   if (!req.isMultipart()) throw unsupportedMediaType('Expected a multipart/form-data body.')
   const allowed = new Set(spec.textFields ?? [])
-  const files: UploadedFile[] = []
-  const fields: Record<string, string> = {}
+  const form: MultipartForm = { files: [], fields: {}, lists: {} }
   try {
     await admit(req, spec)
-    await collect(req, spec, allowed, files, fields)
+    await collect(req, spec, allowed, form)
   } catch (e) {
     throw refusal(e, discardRest(req))
   }
-  return { files, fields }
+  return form
 }
 
 /** Charges the body to the upload budget; the charge is released when the response closes. */
@@ -93,7 +98,8 @@ async function admit(req: FastifyRequest, spec: MultipartSpec) {
   const entry = uploads.get(req.raw)
   if (!entry) return
   uploads.delete(req.raw)
-  const most = spec.maxFiles * spec.maxFileBytes + (spec.textFields?.length ?? 0) * MAX_FIELD_BYTES + 64 * 1024
+  const fieldCount = (spec.textFields?.length ?? 0) + (spec.listFields?.length ?? 0) * spec.maxFiles
+  const most = spec.maxFiles * spec.maxFileBytes + fieldCount * MAX_FIELD_BYTES + 64 * 1024
   const length = Number(req.headers['content-length'])
   const bytes = Number.isFinite(length) && length >= 0 ? Math.min(length, most) : most
   // 'close' comes after the answer is sent, or when the client goes away (perhaps while waiting)
@@ -153,13 +159,8 @@ function refusal(e: unknown, close: boolean): unknown {
   return new AppError(400, 'malformed_multipart', 'The multipart/form-data body is malformed or incomplete.', { headers })
 }
 
-async function collect(
-  req: FastifyRequest,
-  spec: MultipartSpec,
-  allowed: Set<string>,
-  files: UploadedFile[],
-  fields: Record<string, string>,
-) {
+async function collect(req: FastifyRequest, spec: MultipartSpec, allowed: Set<string>, { files, fields, lists }: MultipartForm) {
+  const listed = new Set(spec.listFields ?? [])
   for await (const part of req.parts({ limits: { fileSize: spec.maxFileBytes } })) {
     if (part.type === 'file') {
       if (part.fieldname !== spec.fileField) {
@@ -198,6 +199,17 @@ async function collect(
       const data = Buffer.concat(chunks, size)
       if (!typeChecked && size > 0) await checkImage(data, name)
       files.push({ filename: part.filename, mimetype: part.mimetype, data })
+    } else if (listed.has(part.fieldname)) {
+      if (part.valueTruncated) throw payloadTooLarge(`The field "${part.fieldname}" is longer than ${MAX_FIELD_BYTES} bytes.`)
+      const list = (lists[part.fieldname] ??= [])
+      if (list.length >= spec.maxFiles) {
+        throw badRequest(`At most ${spec.maxFiles} "${part.fieldname}" fields may be sent.`, [
+          { field: part.fieldname, message: `has more than ${spec.maxFiles} values` },
+        ])
+      }
+      const value = String(part.value)
+      refuseNul(value, `${part.fieldname}.${list.length}`)
+      list.push(value)
     } else {
       if (!allowed.has(part.fieldname)) {
         throw badRequest(`Unexpected field "${part.fieldname}".`, [{ field: part.fieldname, message: 'is not an accepted field' }])

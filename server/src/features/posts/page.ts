@@ -32,8 +32,8 @@ const ISO_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`
  * bench/results/design-measurements.md#page-statement). For the same reason a skeleton whose plan hangs on its page size writes `LIMIT (SELECT $n::int)`:
  * a bare `LIMIT $n` is known to a custom plan and unknown to the generic one, which then looks
  * costlier and loses (explore was re-planned on every call). The viewer's
- * like is one index probe per post (LATERAL … LIMIT 1): as an EXISTS the planner hashed all of the
- * viewer's likes instead.
+ * like, and bookmark, is one index probe per post (LATERAL … LIMIT 1): as an EXISTS the planner
+ * hashed all of the viewer's likes instead.
  */
 export function postPageSql(skeleton: string, viewer: string): string {
   return `WITH skeleton AS MATERIALIZED (
@@ -45,16 +45,18 @@ hydrated AS MATERIALIZED (
     to_char(p.updated_at AT TIME ZONE 'UTC', ${ISO_FORMAT}) AS updated_at,
     p.updated_at > p.created_at AS edited,
     u.username, u.display_name, u.avatar_url,
-    lk.liked IS NOT NULL AS liked
+    lk.liked IS NOT NULL AS liked, bm.saved IS NOT NULL AS saved, p.sensitive, p.spoiler_text
   FROM posts p
   JOIN users u ON u.id = p.user_id
   LEFT JOIN LATERAL (SELECT true AS liked FROM likes l WHERE l.user_id = ${viewer}::int AND l.post_id = p.id LIMIT 1) lk ON true
+  LEFT JOIN LATERAL (SELECT true AS saved FROM bookmarks b WHERE b.user_id = ${viewer}::int AND b.post_id = p.id LIMIT 1) bm ON true
   WHERE p.id = ANY (ARRAY(SELECT k.id FROM skeleton k)) AND NOT p.is_deleted
     AND ${authorVisibleSql(viewer, 'u')}
 )
 SELECT s.id, to_char(s.created_at AT TIME ZONE 'UTC', ${CURSOR_AT_FORMAT}) AS at,
   h.id IS NOT NULL AS visible, h.user_id, h.content, h.image_urls, h.like_count, h.comment_count,
-  h.created_at, h.updated_at, h.edited, h.username, h.display_name, h.avatar_url, coalesce(h.liked, false) AS liked
+  h.created_at, h.updated_at, h.edited, h.username, h.display_name, h.avatar_url, coalesce(h.liked, false) AS liked,
+  coalesce(h.saved, false) AS saved, coalesce(h.sensitive, false) AS sensitive, h.spoiler_text
 FROM skeleton s
 LEFT JOIN hydrated h ON h.id = s.id
 ORDER BY s.created_at DESC NULLS LAST, s.id DESC NULLS LAST`
@@ -83,6 +85,9 @@ function mapRows(rows: unknown[][]): PageRow[] {
             likeCount: Number(r[6]),
             commentCount: Number(r[7]),
             likedByMe: r[14] === true,
+            bookmarkedByMe: r[15] === true,
+            sensitive: r[16] === true,
+            spoilerText: (r[17] as string | null) || null,
             createdAt: r[8] as string,
             updatedAt: r[9] as string,
             edited: r[10] === true,

@@ -78,6 +78,8 @@ export async function lockPost(tx: DbOrTx, id: number, viewerId: number) {
       isDeleted: posts.isDeleted,
       imageUrls: posts.imageUrls,
       visible: sql<boolean>`${authorVisible(viewerId)}`,
+      sensitive: posts.sensitive,
+      spoilerText: posts.spoilerText,
     })
     .from(posts)
     .innerJoin(users, eq(users.id, posts.userId))
@@ -87,15 +89,21 @@ export async function lockPost(tx: DbOrTx, id: number, viewerId: number) {
   return row
 }
 
-export async function insertPost(tx: DbOrTx, values: { userId: number; content: string; imageUrls: unknown[] | null }) {
+export async function insertPost(
+  tx: DbOrTx,
+  values: { userId: number; content: string; imageUrls: unknown[] | null; sensitive: boolean; spoilerText: string | null },
+) {
   const [row] = await tx.insert(posts).values(values).returning({ id: posts.id })
   return row!.id
 }
 
-export async function updatePostContent(tx: DbOrTx, id: number, content: string) {
+export type PostChanges = Partial<{ content: string; imageUrls: unknown[]; sensitive: boolean; spoilerText: string | null }>
+
+/** Any edit marks the post edited (updated_at), as the text's does. */
+export async function updatePost(tx: DbOrTx, id: number, changes: PostChanges) {
   await tx
     .update(posts)
-    .set({ content, updatedAt: sql`now()` })
+    .set({ ...changes, updatedAt: sql`now()` })
     .where(eq(posts.id, id))
 }
 

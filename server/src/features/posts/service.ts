@@ -10,6 +10,44 @@ import { NO_RELATIONSHIP, privateAccount, relationships } from '../visibility/in
 import * as q from './queries.js'
 import { presentImages } from './views.js'
 
+export interface NewPost {
+  content: string
+  files: UploadedFile[]
+  /** one per file at most, in the files' order; empty for none */
+  alts: string[]
+  sensitive: boolean
+  spoilerText: string | null
+}
+
+export interface PostEdit {
+  content?: string
+  sensitive?: boolean
+  spoilerText?: string | null
+  images?: { alt: string | null }[]
+}
+
+/** A content warning's text, trimmed; a post with one is sensitive whatever the flag said. */
+function contentWarning(sensitive: boolean, spoilerText: string | null) {
+  const text = spoilerText?.trim() || null
+  return { sensitive: sensitive || text !== null, spoilerText: text }
+}
+
+/** posts.image_urls with each photo's alt text set, by position among the photos presentImages shows. */
+function withAlts(stored: unknown, alts: (string | null)[]): unknown[] {
+  let n = 0
+  return (Array.isArray(stored) ? stored : []).map((s: unknown) => {
+    if (!s || typeof s !== 'object' || typeof (s as { url?: unknown }).url !== 'string') return s
+    const alt = alts[n++]?.trim()
+    const { alt: _old, ...image } = s as Record<string, unknown>
+    return alt ? { ...image, alt } : image
+  })
+}
+
+const altCount = (photos: number, field: string) =>
+  new AppError(400, 'alt_count_mismatch', `Give at most one description per photo, in order: this post has ${photos}.`, {
+    errors: [{ field, message: `must have ${field === 'images' ? 'exactly' : 'at most'} ${photos} items` }],
+  })
+
 const emptyPost = () =>
   new AppError(400, 'empty_post', 'A post needs some text or at least one image.', {
     errors: [{ field: 'content', message: 'is empty and the post has no images' }],
@@ -29,11 +67,13 @@ export class PostsService {
     return this.ctx.database.db
   }
 
-  async create(userId: number, input: { content: string; files: UploadedFile[] }) {
+  async create(userId: number, input: NewPost) {
     const content = input.content.trim()
     if (content === '' && input.files.length === 0) throw emptyPost()
     const max = this.ctx.config.media.maxImagesPerPost
     if (input.files.length > max) throw new AppError(413, 'too_many_files', `A post can have at most ${max} images.`)
+    if (input.alts.length > input.files.length) throw altCount(input.files.length, 'alt')
+    const warning = contentWarning(input.sensitive, input.spoilerText)
 
     // Photos are stored before the row exists, so a post never points at missing files; if the
     // insert fails, the files go again.
@@ -41,7 +81,8 @@ export class PostsService {
     let id: number
     try {
       id = await inTransaction(this.db, async (tx) => {
-        const postId = await q.insertPost(tx, { userId, content, imageUrls: images.length > 0 ? images : null })
+        const imageUrls = images.length > 0 ? withAlts(images, input.alts) : null
+        const postId = await q.insertPost(tx, { userId, content, imageUrls, ...warning })
         await adjustPostsCount(tx, userId, 1)
         return postId
       })
@@ -61,14 +102,25 @@ export class PostsService {
     return post
   }
 
-  async update(id: number, actor: AuthInfo, content: string) {
+  async update(id: number, actor: AuthInfo, edit: PostEdit) {
     await inTransaction(this.db, async (tx) => {
       const post = await q.lockPost(tx, id, actor.userId)
       if (!post || post.isDeleted || !post.visible) throw notFound('Post')
       if (post.userId !== actor.userId) throw forbidden('Only the author can edit a post.')
-      const trimmed = content.trim()
-      if (trimmed === '' && presentImages(post.imageUrls).length === 0) throw emptyPost()
-      await q.updatePostContent(tx, id, trimmed)
+      const photos = presentImages(post.imageUrls).length
+      const changes: q.PostChanges = {}
+      if (edit.content !== undefined) {
+        changes.content = edit.content.trim()
+        if (changes.content === '' && photos === 0) throw emptyPost()
+      }
+      if (edit.sensitive !== undefined || edit.spoilerText !== undefined) {
+        Object.assign(changes, contentWarning(edit.sensitive ?? post.sensitive, edit.spoilerText === undefined ? post.spoilerText : edit.spoilerText))
+      }
+      if (edit.images !== undefined) {
+        if (edit.images.length !== photos) throw altCount(photos, 'images')
+        changes.imageUrls = withAlts(post.imageUrls, edit.images.map((i) => i.alt))
+      }
+      await q.updatePost(tx, id, changes)
     })
     return this.get(id, actor.userId)
   }

@@ -4,6 +4,8 @@ import { Id, Timestamp } from '../../http/schemas.js'
 import { UserSummary } from '../users/index.js'
 
 export const MAX_POST_CHARS = 5000
+export const MAX_ALT_CHARS = 1500
+export const MAX_SPOILER_CHARS = 500
 
 export const PostImage = Type.Object(
   {
@@ -14,6 +16,9 @@ export const PostImage = Type.Object(
     thumbWidth: Type.Integer(),
     thumbHeight: Type.Integer(),
     placeholder: Type.String({ description: 'ThumbHash (base64) to paint a blurred preview before the image loads.' }),
+    alt: Type.Union([Type.String(), Type.Null()], {
+      description: `The author's description of the photo (up to ${MAX_ALT_CHARS} characters), null when none was given.`,
+    }),
   },
   { $id: 'PostImage', description: 'A photo of a post, re-encoded and stripped of metadata.' },
 )
@@ -27,6 +32,9 @@ export const Post = Type.Object(
     likeCount: Type.Integer(),
     commentCount: Type.Integer(),
     likedByMe: Type.Boolean({ description: 'false when anonymous' }),
+    bookmarkedByMe: Type.Boolean({ description: 'The viewer saved this post; false when anonymous.' }),
+    sensitive: Type.Boolean({ description: 'A content warning: clients hide the photos until asked (see showSensitiveMedia).' }),
+    spoilerText: Type.Union([Type.String(), Type.Null()], { description: 'The content warning’s text, null when none.' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     edited: Type.Boolean({ description: 'The content was changed after posting.' }),
@@ -42,6 +50,7 @@ export type PresentedImage = {
   thumbWidth: number
   thumbHeight: number
   placeholder: string
+  alt: string | null
 }
 
 /**
@@ -64,6 +73,7 @@ export function presentImages(stored: unknown): PresentedImage[] {
       thumbWidth: num(i.thumbWidth ?? i.width),
       thumbHeight: num(i.thumbHeight ?? i.height),
       placeholder: typeof i.placeholder === 'string' ? i.placeholder : '',
+      alt: typeof i.alt === 'string' && i.alt !== '' ? i.alt : null,
     })
   }
   return out

@@ -69,7 +69,7 @@ export async function updateUser(
   values: Partial<
     Pick<
       typeof users.$inferInsert,
-      'displayName' | 'bio' | 'username' | 'avatarUrl' | 'passwordHash' | 'emailVerifiedAt' | 'isPrivate' | 'allowMessagesFrom'
+      'displayName' | 'bio' | 'username' | 'avatarUrl' | 'passwordHash' | 'emailVerifiedAt' | 'isPrivate' | 'allowMessagesFrom' | 'showSensitiveMedia'
     >
   >,
 ) {

@@ -39,6 +39,9 @@ export function usersRoutes(ctx: AppContext, services: { users: UserCache }): Fa
                   description: 'Who may start a conversation with you: everyone, or only accounts you follow.',
                 }),
               ),
+              showSensitiveMedia: Type.Optional(
+                Type.Boolean({ description: 'Show the photos of posts marked sensitive without hiding them first.' }),
+              ),
             },
             { additionalProperties: false },
           ),

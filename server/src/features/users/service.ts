@@ -15,6 +15,7 @@ export interface ProfileChanges {
   username?: string
   isPrivate?: boolean
   allowMessagesFrom?: 'everyone' | 'following'
+  showSensitiveMedia?: boolean
 }
 
 export class UsersService {
@@ -45,6 +46,7 @@ export class UsersService {
     if (input.username !== undefined) values.username = input.username
     if (input.isPrivate !== undefined) values.isPrivate = input.isPrivate
     if (input.allowMessagesFrom !== undefined) values.allowMessagesFrom = input.allowMessagesFrom
+    if (input.showSensitiveMedia !== undefined) values.showSensitiveMedia = input.showSensitiveMedia
     try {
       const { row, accepted } = await inTransaction(this.db, async (tx) => {
         const before = await q.lockOwnRow(tx, userId)

@@ -57,6 +57,7 @@ export const Me = Type.Object(
     allowMessagesFrom: Type.Union([Type.Literal('everyone'), Type.Literal('following')], {
       description: 'Who may start a conversation with this account: everyone, or only accounts it follows.',
     }),
+    showSensitiveMedia: Type.Boolean({ description: 'Photos of sensitive posts are shown without hiding them first.' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -80,6 +81,8 @@ export function presentMe(u: UserRow) {
     hasPassword: u.passwordHash !== null,
     isPrivate: u.isPrivate,
     allowMessagesFrom: u.allowMessagesFrom,
+    // rows cached (Redis) before the setting existed lack it for up to their TTL
+    showSensitiveMedia: u.showSensitiveMedia === true,
     createdAt: u.createdAt.toISOString(),
     updatedAt: u.updatedAt.toISOString(),
   }

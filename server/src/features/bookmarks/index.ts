@@ -1,0 +1,2 @@
+// The public face of features/bookmarks: what other features, app.ts and the tools may use.
+export { bookmarksRoutes } from './routes.js'
