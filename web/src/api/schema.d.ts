@@ -1373,6 +1373,8 @@ export interface paths {
                                 id: number;
                                 isPrivate: boolean;
                                 role: "user" | "admin";
+                                /** @description Photos of sensitive posts are shown without hiding them first. */
+                                showSensitiveMedia: boolean;
                                 /** Format: date-time */
                                 updatedAt: string;
                                 username: string;
@@ -2137,6 +2139,8 @@ export interface paths {
                                 id: number;
                                 isPrivate: boolean;
                                 role: "user" | "admin";
+                                /** @description Photos of sensitive posts are shown without hiding them first. */
+                                showSensitiveMedia: boolean;
                                 /** Format: date-time */
                                 updatedAt: string;
                                 username: string;
@@ -2246,6 +2250,8 @@ export interface paths {
                                 id: number;
                                 isPrivate: boolean;
                                 role: "user" | "admin";
+                                /** @description Photos of sensitive posts are shown without hiding them first. */
+                                showSensitiveMedia: boolean;
                                 /** Format: date-time */
                                 updatedAt: string;
                                 username: string;
@@ -2479,6 +2485,111 @@ export interface paths {
                                 /** Format: date-time */
                                 since: string;
                                 username: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hearth/v1/bookmarks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller’s saved posts, newest saved first
+         * @description Posts deleted since, or no longer visible to the caller, are left out.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Opaque cursor from a previous page. */
+                    cursor?: string;
+                    /** @description Items per page (1..100). */
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                author: {
+                                    avatarUrl: string | null;
+                                    displayName: string | null;
+                                    id: number;
+                                    username: string;
+                                };
+                                /** @description The viewer saved this post; false when anonymous. */
+                                bookmarkedByMe: boolean;
+                                commentCount: number;
+                                /** @description Up to 5000 characters; empty when the post has images. */
+                                content: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** @description The content was changed after posting. */
+                                edited: boolean;
+                                id: number;
+                                images: {
+                                    /** @description The author's description of the photo (up to 1500 characters), null when none was given. */
+                                    alt: string | null;
+                                    height: number;
+                                    /** @description ThumbHash (base64) to paint a blurred preview before the image loads. */
+                                    placeholder: string;
+                                    thumbHeight: number;
+                                    /** @description About 320 px, for grids. */
+                                    thumbUrl: string;
+                                    thumbWidth: number;
+                                    /** @description Display size, longest side ≤ 1080 px. */
+                                    url: string;
+                                    width: number;
+                                }[];
+                                likeCount: number;
+                                /** @description false when anonymous */
+                                likedByMe: boolean;
+                                /** @description A content warning: clients hide the photos until asked (see showSensitiveMedia). */
+                                sensitive: boolean;
+                                /** @description The content warning’s text, null when none. */
+                                spoilerText: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
                             }[];
                             nextCursor: string | null;
                         };
@@ -3329,6 +3440,8 @@ export interface paths {
                                     id: number;
                                     username: string;
                                 };
+                                /** @description The viewer saved this post; false when anonymous. */
+                                bookmarkedByMe: boolean;
                                 commentCount: number;
                                 /** @description Up to 5000 characters; empty when the post has images. */
                                 content: string;
@@ -3338,6 +3451,8 @@ export interface paths {
                                 edited: boolean;
                                 id: number;
                                 images: {
+                                    /** @description The author's description of the photo (up to 1500 characters), null when none was given. */
+                                    alt: string | null;
                                     height: number;
                                     /** @description ThumbHash (base64) to paint a blurred preview before the image loads. */
                                     placeholder: string;
@@ -3352,6 +3467,10 @@ export interface paths {
                                 likeCount: number;
                                 /** @description false when anonymous */
                                 likedByMe: boolean;
+                                /** @description A content warning: clients hide the photos until asked (see showSensitiveMedia). */
+                                sensitive: boolean;
+                                /** @description The content warning’s text, null when none. */
+                                spoilerText: string | null;
                                 /** Format: date-time */
                                 updatedAt: string;
                             }[];
@@ -3423,6 +3542,8 @@ export interface paths {
                                     id: number;
                                     username: string;
                                 };
+                                /** @description The viewer saved this post; false when anonymous. */
+                                bookmarkedByMe: boolean;
                                 commentCount: number;
                                 /** @description Up to 5000 characters; empty when the post has images. */
                                 content: string;
@@ -3432,6 +3553,8 @@ export interface paths {
                                 edited: boolean;
                                 id: number;
                                 images: {
+                                    /** @description The author's description of the photo (up to 1500 characters), null when none was given. */
+                                    alt: string | null;
                                     height: number;
                                     /** @description ThumbHash (base64) to paint a blurred preview before the image loads. */
                                     placeholder: string;
@@ -3446,6 +3569,10 @@ export interface paths {
                                 likeCount: number;
                                 /** @description false when anonymous */
                                 likedByMe: boolean;
+                                /** @description A content warning: clients hide the photos until asked (see showSensitiveMedia). */
+                                sensitive: boolean;
+                                /** @description The content warning’s text, null when none. */
+                                spoilerText: string | null;
                                 /** Format: date-time */
                                 updatedAt: string;
                             }[];
@@ -4179,7 +4306,7 @@ export interface paths {
         put?: never;
         /**
          * Create a post
-         * @description JSON `{content}`, or multipart/form-data with a `content` field and 0..10 `images` files (≤ 10485760 bytes each). Text is at most 5000 characters; a post without text needs an image. Photos are checked by their content, re-encoded and stripped of metadata.
+         * @description JSON `{content, sensitive?, spoilerText?}`, or multipart/form-data with a `content` field and 0..10 `images` files (≤ 10485760 bytes each), one optional `alt` field per file (in the files' order), and `sensitive` (true | false) and `spoilerText` fields. Text is at most 5000 characters; a post without text needs an image. Photos are checked by their content, re-encoded and stripped of metadata.
          */
         post: {
             parameters: {
@@ -4196,11 +4323,19 @@ export interface paths {
                     "application/json": {
                         /** @description Up to 5000 characters. */
                         content: string;
+                        /** @description A content warning: the photos are blurred until the viewer asks to see them. */
+                        sensitive?: boolean;
+                        /** @description The content warning’s text, up to 500 characters; a non-empty one marks the post sensitive. */
+                        spoilerText?: string | null;
                     };
                     "multipart/form-data": {
+                        alt?: string[];
                         /** @description Up to 5000 characters. */
                         content?: string;
                         images?: string[];
+                        /** @enum {string} */
+                        sensitive?: "true" | "false";
+                        spoilerText?: string;
                     } | null;
                 };
             };
@@ -4218,6 +4353,8 @@ export interface paths {
                                 id: number;
                                 username: string;
                             };
+                            /** @description The viewer saved this post; false when anonymous. */
+                            bookmarkedByMe: boolean;
                             commentCount: number;
                             /** @description Up to 5000 characters; empty when the post has images. */
                             content: string;
@@ -4227,6 +4364,8 @@ export interface paths {
                             edited: boolean;
                             id: number;
                             images: {
+                                /** @description The author's description of the photo (up to 1500 characters), null when none was given. */
+                                alt: string | null;
                                 height: number;
                                 /** @description ThumbHash (base64) to paint a blurred preview before the image loads. */
                                 placeholder: string;
@@ -4241,6 +4380,10 @@ export interface paths {
                             likeCount: number;
                             /** @description false when anonymous */
                             likedByMe: boolean;
+                            /** @description A content warning: clients hide the photos until asked (see showSensitiveMedia). */
+                            sensitive: boolean;
+                            /** @description The content warning’s text, null when none. */
+                            spoilerText: string | null;
                             /** Format: date-time */
                             updatedAt: string;
                         };
@@ -4340,6 +4483,8 @@ export interface paths {
                                 id: number;
                                 username: string;
                             };
+                            /** @description The viewer saved this post; false when anonymous. */
+                            bookmarkedByMe: boolean;
                             commentCount: number;
                             /** @description Up to 5000 characters; empty when the post has images. */
                             content: string;
@@ -4349,6 +4494,8 @@ export interface paths {
                             edited: boolean;
                             id: number;
                             images: {
+                                /** @description The author's description of the photo (up to 1500 characters), null when none was given. */
+                                alt: string | null;
                                 height: number;
                                 /** @description ThumbHash (base64) to paint a blurred preview before the image loads. */
                                 placeholder: string;
@@ -4363,6 +4510,10 @@ export interface paths {
                             likeCount: number;
                             /** @description false when anonymous */
                             likedByMe: boolean;
+                            /** @description A content warning: clients hide the photos until asked (see showSensitiveMedia). */
+                            sensitive: boolean;
+                            /** @description The content warning’s text, null when none. */
+                            spoilerText: string | null;
                             /** Format: date-time */
                             updatedAt: string;
                         };
@@ -4449,7 +4600,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Edit a post’s text (its author only) */
+        /**
+         * Edit a post (its author only)
+         * @description Any of: the text, the content warning, and the photos’ descriptions. `images` lists one `{alt}` per photo of the post, in order (the photos themselves cannot change); another count is refused.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -4463,7 +4617,15 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @description Up to 5000 characters. */
-                        content: string;
+                        content?: string;
+                        images?: {
+                            /** @description Describes the photo for people who cannot see it, up to 1500 characters; empty or null for none. */
+                            alt: string | null;
+                        }[];
+                        /** @description A content warning: the photos are blurred until the viewer asks to see them. */
+                        sensitive?: boolean;
+                        /** @description The content warning’s text, up to 500 characters; a non-empty one marks the post sensitive. */
+                        spoilerText?: string | null;
                     };
                 };
             };
@@ -4481,6 +4643,8 @@ export interface paths {
                                 id: number;
                                 username: string;
                             };
+                            /** @description The viewer saved this post; false when anonymous. */
+                            bookmarkedByMe: boolean;
                             commentCount: number;
                             /** @description Up to 5000 characters; empty when the post has images. */
                             content: string;
@@ -4490,6 +4654,8 @@ export interface paths {
                             edited: boolean;
                             id: number;
                             images: {
+                                /** @description The author's description of the photo (up to 1500 characters), null when none was given. */
+                                alt: string | null;
                                 height: number;
                                 /** @description ThumbHash (base64) to paint a blurred preview before the image loads. */
                                 placeholder: string;
@@ -4504,6 +4670,10 @@ export interface paths {
                             likeCount: number;
                             /** @description false when anonymous */
                             likedByMe: boolean;
+                            /** @description A content warning: clients hide the photos until asked (see showSensitiveMedia). */
+                            sensitive: boolean;
+                            /** @description The content warning’s text, null when none. */
+                            spoilerText: string | null;
                             /** Format: date-time */
                             updatedAt: string;
                         };
@@ -4547,6 +4717,118 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/hearth/v1/posts/{id}/bookmark": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Save a post (idempotent)
+         * @description Saved posts are private: only the saver sees them, in GET /bookmarks and as `bookmarkedByMe`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bookmarked: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Unsave a post (idempotent) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bookmarked: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/hearth/v1/posts/{id}/comments": {
@@ -5850,6 +6132,8 @@ export interface paths {
                                     id: number;
                                     username: string;
                                 };
+                                /** @description The viewer saved this post; false when anonymous. */
+                                bookmarkedByMe: boolean;
                                 commentCount: number;
                                 /** @description Up to 5000 characters; empty when the post has images. */
                                 content: string;
@@ -5859,6 +6143,8 @@ export interface paths {
                                 edited: boolean;
                                 id: number;
                                 images: {
+                                    /** @description The author's description of the photo (up to 1500 characters), null when none was given. */
+                                    alt: string | null;
                                     height: number;
                                     /** @description ThumbHash (base64) to paint a blurred preview before the image loads. */
                                     placeholder: string;
@@ -5873,6 +6159,10 @@ export interface paths {
                                 likeCount: number;
                                 /** @description false when anonymous */
                                 likedByMe: boolean;
+                                /** @description A content warning: clients hide the photos until asked (see showSensitiveMedia). */
+                                sensitive: boolean;
+                                /** @description The content warning’s text, null when none. */
+                                spoilerText: string | null;
                                 /** Format: date-time */
                                 updatedAt: string;
                             }[];
@@ -6116,6 +6406,8 @@ export interface paths {
                             id: number;
                             isPrivate: boolean;
                             role: "user" | "admin";
+                            /** @description Photos of sensitive posts are shown without hiding them first. */
+                            showSensitiveMedia: boolean;
                             /** Format: date-time */
                             updatedAt: string;
                             username: string;
@@ -6155,6 +6447,8 @@ export interface paths {
                         displayName?: string | null;
                         /** @description Private: following needs your approval. Turning it off accepts every pending request. */
                         isPrivate?: boolean;
+                        /** @description Show the photos of posts marked sensitive without hiding them first. */
+                        showSensitiveMedia?: boolean;
                         /** @description 3 to 30 letters, digits or underscores; unique regardless of case. */
                         username?: string;
                     };
@@ -6181,6 +6475,8 @@ export interface paths {
                             id: number;
                             isPrivate: boolean;
                             role: "user" | "admin";
+                            /** @description Photos of sensitive posts are shown without hiding them first. */
+                            showSensitiveMedia: boolean;
                             /** Format: date-time */
                             updatedAt: string;
                             username: string;
@@ -6471,6 +6767,8 @@ export interface components {
             id: number;
             isPrivate: boolean;
             role: "user" | "admin";
+            /** @description Photos of sensitive posts are shown without hiding them first. */
+            showSensitiveMedia: boolean;
             /** Format: date-time */
             updatedAt: string;
             username: string;
@@ -6482,6 +6780,8 @@ export interface components {
                 id: number;
                 username: string;
             };
+            /** @description The viewer saved this post; false when anonymous. */
+            bookmarkedByMe: boolean;
             commentCount: number;
             /** @description Up to 5000 characters; empty when the post has images. */
             content: string;
@@ -6491,6 +6791,8 @@ export interface components {
             edited: boolean;
             id: number;
             images: {
+                /** @description The author's description of the photo (up to 1500 characters), null when none was given. */
+                alt: string | null;
                 height: number;
                 /** @description ThumbHash (base64) to paint a blurred preview before the image loads. */
                 placeholder: string;
@@ -6505,11 +6807,17 @@ export interface components {
             likeCount: number;
             /** @description false when anonymous */
             likedByMe: boolean;
+            /** @description A content warning: clients hide the photos until asked (see showSensitiveMedia). */
+            sensitive: boolean;
+            /** @description The content warning’s text, null when none. */
+            spoilerText: string | null;
             /** Format: date-time */
             updatedAt: string;
         };
         /** @description A photo of a post, re-encoded and stripped of metadata. */
         PostImage: {
+            /** @description The author's description of the photo (up to 1500 characters), null when none was given. */
+            alt: string | null;
             height: number;
             /** @description ThumbHash (base64) to paint a blurred preview before the image loads. */
             placeholder: string;

@@ -149,6 +149,16 @@ export const LogoutIcon = (p: P) => (
     <path d="M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4M16 17l5-5-5-5M21 12H9" />
   </Svg>
 )
+export const BookmarkIcon = ({ filled, ...p }: P) => (
+  <Svg {...p} fill={filled ? 'currentColor' : 'none'} strokeWidth={1.9}>
+    <path d="M6 3.5h12a1 1 0 0 1 1 1V21l-7-4.8L5 21V4.5a1 1 0 0 1 1-1z" />
+  </Svg>
+)
+export const EyeOffIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M3 3l18 18M10.6 5.1A10 10 0 0 1 12 5c5.5 0 9 5.5 9 7a12 12 0 0 1-2.7 3.6M6.6 6.6C4.3 8 3 10.6 3 12c0 1.5 3.5 7 9 7a9 9 0 0 0 4.4-1.1M9.9 9.9a3 3 0 0 0 4.2 4.2" />
+  </Svg>
+)
 export const GridIcon = (p: P) => (
   <Svg {...p}>
     <rect x="3" y="3" width="18" height="18" rx="2" />

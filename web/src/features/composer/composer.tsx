@@ -1,5 +1,6 @@
-// New post: text and up to 10 photos, previewed, reordered (buttons, arrow keys or drag) and
-// removed before sending; the upload shows its progress and the server's refusals in words.
+// New post: text and up to 10 photos, previewed, described (alt text), reordered (buttons, arrow
+// keys or drag) and removed before sending, and an optional content warning; the upload shows its
+// progress and the server's refusals in words.
 import { useEffect, useRef, useState, type DragEvent, type FormEvent, type KeyboardEvent } from 'react'
 import { useLocation } from 'wouter'
 import { api } from '../../api/client'
@@ -17,12 +18,15 @@ import { useTitle } from '../../lib/use-title'
 
 const MAX_PHOTOS = 10
 const MAX_CHARS = 5000
+const MAX_ALT = 1500
+const MAX_SPOILER = 500
 const ACCEPT = 'image/jpeg,image/png,image/webp,image/gif,image/avif,image/heic,image/heif'
 
 interface Picked {
   key: string
   file: File
   url: string
+  alt: string
 }
 
 let nextKey = 0
@@ -33,6 +37,8 @@ export function Composer() {
   const [, navigate] = useLocation()
   const [text, setText] = useState('')
   const [photos, setPhotos] = useState<Picked[]>([])
+  const [sensitive, setSensitive] = useState(false)
+  const [spoiler, setSpoiler] = useState('')
   const [notice, setNotice] = useState<string>()
   const [progress, setProgress] = useState<number | null>(null)
   const [failure, setFailure] = useState<Failure>()
@@ -66,7 +72,7 @@ export function Composer() {
       ...taken.map((file) => {
         const url = URL.createObjectURL(file)
         urls.current.add(url)
-        return { key: `p${nextKey++}`, file, url }
+        return { key: `p${nextKey++}`, file, url, alt: '' }
       }),
     ])
   }
@@ -94,6 +100,8 @@ export function Composer() {
     if (live.current) live.current.textContent = `Photo moved to position ${to + 1} of ${photos.length}.`
   }
 
+  const describe = (key: string, alt: string) => setPhotos((p) => p.map((x) => (x.key === key ? { ...x, alt } : x)))
+
   const onDrop = (e: DragEvent) => {
     e.preventDefault()
     setOver(false)
@@ -105,15 +113,20 @@ export function Composer() {
     if (busy) return
     setFailure(undefined)
     const content = text.trim()
+    const spoilerText = sensitive ? spoiler.trim() : ''
     try {
       let post: Post
       if (photos.length === 0) {
         setProgress(0)
-        post = await call(api.POST('/api/hearth/v1/posts', { body: { content } }))
+        post = await call(api.POST('/api/hearth/v1/posts', { body: { content, sensitive, spoilerText: spoilerText || null } }))
       } else {
         const form = new FormData()
         form.append('content', content)
+        form.append('sensitive', String(sensitive))
+        if (spoilerText) form.append('spoilerText', spoilerText)
         for (const p of photos) form.append('images', p.file, p.file.name)
+        // one description per photo, in the photos' order (an empty one means none)
+        for (const p of photos) form.append('alt', p.alt.trim())
         abort.current = new AbortController()
         setProgress(0)
         post = await upload<Post>('/api/hearth/v1/posts', form, { onProgress: setProgress, signal: abort.current.signal })
@@ -130,6 +143,8 @@ export function Composer() {
   }
 
   const busy = progress !== null
+  // field problems shown beside their field; any other refusal is said below the form
+  const fieldShown = Object.keys(failure?.fields ?? {}).some((k) => k === 'content' || k === 'spoilerText' || k.startsWith('alt.'))
   const over_ = text.length > MAX_CHARS
   const canPost = !busy && !over_ && (text.trim().length > 0 || photos.length > 0)
   const totalSize = photos.reduce((s, p) => s + p.file.size, 0)
@@ -256,6 +271,62 @@ export function Composer() {
         ) : null}
         <p ref={live} className="sr-only" aria-live="polite" />
 
+        {photos.length > 0 ? (
+          <fieldset className="alt-fields">
+            <legend>Descriptions</legend>
+            <p id="alt-hint" className="muted small">
+              Describe this photo for people who can’t see it.
+            </p>
+            {photos.map((p, i) => (
+              <div key={p.key} className="alt-field">
+                <img src={p.url} alt="" className="alt-field__thumb" />
+                <div style={{ flex: 1, minWidth: 0 }}>
+                  <label htmlFor={`alt-${p.key}`} className="field__label">
+                    Description of photo {i + 1}
+                  </label>
+                  <textarea
+                    id={`alt-${p.key}`}
+                    className="input input--area"
+                    rows={2}
+                    maxLength={MAX_ALT}
+                    placeholder="Describe this photo for people who can’t see it"
+                    aria-describedby="alt-hint"
+                    value={p.alt}
+                    disabled={busy}
+                    onChange={(e) => describe(p.key, e.target.value)}
+                  />
+                  {failure?.fields[`alt.${i}`] ? <p className="field__error">{failure.fields[`alt.${i}`]}</p> : null}
+                </div>
+              </div>
+            ))}
+          </fieldset>
+        ) : null}
+
+        <div className="cw">
+          <label className="toggle">
+            <input type="checkbox" checked={sensitive} disabled={busy} onChange={(e) => setSensitive(e.target.checked)} />
+            <span>Sensitive content</span>
+          </label>
+          <p className="muted small">Photos are blurred until people choose to see them.</p>
+          {sensitive ? (
+            <div className="field" style={{ marginTop: 8 }}>
+              <label htmlFor="composer-spoiler" className="field__label">
+                Content warning (optional)
+              </label>
+              <input
+                id="composer-spoiler"
+                className="input"
+                maxLength={MAX_SPOILER}
+                placeholder="e.g. Spiders, medical photo"
+                value={spoiler}
+                disabled={busy}
+                onChange={(e) => setSpoiler(e.target.value)}
+              />
+              {failure?.fields.spoilerText ? <p className="field__error">{failure.fields.spoilerText}</p> : null}
+            </div>
+          ) : null}
+        </div>
+
         {busy && photos.length > 0 ? (
           <div>
             <div
@@ -274,7 +345,7 @@ export function Composer() {
           </div>
         ) : null}
 
-        <FormError message={failure && !failure.fields.content ? failure.message : undefined} />
+        <FormError message={failure && !fieldShown ? failure.message : undefined} />
 
         <div style={{ display: 'flex', justifyContent: 'flex-end', gap: 8 }}>
           {busy && photos.length > 0 ? (

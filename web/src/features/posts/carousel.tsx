@@ -7,6 +7,7 @@ import { Photo } from '../../ui/image'
 
 interface Props {
   images: PostImage[]
+  /** for photos without the author's own description */
   alt: string
   onDoubleClick?: () => void
   eager?: boolean
@@ -67,7 +68,7 @@ export function Carousel({ images, alt, onDoubleClick, eager }: Props) {
               width={img.width}
               height={img.height}
               placeholder={img.placeholder}
-              alt={many ? `${alt}, photo ${i + 1} of ${images.length}` : alt}
+              alt={img.alt ?? (many ? `${alt}, photo ${i + 1} of ${images.length}` : alt)}
               eager={eager && i === 0}
             />
           </div>

@@ -7,10 +7,12 @@ import { Avatar } from '../../ui/avatar'
 import { CommentIcon, SendIcon } from '../../ui/icons'
 import { RichText } from '../../ui/rich-text'
 import { toast } from '../../ui/toast'
+import { BookmarkButton } from './bookmark-button'
 import { Carousel } from './carousel'
 import { LikeButton, useLike } from './like-button'
 import { LikersDialog } from './people-dialog'
 import { PostMenu } from './post-menu'
+import { SensitiveMedia } from './sensitive-media'
 import { usePost } from './post-store'
 
 export function PostCard({ post: loaded, eager }: { post: Post; eager?: boolean }) {
@@ -54,12 +56,14 @@ export function PostCard({ post: loaded, eager }: { post: Post; eager?: boolean 
 
       {post.images.length > 0 ? (
         <div className="post__media">
-          <Carousel
-            images={post.images}
-            alt={post.content ? `Photo by ${post.author.username}: ${post.content.slice(0, 120)}` : `Photo by ${post.author.username}`}
-            onDoubleClick={() => like(true)}
-            eager={eager}
-          />
+          <SensitiveMedia post={post}>
+            <Carousel
+              images={post.images}
+              alt={post.content ? `Photo by ${post.author.username}: ${post.content.slice(0, 120)}` : `Photo by ${post.author.username}`}
+              onDoubleClick={() => like(true)}
+              eager={eager}
+            />
+          </SensitiveMedia>
         </div>
       ) : null}
 
@@ -72,6 +76,8 @@ export function PostCard({ post: loaded, eager }: { post: Post; eager?: boolean 
           <button type="button" className="icon-btn" aria-label="Share" onClick={() => void share()}>
             <SendIcon />
           </button>
+          <span className="spacer" />
+          <BookmarkButton post={post} />
         </div>
         {post.likeCount > 0 ? (
           <button type="button" className="post__likes" onClick={() => setLikers(true)}>

@@ -2,19 +2,27 @@
 import { Link } from 'wouter'
 import type { Post } from '../../api/types'
 import { count } from '../../lib/format'
-import { CommentIcon, HeartIcon } from '../../ui/icons'
+import { placeholderUrl } from '../../lib/thumbhash'
+import { CommentIcon, EyeOffIcon, HeartIcon } from '../../ui/icons'
 import { Photo } from '../../ui/image'
 import { usePost } from './post-store'
+import { useHideSensitive } from './sensitive-media'
 
 function Tile({ post: loaded, eager, hideMuted }: { post: Post; eager: boolean; hideMuted?: boolean }) {
   const post = usePost(loaded)
+  const hide = useHideSensitive(post)
   if (post.deleted || post.hidden === 'blocked' || (hideMuted && post.hidden === 'muted')) return null
   const img = post.images[0]
-  const label = `Post by ${post.author.username}: ${count(post.likeCount)} likes, ${count(post.commentCount)} comments${post.content ? `. ${post.content.slice(0, 80)}` : ''}`
+  const label = `Post by ${post.author.username}: ${count(post.likeCount)} likes, ${count(post.commentCount)} comments${hide && img ? ', sensitive photos' : ''}${post.content ? `. ${post.content.slice(0, 80)}` : ''}`
   return (
     <li>
       <Link href={`/p/${post.id}`} className="grid__item" aria-label={label}>
-        {img ? (
+        {img && hide ? (
+          <div className="sensitive grid__sensitive">
+            <div className="sensitive__blur" style={{ backgroundImage: `url(${placeholderUrl(img.placeholder) ?? ''})` }} />
+            <EyeOffIcon size={28} />
+          </div>
+        ) : img ? (
           <Photo
             src={img.thumbUrl}
             width={img.thumbWidth}

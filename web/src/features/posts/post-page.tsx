@@ -14,11 +14,13 @@ import { CloseIcon, CommentIcon, SendIcon } from '../../ui/icons'
 import { RichText } from '../../ui/rich-text'
 import { Empty, ErrorState, Loading } from '../../ui/states'
 import { toast } from '../../ui/toast'
+import { BookmarkButton } from './bookmark-button'
 import { Carousel } from './carousel'
 import { CommentThread, useCommentsList } from './comments'
 import { LikeButton, useLike } from './like-button'
 import { LikersDialog } from './people-dialog'
 import { PostMenu } from './post-menu'
+import { SensitiveMedia } from './sensitive-media'
 import { freshPosts, patchPost, usePost } from './post-store'
 import { useTitle } from '../../lib/use-title'
 
@@ -123,12 +125,14 @@ function PostView({ post: loaded }: { post: Post }) {
       <article className={hasMedia ? 'card post-page' : 'card post-page post-page--text'} aria-label={`Post by ${post.author.username}`}>
         {hasMedia ? (
           <div className="post-page__media">
-            <Carousel
-              images={post.images}
-              alt={post.content ? `Photo by ${post.author.username}: ${post.content.slice(0, 120)}` : `Photo by ${post.author.username}`}
-              onDoubleClick={() => like(true)}
-              eager
-            />
+            <SensitiveMedia post={post}>
+              <Carousel
+                images={post.images}
+                alt={post.content ? `Photo by ${post.author.username}: ${post.content.slice(0, 120)}` : `Photo by ${post.author.username}`}
+                onDoubleClick={() => like(true)}
+                eager
+              />
+            </SensitiveMedia>
           </div>
         ) : null}
         <div className="post-page__side">
@@ -183,6 +187,8 @@ function PostView({ post: loaded }: { post: Post }) {
               >
                 <SendIcon />
               </button>
+              <span className="spacer" />
+              <BookmarkButton post={post} />
             </div>
             {post.likeCount > 0 ? (
               <button type="button" className="post__likes" onClick={() => setLikers(true)}>

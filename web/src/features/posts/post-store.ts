@@ -4,7 +4,9 @@
 import { useSyncExternalStore } from 'react'
 import type { Post } from '../../api/types'
 
-type Patch = Partial<Pick<Post, 'likedByMe' | 'likeCount' | 'commentCount' | 'content' | 'edited'>> & { deleted?: boolean }
+type Patch = Partial<Pick<Post, 'likedByMe' | 'likeCount' | 'bookmarkedByMe' | 'commentCount' | 'content' | 'edited'>> & {
+  deleted?: boolean
+}
 
 const patches = new Map<number, Patch>()
 /**

@@ -13,7 +13,7 @@ import { useTitle } from '../../lib/use-title'
 import { Avatar } from '../../ui/avatar'
 import { Button } from '../../ui/controls'
 import { Dialog } from '../../ui/dialog'
-import { GridIcon, ImageIcon, LockIcon, MoreIcon, SettingsIcon } from '../../ui/icons'
+import { BookmarkIcon, GridIcon, ImageIcon, LockIcon, MoreIcon, SettingsIcon } from '../../ui/icons'
 import { LoadMore } from '../../ui/sentinel'
 import { Empty, ErrorState, Loading } from '../../ui/states'
 import { toast } from '../../ui/toast'
@@ -22,6 +22,7 @@ import { rememberConversation } from '../messages/conversation-cache'
 import { PostGrid } from '../posts/post-grid'
 import { freshPosts } from '../posts/post-store'
 import { useSafetyMenu, type SafetyState } from '../safety/safety-menu'
+import { SavedPosts } from './saved-posts'
 import { FollowButton, followStateOf, type FollowState } from './follow-button'
 
 export function ProfilePage({ username }: { username: string }) {
@@ -55,8 +56,11 @@ function Profile({ profile, setProfile, reload }: { profile: PublicProfile; setP
   const [, navigate] = useLocation()
   const [menu, setMenu] = useState(false)
   const [messaging, setMessaging] = useState(false)
+  // Saved posts are private: the tab exists on one's own profile only.
+  const [tab, setTab] = useState<'posts' | 'saved'>('posts')
+  const showSaved = profile.isMe && tab === 'saved'
   const signedIn = session.status === 'signed-in'
-  const posts = useInfinite(profile.canSeePosts ? `posts:user:${profile.id}` : null, async (cursor) => {
+  const posts = useInfinite(profile.canSeePosts && !showSaved ? `posts:user:${profile.id}` : null, async (cursor) => {
     const page = await call(
       api.GET('/api/hearth/v1/users/{id}/posts', { params: { path: { id: profile.id }, query: { cursor, limit: 24 } } }),
     )
@@ -225,11 +229,34 @@ function Profile({ profile, setProfile, reload }: { profile: PublicProfile; setP
       ) : (
         <>
           <nav className="tabs" aria-label="Profile sections">
-            <span className="tab is-active" aria-current="page">
-              <GridIcon size={14} /> Posts
-            </span>
+            {profile.isMe ? (
+              <>
+                <button
+                  type="button"
+                  className={tab === 'posts' ? 'tab is-active' : 'tab'}
+                  aria-current={tab === 'posts' ? 'page' : undefined}
+                  onClick={() => setTab('posts')}
+                >
+                  <GridIcon size={14} /> Posts
+                </button>
+                <button
+                  type="button"
+                  className={tab === 'saved' ? 'tab is-active' : 'tab'}
+                  aria-current={tab === 'saved' ? 'page' : undefined}
+                  onClick={() => setTab('saved')}
+                >
+                  <BookmarkIcon size={14} /> Saved
+                </button>
+              </>
+            ) : (
+              <span className="tab is-active" aria-current="page">
+                <GridIcon size={14} /> Posts
+              </span>
+            )}
           </nav>
-          {!posts.loaded ? (
+          {showSaved ? (
+            <SavedPosts userId={profile.id} />
+          ) : !posts.loaded ? (
             <Loading label="Loading posts" />
           ) : posts.error && posts.items.length === 0 ? (
             <ErrorState error={posts.error} retry={() => void posts.reload()} />

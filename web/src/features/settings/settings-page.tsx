@@ -2,6 +2,7 @@
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter'
 import { signOut, useSession } from '../../api/session'
 import { AccountsSettings } from './accounts-settings'
+import { MediaSettings } from './media-settings'
 import { PasswordSettings } from './password-settings'
 import { PrivacySettings } from './privacy-settings'
 import { ProfileSettings } from './profile-settings'
@@ -11,6 +12,7 @@ import { useTitle } from '../../lib/use-title'
 const sections = [
   ['/profile', 'Edit profile'],
   ['/privacy', 'Privacy'],
+  ['/media', 'Media'],
   ['/password', 'Password'],
   ['/sessions', 'Devices'],
   ['/accounts', 'Linked accounts'],
@@ -49,6 +51,9 @@ export function SettingsPage() {
             </Route>
             <Route path="/privacy">
               <PrivacySettings me={session.user} />
+            </Route>
+            <Route path="/media">
+              <MediaSettings me={session.user} />
             </Route>
             <Route path="/password">
               <PasswordSettings me={session.user} />
