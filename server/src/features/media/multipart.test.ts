@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectProblem, json } from '../../../test/helpers.js'
 import { loadConfig } from '../../config.js'
 import { registerErrorHandling } from '../../http/error-handler.js'
-import { MAX_FIELD_BYTES, readMultipart, registerMultipart } from './multipart.js'
+import { MAX_FIELD_BYTES, maxFormFields, readMultipart, registerMultipart } from './multipart.js'
 import { contentDisposition, sendPrivateObject } from './serve.js'
 import { jpeg, uploadForm, type FormPart } from './test-images.js'
 
@@ -23,9 +23,14 @@ beforeAll(async () => {
       fileField: 'images',
       maxFiles: config.media.maxImagesPerPost,
       maxFileBytes: config.media.maxImageBytes,
-      textFields: ['content', ...Array.from({ length: 12 }, (_, i) => `f${i}`)],
+      textFields: ['content', ...Array.from({ length: maxFormFields(config) + 2 }, (_, i) => `f${i}`)],
+      listFields: ['alt'],
     })
-    return { files: form.files.map((f) => ({ name: f.filename, type: f.mimetype, size: f.data.length })), fields: form.fields }
+    return {
+      files: form.files.map((f) => ({ name: f.filename, type: f.mimetype, size: f.data.length })),
+      fields: form.fields,
+      lists: form.lists,
+    }
   })
   app.get('/private/:name', async (req, reply) => {
     const { name } = req.params as { name: string }
@@ -58,6 +63,7 @@ describe('readMultipart', () => {
         { name: 'two.jpg', type: 'image/jpeg', size: img.length },
       ],
       fields: { content: 'hello ✨' },
+      lists: {},
     })
     expect(json(await send([{ name: 'content', data: 'text only' }])).files).toEqual([])
   })
@@ -77,8 +83,9 @@ describe('readMultipart', () => {
   })
 
   it('maps the plugin’s own limits to 413 problems: too many fields, a field too long', async () => {
-    const fields = Array.from({ length: 11 }, (_, i) => ({ name: `f${i}`, data: 'x' }))
+    const fields = Array.from({ length: maxFormFields(config) + 1 }, (_, i) => ({ name: `f${i}`, data: 'x' }))
     expectProblem(await send(fields), 413, 'payload_too_large')
+    expect((await send(fields.slice(1))).statusCode).toBe(200)
     expectProblem(await send([{ name: 'content', data: 'x'.repeat(MAX_FIELD_BYTES + 1) }]), 413, 'payload_too_large')
     expect((await send([{ name: 'content', data: 'x'.repeat(MAX_FIELD_BYTES) }])).statusCode).toBe(200)
   })
@@ -95,6 +102,16 @@ describe('readMultipart', () => {
       'validation_failed',
     )
     expectProblem(await send([{ name: '__proto__', data: 'x' }]), 400)
+  })
+
+  it('collects a list field in order, up to one value per file, refusing NUL in any value', async () => {
+    const max = config.media.maxImagesPerPost
+    const alts = (n: number) => Array.from({ length: n }, (_, i) => ({ name: 'alt', data: `alt ${i}` }))
+    expect(json(await send([{ name: 'content', data: 'x' }, ...alts(3)])).lists).toEqual({ alt: ['alt 0', 'alt 1', 'alt 2'] })
+    expect(json(await send(alts(max))).lists.alt).toHaveLength(max)
+    expectProblem(await send(alts(max + 1)), 400, 'validation_failed')
+    expectProblem(await send([...alts(1), { name: 'alt', data: 'a\u0000b' }]), 400, 'validation_failed')
+    expect(json(await send([{ name: 'content', data: 'x' }])).lists).toEqual({})
   })
 
   it('refuses non-multipart and malformed bodies with 4xx, never 5xx', async () => {

@@ -15,6 +15,8 @@ import { UploadGate } from './upload-gate.js'
 /** Largest text field (a post's content, a message's text) in bytes. */
 export const MAX_FIELD_BYTES = 64 * 1024
 const MAX_FIELDS = 10
+/** The plugin's bound on text fields in one form: a post's form carries one `alt` per photo besides its own fields. */
+export const maxFormFields = (config: Config) => MAX_FIELDS + config.media.maxImagesPerPost
 /** What file-type reads to decide a type: the first bytes of a file are enough. */
 export const SNIFF_BYTES = 4100
 
@@ -27,8 +29,7 @@ const uploads = new WeakMap<IncomingMessage, { gate: UploadGate; res: ServerResp
  */
 export async function registerMultipart(app: FastifyInstance, config: Config) {
   const maxFiles = config.media.maxImagesPerPost + 1 // one over, so readMultipart can name the limit
-  // a post's form carries one `alt` field per photo besides its own fields
-  const maxFields = MAX_FIELDS + maxFiles
+  const maxFields = maxFormFields(config)
   await app.register(multipart, {
     limits: {
       fileSize: Math.max(config.media.maxImageBytes, config.media.maxAttachmentBytes),

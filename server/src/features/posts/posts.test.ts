@@ -92,7 +92,7 @@ describe('creating a post', () => {
     expect(p.content).toBe('With photos')
     expect(p.images).toHaveLength(2)
     for (const img of p.images) {
-      expect(Object.keys(img).sort()).toEqual(['height', 'placeholder', 'thumbHeight', 'thumbUrl', 'thumbWidth', 'url', 'width'])
+      expect(Object.keys(img).sort()).toEqual(['alt', 'height', 'placeholder', 'thumbHeight', 'thumbUrl', 'thumbWidth', 'url', 'width'])
       expect(img).toMatchObject({ width: 120, height: 80 })
       expect(img.thumbWidth).toBeLessThanOrEqual(320)
       const path = new URL(img.url).pathname
