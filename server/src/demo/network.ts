@@ -8,7 +8,7 @@ import type { buildApp } from '../app.js'
 import type { AppContext } from '../context.js'
 import { comments, conversations, follows, likes, messages, notifications, posts, userDailyActivity, users } from '../db/schema.js'
 import { StatsService } from '../features/stats/index.js'
-import { avatar, photo, rng } from './pictures.js'
+import { avatar, describePhoto, photo, rng } from './pictures.js'
 
 type App = Awaited<ReturnType<typeof buildApp>>
 
@@ -88,9 +88,9 @@ const chats: [string, string, string[]][] = [
   ['amara', 'ines', ['Do you have a spare sourdough starter?', 'Always. Come by tomorrow 🍞']],
 ]
 
-async function form(fields: Record<string, string>, files: { field: string; name: string; type: string; data: Buffer }[]) {
+async function form(fields: Record<string, string | string[]>, files: { field: string; name: string; type: string; data: Buffer }[]) {
   const f = new FormData()
-  for (const [k, v] of Object.entries(fields)) f.append(k, v)
+  for (const [k, v] of Object.entries(fields)) for (const value of [v].flat()) f.append(k, value)
   for (const file of files) f.append(file.field, new Blob([new Uint8Array(file.data)], { type: file.type }), file.name)
   // Response serialises FormData to a multipart body with its boundary.
   const r = new Response(f)
@@ -163,9 +163,14 @@ export async function seedDemo(ctx: AppContext, app: App, log: (line: string) =>
     for (let k = 0; k < n; k++) {
       const count = r() < 0.3 ? 2 + Math.floor(r() * 3) : 1
       const files = []
-      for (let c = 0; c < count; c++)
+      const alt: string[] = []
+      for (let c = 0; c < count; c++) {
+        alt.push(describePhoto(seed * 7919))
         files.push({ field: 'images', name: `photo-${seed}.jpg`, type: 'image/jpeg', data: await photo(seed++ * 7919) })
-      const post = await multipart('POST', '/api/hearth/v1/posts', a.token, await form({ content: pick(captions) }, files))
+      }
+      // every photo described; one post in seven carries a content warning, so the screens show both
+      const warning: Record<string, string> = postIds.length % 7 === 3 ? { sensitive: 'true', spoilerText: 'Very bright colours' } : {}
+      const post = await multipart('POST', '/api/hearth/v1/posts', a.token, await form({ content: pick(captions), alt, ...warning }, files))
       postIds.push({ id: post.id as number, author: a })
     }
     if (r() < 0.25) {

@@ -130,6 +130,24 @@ const shapes = [
   [1080, 1080],
 ] as const
 
+/** What each scene shows, in the order of `scenes`: the demo's alt texts. */
+const sceneDescriptions = [
+  'A stylised sunset: a low sun over the sea, its light broken into strips on the water.',
+  'Layered mountain ridges fading into a hazy sky.',
+  'Soft out-of-focus circles of light, like city lights through a wet window.',
+  'A city skyline at night with lit windows.',
+  'A row of dark pine trees against a pale sky.',
+  'A flat lay seen from above: plates and small objects on a table.',
+  'A single flower in bloom against a plain background.',
+] as const
+
+/** The alt text of `photo(seed)`: the same first picks, so it names the scene drawn. */
+export function describePhoto(seed: number): string {
+  const r = rng(seed)
+  pick(r, shapes)
+  return sceneDescriptions[Math.floor(r() * scenes.length)]!
+}
+
 /** A JPEG photo for a post. */
 export async function photo(seed: number): Promise<Buffer> {
   const r = rng(seed)

@@ -69,7 +69,7 @@ describe('the saved list', () => {
     const author = await register(t.app)
     const saver = await register(t.app)
     const nosy = await register(t.app)
-    const posts = []
+    const posts: { id: number }[] = []
     for (let i = 0; i < 7; i++) posts.push(await a.createPost(author, `post ${i}`))
     const order = [3, 0, 6, 1, 5, 2, 4].map((i) => posts[i]!.id)
     for (const id of order) await a.put(`/posts/${id}/bookmark`, saver)
