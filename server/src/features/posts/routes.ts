@@ -24,7 +24,11 @@ function postFormFields(fields: Record<string, string>, lists: Record<string, st
   const tooLong = (field: string, max: number) => fieldError(field, `must NOT have more than ${max} characters`)
   const content = fields.content ?? ''
   if ([...content].length > MAX_POST_CHARS)
-    throw fieldError('content', `must NOT have more than ${MAX_POST_CHARS} characters`, `A post may be at most ${MAX_POST_CHARS} characters.`)
+    throw fieldError(
+      'content',
+      `must NOT have more than ${MAX_POST_CHARS} characters`,
+      `A post may be at most ${MAX_POST_CHARS} characters.`,
+    )
   const spoilerText = fields.spoilerText ?? null
   if (spoilerText !== null && [...spoilerText].length > MAX_SPOILER_CHARS) throw tooLong('spoilerText', MAX_SPOILER_CHARS)
   const alts = lists.alt ?? []
@@ -130,9 +134,7 @@ export function postsRoutes(ctx: AppContext, services: { users: UserCache; media
               content: Type.Optional(Content),
               sensitive: Type.Optional(Sensitive),
               spoilerText: Type.Optional(SpoilerText),
-              images: Type.Optional(
-                Type.Array(Type.Object({ alt: Alt }, { additionalProperties: false }), { maxItems: maxImagesPerPost }),
-              ),
+              images: Type.Optional(Type.Array(Type.Object({ alt: Alt }, { additionalProperties: false }), { maxItems: maxImagesPerPost })),
             },
             { additionalProperties: false, minProperties: 1 },
           ),

@@ -114,11 +114,17 @@ export class PostsService {
         if (changes.content === '' && photos === 0) throw emptyPost()
       }
       if (edit.sensitive !== undefined || edit.spoilerText !== undefined) {
-        Object.assign(changes, contentWarning(edit.sensitive ?? post.sensitive, edit.spoilerText === undefined ? post.spoilerText : edit.spoilerText))
+        Object.assign(
+          changes,
+          contentWarning(edit.sensitive ?? post.sensitive, edit.spoilerText === undefined ? post.spoilerText : edit.spoilerText),
+        )
       }
       if (edit.images !== undefined) {
         if (edit.images.length !== photos) throw altCount(photos, 'images')
-        changes.imageUrls = withAlts(post.imageUrls, edit.images.map((i) => i.alt))
+        changes.imageUrls = withAlts(
+          post.imageUrls,
+          edit.images.map((i) => i.alt),
+        )
       }
       await q.updatePost(tx, id, changes)
     })

@@ -69,7 +69,15 @@ export async function updateUser(
   values: Partial<
     Pick<
       typeof users.$inferInsert,
-      'displayName' | 'bio' | 'username' | 'avatarUrl' | 'passwordHash' | 'emailVerifiedAt' | 'isPrivate' | 'allowMessagesFrom' | 'showSensitiveMedia'
+      | 'displayName'
+      | 'bio'
+      | 'username'
+      | 'avatarUrl'
+      | 'passwordHash'
+      | 'emailVerifiedAt'
+      | 'isPrivate'
+      | 'allowMessagesFrom'
+      | 'showSensitiveMedia'
     >
   >,
 ) {
