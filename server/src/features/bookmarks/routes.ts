@@ -33,7 +33,7 @@ export function bookmarksRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           summary: 'Unsave a post (idempotent)',
           security: bearer,
           params: IdParams,
-          response: { 200: BookmarkState, ...errors(400, 401) },
+          response: { 200: BookmarkState, ...errors(400, 401, 404) },
         },
       },
       async (req) => bookmarks.unsave(requireUser(req).userId, req.params.id),

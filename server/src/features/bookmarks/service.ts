@@ -18,8 +18,9 @@ export class BookmarksService {
     return { bookmarked: true }
   }
 
-  /** Idempotent, and works on a post that has since become hidden or deleted (it is off the list anyway). */
+  /** Idempotent. A post the caller may no longer see is not found, as for every act on it (it is off the list anyway). */
   async unsave(userId: number, postId: number) {
+    if (!(await findVisiblePost(this.db, postId, { viewerId: userId }))) throw notFound('Post')
     await q.deleteBookmark(this.db, userId, postId)
     return { bookmarked: false }
   }

@@ -108,6 +108,8 @@ export async function buildWorld(t: TestApp): Promise<World> {
     ['third', 'blockerPost'],
   ] as const) {
     await ok(a.put(`/posts/${posts[label]!.id}/like`, people[who]))
+    // saved before the block: the saved list must drop the other side's posts after it
+    await ok(a.put(`/posts/${posts[label]!.id}/bookmark`, people[who]))
   }
   await comment('blockedOnBlocker', 'blocked', 'blockerPost')
   await comment('thirdReplyToBlockedOnBlocker', 'third', 'blockerPost', 'blockedOnBlocker')

@@ -182,6 +182,10 @@ const RULES: Record<string, Rule> = {
   'DELETE /posts/{id}': { walk: 'write', param: 'post', refusal: onHiddenPost },
   'PUT /posts/{id}/like': { walk: 'write', param: 'post', refusal: onHiddenPost },
   'DELETE /posts/{id}/like': { walk: 'write', param: 'post', refusal: onHiddenPost },
+  'PUT /posts/{id}/bookmark': { walk: 'write', param: 'post', refusal: onHiddenPost },
+  'DELETE /posts/{id}/bookmark': { walk: 'write', param: 'post', refusal: onHiddenPost },
+  // the caller's own saves, hydrated through the page statement's visibility rule
+  'GET /bookmarks': { walk: 'read', expect: signedIn },
   'GET /posts/{id}/likes': { walk: 'read', param: 'post', expect: (c) => (postHidden(c) ? notFound : ok) },
   'GET /posts/{id}/comments': { walk: 'read', param: 'post', expect: (c) => (postHidden(c) ? notFound : ok) },
   'POST /posts/{id}/comments': { walk: 'write', param: 'post', body: content, refusal: onHiddenPost },
