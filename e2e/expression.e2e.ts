@@ -75,6 +75,21 @@ describe('expression', () => {
     expect(await imgs.nth(1).getAttribute('alt')).toBe(`Photo by ${A.username}: Kite day, photo 2 of 2`)
   })
 
+  it('edits a photo’s description later, from the post’s menu', async () => {
+    await ana.goto(`${server.url}${describedPath}`)
+    await ana.getByRole('button', { name: 'More options for this post' }).click()
+    await ana.getByRole('button', { name: 'Edit post' }).click()
+    const dialog = ana.getByRole('dialog', { name: 'Edit post' })
+    expect(await dialog.getByLabel('Description of photo 1').inputValue()).toBe(ALT)
+    await dialog.getByLabel('Description of photo 2').fill('The same kite, landing in the grass')
+    await dialog.getByRole('button', { name: 'Save' }).click()
+    const imgs = ana.locator('.post-page__media img')
+    await expect.poll(() => imgs.nth(1).getAttribute('alt')).toBe('The same kite, landing in the grass')
+    await ana.reload()
+    await expect.poll(() => imgs.nth(1).getAttribute('alt')).toBe('The same kite, landing in the grass')
+    expect(await imgs.nth(0).getAttribute('alt')).toBe(ALT)
+  })
+
   it('hides a sensitive photo behind its warning until "Show"', async () => {
     await ana.goto(`${server.url}/new`)
     await ana.getByLabel('Caption').fill('Garden visitors')

@@ -7,7 +7,7 @@ import { api } from '../../api/client'
 import { call, failureOf } from '../../api/problem'
 import { useSession } from '../../api/session'
 import type { Post } from '../../api/types'
-import { Button, FormError, TextArea } from '../../ui/controls'
+import { Button, Field, FormError, TextArea } from '../../ui/controls'
 import { Confirm, Dialog } from '../../ui/dialog'
 import { MoreIcon } from '../../ui/icons'
 import { toast } from '../../ui/toast'
@@ -76,7 +76,7 @@ export function PostMenu({ post, onDeleted }: { post: Post; onDeleted?: () => vo
           {mine ? (
             <li>
               <button type="button" onClick={() => setOpen('edit')}>
-                Edit caption
+                Edit post
               </button>
             </li>
           ) : null}
@@ -118,27 +118,61 @@ export function PostMenu({ post, onDeleted }: { post: Post; onDeleted?: () => vo
   )
 }
 
+/** The caption, each photo's description (alt text) and the content warning, edited in one go. */
 function EditCaption({ post, onClose }: { post: Post; onClose: () => void }) {
   const [content, setContent] = useState(post.content)
+  const [alts, setAlts] = useState(post.images.map((i) => i.alt ?? ''))
+  const [sensitive, setSensitive] = useState(post.sensitive)
+  const [spoiler, setSpoiler] = useState(post.spoilerText ?? '')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string>()
   const save = async () => {
     setBusy(true)
     setError(undefined)
     try {
-      const updated = await call(api.PATCH('/api/hearth/v1/posts/{id}', { params: { path: { id: post.id } }, body: { content } }))
-      patchPost(post.id, { content: updated.content, edited: updated.edited })
+      const body = {
+        content,
+        sensitive,
+        spoilerText: sensitive ? spoiler.trim() || null : null,
+        ...(post.images.length > 0 ? { images: alts.map((alt) => ({ alt: alt.trim() || null })) } : {}),
+      }
+      const updated = await call(api.PATCH('/api/hearth/v1/posts/{id}', { params: { path: { id: post.id } }, body }))
+      patchPost(post.id, {
+        content: updated.content,
+        edited: updated.edited,
+        images: updated.images,
+        sensitive: updated.sensitive,
+        spoilerText: updated.spoilerText,
+      })
       onClose()
     } catch (e) {
       const f = failureOf(e)
-      setError(f.fields.content ?? f.message)
+      setError(Object.values(f.fields)[0] ?? f.message)
     } finally {
       setBusy(false)
     }
   }
   return (
-    <Dialog open onClose={onClose} title="Edit caption" wide>
+    <Dialog open onClose={onClose} title="Edit post" wide>
       <TextArea label="Caption" hideLabel value={content} onChange={(e) => setContent(e.target.value)} rows={5} autoFocus />
+      {post.images.map((img, i) => (
+        <TextArea
+          key={img.url}
+          label={`Description of photo ${i + 1}`}
+          placeholder="Describe this photo for people who can’t see it"
+          value={alts[i] ?? ''}
+          maxLength={1500}
+          rows={2}
+          onChange={(e) => setAlts((a) => a.map((x, j) => (j === i ? e.target.value : x)))}
+        />
+      ))}
+      <label className="toggle">
+        <input type="checkbox" checked={sensitive} onChange={(e) => setSensitive(e.target.checked)} />
+        <span>Sensitive content</span>
+      </label>
+      {sensitive ? (
+        <Field label="Content warning (optional)" value={spoiler} maxLength={500} onChange={(e) => setSpoiler(e.target.value)} />
+      ) : null}
       <FormError message={error} />
       <div className="dialog__actions">
         <Button variant="secondary" onClick={onClose}>

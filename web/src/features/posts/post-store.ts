@@ -4,7 +4,9 @@
 import { useSyncExternalStore } from 'react'
 import type { Post } from '../../api/types'
 
-type Patch = Partial<Pick<Post, 'likedByMe' | 'likeCount' | 'bookmarkedByMe' | 'commentCount' | 'content' | 'edited'>> & {
+type Patch = Partial<
+  Pick<Post, 'likedByMe' | 'likeCount' | 'bookmarkedByMe' | 'commentCount' | 'content' | 'edited' | 'images' | 'sensitive' | 'spoilerText'>
+> & {
   deleted?: boolean
 }
 
