@@ -68,7 +68,7 @@ try {
   const result = await seedDatabase(database, { ...counts, password: values.password, randomSeed }, console.log)
   console.log(
     `Done in ${result.seconds.toFixed(1)} s. Wrote ${Object.entries(result.written)
-      .map(([k, v]) => `${v} ${k}`)
+      .map(([k, v]) => `${v} ${k.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)}`)
       .join(', ')}.`,
   )
   console.log(formatShape(await describeDataset(database.db)))

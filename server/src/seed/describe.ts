@@ -10,6 +10,12 @@ export interface DatasetShape {
   posts: number
   likes: number
   comments: number
+  blocks: number
+  mutes: number
+  /** people who block, people who mute, at least one account each */
+  blockers: number
+  muters: number
+  privateAccounts: number
   followers: { p50: number; p90: number; p99: number; max: number }
   following: { p50: number; p90: number; p99: number; max: number }
   postsPerUser: { p50: number; p99: number; max: number }
@@ -32,6 +38,11 @@ export async function describeDataset(db: Db): Promise<DatasetShape> {
   (SELECT count(*) FROM posts)::int AS posts,
   (SELECT count(*) FROM likes)::int AS likes,
   (SELECT count(*) FROM comments)::int AS comments,
+  (SELECT count(*) FROM user_blocks)::int AS blocks,
+  (SELECT count(*) FROM user_mutes)::int AS mutes,
+  (SELECT count(DISTINCT blocker_id) FROM user_blocks)::int AS blockers,
+  (SELECT count(DISTINCT muter_id) FROM user_mutes)::int AS muters,
+  (SELECT count(*) FROM users WHERE is_private)::int AS "privateAccounts",
   (SELECT ${pct('followers_count', 'users')}) AS followers,
   (SELECT ${pct('following_count', 'users')}) AS following,
   (SELECT ${pct('posts_count', 'users')}) AS "postsPerUser",
@@ -64,5 +75,6 @@ export function formatShape(s: DatasetShape): string {
     `posts per user: ${d(s.postsPerUser)}`,
     `likes per post: ${d(s.likesPerPost)}`,
     `comments per post: ${d(s.commentsPerPost)}`,
+    `safety: ${s.blocks} blocks by ${s.blockers} users, ${s.mutes} mutes by ${s.muters} users, ${s.privateAccounts} private accounts (${Math.round((100 * s.privateAccounts) / Math.max(1, s.users))}%)`,
   ].join('\n')
 }

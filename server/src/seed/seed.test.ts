@@ -19,7 +19,7 @@ const num = async (text: string) => Number(Object.values((await rows(text))[0]!)
 const indexDefinitions = async () =>
   (
     await rows<{ d: string }>(
-      `SELECT indexdef AS d FROM pg_indexes WHERE tablename IN ('users','follows','posts','likes','comments') ORDER BY 1`,
+      `SELECT indexdef AS d FROM pg_indexes WHERE tablename IN ('users','follows','posts','likes','comments','user_blocks','user_mutes') ORDER BY 1`,
     )
   ).map((r) => r.d)
 
@@ -44,6 +44,11 @@ describe('seed generator', () => {
     expect(result.written.comments).toBeLessThanOrEqual(asked.comments)
     expect(result.written.comments).toBeGreaterThan(asked.comments * 0.95)
     expect(result.written.follows).toBeGreaterThan(asked.users * 10)
+    expect(result.written.blocks).toBeGreaterThan(0)
+    expect(result.written.mutes).toBeGreaterThan(0)
+    // ~10% of accounts are private
+    expect(result.written.privateAccounts).toBeGreaterThan(asked.users * 0.05)
+    expect(result.written.privateAccounts).toBeLessThan(asked.users * 0.15)
     const mine = await rows<{ followers_count: number; following_count: number; posts_count: number }>(
       `SELECT followers_count, following_count, posts_count FROM users WHERE id = ${existing.user.id}`,
     )
@@ -73,6 +78,17 @@ describe('seed generator', () => {
       UNION ALL SELECT 'like before its post', count(*)::int FROM likes l JOIN posts p ON p.id = l.post_id WHERE l.created_at < p.created_at
       UNION ALL SELECT 'post before its author', count(*)::int FROM posts p JOIN users u ON u.id = p.user_id WHERE p.created_at < u.created_at
       UNION ALL SELECT 'self follow', count(*)::int FROM follows WHERE follower_id = following_id
+      UNION ALL SELECT 'block or mute of a missing user', (
+        (SELECT count(*) FROM user_blocks b WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = b.blocker_id) OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = b.blocked_id))
+        + (SELECT count(*) FROM user_mutes m WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = m.muter_id) OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = m.muted_id)))::int
+      UNION ALL SELECT 'follow between a blocking pair', count(*)::int FROM follows f JOIN user_blocks b
+        ON (b.blocker_id, b.blocked_id) IN ((f.follower_id, f.following_id), (f.following_id, f.follower_id))
+      UNION ALL SELECT 'like by the blocked on the blocker''s post', count(*)::int FROM likes l JOIN posts p ON p.id = l.post_id
+        JOIN user_blocks b ON b.blocker_id = p.user_id AND b.blocked_id = l.user_id
+      UNION ALL SELECT 'block before its people', count(*)::int FROM user_blocks b JOIN users x ON x.id = b.blocker_id JOIN users y ON y.id = b.blocked_id
+        WHERE b.created_at < greatest(x.created_at, y.created_at) OR b.created_at > now()
+      UNION ALL SELECT 'mute before its people', count(*)::int FROM user_mutes m JOIN users x ON x.id = m.muter_id JOIN users y ON y.id = m.muted_id
+        WHERE m.created_at < greatest(x.created_at, y.created_at) OR m.created_at > now()
       UNION ALL SELECT 'post in the future', count(*)::int FROM posts WHERE created_at > now()
       UNION ALL SELECT 'post ids out of time order', count(*)::int FROM (
         SELECT created_at < lag(created_at) OVER (ORDER BY id) AS back FROM posts WHERE id >= ${result.firstUserId}) x WHERE back`)
@@ -95,6 +111,22 @@ describe('seed generator', () => {
     expect(await num(`SELECT count(*) FROM posts WHERE is_deleted`)).toBeGreaterThan(0)
     // deleted posts say when, after they were written (media retention counts from then)
     expect(await num(`SELECT count(*) FROM posts WHERE is_deleted <> (deleted_at IS NOT NULL) OR deleted_at < created_at`)).toBe(0)
+  })
+
+  it('has a few people who block and mute a few accounts each, and private accounts with approved followers', async () => {
+    const per = await rows<{ kind: string; people: number; most: number }>(`
+      SELECT 'block' AS kind, count(*)::int AS people, max(n)::int AS most FROM (SELECT count(*) AS n FROM user_blocks GROUP BY blocker_id) b
+      UNION ALL SELECT 'mute', count(*)::int, max(n)::int FROM (SELECT count(*) AS n FROM user_mutes GROUP BY muter_id) m`)
+    for (const k of per) {
+      expect(k.people).toBeGreaterThan(0)
+      expect(k.people).toBeLessThan(asked.users * 0.06)
+      expect(k.most).toBeLessThanOrEqual(5)
+    }
+    const s = await describeDataset(t.ctx.database.db)
+    expect(s).toMatchObject({ blocks: result.written.blocks, mutes: result.written.mutes, privateAccounts: result.written.privateAccounts })
+    // private accounts keep their followers (approved follows) and nobody waits on a request
+    expect(await num(`SELECT count(*) FROM follows f JOIN users u ON u.id = f.following_id WHERE u.is_private`)).toBeGreaterThan(0)
+    expect(await num(`SELECT count(*) FROM follow_requests`)).toBe(0)
   })
 
   it('rebuilds the indexes it dropped, exactly as the migrations made them', async () => {
@@ -128,13 +160,35 @@ describe('seed generator', () => {
     expect(image.url).toMatch(/^data:image\/svg\+xml,/)
 
     const [discussed] = await rows<{ id: number; like_count: number }>(
-      `SELECT p.id, p.like_count FROM posts p JOIN users u ON u.id = p.user_id WHERE NOT p.is_deleted AND NOT u.is_blocked ORDER BY p.comment_count DESC LIMIT 1`,
+      `SELECT p.id, p.like_count FROM posts p JOIN users u ON u.id = p.user_id
+       WHERE NOT p.is_deleted AND NOT u.is_blocked AND NOT u.is_private
+         AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE (b.blocker_id, b.blocked_id) IN ((u.id, ${busy!.id}), (${busy!.id}, u.id)))
+       ORDER BY p.comment_count DESC LIMIT 1`,
     )
     const post = json(await t.app.inject({ url: `/api/hearth/v1/posts/${discussed!.id}`, headers: s.headers }))
     expect(post.likeCount).toBe(discussed!.like_count)
     const thread = await t.app.inject({ url: `/api/hearth/v1/posts/${discussed!.id}/comments`, headers: s.headers })
     expect(thread.statusCode).toBe(200)
     expect(json(thread).items.length).toBeGreaterThan(0)
+  })
+
+  it('makes private accounts the API keeps to their approved followers', async () => {
+    const [pair] = await rows<{ owner: number; follower: string; stranger: string }>(`
+      SELECT u.id AS owner, fu.username AS follower, su.username AS stranger
+      FROM users u
+      JOIN LATERAL (SELECT x.username FROM follows f JOIN users x ON x.id = f.follower_id
+        WHERE f.following_id = u.id AND NOT x.is_blocked ORDER BY x.id LIMIT 1) fu ON true
+      JOIN LATERAL (SELECT x.username FROM users x WHERE x.id >= ${result.firstUserId} AND x.id <> u.id AND NOT x.is_blocked AND x.role <> 'admin'
+        AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = x.id AND f.following_id = u.id) ORDER BY x.id LIMIT 1) su ON true
+      WHERE u.is_private AND NOT u.is_blocked AND u.posts_count > 0 AND u.id >= ${result.firstUserId}
+      ORDER BY u.posts_count DESC LIMIT 1`)
+    const url = `/api/hearth/v1/users/${pair!.owner}/posts`
+    const asFollower = await t.app.inject({ url, headers: (await login(t.app, pair!.follower, PASSWORD)).headers })
+    expect(asFollower.statusCode).toBe(200)
+    expect(json(asFollower).items.length).toBeGreaterThan(0)
+    const asStranger = await t.app.inject({ url, headers: (await login(t.app, pair!.stranger, PASSWORD)).headers })
+    expect(asStranger.statusCode).toBe(403)
+    expect(json(asStranger).code).toBe('private_account')
   })
 
   it('leaves the id sequences after the seeded rows, so the app keeps writing', async () => {

@@ -21,7 +21,7 @@ export interface SeedOptions extends step.Counts {
 
 export interface SeedResult {
   /** rows written (likes and comments may fall a little short of the request, see steps.ts) */
-  written: step.Counts & { follows: number }
+  written: step.Counts & { follows: number; blocks: number; mutes: number; privateAccounts: number }
   firstUserId: number
   seconds: number
   steps: { name: string; ms: number }[]
@@ -111,6 +111,14 @@ export async function seedDatabase(database: Database, opts: SeedOptions, log: (
     await timed('users', () => exec(step.insertUsers(passwordHash)))
     await timed('posts (text, photos, counters)', () => exec(step.insertPosts()))
     await timed('comments (text, counters)', () => exec(step.insertComments()))
+    await timed('blocks, mutes, private accounts', async () => {
+      await exec(step.safetyStaging(opts.users))
+      await exec(step.insertBlocks())
+      await exec(step.insertMutes())
+      await exec(step.unfollowBlocked())
+      await exec(step.unlikeBlocked())
+      await exec(step.privateAccounts(bases.user))
+    })
     await timed('rebuild indexes', async () => {
       for (const def of dropped) await exec(def)
     })
@@ -124,6 +132,9 @@ export async function seedDatabase(database: Database, opts: SeedOptions, log: (
         posts: await one(`SELECT count(*) FROM posts WHERE id > ${bases.post}`),
         likes: await one(`SELECT count(*) FROM likes WHERE post_id > ${bases.post}`),
         comments: await one(`SELECT count(*) FROM comments WHERE id > ${bases.comment}`),
+        blocks: await one(`SELECT count(*) FROM user_blocks WHERE blocker_id > ${bases.user}`),
+        mutes: await one(`SELECT count(*) FROM user_mutes WHERE muter_id > ${bases.user}`),
+        privateAccounts: await one(`SELECT count(*) FROM users WHERE id > ${bases.user} AND is_private`),
       },
     }
   })
@@ -131,7 +142,7 @@ export async function seedDatabase(database: Database, opts: SeedOptions, log: (
   // Outside the transaction (VACUUM cannot run in one): fresh statistics for the planner, and
   // the visibility map set so index-only scans (follows, likes) skip the heap from the start.
   await timed('vacuum analyze', async () => {
-    for (const table of ['users', ...BIG_TABLES]) await database.db.execute(sql.raw(`VACUUM ANALYZE ${table}`))
+    for (const table of ['users', ...BIG_TABLES, 'user_blocks', 'user_mutes']) await database.db.execute(sql.raw(`VACUUM ANALYZE ${table}`))
   })
 
   return { ...result, seconds: Math.round(performance.now() - started) / 1000, steps }

@@ -12,8 +12,16 @@
 // - likes: per post ∝ (the author's followers)^1.15 × a log-normal "buzz", mostly soon after posting;
 // - comments: per post ∝ its likes; 70% top-level, 25% replies to them, 5% replies to replies;
 //   a reply is by the post's author one time in four;
-// - a few deleted posts and comments and blocked users, so filters have something to filter;
-// - counters are computed from the rows, before the rows are written (no second pass).
+// - a few deleted posts and comments and suspended users, so filters have something to filter;
+// - safety: SAFETY_ACTORS of users each block and mute a few accounts, drawn by the same
+//   popularity law as follows (people block and mute whom they come across), and PRIVATE_ACCOUNTS
+//   of accounts are private (their followers are approved followers, as after accepted requests);
+// - counters are computed from the rows, before the rows are written (no second pass), except the
+//   few that the safety step takes back: a block ends follows both ways and the blocked person's
+//   likes on the blocker's posts, as blocking does in the app (safety/service.ts).
+//
+// The safety step runs last, so that the same --seed draws the same users, follows, posts, likes
+// and comments as before it existed (a benchmark can compare the two datasets).
 import { BIOS, COMMENT_PHRASES, FIRST_NAMES, HASHTAGS, LAST_NAMES, POST_SENTENCES, seedImages } from './content.js'
 
 export const FOLLOW_MEDIAN = 50
@@ -24,6 +32,9 @@ export const POST_DAYS = 182
 const DELETED_POSTS = 0.01
 const DELETED_COMMENTS = 0.02
 const BLOCKED_USERS = 0.002
+const SAFETY_ACTORS = 0.02
+const SAFETY_MAX_EACH = 5
+const PRIVATE_ACCOUNTS = 0.1
 
 export interface Counts {
   users: number
@@ -59,10 +70,14 @@ SELECT id,
 FROM (SELECT ${base} + g AS id, ${NORMAL} AS z1, ${NORMAL} AS z2 FROM generate_series(1, ${n}) g) x`
 }
 
-export function follows(n: number): string {
-  // Inverse CDF of a continuous power law on [1, n+1) with exponent FOLLOW_ZIPF.
+/** A popularity rank drawn from the inverse CDF of a continuous power law on [1, n+1) with exponent FOLLOW_ZIPF. */
+function popularRank(n: number): string {
   const e = 1 - FOLLOW_ZIPF
-  const rank = `least(${n}, floor(power(1 + random() * (power(${n + 1}, ${e}) - 1), ${1 / e})))::int`
+  return `least(${n}, floor(power(1 + random() * (power(${n + 1}, ${e}) - 1), ${1 / e})))::int`
+}
+
+export function follows(n: number): string {
+  const rank = popularRank(n)
   return `INSERT INTO follows (follower_id, following_id, created_at)
 WITH slots AS MATERIALIZED (
   SELECT s.id AS follower_id, ${rank} AS target_rank
@@ -230,6 +245,75 @@ LEFT JOIN s_comment_ids pi ON pi.tmp = c.parent_tmp
 LEFT JOIN (SELECT parent_tmp, count(*)::int AS n FROM s_comments WHERE NOT is_deleted AND parent_tmp IS NOT NULL GROUP BY parent_tmp) rc
   ON rc.parent_tmp = c.tmp
 ORDER BY i.id`
+}
+
+/**
+ * Who blocks and mutes whom: SAFETY_ACTORS of the new users, each with 1 to SAFETY_MAX_EACH
+ * blocks and as many mutes, targets drawn like follows' (repeats collapse).
+ */
+export function safetyStaging(n: number): string {
+  const each = `1 + floor(random() * ${SAFETY_MAX_EACH})::int`
+  return `CREATE TEMP TABLE s_safety ON COMMIT DROP AS
+WITH actors AS MATERIALIZED (
+  SELECT id, created_at, ${each} AS blocks, ${each} AS mutes FROM s_users WHERE random() < ${SAFETY_ACTORS}
+),
+picks AS MATERIALIZED (
+  SELECT a.id AS actor_id, a.created_at, true AS is_block, ${popularRank(n)} AS target_rank
+  FROM actors a CROSS JOIN LATERAL generate_series(1, a.blocks) g
+  UNION ALL
+  SELECT a.id, a.created_at, false, ${popularRank(n)}
+  FROM actors a CROSS JOIN LATERAL generate_series(1, a.mutes) g
+)
+SELECT DISTINCT ON (k.is_block, k.actor_id, t.id) k.is_block, k.actor_id, t.id AS target_id,
+  greatest(k.created_at, t.created_at) + (now() - greatest(k.created_at, t.created_at)) * random() AS created_at
+FROM picks k JOIN s_users t ON t.pop_rank = k.target_rank
+WHERE t.id <> k.actor_id
+ORDER BY k.is_block, k.actor_id, t.id`
+}
+
+export function insertBlocks(): string {
+  return `INSERT INTO user_blocks (blocker_id, blocked_id, created_at)
+SELECT actor_id, target_id, created_at FROM s_safety WHERE is_block ORDER BY created_at`
+}
+
+export function insertMutes(): string {
+  return `INSERT INTO user_mutes (muter_id, muted_id, created_at)
+SELECT actor_id, target_id, created_at FROM s_safety WHERE NOT is_block ORDER BY created_at`
+}
+
+/** A block ends follows both ways: those rows go, and both people's counters with them. */
+export function unfollowBlocked(): string {
+  return `WITH pairs AS (
+  SELECT actor_id AS a, target_id AS b FROM s_safety WHERE is_block
+  UNION SELECT target_id, actor_id FROM s_safety WHERE is_block
+),
+gone AS (
+  DELETE FROM follows f USING pairs p WHERE f.follower_id = p.a AND f.following_id = p.b
+  RETURNING f.follower_id, f.following_id
+),
+moved AS (
+  SELECT follower_id AS id, 0 AS followers, 1 AS following FROM gone
+  UNION ALL SELECT following_id, 1, 0 FROM gone
+)
+UPDATE users u SET followers_count = u.followers_count - m.followers, following_count = u.following_count - m.following
+FROM (SELECT id, sum(followers)::int AS followers, sum(following)::int AS following FROM moved GROUP BY id) m
+WHERE u.id = m.id`
+}
+
+/** A block removes the blocked person's likes from the blocker's posts, and their like counts. */
+export function unlikeBlocked(): string {
+  return `WITH gone AS (
+  DELETE FROM likes l USING s_safety b, posts p
+  WHERE b.is_block AND l.user_id = b.target_id AND p.id = l.post_id AND p.user_id = b.actor_id
+  RETURNING l.post_id
+)
+UPDATE posts p SET like_count = p.like_count - g.n
+FROM (SELECT post_id, count(*)::int AS n FROM gone GROUP BY post_id) g
+WHERE p.id = g.post_id`
+}
+
+export function privateAccounts(userBase: number): string {
+  return `UPDATE users SET is_private = true WHERE id > ${userBase} AND random() < ${PRIVATE_ACCOUNTS}`
 }
 
 /** Identity sequences continue after the explicit ids written by the seed. */
