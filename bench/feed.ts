@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import pg from 'pg'
 import { HOME_FEED_SQL, HOME_PAGE_SQL, homeFeedParams } from '../server/src/features/feed/index.js'
+import { authorVisibleSql } from '../server/src/features/visibility/index.js'
 import { boundBefore, decodeTimeCursor } from '../server/src/lib/keyset.js'
 import { formatShape } from '../server/src/seed/describe.js'
 import { cpuPerRequest, cpuSnapshot } from './feed/cpu.js'
@@ -42,12 +43,15 @@ interface Viewer {
 
 /**
  * Viewers spread over the whole distribution of following counts (one at each odd percentile),
- * among users whose home feed reaches page DEEP; and, apart, the heaviest 1% of followers.
+ * among users whose home feed reaches page DEEP (accounts they mute left out, as the feed leaves
+ * them out); and, apart, the heaviest 1% of followers. Viewers are whoever falls there: some are
+ * private, mute or block someone, as in the seeded population.
  */
 async function pickViewers(): Promise<{ typical: Omit<Viewer, 'token' | 'deepCursor'>[]; heavy: Omit<Viewer, 'token' | 'deepCursor'>[] }> {
   const eligible = `WITH feed_size AS (
       SELECT u.id, u.username, u.following_count AS following,
-        u.posts_count + coalesce((SELECT sum(a.posts_count) FROM follows f JOIN users a ON a.id = f.following_id WHERE f.follower_id = u.id), 0) AS posts
+        u.posts_count + coalesce((SELECT sum(a.posts_count) FROM follows f JOIN users a ON a.id = f.following_id WHERE f.follower_id = u.id
+          AND NOT EXISTS (SELECT 1 FROM user_mutes m WHERE m.muter_id = u.id AND m.muted_id = a.id)), 0) AS posts
       FROM users u WHERE NOT u.is_blocked)
     SELECT id, username, following, ntile(100) OVER (ORDER BY following, id) AS pct FROM feed_size WHERE posts > ${PAGE * DEEP + 10}`
   const typical = await q<{ id: number; username: string; following: number }>(
@@ -144,6 +148,14 @@ async function inBatches<T, R>(items: T[], size: number, fn: (t: T) => Promise<R
 
 const viewers = await inBatches(picked.typical, 8, (v) => signIn(v, true))
 const heavy = await inBatches(picked.heavy, 8, (v) => signIn(v, false))
+const [safety] = await q<{ n: number; private: number; muting: number; blocking: number; blocked: number }>(
+  `SELECT count(*)::int AS n, count(*) FILTER (WHERE u.is_private)::int AS private,
+     count(*) FILTER (WHERE EXISTS (SELECT 1 FROM user_mutes m WHERE m.muter_id = u.id))::int AS muting,
+     count(*) FILTER (WHERE EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = u.id))::int AS blocking,
+     count(*) FILTER (WHERE EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocked_id = u.id))::int AS blocked
+   FROM users u WHERE u.id = ANY ($1::int[])`,
+  [[...viewers, ...heavy].map((v) => v.id)],
+)
 
 /** autocannon request that rotates through `list`, each request built by `make` */
 function rotating<T>(list: T[], make: (item: T) => { path: string; token?: string }) {
@@ -180,13 +192,22 @@ const heavyPage1 = await measure(`home feed, page 1, top ${heavy.length} followi
 ])
 await measure('explore, page 1', [rotating(viewers, (v) => ({ path: '/api/hearth/v1/feed/explore', token: v.token }))])
 
-const discussed = await q<{ id: number; comment_count: number }>(
-  `SELECT p.id, p.comment_count FROM posts p JOIN users u ON u.id = p.user_id
-   WHERE NOT p.is_deleted AND NOT u.is_blocked AND p.comment_count > 0 ORDER BY p.comment_count DESC, p.id LIMIT 50`,
+// The most discussed posts, each read by the viewer it is paired with (in turn), kept when that
+// viewer may see its author (the server's own rule: private accounts, blocks).
+const discussed = await q<{ post: number; viewer: number }>(
+  `SELECT d.id AS post, v.viewer FROM (
+     SELECT p.id, p.user_id, row_number() OVER (ORDER BY p.comment_count DESC, p.id) AS rank FROM posts p JOIN users u ON u.id = p.user_id
+     WHERE NOT p.is_deleted AND NOT u.is_blocked AND p.comment_count > 0 ORDER BY p.comment_count DESC, p.id LIMIT 100) d
+   JOIN unnest($1::int[]) WITH ORDINALITY v(viewer, n) ON v.n = (d.rank - 1) % cardinality($1::int[]) + 1
+   JOIN users u ON u.id = d.user_id
+   WHERE ${authorVisibleSql('v.viewer', 'u')}
+   ORDER BY d.rank LIMIT 50`,
+  [viewers.map((v) => v.id)],
 )
+const tokenOf = new Map(viewers.map((v) => [v.id, v.token]))
 await measure('comments of a post, page 1', [
   rotating(
-    discussed.map((p, i) => ({ post: p.id, token: viewers[i % viewers.length]!.token })),
+    discussed.map((d) => ({ post: d.post, token: tokenOf.get(d.viewer)! })),
     (x) => ({ path: `/api/hearth/v1/posts/${x.post}/comments`, token: x.token }),
   ),
 ])
@@ -197,13 +218,13 @@ const pairs = (
     `SELECT p.id AS post, v.viewer FROM unnest($1::int[]) WITH ORDINALITY v(viewer, n)
      CROSS JOIN LATERAL (
        SELECT p.id FROM posts p JOIN users u ON u.id = p.user_id
-       WHERE NOT p.is_deleted AND NOT u.is_blocked AND p.user_id <> v.viewer
+       WHERE NOT p.is_deleted AND p.user_id <> v.viewer AND ${authorVisibleSql('v.viewer', 'u')}
          AND NOT EXISTS (SELECT 1 FROM likes l WHERE l.user_id = v.viewer AND l.post_id = p.id)
          AND p.id % 97 = v.n % 97
        ORDER BY p.id DESC LIMIT 20) p`,
     [viewers.map((v) => v.id)],
   )
-).map((r) => ({ post: r.post, token: viewers.find((v) => v.id === r.viewer)!.token }))
+).map((r) => ({ post: r.post, token: tokenOf.get(r.viewer)! }))
 let k = 0
 await measure('like + unlike (PUT, DELETE)', [
   {
@@ -291,6 +312,7 @@ ${formatShape(dataset.shape)
 Viewers: ${viewers.length} signed-in users, one at every other percentile of following counts among those whose feed
 reaches page ${DEEP} (${followingOf(viewers)}); the heavy case uses the ${heavy.length} users who follow the most accounts
 (${followingOf(heavy)}). Requests rotate through the viewers. Page ${DEEP}'s cursor was obtained by reading pages 1–${DEEP - 1}.
+Of these ${safety!.n} viewers, ${safety!.private} are private, ${safety!.muting} mute someone, ${safety!.blocking} block someone, ${safety!.blocked} are blocked by someone.
 
 ${table([ref, ...rows], ref)}
 
