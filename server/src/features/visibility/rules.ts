@@ -22,17 +22,26 @@ import { sql, type AnyColumn, type SQL } from 'drizzle-orm'
  * anonymous); `u` the alias of the author's `users` row in the surrounding statement.
  */
 export function authorVisibleSql(viewer: string, u: string): string {
+  // `AND u.is_private` inside the EXISTS is redundant (the OR reaches it only for private accounts)
+  // and on purpose: it keeps the follow check one index probe per private author. Without it
+  // PostgreSQL may hash every account the viewer follows, once per page, for the first private
+  // author on it (thousands of rows for heavy followers): bench/results/safety.md.
   return `NOT ${u}.is_blocked
     AND ${notBlockedEitherWaySql(viewer, `${u}.id`)}
     AND (NOT ${u}.is_private OR ${u}.id = ${viewer}::int
-      OR EXISTS (SELECT 1 FROM follows vf WHERE vf.follower_id = ${viewer}::int AND vf.following_id = ${u}.id)
+      OR EXISTS (SELECT 1 FROM follows vf WHERE vf.follower_id = ${viewer}::int AND vf.following_id = ${u}.id AND ${u}.is_private)
       OR EXISTS (SELECT 1 FROM users va WHERE va.id = ${viewer}::int AND va.role = 'admin'))`
 }
 
-/** Raw form: no block between the viewer and the user `userId` (an id expression), either way. */
+/**
+ * Raw form: no block between the viewer and the user `userId` (an id expression), either way.
+ * The people on either side of the viewer's blocks are read once per statement (two index scans,
+ * hashed), not probed for each row: a page of posts did 2 probes per post (bench/results/safety.md).
+ * The ids are never NULL, so NOT IN means what it says; an anonymous viewer (NULL) blocks no one.
+ */
 export function notBlockedEitherWaySql(viewer: string, userId: string): string {
-  return `NOT EXISTS (SELECT 1 FROM user_blocks vb WHERE vb.blocker_id = ${viewer}::int AND vb.blocked_id = ${userId})
-    AND NOT EXISTS (SELECT 1 FROM user_blocks vb WHERE vb.blocker_id = ${userId} AND vb.blocked_id = ${viewer}::int)`
+  return `${userId} NOT IN (SELECT vb.blocked_id FROM user_blocks vb WHERE vb.blocker_id = ${viewer}::int
+      UNION ALL SELECT vb.blocker_id FROM user_blocks vb WHERE vb.blocked_id = ${viewer}::int)`
 }
 
 /** Raw form: the viewer has not muted `userId` (home feed, explore, notifications only). */
