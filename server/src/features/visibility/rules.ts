@@ -25,7 +25,7 @@ export function authorVisibleSql(viewer: string, u: string): string {
   // `AND u.is_private` inside the EXISTS is redundant (the OR reaches it only for private accounts)
   // and on purpose: it keeps the follow check one index probe per private author. Without it
   // PostgreSQL may hash every account the viewer follows, once per page, for the first private
-  // author on it (thousands of rows for heavy followers): bench/results/safety.md.
+  // author on it (thousands of rows for heavy followers): bench/results/design-measurements.md#visibility-rule.
   return `NOT ${u}.is_blocked
     AND ${notBlockedEitherWaySql(viewer, `${u}.id`)}
     AND (NOT ${u}.is_private OR ${u}.id = ${viewer}::int
@@ -36,8 +36,9 @@ export function authorVisibleSql(viewer: string, u: string): string {
 /**
  * Raw form: no block between the viewer and the user `userId` (an id expression), either way.
  * The people on either side of the viewer's blocks are read once per statement (two index scans,
- * hashed), not probed for each row: a page of posts did 2 probes per post (bench/results/safety.md).
- * The ids are never NULL, so NOT IN means what it says; an anonymous viewer (NULL) blocks no one.
+ * hashed) instead of probed for each row, and it is one sub-query to plan instead of two
+ * (bench/results/design-measurements.md#visibility-rule). The ids are never NULL, so NOT IN means
+ * what it says; an anonymous viewer (NULL) blocks no one.
  */
 export function notBlockedEitherWaySql(viewer: string, userId: string): string {
   return `${userId} NOT IN (SELECT vb.blocked_id FROM user_blocks vb WHERE vb.blocker_id = ${viewer}::int
@@ -54,11 +55,11 @@ export function authorVisible(viewerId: number | undefined, u = 'users'): SQL {
   return sql.raw(authorVisibleSql(viewerId === undefined ? 'NULL' : String(Math.trunc(viewerId)), `"${u}"`))
 }
 
-/** Drizzle form of `notBlockedEitherWaySql` for a user id column. */
+/** Drizzle form of `notBlockedEitherWaySql` for a user id column (never NULL), in the same shape. */
 export function notBlockedEitherWay(viewerId: number | undefined, userId: AnyColumn | SQL): SQL {
   if (viewerId === undefined) return sql`true`
-  return sql`NOT EXISTS (SELECT 1 FROM user_blocks vb WHERE vb.blocker_id = ${viewerId}::int AND vb.blocked_id = ${userId})
-    AND NOT EXISTS (SELECT 1 FROM user_blocks vb WHERE vb.blocker_id = ${userId} AND vb.blocked_id = ${viewerId}::int)`
+  return sql`${userId} NOT IN (SELECT vb.blocked_id FROM user_blocks vb WHERE vb.blocker_id = ${viewerId}::int
+      UNION ALL SELECT vb.blocker_id FROM user_blocks vb WHERE vb.blocked_id = ${viewerId}::int)`
 }
 
 /** Drizzle form of `notMutedSql`. */
