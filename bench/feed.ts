@@ -16,6 +16,7 @@ import { formatShape } from '../server/src/seed/describe.js'
 import { cpuPerRequest, cpuSnapshot } from './feed/cpu.js'
 import { ensureDataset } from './feed/dataset.js'
 import { pgbench } from './feed/pgbench.js'
+import { pickViewers, type PickedViewer } from './feed/viewers.js'
 import { load, machine, REDIS_URL, startNode, startProcess, table, type Measured } from './lib.js'
 
 const duration = Number(process.env.BENCH_DURATION ?? 10)
@@ -33,34 +34,9 @@ const sqlClient = new pg.Client({ connectionString: dataset.url })
 await sqlClient.connect()
 const q = async <T>(text: string, params: unknown[] = []) => (await sqlClient.query(text, params)).rows as T[]
 
-interface Viewer {
-  id: number
-  username: string
-  following: number
+interface Viewer extends PickedViewer {
   token: string
   deepCursor: string
-}
-
-/**
- * Viewers spread over the whole distribution of following counts (one at each odd percentile),
- * among users whose home feed reaches page DEEP (accounts they mute left out, as the feed leaves
- * them out); and, apart, the heaviest 1% of followers. Viewers are whoever falls there: some are
- * private, mute or block someone, as in the seeded population.
- */
-async function pickViewers(): Promise<{ typical: Omit<Viewer, 'token' | 'deepCursor'>[]; heavy: Omit<Viewer, 'token' | 'deepCursor'>[] }> {
-  const eligible = `WITH feed_size AS (
-      SELECT u.id, u.username, u.following_count AS following,
-        u.posts_count + coalesce((SELECT sum(a.posts_count) FROM follows f JOIN users a ON a.id = f.following_id WHERE f.follower_id = u.id
-          AND NOT EXISTS (SELECT 1 FROM user_mutes m WHERE m.muter_id = u.id AND m.muted_id = a.id)), 0) AS posts
-      FROM users u WHERE NOT u.is_blocked)
-    SELECT id, username, following, ntile(100) OVER (ORDER BY following, id) AS pct FROM feed_size WHERE posts > ${PAGE * DEEP + 10}`
-  const typical = await q<{ id: number; username: string; following: number }>(
-    `SELECT DISTINCT ON (pct) id, username, following FROM (${eligible}) e WHERE pct % 2 = 1 ORDER BY pct, md5(id::text)`,
-  )
-  const heavy = await q<{ id: number; username: string; following: number }>(
-    `SELECT id, username, following_count AS following FROM users WHERE NOT is_blocked ORDER BY following_count DESC, id LIMIT 10`,
-  )
-  return { typical: typical.slice(0, VIEWERS), heavy }
 }
 
 async function waitForQuietMachine(): Promise<string> {
@@ -80,7 +56,7 @@ async function waitForQuietMachine(): Promise<string> {
   }
 }
 
-const picked = await pickViewers()
+const picked = await pickViewers(sqlClient, { count: VIEWERS, page: PAGE, deep: DEEP })
 const loadAtStart = await waitForQuietMachine()
 log(loadAtStart)
 const rows: Measured[] = []
@@ -119,7 +95,7 @@ async function api<T>(path: string, token?: string, method = 'GET'): Promise<T> 
   return (res.status === 204 ? undefined : await res.json()) as T
 }
 
-async function signIn(v: { id: number; username: string; following: number }, walk: boolean): Promise<Viewer> {
+async function signIn(v: PickedViewer, walk: boolean): Promise<Viewer> {
   const res = await fetch(`${server.url}/api/hearth/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
