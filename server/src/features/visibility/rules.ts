@@ -37,12 +37,13 @@ export function authorVisibleSql(viewer: string, u: string): string {
  * Raw form: no block between the viewer and the user `userId` (an id expression), either way.
  * The people on either side of the viewer's blocks are read once per statement (two index scans,
  * hashed) instead of probed for each row, and it is one sub-query to plan instead of two
- * (bench/results/design-measurements.md#visibility-rule). The ids are never NULL, so NOT IN means
- * what it says; an anonymous viewer (NULL) blocks no one.
+ * (bench/results/design-measurements.md#visibility-rule). An anonymous viewer (NULL) blocks no
+ * one; a NULL `userId` (a notification or event that names nobody) is no one blocked, which
+ * `NOT IN` alone would not say (NULL NOT IN a non-empty list is NULL).
  */
 export function notBlockedEitherWaySql(viewer: string, userId: string): string {
-  return `${userId} NOT IN (SELECT vb.blocked_id FROM user_blocks vb WHERE vb.blocker_id = ${viewer}::int
-      UNION ALL SELECT vb.blocker_id FROM user_blocks vb WHERE vb.blocked_id = ${viewer}::int)`
+  return `(${userId} IS NULL OR ${userId} NOT IN (SELECT vb.blocked_id FROM user_blocks vb WHERE vb.blocker_id = ${viewer}::int
+      UNION ALL SELECT vb.blocker_id FROM user_blocks vb WHERE vb.blocked_id = ${viewer}::int))`
 }
 
 /** Raw form: the viewer has not muted `userId` (home feed, explore, notifications only). */
@@ -55,11 +56,11 @@ export function authorVisible(viewerId: number | undefined, u = 'users'): SQL {
   return sql.raw(authorVisibleSql(viewerId === undefined ? 'NULL' : String(Math.trunc(viewerId)), `"${u}"`))
 }
 
-/** Drizzle form of `notBlockedEitherWaySql` for a user id column (never NULL), in the same shape. */
+/** Drizzle form of `notBlockedEitherWaySql` for a user id column or expression, in the same shape. */
 export function notBlockedEitherWay(viewerId: number | undefined, userId: AnyColumn | SQL): SQL {
   if (viewerId === undefined) return sql`true`
-  return sql`${userId} NOT IN (SELECT vb.blocked_id FROM user_blocks vb WHERE vb.blocker_id = ${viewerId}::int
-      UNION ALL SELECT vb.blocker_id FROM user_blocks vb WHERE vb.blocked_id = ${viewerId}::int)`
+  return sql`(${userId} IS NULL OR ${userId} NOT IN (SELECT vb.blocked_id FROM user_blocks vb WHERE vb.blocker_id = ${viewerId}::int
+      UNION ALL SELECT vb.blocker_id FROM user_blocks vb WHERE vb.blocked_id = ${viewerId}::int))`
 }
 
 /** Drizzle form of `notMutedSql`. */
