@@ -5,7 +5,7 @@ import { inTransaction } from '../../platform/db/transaction.js'
 import type { Tx } from '../../platform/db/types.js'
 import type { AfterCommit } from '../../platform/db/transaction.js'
 import { notify } from '../notifications/index.js'
-import { blocksBetween, lockPair, notBlockedEitherWay, privateAccount, relationships } from '../visibility/index.js'
+import { blocksBetween, lockPair, notBlockedEitherWay, requireAccountContents } from '../visibility/index.js'
 import { actorSummary, adjustFollowCounts, findVisibleUserById, type UserCache } from '../users/index.js'
 import * as q from './queries.js'
 import { presentFollowListUser, presentRequester } from './views.js'
@@ -123,15 +123,7 @@ export class FollowsService {
     const after = decodeTimeCursor(cursor)
     const owner = await findVisibleUserById(this.db, userId)
     if (!owner) throw notFound('User')
-    if (viewerId !== undefined && viewerId !== userId) {
-      const rel = (await relationships(this.db, viewerId, [userId])).get(userId)
-      if (rel?.blockedBy) throw notFound('User')
-      // As their posts (posts' listByUser): the blocker sees the header, to unblock, and nothing else.
-      if (rel?.blocking) throw forbidden('You block this user: unblock them to see their lists.', 'blocking')
-      if (owner.isPrivate && !rel?.following && !(await this.isAdmin(viewerId))) throw privateAccount()
-    } else if (viewerId === undefined && owner.isPrivate) {
-      throw privateAccount()
-    }
+    await requireAccountContents(this.db, owner, viewerId, (id) => this.isAdmin(id), 'lists')
     const rows = await (which === 'followers' ? q.listFollowers : q.listFollowing)(
       this.db,
       userId,

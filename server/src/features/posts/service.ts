@@ -6,7 +6,7 @@ import { subsystemLogger } from '../../logger.js'
 import { hideDeletedPostPhotos, type Media, type StoredImage, type UploadedFile } from '../media/index.js'
 import { adjustPostsCount, findVisibleUserById, type UserCache } from '../users/index.js'
 import { boundBefore, decodeTimeCursor } from '../../lib/keyset.js'
-import { NO_RELATIONSHIP, privateAccount, relationships } from '../visibility/index.js'
+import { requireAccountContents } from '../visibility/index.js'
 import * as q from './queries.js'
 import { presentImages } from './views.js'
 
@@ -153,16 +153,8 @@ export class PostsService {
     const after = decodeTimeCursor(cursor)
     const user = await findVisibleUserById(this.db, userId)
     if (!user) throw notFound('User')
-    if (viewerId !== userId) {
-      // The profile's own answer for the whole list; the page statement applies the same rule per post.
-      const rel =
-        viewerId === undefined ? NO_RELATIONSHIP : ((await relationships(this.db, viewerId, [userId])).get(userId) ?? NO_RELATIONSHIP)
-      if (rel.blockedBy) throw notFound('User')
-      if (rel.blocking) throw forbidden('You block this user: unblock them to see their posts.', 'blocking')
-      if (user.isPrivate && !rel.following && (viewerId === undefined || (await this.users.get(viewerId))?.role !== 'admin')) {
-        throw privateAccount()
-      }
-    }
+    // The profile's own answer for the whole list; the page statement applies the same rule per post.
+    await requireAccountContents(this.db, user, viewerId, async (id) => (await this.users.get(id))?.role === 'admin', 'posts')
     return q.userPostsPage(this.db, userId, viewerId, boundBefore(after), limit)
   }
 }
