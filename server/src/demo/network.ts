@@ -29,28 +29,30 @@ const people = [
   ['felix', 'Felix Novak', 'Dad jokes, dog walks, drone shots.'],
 ] as const
 
+// Captions carry hashtags (a few shared ones, so tag pages and trending have something to show) and
+// now and then a mention of another demo person, so the mention notification appears too.
 const captions = [
-  'Golden hour never gets old 🌅',
-  'Found this view after a two-hour hike. Worth every step.',
-  'Sunday mood.',
-  'City lights from the rooftop last night ✨',
-  'The forest was so quiet this morning.',
-  'Breakfast spread for friends 🍓',
-  'Colours I did not expect to see today.',
-  'A little corner of calm.',
-  'Trying a new palette for the studio wall — thoughts?',
-  'The sea was glass this evening.',
-  'Weekend escape, part one.',
-  'Some days the sky does all the work.',
-  'Still thinking about this place.',
-  'Layers and layers of mountains 🏔️',
-  'Bloom season is here 🌸',
+  'Golden hour never gets old 🌅 #sunset #goldenhour',
+  'Found this view after a two-hour hike. Worth every step. #hiking #mountains',
+  'Sunday mood. #weekend',
+  'City lights from the rooftop last night ✨ #citylife #nightphotography',
+  'The forest was so quiet this morning. #nature',
+  'Breakfast spread for friends 🍓 #food #friends',
+  'Colours I did not expect to see today. #colour',
+  'A little corner of calm. #home',
+  'Trying a new palette for the studio wall — thoughts? @zoe #colour #studio',
+  'The sea was glass this evening. #sea #sunset',
+  'Weekend escape, part one. #weekend #travel',
+  'Some days the sky does all the work. #sky #nature',
+  'Still thinking about this place. #travel',
+  'Layers and layers of mountains 🏔️ #mountains #hiking',
+  'Bloom season is here 🌸 #flowers #spring',
 ]
 
 const textPosts = [
-  'What is the one place you would go back to tomorrow if you could? Mine is a tiny café in Porto.',
+  'What is the one place you would go back to tomorrow if you could? Mine is a tiny café in Porto. #travel',
   'Reminder: drink water, go outside, call a friend. In any order.',
-  'Book recommendations for a long train ride? I have 9 hours and no plan.',
+  'Book recommendations for a long train ride? I have 9 hours and no plan. @maya you always know #books',
 ]
 
 const commentLines = [
