@@ -129,6 +129,40 @@ describe('seed generator', () => {
     expect(await num(`SELECT count(*) FROM follow_requests`)).toBe(0)
   })
 
+  it('writes captions with hashtags and mentions of real people, described photos and a few content warnings', async () => {
+    const posts = await num(`SELECT count(*) FROM posts WHERE user_id >= ${result.firstUserId}`)
+    const tagged = await num(`SELECT count(*) FROM posts WHERE user_id >= ${result.firstUserId} AND content ~ '#[[:alpha:]]'`)
+    expect(tagged / posts).toBeGreaterThan(0.25)
+    expect(tagged / posts).toBeLessThan(0.45)
+    // the most used tag is on far more posts than the median one (a Zipf-like law)
+    const perTag = await rows<{ n: number }>(
+      `SELECT count(*)::int AS n FROM posts, regexp_matches(content, '#([^[:space:]#]+)', 'g') m
+       WHERE user_id >= ${result.firstUserId} GROUP BY m[1] ORDER BY n DESC`,
+    )
+    expect(perTag.length).toBeGreaterThan(20)
+    expect(perTag[0]!.n).toBeGreaterThan(5 * perTag[Math.floor(perTag.length / 2)]!.n)
+    // every mention names an existing person other than the author
+    const mentions = await rows<{ author: number; mentioned: number | null }>(
+      `SELECT p.user_id AS author, u.id AS mentioned FROM posts p
+       CROSS JOIN LATERAL regexp_matches(p.content, '@([a-z0-9_]+)', 'g') m
+       LEFT JOIN users u ON lower(u.username) = m[1]
+       WHERE p.user_id >= ${result.firstUserId}`,
+    )
+    expect(mentions.length).toBeGreaterThan(posts * 0.03)
+    expect(mentions.filter((m) => m.mentioned === null || m.mentioned === m.author)).toEqual([])
+    const photos = await rows<{ described: number; all: number }>(
+      `SELECT count(*) FILTER (WHERE i->>'alt' <> '')::int AS described, count(*)::int AS "all"
+       FROM posts, json_array_elements(image_urls) i WHERE user_id >= ${result.firstUserId} AND image_urls IS NOT NULL`,
+    )
+    expect(photos[0]!.described / photos[0]!.all).toBeGreaterThan(0.35)
+    expect(photos[0]!.described / photos[0]!.all).toBeLessThan(0.65)
+    const warned = await rows<{ n: number; spoilers: number }>(
+      `SELECT count(*)::int AS n, count(spoiler_text)::int AS spoilers FROM posts WHERE sensitive AND user_id >= ${result.firstUserId}`,
+    )
+    expect(warned[0]!.n).toBeGreaterThan(0)
+    expect(warned[0]!.spoilers).toBe(warned[0]!.n)
+  })
+
   it('rebuilds the indexes it dropped, exactly as the migrations made them', async () => {
     expect(await indexDefinitions()).toEqual(indexesBefore)
   })

@@ -109,7 +109,7 @@ export async function seedDatabase(database: Database, opts: SeedOptions, log: (
       await exec(step.commentIds(bases.comment))
     })
     await timed('users', () => exec(step.insertUsers(passwordHash)))
-    await timed('posts (text, photos, counters)', () => exec(step.insertPosts()))
+    await timed('posts (text, photos, counters)', () => exec(step.insertPosts(opts.users)))
     await timed('comments (text, counters)', () => exec(step.insertComments()))
     await timed('blocks, mutes, private accounts', async () => {
       await exec(step.safetyStaging(opts.users))

@@ -13,6 +13,8 @@
 // - comments: per post ∝ its likes; 70% top-level, 25% replies to them, 5% replies to replies;
 //   a reply is by the post's author one time in four;
 // - a few deleted posts and comments and suspended users, so filters have something to filter;
+// - expression: a third of the captions carry hashtags (Zipf-like over HASHTAGS, Unicode ones too),
+//   a few mention a (mostly popular) person, half the photos have alt text, a few posts a content warning;
 // - safety: SAFETY_ACTORS of users each block and mute a few accounts, drawn by the same
 //   popularity law as follows (people block and mute whom they come across), and PRIVATE_ACCOUNTS
 //   of accounts are private (their followers are approved followers, as after accepted requests);
@@ -22,7 +24,17 @@
 //
 // The safety step runs last, so that the same --seed draws the same users, follows, posts, likes
 // and comments as before it existed (a benchmark can compare the two datasets).
-import { BIOS, COMMENT_PHRASES, FIRST_NAMES, HASHTAGS, LAST_NAMES, POST_SENTENCES, seedImages } from './content.js'
+import {
+  ALT_TEXTS,
+  BIOS,
+  COMMENT_PHRASES,
+  FIRST_NAMES,
+  HASHTAGS,
+  LAST_NAMES,
+  POST_SENTENCES,
+  seedImages,
+  SPOILER_TEXTS,
+} from './content.js'
 
 export const FOLLOW_MEDIAN = 50
 const FOLLOW_SIGMA = 1.0
@@ -35,6 +47,11 @@ const BLOCKED_USERS = 0.002
 const SAFETY_ACTORS = 0.02
 const SAFETY_MAX_EACH = 5
 const PRIVATE_ACCOUNTS = 0.1
+const TAGGED_POSTS = 0.35
+const TAG_ZIPF = 0.9
+const MENTIONING_POSTS = 0.06
+const DESCRIBED_PHOTOS = 0.5
+const SENSITIVE_POSTS = 0.02
 
 export interface Counts {
   users: number
@@ -54,6 +71,12 @@ export const lit = (s: string) => `'${s.replace(/'/g, "''")}'`
 const textArray = (items: readonly string[]) => `ARRAY[${items.map(lit).join(',')}]::text[]`
 /** one element of a constant array, picked at random */
 const pick = (items: readonly string[]) => `(${textArray(items)})[1 + floor(random() * ${items.length})::int]`
+/** one element of a constant array, the first ones far more often than the last (a Zipf-like law) */
+function pickZipf(items: readonly string[], exponent: number): string {
+  const e = 1 - exponent
+  const n = items.length
+  return `(${textArray(items)})[least(${n}, floor(power(1 + random() * (power(${n + 1}, ${e}) - 1), ${1 / e})))::int]`
+}
 /** a standard normal variate (Box–Muller) */
 const NORMAL = `(sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()))`
 
@@ -207,27 +230,43 @@ LEFT JOIN (SELECT user_id, count(*)::int AS n FROM s_posts WHERE NOT is_deleted 
 ORDER BY n.id`
 }
 
-export function insertPosts(): string {
+/**
+ * Posts with their text, photos and counters. A third of the captions carry one to three hashtags
+ * (Zipf-like, so a few tags are on many posts), a few mention someone (popular people more often,
+ * drawn like follows), half of the photos have alt text, and a few posts carry a content warning.
+ */
+export function insertPosts(n: number): string {
   const images = seedImages().map((i) => JSON.stringify(i))
   // 60% text only, 25% one photo, 12% two to four, 3% five to ten
   const imageCount = `CASE WHEN p.r < 0.60 THEN 0 WHEN p.r < 0.85 THEN 1 WHEN p.r < 0.97 THEN 2 + floor(random() * 3)::int
     ELSE 5 + floor(random() * 6)::int END`
   const sentence = pick(POST_SENTENCES)
+  const tag = pickZipf(HASHTAGS, TAG_ZIPF)
   const content = `${sentence} || CASE WHEN random() < 0.45 THEN ' ' || ${sentence} ELSE '' END
-    || CASE WHEN random() < 0.25 THEN ' ' || ${pick(HASHTAGS)} ELSE '' END`
-  return `INSERT INTO posts (id, user_id, content, image_urls, is_deleted, deleted_at, created_at, updated_at, like_count, comment_count)
-SELECT x.id, x.user_id, x.content,
+    || CASE WHEN random() < ${TAGGED_POSTS} THEN ' ' || ${tag}
+         || CASE WHEN random() < 0.5 THEN ' ' || ${tag} || CASE WHEN random() < 0.4 THEN ' ' || ${tag} ELSE '' END ELSE '' END
+       ELSE '' END`
+  const image = `(${textArray(images)})[1 + (x.look + 5 * i) % ${images.length}]::jsonb`
+  const described = `CASE WHEN random() < ${DESCRIBED_PHOTOS} THEN jsonb_build_object('alt', ${pick(ALT_TEXTS)}) ELSE '{}'::jsonb END`
+  return `INSERT INTO posts (id, user_id, content, image_urls, is_deleted, deleted_at, created_at, updated_at, like_count, comment_count,
+  sensitive, spoiler_text)
+SELECT x.id, x.user_id, x.content || coalesce(' @' || mu.username, ''),
   CASE WHEN x.images > 0 THEN (
-    SELECT json_agg((${textArray(images)})[1 + (x.look + 5 * i) % ${images.length}]::json ORDER BY i)
+    SELECT json_agg((${image} || ${described})::json ORDER BY i)
     FROM generate_series(0, x.images - 1) i
   ) END,
   x.is_deleted, CASE WHEN x.is_deleted THEN x.created_at + (now() - x.created_at) * random() END, x.created_at,
   CASE WHEN random() < 0.03 THEN x.created_at + (now() - x.created_at) * random() ELSE x.created_at END,
-  coalesce(lc.n, 0), coalesce(cc.n, 0)
+  coalesce(lc.n, 0), coalesce(cc.n, 0),
+  x.sensitive, CASE WHEN x.sensitive THEN ${pick(SPOILER_TEXTS)} END
 FROM (
-  SELECT p.*, ${imageCount} AS images, floor(random() * ${images.length})::int AS look, ${content} AS content
+  SELECT p.*, ${imageCount} AS images, floor(random() * ${images.length})::int AS look, ${content} AS content,
+    CASE WHEN random() < ${MENTIONING_POSTS} THEN ${popularRank(n)} END AS mention_rank,
+    random() < ${SENSITIVE_POSTS} AS sensitive
   FROM (SELECT s.*, random() AS r FROM s_posts s) p
 ) x
+LEFT JOIN s_users mr ON mr.pop_rank = x.mention_rank AND mr.id <> x.user_id
+LEFT JOIN users mu ON mu.id = mr.id
 LEFT JOIN s_like_counts lc ON lc.id = x.id
 LEFT JOIN (SELECT post_id, count(*)::int AS n FROM s_comments WHERE NOT is_deleted GROUP BY post_id) cc ON cc.post_id = x.id
 ORDER BY x.id`
