@@ -202,6 +202,94 @@ export const bookmarks = pgTable(
   ],
 )
 
+// added: hashtags (features/tags). One row per tag, its name normalised (NFKC, lower case: see
+// lib/text-entities.ts) and unique; the unique index uses text_pattern_ops so that prefix search
+// (LIKE 'pre%') reads it too. post_count counts live posts carrying the tag, kept in the same
+// transaction as the post's create, edit or delete, so a tag page never counts rows.
+export const hashtags = pgTable(
+  'hashtags',
+  {
+    id: id(),
+    name: varchar('name', { length: 100 }).notNull(),
+    postCount: integer('post_count').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('hashtags_name_key').using('btree', sql`${t.name} text_pattern_ops`)],
+)
+
+// added: which live post carries which tag. The author and the post's created_at are copied here
+// so the tag page and the home feed's followed-tags branch page straight off one index
+// (hashtag_id, created_at, post_id), newest first, before touching posts.
+export const postHashtags = pgTable(
+  'post_hashtags',
+  {
+    postId: integer('post_id')
+      .notNull()
+      .references(() => posts.id),
+    hashtagId: integer('hashtag_id')
+      .notNull()
+      .references(() => hashtags.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.postId, t.hashtagId] }),
+    index('post_hashtags_tag_recent_idx').on(t.hashtagId, t.createdAt.desc(), t.postId.desc()),
+  ],
+)
+
+// added: tags a person follows; their posts join that person's home feed.
+export const tagFollows = pgTable(
+  'tag_follows',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    hashtagId: integer('hashtag_id')
+      .notNull()
+      .references(() => hashtags.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.hashtagId] })],
+)
+
+// added: trending's input, one row per (UTC hour, tag, author) with how many of that author's
+// live posts of that hour carry the tag; written with the post, decremented (and the row removed
+// at zero) when the post loses the tag. Trending counts distinct authors over a range of hours on
+// the primary key, never reading posts.
+export const hashtagUsage = pgTable(
+  'hashtag_usage',
+  {
+    hour: ts('hour').notNull(),
+    hashtagId: integer('hashtag_id')
+      .notNull()
+      .references(() => hashtags.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    uses: integer('uses').notNull().default(1),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.hashtagId, t.userId] })],
+)
+
+// added: who a post's or a comment's @mentions notified (features/mentions), so an edit notifies
+// only people newly mentioned and one text notifies at most ten people over all its versions.
+export const postMentions = pgTable(
+  'post_mentions',
+  {
+    postId: integer('post_id')
+      .notNull()
+      .references(() => posts.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.postId, t.userId] })],
+)
+
 export const comments = pgTable(
   'comments',
   {
@@ -230,6 +318,21 @@ export const comments = pgTable(
       .where(sql`${t.parentCommentId} IS NULL`),
     index('comments_replies_idx').on(t.parentCommentId, t.createdAt, t.id),
   ],
+)
+
+// added: see post_mentions.
+export const commentMentions = pgTable(
+  'comment_mentions',
+  {
+    commentId: integer('comment_id')
+      .notNull()
+      .references(() => comments.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.commentId, t.userId] })],
 )
 
 export const follows = pgTable(
@@ -637,7 +740,13 @@ export const schema = {
   posts,
   likes,
   bookmarks,
+  hashtags,
+  postHashtags,
+  tagFollows,
+  hashtagUsage,
+  postMentions,
   comments,
+  commentMentions,
   follows,
   conversations,
   messages,

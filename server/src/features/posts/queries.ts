@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import { posts, users } from '../../db/schema.js'
 import type { Db, DbOrTx } from '../../platform/db/index.js'
 import type { TimeKey } from '../../lib/keyset.js'
+import { syncPostTags } from '../tags/index.js'
 import { adjustPostsCount } from '../users/index.js'
 import { authorVisible } from '../visibility/index.js'
 import { postPageSql, runPostPage } from './page.js'
@@ -123,5 +124,7 @@ export async function softDeletePost(tx: DbOrTx, id: number): Promise<{ userId: 
     .returning({ userId: posts.userId })
   if (!row) return null
   await adjustPostsCount(tx, row.userId, -1)
+  // a deleted post leaves its tags' pages, counters and trending at once
+  await syncPostTags(tx, id, null)
   return row
 }

@@ -6,6 +6,7 @@ import { subsystemLogger } from '../../logger.js'
 import { hideDeletedPostPhotos, type Media, type StoredImage, type UploadedFile } from '../media/index.js'
 import { adjustPostsCount, findVisibleUserById, type UserCache } from '../users/index.js'
 import { boundBefore, decodeTimeCursor } from '../../lib/keyset.js'
+import { syncPostTags } from '../tags/index.js'
 import { requireAccountContents } from '../visibility/index.js'
 import * as q from './queries.js'
 import { presentImages } from './views.js'
@@ -84,6 +85,7 @@ export class PostsService {
         const imageUrls = images.length > 0 ? withAlts(images, input.alts) : null
         const postId = await q.insertPost(tx, { userId, content, imageUrls, ...warning })
         await adjustPostsCount(tx, userId, 1)
+        await syncPostTags(tx, postId, content)
         return postId
       })
     } catch (err) {
@@ -127,6 +129,7 @@ export class PostsService {
         )
       }
       await q.updatePost(tx, id, changes)
+      if (changes.content !== undefined) await syncPostTags(tx, id, changes.content)
     })
     return this.get(id, actor.userId)
   }

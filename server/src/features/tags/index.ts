@@ -1,0 +1,3 @@
+// The public face of features/tags: what other features, app.ts and the tools may use.
+export { syncPostTags } from './post-tags.js'
+export { searchTags } from './search.js'
