@@ -163,6 +163,28 @@ describe('seed generator', () => {
     expect(warned[0]!.spoilers).toBe(warned[0]!.n)
   })
 
+  it('keeps what the tags feature keeps: tags with live-post counters, their links, trending use and mentions', async () => {
+    // a caption may repeat a tag: the post carries it once
+    const livePostTags = await num(
+      `SELECT count(DISTINCT (id, m[1])) FROM posts, regexp_matches(content, '#([^[:space:]#]+)', 'g') m WHERE NOT is_deleted AND user_id >= ${result.firstUserId}`,
+    )
+    expect(await num(`SELECT count(*) FROM post_hashtags WHERE user_id >= ${result.firstUserId}`)).toBe(livePostTags)
+    expect(
+      await rows(`SELECT h.name FROM hashtags h WHERE post_count <> (SELECT count(*) FROM post_hashtags ph WHERE ph.hashtag_id = h.id)`),
+    ).toEqual([])
+    expect(await num(`SELECT sum(uses) FROM hashtag_usage`)).toBe(livePostTags)
+    expect(
+      await num(
+        `SELECT count(*) FROM post_hashtags ph JOIN posts p ON p.id = ph.post_id WHERE p.is_deleted OR p.created_at <> ph.created_at`,
+      ),
+    ).toBe(0)
+    expect(await num(`SELECT count(*) FROM hashtags WHERE name IN ('café', '東京')`)).toBe(2)
+    const mentions = await num(
+      `SELECT count(*) FROM posts, regexp_matches(content, '@([a-z0-9_]+)', 'g') m WHERE user_id >= ${result.firstUserId}`,
+    )
+    expect(await num(`SELECT count(*) FROM post_mentions`)).toBe(mentions)
+  })
+
   it('rebuilds the indexes it dropped, exactly as the migrations made them', async () => {
     expect(await indexDefinitions()).toEqual(indexesBefore)
   })

@@ -111,6 +111,10 @@ export async function seedDatabase(database: Database, opts: SeedOptions, log: (
     await timed('users', () => exec(step.insertUsers(passwordHash)))
     await timed('posts (text, photos, counters)', () => exec(step.insertPosts(opts.users)))
     await timed('comments (text, counters)', () => exec(step.insertComments()))
+    await timed('hashtags, trending use, mentions', async () => {
+      await exec(step.postEntitiesStaging(bases.post))
+      for (const statement of step.insertHashtags()) await exec(statement)
+    })
     await timed('blocks, mutes, private accounts', async () => {
       await exec(step.safetyStaging(opts.users))
       await exec(step.insertBlocks())
@@ -142,7 +146,8 @@ export async function seedDatabase(database: Database, opts: SeedOptions, log: (
   // Outside the transaction (VACUUM cannot run in one): fresh statistics for the planner, and
   // the visibility map set so index-only scans (follows, likes) skip the heap from the start.
   await timed('vacuum analyze', async () => {
-    for (const table of ['users', ...BIG_TABLES, 'user_blocks', 'user_mutes']) await database.db.execute(sql.raw(`VACUUM ANALYZE ${table}`))
+    for (const table of ['users', ...BIG_TABLES, 'user_blocks', 'user_mutes', 'hashtags', 'post_hashtags', 'hashtag_usage'])
+      await database.db.execute(sql.raw(`VACUUM ANALYZE ${table}`))
   })
 
   return { ...result, seconds: Math.round(performance.now() - started) / 1000, steps }

@@ -272,6 +272,38 @@ LEFT JOIN (SELECT post_id, count(*)::int AS n FROM s_comments WHERE NOT is_delet
 ORDER BY x.id`
 }
 
+/**
+ * What the tags and mention features keep for each post (features/tags): the tags, each with its
+ * count of live posts, the links of live posts to their tags, trending's per-hour use by author,
+ * and whom each post mentioned. The seed's captions are space-separated and their tags already
+ * normalised (HASHTAGS), so splitting on spaces finds exactly what the parser would.
+ */
+export function postEntitiesStaging(postBase: number): string {
+  return `CREATE TEMP TABLE s_post_words ON COMMIT DROP AS
+SELECT DISTINCT p.id AS post_id, p.user_id, p.created_at, p.is_deleted, w.word
+FROM posts p CROSS JOIN LATERAL unnest(string_to_array(p.content, ' ')) AS w(word)
+WHERE p.id > ${postBase} AND (w.word LIKE '#_%' OR w.word LIKE '@_%')`
+}
+
+export function insertHashtags(): string[] {
+  const tags = `(SELECT post_id, user_id, created_at, is_deleted, substr(word, 2) AS name FROM s_post_words WHERE word LIKE '#%')`
+  return [
+    `INSERT INTO hashtags AS h (name, post_count, created_at)
+SELECT name, count(*) FILTER (WHERE NOT is_deleted), min(created_at) FROM ${tags} t GROUP BY name ORDER BY name
+ON CONFLICT (name) DO UPDATE SET post_count = h.post_count + excluded.post_count`,
+    `INSERT INTO post_hashtags (post_id, hashtag_id, user_id, created_at)
+SELECT t.post_id, h.id, t.user_id, t.created_at FROM ${tags} t JOIN hashtags h ON h.name = t.name WHERE NOT t.is_deleted`,
+    `INSERT INTO hashtag_usage AS u (hour, hashtag_id, user_id, uses)
+SELECT date_trunc('hour', t.created_at, 'UTC'), h.id, t.user_id, count(*) FROM ${tags} t JOIN hashtags h ON h.name = t.name
+WHERE NOT t.is_deleted GROUP BY 1, 2, 3
+ON CONFLICT (hour, hashtag_id, user_id) DO UPDATE SET uses = u.uses + excluded.uses`,
+    `INSERT INTO post_mentions (post_id, user_id, created_at)
+SELECT w.post_id, u.id, w.created_at FROM s_post_words w JOIN users u ON lower(u.username) = lower(substr(w.word, 2))
+WHERE w.word LIKE '@%' AND u.id <> w.user_id
+ON CONFLICT DO NOTHING`,
+  ]
+}
+
 export function insertComments(): string {
   const short = pick(COMMENT_PHRASES)
   return `INSERT INTO comments (id, user_id, post_id, content, parent_comment_id, is_deleted, created_at, updated_at, reply_count)
