@@ -5,19 +5,17 @@
 //   npm run bench                      BENCH_DURATION (s per case, default 10), BENCH_USERS
 //                                      (dataset size, default 10000), BENCH_WAIT_MINUTES (wait for
 //                                      a quiet machine, default 20), BENCH_CPU_PROF=dir (profile)
-import { randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { loadavg } from 'node:os'
 import pg from 'pg'
 import { HOME_FEED_SQL, HOME_PAGE_SQL, homeFeedParams } from '../server/src/features/feed/index.js'
 import { authorVisibleSql } from '../server/src/features/visibility/index.js'
 import { boundBefore, decodeTimeCursor } from '../server/src/lib/keyset.js'
 import { formatShape } from '../server/src/seed/describe.js'
-import { cpuPerRequest, cpuSnapshot } from './feed/cpu.js'
 import { ensureDataset } from './feed/dataset.js'
 import { pgbench } from './feed/pgbench.js'
+import { BenchServer, benchServerEnv, formatLoad, inBatches, rotating, waitForQuietMachine } from './feed/server-run.js'
 import { pickViewers, type PickedViewer } from './feed/viewers.js'
-import { load, machine, REDIS_URL, startNode, startProcess, table, type Measured } from './lib.js'
+import { load, machine, startProcess, table } from './lib.js'
 
 const duration = Number(process.env.BENCH_DURATION ?? 10)
 const users = Number(process.env.BENCH_USERS ?? 10_000)
@@ -39,27 +37,9 @@ interface Viewer extends PickedViewer {
   deepCursor: string
 }
 
-async function waitForQuietMachine(): Promise<string> {
-  const deadline = Date.now() + waitMinutes * 60_000
-  for (;;) {
-    const l1 = loadavg()[0]!
-    if (l1 < 2.5)
-      return `load average ${loadavg()
-        .map((x) => x.toFixed(2))
-        .join(', ')} at start`
-    if (Date.now() >= deadline)
-      return `**machine busy: load average ${loadavg()
-        .map((x) => x.toFixed(2))
-        .join(', ')} at start (waited ${waitMinutes} min for < 2.5)**`
-    log(`load average ${l1.toFixed(2)} ≥ 2.5: waiting (up to ${Math.round((deadline - Date.now()) / 60_000)} more minutes)`)
-    await new Promise((r) => setTimeout(r, 60_000))
-  }
-}
-
 const picked = await pickViewers(sqlClient, { count: VIEWERS, page: PAGE, deep: DEEP })
-const loadAtStart = await waitForQuietMachine()
+const loadAtStart = await waitForQuietMachine(waitMinutes, log)
 log(loadAtStart)
-const rows: Measured[] = []
 
 // ---- reference 1: bare Fastify ----
 const hello = await startProcess('bench/hello-server.ts', {})
@@ -70,39 +50,17 @@ await hello.stop()
 // ---- the server ----
 const profileDir = process.env.BENCH_CPU_PROF
 if (profileDir) mkdirSync(profileDir, { recursive: true })
-const serverEnv = {
-  NODE_ENV: 'production',
-  DATABASE_URL: dataset.url,
-  REDIS_URL,
-  REDIS_KEY_PREFIX: `bench:${randomBytes(4).toString('hex')}:`,
-  JWT_SECRET: randomBytes(32).toString('hex'),
-  ACCESS_TOKEN_TTL: '7200',
-  // tokens name the issuer (PUBLIC_URL, which defaults to the port): fixed, so both servers accept them
-  PUBLIC_URL: 'http://hearth-bench.test',
-  DATA_DIR: '/tmp/hearth-bench-feed',
-  JOBS_ENABLED: 'false',
-  RATE_LIMIT_ANONYMOUS_MAX: '10000000',
-  RATE_LIMIT_USER_MAX: '10000000',
-  RATE_LIMIT_AUTH_MAX: '10000000',
-}
-let server = await startNode('server/src/main.ts', serverEnv, {
+const bench = await BenchServer.start(benchServerEnv(dataset.url, '/tmp/hearth-bench-feed'), {
+  duration,
+  log,
   nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
 })
-
-async function api<T>(path: string, token?: string, method = 'GET'): Promise<T> {
-  const res = await fetch(server.url + path, { method, headers: token ? { authorization: `Bearer ${token}` } : {} })
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`)
-  return (res.status === 204 ? undefined : await res.json()) as T
-}
+const api = <T>(path: string, token?: string, method = 'GET') => bench.api<T>(path, token, method)
+const { rows } = bench
+const measure = (name: string, requests: object[]) => bench.measure(name, requests)
 
 async function signIn(v: PickedViewer, walk: boolean): Promise<Viewer> {
-  const res = await fetch(`${server.url}/api/hearth/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login: v.username, password: dataset.password }),
-  })
-  if (res.status !== 200) throw new Error(`login ${v.username}: ${res.status} ${await res.text()}`)
-  const token = ((await res.json()) as { accessToken: string }).accessToken
+  const token = await bench.signIn(v.username, dataset.password)
   let cursor = ''
   // The cursor of page DEEP, obtained the way a client gets it: by reading the pages before it.
   for (let page = 1; walk && page < DEEP; page++) {
@@ -116,12 +74,6 @@ async function signIn(v: PickedViewer, walk: boolean): Promise<Viewer> {
   return { ...v, token, deepCursor: cursor }
 }
 
-async function inBatches<T, R>(items: T[], size: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = []
-  for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map(fn))))
-  return out
-}
-
 const viewers = await inBatches(picked.typical, 8, (v) => signIn(v, true))
 const heavy = await inBatches(picked.heavy, 8, (v) => signIn(v, false))
 const [safety] = await q<{ n: number; private: number; muting: number; blocking: number; blocked: number }>(
@@ -132,30 +84,6 @@ const [safety] = await q<{ n: number; private: number; muting: number; blocking:
    FROM users u WHERE u.id = ANY ($1::int[])`,
   [[...viewers, ...heavy].map((v) => v.id)],
 )
-
-/** autocannon request that rotates through `list`, each request built by `make` */
-function rotating<T>(list: T[], make: (item: T) => { path: string; token?: string }) {
-  let i = 0
-  return {
-    method: 'GET' as const,
-    setupRequest: (req: any) => {
-      const r = make(list[i++ % list.length]!)
-      return { ...req, path: r.path, headers: r.token ? { ...req.headers, authorization: `Bearer ${r.token}` } : req.headers }
-    },
-  }
-}
-
-const cpu = new Map<string, { server: number; postgres: number }>()
-
-async function measure(name: string, requests: object[]): Promise<Measured> {
-  await load('warmup', { url: server.url, requests: requests, duration: 2 })
-  const before = cpuSnapshot(server.pid)
-  const m = await load(name, { url: server.url, requests: requests, duration, pid: server.pid })
-  cpu.set(name, cpuPerRequest(before, cpuSnapshot(server.pid), m.reqPerSec * duration))
-  rows.push(m)
-  log(`${name}: ${m.reqPerSec} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, non-2xx ${m.non2xx}, errors ${m.errors}`)
-  return m
-}
 
 // What every signed-in request pays before any feature code runs (JWT, session, rate limiter).
 const me = await measure('GET /users/me (auth baseline)', [rotating(viewers, (v) => ({ path: '/api/hearth/v1/users/me', token: v.token }))])
@@ -224,15 +152,14 @@ await measure('like + unlike (PUT, DELETE)', [
 await inBatches(pairs, 20, (p) => api(`/api/hearth/v1/posts/${p.post}/like`, p.token, 'DELETE'))
 await q(`DELETE FROM notifications WHERE created_at > now() - interval '1 hour' AND type = 'like'`)
 const serverRss = rows.at(-1)?.rssMiB
-await server.stop()
 
 // The same feed page with the Redis-backed rate limiter off: what its round trip costs. The
 // sessions and tokens stay valid (same database and JWT secret).
-server = await startNode('server/src/main.ts', { ...serverEnv, RATE_LIMIT_ENABLED: 'false' })
+await bench.restart({ RATE_LIMIT_ENABLED: 'false' })
 const noLimiter = await measure('home feed, page 1, rate limiter off', [
   rotating(viewers, (v) => ({ path: '/api/hearth/v1/feed', token: v.token })),
 ])
-await server.stop()
+await bench.stop()
 
 // ---- reference 2: the feed's SQL, directly ----
 const first = boundBefore(undefined)
@@ -273,9 +200,7 @@ const followingOf = (vs: { following: number }[]) => {
 const report = `# Feed benchmark
 
 Command: \`npm run bench\` (BENCH_DURATION=${duration}: autocannon, 50 connections, ${duration} s per case after a 2 s warm-up).
-Machine: ${machine()}; ${loadAtStart}, ${loadavg()
-  .map((x) => x.toFixed(2))
-  .join(', ')} at the end.
+Machine: ${machine()}; ${loadAtStart}, ${formatLoad()} at the end.
 Server: \`server/src/main.ts\` as one Node process, PostgreSQL 15 (pool of 10) + Redis (rate limiter on,
 limits raised), NODE_ENV=production, LOG_LEVEL=warn, JOBS_ENABLED=false. Client, server and database share the 2 cores.
 
@@ -294,9 +219,7 @@ ${table([ref, ...rows], ref)}
 
 CPU per request (from /proc over each measurement; PostgreSQL's share counts the whole cluster, other users' queries included):
 
-| case | server ms | PostgreSQL ms |
-|---|---:|---:|
-${[...cpu].map(([name, c]) => `| ${name} | ${c.server} | ${c.postgres} |`).join('\n')}
+${bench.cpuTable()}
 
 Direct SQL reference: the one statement the server runs per page (\`HOME_PAGE_SQL\` in server/src/features/feed/queries.ts:
 the skeleton choosing the page's posts, wrapped by the hydrate stage of server/src/features/posts/page.ts joining authors and
