@@ -11,7 +11,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify'
 import { randomUUID } from 'node:crypto'
 import type { AppContext } from './context.js'
-import { authRoutes, emailRoutes } from './features/auth/index.js'
+import { authRoutes, emailRoutes, twoFactorRoutes } from './features/auth/index.js'
 import { healthRoutes } from './features/health/index.js'
 import { avatarRoutes, hiddenMediaRoutes, mediaFileRoutes, registerMultipart } from './features/media/index.js'
 import { oauthRoutes } from './features/oauth/index.js'
@@ -182,6 +182,7 @@ export async function buildApp(ctx: AppContext, services: Services) {
       // One line per feature.
       await api.register(authRoutes(ctx, services))
       await api.register(emailRoutes(ctx, services))
+      await api.register(twoFactorRoutes(ctx, services))
       await api.register(oauthRoutes(ctx, services))
       await api.register(usersRoutes(ctx, services))
       await api.register(followsRoutes(ctx, services))

@@ -602,6 +602,51 @@ export const sessionRotatedTokens = pgTable(
   (t) => [index('session_rotated_tokens_session_id_idx').on(t.sessionId)],
 )
 
+// added: two-factor sign-in (TOTP, issue 15). The account's authenticator secret, AES-256-GCM
+// encrypted with a key derived from JWT_SECRET (features/auth/two-factor-crypto.ts). Pending until
+// a first correct code sets enabled_at; last_used_step is the RFC 6238 time step of the last
+// accepted code, so no code is accepted twice.
+export const userTotp = pgTable('user_totp', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  secretEncrypted: text('secret_encrypted').notNull(),
+  enabledAt: ts('enabled_at'),
+  lastUsedStep: integer('last_used_step'),
+  createdAt: createdAt(),
+})
+
+// added: two-factor recovery codes, as keyed hashes (HMAC-SHA256); a code is deleted when used.
+export const userRecoveryCodes = pgTable(
+  'user_recovery_codes',
+  {
+    id: id(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: varchar('code_hash', { length: 64 }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('user_recovery_codes_user_id_code_hash_key').on(t.userId, t.codeHash)],
+)
+
+// added: a dated trace of changes to an account's security (2FA enabled/disabled, a recovery code
+// used), for its owner's Security log; where the change came from (IP, user agent) as sessions keep it.
+export const securityEvents = pgTable(
+  'security_events',
+  {
+    id: id(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: varchar('kind', { length: 40 }).notNull(),
+    ipAddress: varchar('ip_address', { length: 45 }),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('security_events_user_recent_idx').on(t.userId, t.createdAt.desc(), t.id.desc())],
+)
+
 // added: what the realtime stream pushed to each user, so a client reconnecting with the last
 // event id it saw gets everything it missed. Pruned after a retention period.
 export const streamEvents = pgTable(

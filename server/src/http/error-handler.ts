@@ -16,8 +16,14 @@ interface Problem {
   errors?: FieldProblem[]
 }
 
-export function sendProblem(reply: FastifyReply, request: FastifyRequest, p: Omit<Problem, 'type' | 'title'>) {
+export function sendProblem(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  p: Omit<Problem, 'type' | 'title'>,
+  members: Record<string, string> = {},
+) {
   const body: Problem = {
+    ...members,
     type: 'about:blank',
     title: titles[p.status] ?? 'Error',
     ...p,
@@ -75,12 +81,17 @@ export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
       for (const [k, v] of Object.entries(error.extra.headers ?? {})) reply.header(k, v)
-      return sendProblem(reply, request, {
-        status: error.status,
-        code: error.code,
-        detail: error.message,
-        errors: error.extra.errors,
-      })
+      return sendProblem(
+        reply,
+        request,
+        {
+          status: error.status,
+          code: error.code,
+          detail: error.message,
+          errors: error.extra.errors,
+        },
+        error.extra.members,
+      )
     }
     if (error.validation) {
       const errors = fieldProblems(error)

@@ -11,7 +11,8 @@ export class AppError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly extra: { errors?: FieldProblem[]; headers?: Record<string, string> } = {},
+    /** `members`: RFC 9457 extension members added to the problem (e.g. a sign-in's `challenge`). */
+    readonly extra: { errors?: FieldProblem[]; headers?: Record<string, string>; members?: Record<string, string> } = {},
   ) {
     super(message)
   }

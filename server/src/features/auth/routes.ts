@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../../context.js'
 import { requireUser } from '../../http/auth.js'
 import { unauthorized } from '../../http/errors.js'
-import { bearer, errors, Id, IdParams, Timestamp, Nullable } from '../../http/schemas.js'
+import { bearer, errors, Id, IdParams, Timestamp, Nullable, Problem } from '../../http/schemas.js'
 import { DisplayName, Email, Me, Username } from '../users/index.js'
 import { PASSWORD_MAX } from './passwords.js'
 import { type AuthDeps, type AuthService, type AuthResult, type ClientInfo } from './service.js'
@@ -26,7 +26,7 @@ export function setRefreshCookie(reply: FastifyReply, ctx: AppContext, refreshTo
 // Length rules beyond "a string" are checked by the service, which knows the password rules.
 const Password = Type.String({ minLength: 1, maxLength: PASSWORD_MAX * 4 })
 
-const AuthResponse = Type.Object(
+export const AuthResponse = Type.Object(
   {
     user: Me,
     accessToken: Type.String(),
@@ -35,6 +35,17 @@ const AuthResponse = Type.Object(
     tokenType: Type.Literal('Bearer'),
   },
   { $id: 'AuthResponse' },
+)
+
+// A sign-in's 401: the usual problem, plus the challenge when the second factor is asked for.
+const SignInProblem = Type.Object(
+  {
+    ...Problem.properties,
+    challenge: Type.Optional(
+      Type.String({ description: 'With `code: two_factor_required`: completes the sign-in through `POST /auth/login/2fa`.' }),
+    ),
+  },
+  { $id: 'SignInProblem', description: 'RFC 9457 problem details.' },
 )
 
 const Session = Type.Object({
@@ -119,7 +130,9 @@ export function authRoutes(
           tags: ['auth'],
           summary: 'Sign in with email or username',
           body: Type.Object({ login: Type.String({ minLength: 1, maxLength: 255 }), password: Password }, { additionalProperties: false }),
-          response: { 200: AuthResponse, ...errors(400, 401, 403, 429) },
+          description:
+            'With two-factor sign-in on, a right password answers 401 `two_factor_required` with a `challenge` for `POST /auth/login/2fa` (no session yet).',
+          response: { 200: AuthResponse, ...errors(400, 403, 429), 401: SignInProblem },
         },
       },
       async (req, reply) => sendTokens(reply, await auth.login(req.body, clientInfo(req))),

@@ -10,6 +10,7 @@ import { RefreshSuccessors } from './refresh-successors.js'
 import type { SessionCache } from './session-cache.js'
 import { dummyHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js'
 import * as q from './queries.js'
+import { secondFactorGate } from './two-factor.js'
 import { newRefreshToken, parseRefreshToken, randomToken, sameHash, sha256, type TokenService } from './tokens.js'
 
 export interface ClientInfo {
@@ -95,6 +96,8 @@ export class AuthService {
     if (!user || !user.passwordHash || !ok) throw unauthorized('The login or password is incorrect.', 'invalid_credentials')
     await attempt.succeeded()
     if (user.isBlocked) throw forbidden('This account is blocked.', 'account_blocked')
+    // 2FA on: no session yet, a 401 two_factor_required with a challenge for POST /auth/login/2fa.
+    await secondFactorGate(this.ctx, user)
     return this.startSession(user, client)
   }
 
