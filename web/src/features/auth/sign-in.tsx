@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react'
 import { Link, Redirect, useLocation, useSearch } from 'wouter'
 import { api } from '../../api/client'
-import { call, failureOf, type Failure } from '../../api/problem'
+import { failureOf, toFailure, type Failure } from '../../api/problem'
 import { acceptTokens, useSession } from '../../api/session'
 import { Button, Field, FormError, Notice } from '../../ui/controls'
 import { AuthLayout, safeNext } from './auth-layout'
 import { OAuthButtons } from './oauth-buttons'
+import { SecondFactor } from './second-factor'
 
 export function SignIn() {
   const session = useSession()
@@ -16,6 +17,7 @@ export function SignIn() {
   const [password, setPassword] = useState('')
   const [busy, setBusy] = useState(false)
   const [failure, setFailure] = useState<Failure>()
+  const [challenge, setChallenge] = useState<string>()
   const oauthError = new URLSearchParams(search).get('error')
 
   if (session.status === 'signed-in' && !busy) return <Redirect to={next} replace />
@@ -25,13 +27,34 @@ export function SignIn() {
     setBusy(true)
     setFailure(undefined)
     try {
-      const result = await call(api.POST('/api/hearth/v1/auth/login', { body: { login: login.trim(), password } }))
-      acceptTokens(result)
+      const { data, error, response } = await api.POST('/api/hearth/v1/auth/login', { body: { login: login.trim(), password } })
+      // Two-factor sign-in on: the password was right, the code comes next.
+      if (error && 'challenge' in error && error.code === 'two_factor_required' && error.challenge) {
+        setChallenge(error.challenge)
+        setBusy(false)
+        return
+      }
+      if (!data) throw toFailure(error, response.status)
+      acceptTokens(data)
       navigate(next, { replace: true })
     } catch (err) {
       setFailure(failureOf(err))
       setBusy(false)
     }
+  }
+
+  if (challenge) {
+    return (
+      <SecondFactor
+        challenge={challenge}
+        onDone={() => navigate(next, { replace: true })}
+        onExpired={(message) => {
+          setChallenge(undefined)
+          setPassword('')
+          setFailure({ message, code: 'challenge_expired', status: 401, fields: {} })
+        }}
+      />
+    )
   }
 
   const fields = failure?.fields ?? {}

@@ -1,4 +1,4 @@
-// /settings/*: profile, privacy, password, devices, linked accounts. Loaded on first visit.
+// /settings/*: profile, privacy, password, security (two-factor), devices, linked accounts. Loaded on first visit.
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter'
 import { signOut, useSession } from '../../api/session'
 import { AccountsSettings } from './accounts-settings'
@@ -7,6 +7,7 @@ import { PasswordSettings } from './password-settings'
 import { PrivacySettings } from './privacy-settings'
 import { ProfileSettings } from './profile-settings'
 import { SessionsSettings } from './sessions-settings'
+import { TwoFactorSettings } from './two-factor-settings'
 import { useTitle } from '../../lib/use-title'
 
 const sections = [
@@ -14,6 +15,7 @@ const sections = [
   ['/privacy', 'Privacy'],
   ['/media', 'Media'],
   ['/password', 'Password'],
+  ['/security', 'Security'],
   ['/sessions', 'Devices'],
   ['/accounts', 'Linked accounts'],
 ] as const
@@ -57,6 +59,9 @@ export function SettingsPage() {
             </Route>
             <Route path="/password">
               <PasswordSettings me={session.user} />
+            </Route>
+            <Route path="/security">
+              <TwoFactorSettings me={session.user} />
             </Route>
             <Route path="/sessions" component={SessionsSettings} />
             <Route path="/accounts">
