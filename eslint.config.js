@@ -58,6 +58,22 @@ export default tseslint.config(
     },
   },
   {
+    // Classic scripts the browser runs as they are (web/public: theme, offline page, service worker):
+    // no types to check them against, the page's and the worker's globals.
+    ...tseslint.configs.disableTypeChecked,
+    files: ['web/public/*.js'],
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['window', 'document', 'localStorage', 'location', 'self', 'caches', 'fetch', 'Response', 'URL', 'Promise'].map((g) => [
+          g,
+          'readonly',
+        ]),
+      ),
+    },
+  },
+  {
     // The classic hook rules. The React Compiler's diagnostics (refs, set-state-in-effect, …) stay
     // off: the app is not compiled by it, and they flag its deliberate latest-value refs.
     files: ['web/src/**/*.{ts,tsx}'],

@@ -2,6 +2,11 @@
 import type { MailMessage } from '../../platform/mail/index.js'
 import type { ClaimedEmail } from './email-queries.js'
 
+/** The web app's colours, light and dark (clients that support prefers-color-scheme), AA contrast. */
+const EMAIL_STYLE = `body{background:#ffffff;color:#111418;font-family:-apple-system,'Segoe UI',Roboto,sans-serif}
+a{color:#0a6fe6}.muted{color:#5b6470;font-size:small}
+@media (prefers-color-scheme: dark){body{background:#16191e;color:#e6e8eb}a{color:#5aa2ff}.muted{color:#a4acb6}}`
+
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 export function notificationEmail(items: ClaimedEmail[], publicUrl: string): MailMessage {
@@ -20,9 +25,12 @@ export function notificationEmail(items: ClaimedEmail[], publicUrl: string): Mai
     '',
     'You get these emails for notifications you have not read for a while. You can turn them off in your settings.',
   ].join('\n')
-  const html = `<p>Hi ${escapeHtml(first.username)},</p>
+  const html = `<!doctype html>
+<html><head><meta charset="utf-8"><meta name="color-scheme" content="light dark"><meta name="supported-color-schemes" content="light dark">
+<style>${EMAIL_STYLE}</style></head>
+<body><p>Hi ${escapeHtml(first.username)},</p>
 <ul>${items.map((n) => `<li>${escapeHtml(n.message)}</li>`).join('')}</ul>
 <p><a href="${escapeHtml(link)}">See them on Hearth</a></p>
-<p style="color:#666;font-size:small">You get these emails for notifications you have not read for a while. You can turn them off in your settings.</p>`
+<p class="muted">You get these emails for notifications you have not read for a while. You can turn them off in your settings.</p></body></html>`
   return { to: first.email, subject, text, html }
 }

@@ -132,6 +132,10 @@ describe('notification emails', () => {
     expect(mail!.text).toContain(`- ${actor!.username} sent you a message`)
     expect(mail!.text).toContain(`- ${actor!.username} liked your post`)
     expect(mail!.text).toContain('http://localhost:3000/notifications')
+    // The HTML part has a dark variant for mail clients in dark mode.
+    expect(mail!.html).toContain(`${actor!.username} liked your post`)
+    expect(mail!.html).toContain('<meta name="color-scheme" content="light dark">')
+    expect(mail!.html).toMatch(/@media \(prefers-color-scheme: dark\)\{body\{background:#16191e;color:#e6e8eb\}/)
     expect((await rows(sleeperIds)).map((r) => r.isEmailSent)).toEqual([true, true])
     expect((await rows([readId!, freshId!])).map((r) => r.isEmailSent)).toEqual([false, false])
     // nothing is sent twice

@@ -4,6 +4,7 @@
 import { useEffect, useRef } from 'react'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
+import { useResolvedTheme } from '../../lib/theme'
 
 export interface Series {
   label: string
@@ -44,10 +45,17 @@ function dayLabels(splits: number[]): string[] {
 
 export function LineChart({ title, from, to, days, series, height = 260 }: Props) {
   const box = useRef<HTMLDivElement>(null)
+  // Canvas takes no CSS variables: the axis colours are read from the theme's tokens and the chart
+  // is drawn again when the theme changes.
+  const theme = useResolvedTheme()
 
   useEffect(() => {
     const el = box.current
     if (!el || days.length === 0) return
+    const css = getComputedStyle(document.documentElement)
+    const axis = css.getPropertyValue('--chart-axis').trim() || '#5b6470'
+    const grid = { stroke: css.getPropertyValue('--chart-grid').trim() || '#eef0f3' }
+    const ticks = { stroke: css.getPropertyValue('--line').trim() || '#e4e6ea' }
     const xs = days.map(seconds)
     // The whole asked-for range, so one day of data sits at its date instead of being stretched
     // over an axis of its own; a one-day range gets half a day either side.
@@ -66,17 +74,17 @@ export function LineChart({ title, from, to, days, series, height = 260 }: Props
       },
       axes: [
         {
-          stroke: '#8a929c',
-          grid: { stroke: '#eef0f3' },
-          ticks: { stroke: '#e4e6ea' },
+          stroke: axis,
+          grid,
+          ticks,
           space: 64,
           incrs: DAY_STEPS,
           values: (_u, splits) => drawn('xTicks', dayLabels(splits)),
         },
         {
-          stroke: '#8a929c',
-          grid: { stroke: '#eef0f3' },
-          ticks: { stroke: '#e4e6ea' },
+          stroke: axis,
+          grid,
+          ticks,
           size: 50,
           incrs: COUNT_STEPS,
           values: (_u, splits) =>
@@ -106,7 +114,7 @@ export function LineChart({ title, from, to, days, series, height = 260 }: Props
       ro.disconnect()
       plot.destroy()
     }
-  }, [from, to, days, series, height])
+  }, [from, to, days, series, height, theme])
 
   return (
     <figure className="card chart" style={{ margin: '0 0 16px' }}>

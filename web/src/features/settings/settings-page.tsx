@@ -1,7 +1,8 @@
-// /settings/*: profile, privacy, password, security (two-factor), devices, linked accounts. Loaded on first visit.
+// /settings/*: profile, privacy, media, appearance, password, security (two-factor), devices, linked accounts. Loaded on first visit.
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter'
 import { signOut, useSession } from '../../api/session'
 import { AccountsSettings } from './accounts-settings'
+import { AppearanceSettings } from './appearance-settings'
 import { MediaSettings } from './media-settings'
 import { PasswordSettings } from './password-settings'
 import { PrivacySettings } from './privacy-settings'
@@ -14,6 +15,7 @@ const sections = [
   ['/profile', 'Edit profile'],
   ['/privacy', 'Privacy'],
   ['/media', 'Media'],
+  ['/appearance', 'Appearance'],
   ['/password', 'Password'],
   ['/security', 'Security'],
   ['/sessions', 'Devices'],
@@ -57,6 +59,7 @@ export function SettingsPage() {
             <Route path="/media">
               <MediaSettings me={session.user} />
             </Route>
+            <Route path="/appearance" component={AppearanceSettings} />
             <Route path="/password">
               <PasswordSettings me={session.user} />
             </Route>
