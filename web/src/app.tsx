@@ -15,6 +15,7 @@ import { useLiveSession } from './features/live/use-live-session'
 import { HomeFeed } from './features/feed/home-feed'
 import { NotFound } from './features/misc/not-found'
 import { PostPage } from './features/posts/post-page'
+import { UpdatePrompt } from './features/pwa/update-prompt'
 import { FollowList } from './features/profile/follow-list'
 import { ProfilePage } from './features/profile/profile-page'
 import { Shell } from './ui/shell'
@@ -124,6 +125,7 @@ export function App() {
       </Switch>
       <ConnectionStatus />
       <Toasts />
+      <UpdatePrompt />
     </>
   )
 }

@@ -2,6 +2,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { refreshSession } from './api/session'
 import { App } from './app'
+import { registerServiceWorker } from './features/pwa/register'
 // The styles, split next to what they style, in the order of the one sheet they were: equal
 // selectors across files resolve as before, and lazily loaded screens cannot reorder the cascade.
 import './ui/styles.css'
@@ -21,9 +22,12 @@ import './features/settings/settings.css'
 import './features/admin/admin.css'
 import './ui/dialog.css'
 import './features/feed/explore.css'
+import './features/pwa/pwa.css'
 
 // Signed in from a previous visit? The refresh cookie answers before the first screen decides.
 void refreshSession()
+// Installable and offline-capable (production builds): public/sw.js.
+registerServiceWorker()
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

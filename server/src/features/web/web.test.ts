@@ -86,6 +86,33 @@ describe('assets', () => {
     expect(res.headers['cache-control']).toBe('no-cache')
   })
 
+  it('serves the installable app: a service worker always revalidated, naming this build, and the manifest', async () => {
+    const sw = await t.app.inject({ url: '/sw.js' })
+    expect(sw.statusCode).toBe(200)
+    expect(sw.headers['content-type']).toMatch(/javascript/)
+    // A new deploy must reach browsers at once: they check /sw.js on every navigation.
+    expect(sw.headers['cache-control']).toBe('no-cache')
+    // The build filled in its version and the files to keep offline (web/vite.config.ts).
+    expect(sw.body).not.toContain("const VERSION = 'dev'")
+    const precache = JSON.parse(/const PRECACHE = (\[.*\])/.exec(sw.body)![1]!) as string[]
+    expect(precache).toContain(entry)
+    expect(precache).toEqual(expect.arrayContaining(['/offline.html', '/offline.js', '/theme.js', '/manifest.webmanifest']))
+    expect(precache.some((f) => f === '/index.html' || f === '/sw.js' || /\.(br|gz)$/.test(f))).toBe(false)
+
+    const manifest = await t.app.inject({ url: '/manifest.webmanifest' })
+    expect(manifest.statusCode).toBe(200)
+    expect(manifest.headers['content-type']).toMatch(/^application\/manifest\+json/)
+    expect(manifest.headers['cache-control']).toBe('no-cache')
+    const icons = (JSON.parse(manifest.body) as { icons: { src: string }[] }).icons
+    for (const icon of icons) expect((await t.app.inject({ url: icon.src })).statusCode, icon.src).toBe(200)
+
+    // The worker and the manifest are same-origin, which the policy allows (default-src 'self'
+    // stands for worker-src and manifest-src).
+    const csp = String((await page('/')).headers['content-security-policy'])
+    expect(csp).toContain("default-src 'self'")
+    expect(csp).not.toMatch(/worker-src|manifest-src|child-src/)
+  })
+
   it('does not spend the anonymous rate limit', async () => {
     const asset = readdirSync(join(defaultWebRoot, 'assets')).find((f) => f.endsWith('.css'))!
     for (let i = 0; i < 8; i++) {

@@ -1,8 +1,9 @@
 // Home: posts of the people you follow and your own, newest first, loaded as you scroll.
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Link } from 'wouter'
 import { api } from '../../api/client'
 import { call } from '../../api/problem'
+import { useSession } from '../../api/session'
 import { useInfinite } from '../../lib/use-infinite'
 import { Button } from '../../ui/controls'
 import { CompassIcon, PlusIcon } from '../../ui/icons'
@@ -10,6 +11,7 @@ import { LoadMore } from '../../ui/sentinel'
 import { Empty, ErrorState, Loading } from '../../ui/states'
 import { PostCard } from '../posts/post-card'
 import { freshPosts } from '../posts/post-store'
+import { rememberFeed } from '../pwa/last-feed'
 import { SuggestedPeople } from './suggested-people'
 import { useTitle } from '../../lib/use-title'
 
@@ -20,6 +22,11 @@ export function HomeFeed() {
     const page = await call(api.GET('/api/hearth/v1/feed', { params: { query: { cursor, limit: 20 } } }))
     return { ...page, items: freshPosts(page.items) }
   })
+  // The offline page shows the latest of these when the network is gone.
+  const username = useSession().user?.username
+  useEffect(() => {
+    if (username && feed.loaded && !feed.error) rememberFeed(username, feed.items)
+  }, [username, feed.loaded, feed.error, feed.items])
 
   return (
     <div className="column">
