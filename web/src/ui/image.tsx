@@ -12,18 +12,20 @@ interface Props {
   className?: string
   /** crop to a square (grids) instead of keeping the aspect ratio */
   square?: boolean
+  /** fill a frame sized by its parent (the carousel's), the whole photo shown inside it */
+  fit?: boolean
   eager?: boolean
   sizes?: string
 }
 
-export function Photo({ src, width, height, placeholder, alt, className, square, eager }: Props) {
+export function Photo({ src, width, height, placeholder, alt, className, square, fit, eager }: Props) {
   const [loaded, setLoaded] = useState(false)
   const bg = placeholderUrl(placeholder)
   return (
     <div
-      className={['photo', square && 'photo--square', loaded && 'is-loaded', className].filter(Boolean).join(' ')}
+      className={['photo', square && 'photo--square', fit && 'photo--fit', loaded && 'is-loaded', className].filter(Boolean).join(' ')}
       style={{
-        aspectRatio: square ? '1 / 1' : `${width} / ${height}`,
+        aspectRatio: fit ? undefined : square ? '1 / 1' : `${width} / ${height}`,
         backgroundImage: bg ? `url(${bg})` : undefined,
       }}
     >

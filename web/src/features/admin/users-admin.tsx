@@ -114,7 +114,7 @@ export function UsersAdmin() {
         ) : list.items.length === 0 ? (
           <Empty title="No one found" />
         ) : (
-          <table className="table">
+          <table className="table table--cards">
             <thead>
               <tr>
                 <th scope="col">Person</th>
@@ -138,17 +138,19 @@ export function UsersAdmin() {
                           <strong>{u.username}</strong>
                           {u.role === 'admin' ? <span className="tag tag--admin">Admin</span> : null}
                           {u.isBlocked ? <span className="tag tag--blocked">Blocked</span> : null}
-                          <span className="muted small" style={{ display: 'block' }}>
+                          <span className="muted small" style={{ display: 'block', overflowWrap: 'anywhere' }}>
                             {u.email}
                           </span>
                         </span>
                       </Link>
                     </td>
-                    <td>{count(u.postsCount)}</td>
-                    <td>{count(u.followersCount)}</td>
-                    <td className="muted">{u.lastActiveAt ? relative(u.lastActiveAt) : 'never'}</td>
+                    <td data-label="Posts">{count(u.postsCount)}</td>
+                    <td data-label="Followers">{count(u.followersCount)}</td>
+                    <td data-label="Last active" className="muted">
+                      {u.lastActiveAt ? relative(u.lastActiveAt) : 'never'}
+                    </td>
                     <td>
-                      <div style={{ display: 'flex', gap: 6, justifyContent: 'flex-end', flexWrap: 'wrap' }}>
+                      <div className="table__actions">
                         {self ? (
                           <span className="muted small">You</span>
                         ) : (

@@ -1,5 +1,7 @@
 // The photos of a post: swipe on touch screens, arrow buttons and arrow keys elsewhere. Each
-// slide keeps the first photo's aspect ratio (like Instagram) so the card does not jump.
+// slide has the first photo's aspect ratio clamped between 4:5 and 1.91:1 (like Instagram) so the
+// card does not jump; every photo is shown whole inside that frame. The frame's ratio is also on
+// the element (data-ratio) for tests.
 import { useRef, useState, type KeyboardEvent } from 'react'
 import type { PostImage } from '../../api/types'
 import { ChevronLeft, ChevronRight } from '../../ui/icons'
@@ -43,6 +45,7 @@ export function Carousel({ images, alt, onDoubleClick, eager }: Props) {
   return (
     <div
       className="carousel"
+      data-ratio={ratio.toFixed(3)}
       role={many ? 'region' : undefined}
       aria-roledescription={many ? 'carousel' : undefined}
       aria-label={many ? `${images.length} photos` : undefined}
@@ -68,6 +71,7 @@ export function Carousel({ images, alt, onDoubleClick, eager }: Props) {
               width={img.width}
               height={img.height}
               placeholder={img.placeholder}
+              fit
               alt={img.alt ?? (many ? `${alt}, photo ${i + 1} of ${images.length}` : alt)}
               eager={eager && i === 0}
             />

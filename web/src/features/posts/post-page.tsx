@@ -245,7 +245,10 @@ function PostView({ post: loaded }: { post: Post }) {
             </>
           ) : (
             <p className="comment-form">
-              <Link href={`/signin?next=${encodeURIComponent(`/p/${post.id}`)}`}>Sign in</Link>&nbsp;to like or comment.
+              {/* one flex item: the form's gap must not come between the link and its sentence */}
+              <span>
+                <Link href={`/signin?next=${encodeURIComponent(`/p/${post.id}`)}`}>Sign in</Link> to like or comment.
+              </span>
             </p>
           )}
         </div>
