@@ -25,7 +25,7 @@ import { likesRoutes } from './features/likes/index.js'
 import { bookmarksRoutes } from './features/bookmarks/index.js'
 import { Post, PostImage, postsRoutes } from './features/posts/index.js'
 import { messagesRoutes } from './features/messages/index.js'
-import { notificationsRoutes } from './features/notifications/index.js'
+import { notificationSettingsRoutes, notificationsRoutes } from './features/notifications/index.js'
 import { CloseCode, selectProtocol, streamOpenApiPath, streamRoutes } from './features/stream/index.js'
 import { adminRoutes } from './features/admin/index.js'
 import { reportsRoutes } from './features/reports/index.js'
@@ -198,6 +198,7 @@ export async function buildApp(ctx: AppContext, services: Services) {
       await api.register(hiddenMediaRoutes(ctx))
       await api.register(messagesRoutes(ctx, services))
       await api.register(notificationsRoutes(ctx))
+      await api.register(notificationSettingsRoutes(ctx))
       await api.register(streamRoutes(ctx, streamHub, services))
     },
     { prefix: '/api/hearth/v1' },

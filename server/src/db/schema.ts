@@ -773,6 +773,20 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.key] }), index('idempotency_keys_created_at_idx').on(t.createdAt)],
 )
 
+// added: notification settings per type and channel (features/notifications/settings.ts). A row only
+// for a user who changed something, holding only what differs from the defaults; see migration 0015.
+export const notificationSettings = pgTable(
+  'notification_settings',
+  {
+    userId: integer('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    overrides: jsonb('overrides').$type<Record<string, Record<string, boolean>>>().notNull().default({}),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check('notification_settings_overrides_object', sql`jsonb_typeof(${t.overrides}) = 'object'`)],
+)
+
 export const schema = {
   userRole,
   oauthProvider,
@@ -796,6 +810,7 @@ export const schema = {
   conversations,
   messages,
   notifications,
+  notificationSettings,
   reports,
   userSessions,
   sessionRotatedTokens,

@@ -4724,6 +4724,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/hearth/v1/notifications/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The page an email’s unsubscribe link opens: asks to confirm, changes nothing */
+        get: {
+            parameters: {
+                query: {
+                    /** @description From the link in the email. */
+                    token: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A small HTML page. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * One-click unsubscribe (RFC 8058): turns email off for the types the link names
+         * @description The body is `List-Unsubscribe=One-Click` (application/x-www-form-urlencoded or multipart/form-data). No sign-in: the signed token is the authorisation. Repeating it changes nothing more.
+         */
+        post: {
+            parameters: {
+                query: {
+                    /** @description From the link in the email. */
+                    token: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description To a browser (the confirmation form). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/hearth/v1/posts": {
         parameters: {
             query?: never;
@@ -7064,6 +7190,208 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/hearth/v1/users/me/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which notifications the caller gets, per type and channel */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description For each type of notification, whether it goes out on each channel. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            comment: {
+                                /** @description Emailed when it stays unread for a while. */
+                                email: boolean;
+                                /** @description Sent as a push notification once Web Push exists; stored already. */
+                                push: boolean;
+                            };
+                            follow: {
+                                /** @description Emailed when it stays unread for a while. */
+                                email: boolean;
+                                /** @description Sent as a push notification once Web Push exists; stored already. */
+                                push: boolean;
+                            };
+                            follow_request: {
+                                /** @description Emailed when it stays unread for a while. */
+                                email: boolean;
+                                /** @description Sent as a push notification once Web Push exists; stored already. */
+                                push: boolean;
+                            };
+                            like: {
+                                /** @description Emailed when it stays unread for a while. */
+                                email: boolean;
+                                /** @description Sent as a push notification once Web Push exists; stored already. */
+                                push: boolean;
+                            };
+                            mention: {
+                                /** @description Emailed when it stays unread for a while. */
+                                email: boolean;
+                                /** @description Sent as a push notification once Web Push exists; stored already. */
+                                push: boolean;
+                            };
+                            message: {
+                                /** @description Emailed when it stays unread for a while. */
+                                email: boolean;
+                                /** @description Sent as a push notification once Web Push exists; stored already. */
+                                push: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change some of the caller’s notification settings
+         * @description A partial object: only the types and channels named change, e.g. `{"like": {"email": false}}`.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description Only the types and channels named change. */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: {
+                            /** @description Emailed when it stays unread for a while. */
+                            email?: boolean;
+                            /** @description Sent as a push notification once Web Push exists; stored already. */
+                            push?: boolean;
+                        };
+                        follow?: {
+                            /** @description Emailed when it stays unread for a while. */
+                            email?: boolean;
+                            /** @description Sent as a push notification once Web Push exists; stored already. */
+                            push?: boolean;
+                        };
+                        follow_request?: {
+                            /** @description Emailed when it stays unread for a while. */
+                            email?: boolean;
+                            /** @description Sent as a push notification once Web Push exists; stored already. */
+                            push?: boolean;
+                        };
+                        like?: {
+                            /** @description Emailed when it stays unread for a while. */
+                            email?: boolean;
+                            /** @description Sent as a push notification once Web Push exists; stored already. */
+                            push?: boolean;
+                        };
+                        mention?: {
+                            /** @description Emailed when it stays unread for a while. */
+                            email?: boolean;
+                            /** @description Sent as a push notification once Web Push exists; stored already. */
+                            push?: boolean;
+                        };
+                        message?: {
+                            /** @description Emailed when it stays unread for a while. */
+                            email?: boolean;
+                            /** @description Sent as a push notification once Web Push exists; stored already. */
+                            push?: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description For each type of notification, whether it goes out on each channel. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            comment: {
+                                /** @description Emailed when it stays unread for a while. */
+                                email: boolean;
+                                /** @description Sent as a push notification once Web Push exists; stored already. */
+                                push: boolean;
+                            };
+                            follow: {
+                                /** @description Emailed when it stays unread for a while. */
+                                email: boolean;
+                                /** @description Sent as a push notification once Web Push exists; stored already. */
+                                push: boolean;
+                            };
+                            follow_request: {
+                                /** @description Emailed when it stays unread for a while. */
+                                email: boolean;
+                                /** @description Sent as a push notification once Web Push exists; stored already. */
+                                push: boolean;
+                            };
+                            like: {
+                                /** @description Emailed when it stays unread for a while. */
+                                email: boolean;
+                                /** @description Sent as a push notification once Web Push exists; stored already. */
+                                push: boolean;
+                            };
+                            mention: {
+                                /** @description Emailed when it stays unread for a while. */
+                                email: boolean;
+                                /** @description Sent as a push notification once Web Push exists; stored already. */
+                                push: boolean;
+                            };
+                            message: {
+                                /** @description Emailed when it stays unread for a while. */
+                                email: boolean;
+                                /** @description Sent as a push notification once Web Push exists; stored already. */
+                                push: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/healthz": {

@@ -5,18 +5,25 @@ import { notifications } from '../../db/schema.js'
 import type { DbOrTx } from '../../platform/db/index.js'
 import { queryRows } from '../../platform/db/rows.js'
 import { notBlockedEitherWaySql } from '../visibility/index.js'
+import type { NotificationType } from './notify.js'
+import { channelOnSql } from './settings-queries.js'
 
 export interface ClaimedEmail {
   id: number
   userId: number
+  type: NotificationType
   message: string
   createdAt: Date
   /** counting this claim; identifies it when the row is settled (a later claim increments it) */
   attempts: number
   email: string
   username: string
+  /** the user wants emails, and emails of this type (notification settings) */
   wantsEmail: boolean
 }
+
+/** The receiver's setting for the notification's type (joined as `s`), else the default. */
+const EMAIL_ON = channelOnSql('s', 'n.type', 'email')
 
 const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows
 
@@ -42,14 +49,15 @@ export async function claimDueEmails(
       ORDER BY id
       LIMIT ${opts.batch}
       FOR UPDATE SKIP LOCKED
-    ) AS due, users AS u
+    ) AS due, users AS u LEFT JOIN notification_settings AS s ON s.user_id = u.id
     WHERE n.id = due.id AND u.id = n.user_id
-    RETURNING n.id, n.user_id, n.message, n.created_at, n.email_attempts, u.email, u.username,
-              (u.email_notifications AND NOT u.is_blocked) AS wants_email
+    RETURNING n.id, n.user_id, n.type, n.message, n.created_at, n.email_attempts, u.email, u.username,
+              (u.email_notifications AND NOT u.is_blocked AND ${sql.raw(EMAIL_ON)}) AS wants_email
   `)
   return rowsOf<{
     id: number
     user_id: number
+    type: NotificationType
     message: string
     created_at: Date | string
     email_attempts: number
@@ -59,6 +67,7 @@ export async function claimDueEmails(
   }>(result).map((r) => ({
     id: Number(r.id),
     userId: Number(r.user_id),
+    type: r.type,
     message: r.message,
     createdAt: new Date(r.created_at),
     attempts: Number(r.email_attempts),
@@ -71,7 +80,7 @@ export async function claimDueEmails(
 /**
  * Of one user's claimed rows, those to put in the email now, read again just before it is sent:
  * still there (a block deletes the notifications between the two people), still unread, still
- * under this claim, the user still wanting emails, and from an actor the user may see (not
+ * under this claim, the user still wanting emails (of this type), and from an actor the user may see (not
  * suspended, no block either way: the notification list's rule).
  */
 export async function stillDue<T extends Pick<ClaimedEmail, 'id' | 'attempts'>>(db: DbOrTx, claimed: T[]): Promise<T[]> {
@@ -83,8 +92,9 @@ export async function stillDue<T extends Pick<ClaimedEmail, 'id' | 'attempts'>>(
     FROM notifications n
     JOIN users r ON r.id = n.user_id
     LEFT JOIN users a ON a.id = n.related_user_id
+    LEFT JOIN notification_settings s ON s.user_id = n.user_id
     WHERE n.id IN ${claimed.map((c) => c.id)} AND NOT n.is_read AND NOT n.is_email_sent
-      AND r.email_notifications AND NOT r.is_blocked
+      AND r.email_notifications AND NOT r.is_blocked AND ${sql.raw(EMAIL_ON)}
       AND coalesce(NOT a.is_blocked, true)
       AND ${sql.raw(notBlockedEitherWaySql('n.user_id', 'n.related_user_id'))}`,
   )
@@ -113,7 +123,7 @@ export const scheduleRetry = (db: DbOrTx, claimed: Pick<ClaimedEmail, 'id' | 'at
     emailLastError: error.slice(0, 500),
   })
 
-/** Never to be emailed (the user turned emails off, is blocked, or every attempt failed). */
+/** Never to be emailed (the user turned emails, or this type's emails, off, is blocked, or every attempt failed). */
 export const retireEmail = (db: DbOrTx, claimed: Pick<ClaimedEmail, 'id' | 'attempts'>[], error: string | null) =>
   settle(db, claimed, {
     emailNextAttemptAt: sql`'infinity'::timestamptz` as unknown as Date,

@@ -7,12 +7,14 @@
 // SMTP sends of a batch run one after another and a lease lasts minutes, and a block made
 // meanwhile deletes the notifications between the two people, so what the blocked person did
 // never leaves in an email after the block. Only a block landing during that one SMTP exchange
-// can miss it.
+// can miss it. A type the user turned email off for (notification settings) is never mailed, and
+// every email carries a one-click unsubscribe link for the types it is about (unsubscribe.ts).
 import type { AppContext } from '../../context.js'
 import { subsystemLogger, type Logger } from '../../logger.js'
 import { startJob, type Job } from '../../platform/jobs/index.js'
 import { notificationEmail } from './email-content.js'
 import { claimDueEmails, markEmailSent, retireEmail, scheduleRetry, stillDue, type ClaimedEmail } from './email-queries.js'
+import { UnsubscribeTokens } from './unsubscribe.js'
 
 export interface EmailWorkerOptions {
   /** how often to look for due notifications */
@@ -50,6 +52,7 @@ export class EmailWorker {
   readonly options: EmailWorkerOptions
   private readonly logger: Logger
   private job: Job<RunResult> | undefined
+  private readonly unsubscribe: UnsubscribeTokens
 
   constructor(
     private readonly ctx: Pick<AppContext, 'database' | 'mailer' | 'config' | 'logger'>,
@@ -57,6 +60,7 @@ export class EmailWorker {
   ) {
     this.options = { ...defaultEmailWorkerOptions, ...options }
     this.logger = subsystemLogger(ctx.logger, 'jobs').child({ job: 'notification-emails' })
+    this.unsubscribe = new UnsubscribeTokens(ctx.config.jwtSecret)
   }
 
   start(): this {
@@ -93,12 +97,15 @@ export class EmailWorker {
     const byUser = new Map<number, ClaimedEmail[]>()
     for (const c of claimed) byUser.set(c.userId, [...(byUser.get(c.userId) ?? []), c])
 
-    for (const claimedItems of byUser.values()) {
-      if (!claimedItems[0]!.wantsEmail) {
-        await retireEmail(db, claimedItems, null)
-        result.skipped += claimedItems.length
-        continue
+    for (const ofUser of byUser.values()) {
+      // a type the user turned email off for (or all of them) is never mailed
+      const unwanted = ofUser.filter((c) => !c.wantsEmail)
+      if (unwanted.length > 0) {
+        await retireEmail(db, unwanted, null)
+        result.skipped += unwanted.length
       }
+      const claimedItems = ofUser.filter((c) => c.wantsEmail)
+      if (claimedItems.length === 0) continue
       // Stop while the lease still covers a whole send; the rest is retried once it runs out.
       const leaseLeft = claimedAt + this.options.leaseSeconds * 1000 - Date.now()
       if (this.stopping || leaseLeft < this.options.sendTimeoutMs) break
@@ -141,7 +148,7 @@ export class EmailWorker {
     let timer: NodeJS.Timeout | undefined
     try {
       await Promise.race([
-        this.ctx.mailer.send(notificationEmail(items, this.ctx.config.publicUrl)),
+        this.ctx.mailer.send(notificationEmail(items, this.ctx.config.publicUrl, this.unsubscribe)),
         new Promise((_, reject) => {
           timer = setTimeout(
             () => reject(new Error(`no answer from the mail server within ${this.options.sendTimeoutMs} ms`)),

@@ -252,6 +252,13 @@ const RULES: Record<string, Rule> = {
   'GET /notifications/unread-count': { walk: 'read', expect: signedIn },
   'POST /notifications/{id}/read': { walk: 'none', why: ownOnly },
   'POST /notifications/read-all': { walk: 'none', why: ownOnly },
+  // the caller's own switches, per type and channel: no one else's rows, no people
+  'GET /users/me/notification-settings': { walk: 'read', expect: signedIn },
+  'PATCH /users/me/notification-settings': { walk: 'none', why: ownOnly },
+  // no sign-in: the HMAC-signed token from the email names the user and the types it may turn
+  // email off for, and shows nothing else (notifications/settings.test.ts: forged and altered tokens)
+  'GET /notifications/unsubscribe': { walk: 'none', why: 'a page asking to confirm; the signed token is the authorisation' },
+  'POST /notifications/unsubscribe': { walk: 'none', why: 'one-click unsubscribe; the signed token is the authorisation' },
   'GET /stream': { walk: 'none', why: 'a WebSocket: walked by the stream tests below' },
 }
 

@@ -11,7 +11,7 @@ export function createFileMailer(dir: string, from: string, logger: Logger): Mai
   return {
     kind: 'files',
     async send(m) {
-      const info = await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html })
+      const info = await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers })
       await mkdir(dir, { recursive: true })
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${++seq}.eml`
       const tmp = join(dir, `.${name}.tmp`)

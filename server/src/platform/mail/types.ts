@@ -3,6 +3,8 @@ export interface MailMessage {
   subject: string
   text: string
   html?: string
+  /** extra header fields, e.g. List-Unsubscribe */
+  headers?: Record<string, string>
 }
 
 /** The mail port: SMTP through nodemailer (SMTP_URL), or .eml files under DATA_DIR/mail (embedded). */
