@@ -54,27 +54,32 @@ export async function claimDueEmails(
     RETURNING n.id, n.user_id, n.type, n.message, n.created_at, n.email_attempts, u.email, u.username,
               (u.email_notifications AND NOT u.is_blocked AND ${sql.raw(EMAIL_ON)}) AS wants_email
   `)
-  return rowsOf<{
-    id: number
-    user_id: number
-    type: NotificationType
-    message: string
-    created_at: Date | string
-    email_attempts: number
-    email: string
-    username: string
-    wants_email: boolean
-  }>(result).map((r) => ({
-    id: Number(r.id),
-    userId: Number(r.user_id),
-    type: r.type,
-    message: r.message,
-    createdAt: new Date(r.created_at),
-    attempts: Number(r.email_attempts),
-    email: r.email,
-    username: r.username,
-    wantsEmail: Boolean(r.wants_email),
-  }))
+  return (
+    rowsOf<{
+      id: number
+      user_id: number
+      type: NotificationType
+      message: string
+      created_at: Date | string
+      email_attempts: number
+      email: string
+      username: string
+      wants_email: boolean
+    }>(result)
+      .map((r) => ({
+        id: Number(r.id),
+        userId: Number(r.user_id),
+        type: r.type,
+        message: r.message,
+        createdAt: new Date(r.created_at),
+        attempts: Number(r.email_attempts),
+        email: r.email,
+        username: r.username,
+        wantsEmail: Boolean(r.wants_email),
+      }))
+      // RETURNING follows the plan, not the subquery's ORDER BY: oldest first, so users are served in turn
+      .sort((a, b) => a.id - b.id)
+  )
 }
 
 /**
