@@ -1,9 +1,10 @@
-// /settings/*: profile, privacy, media, appearance, password, security (two-factor), devices, linked accounts. Loaded on first visit.
+// /settings/*: profile, privacy, media, appearance, notifications, password, security (two-factor), devices, linked accounts. Loaded on first visit.
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter'
 import { signOut, useSession } from '../../api/session'
 import { AccountsSettings } from './accounts-settings'
 import { AppearanceSettings } from './appearance-settings'
 import { MediaSettings } from './media-settings'
+import { NotificationSettings } from './notification-settings'
 import { PasswordSettings } from './password-settings'
 import { PrivacySettings } from './privacy-settings'
 import { ProfileSettings } from './profile-settings'
@@ -16,6 +17,7 @@ const sections = [
   ['/privacy', 'Privacy'],
   ['/media', 'Media'],
   ['/appearance', 'Appearance'],
+  ['/notifications', 'Notifications'],
   ['/password', 'Password'],
   ['/security', 'Security'],
   ['/sessions', 'Devices'],
@@ -60,6 +62,7 @@ export function SettingsPage() {
               <MediaSettings me={session.user} />
             </Route>
             <Route path="/appearance" component={AppearanceSettings} />
+            <Route path="/notifications" component={NotificationSettings} />
             <Route path="/password">
               <PasswordSettings me={session.user} />
             </Route>
