@@ -3,6 +3,7 @@ import type { AuthInfo } from '../../http/auth.js'
 import { AppError, forbidden, notFound } from '../../http/errors.js'
 import { boundAfter, decodeTimeCursor, paginate } from '../../lib/keyset.js'
 import { inTransaction } from '../../platform/db/transaction.js'
+import { notifyMentions } from '../mentions/index.js'
 import { notify } from '../notifications/index.js'
 import { authorOfPost, findVisiblePost } from '../posts/index.js'
 import { lockPairShared } from '../visibility/index.js'
@@ -101,7 +102,16 @@ export class CommentsService {
           commentId,
           message: `${actor.username} replied to your comment`,
         })
+        notified.add(parentAuthorId)
       }
+      // mentioned people who were not just told about this comment another way
+      await notifyMentions(this.ctx, tx, afterCommit, {
+        source: { kind: 'comment', id: commentId },
+        postId,
+        authorId: actorId,
+        content,
+        skip: notified,
+      })
       return commentId
     })
     return presentComment((await q.findComment(this.db, id))!)
@@ -110,12 +120,18 @@ export class CommentsService {
   async update(actor: AuthInfo, id: number, content: string) {
     const trimmed = content.trim()
     if (trimmed === '') throw emptyComment()
-    await inTransaction(this.db, async (tx) => {
+    await inTransaction(this.db, async (tx, afterCommit) => {
       const comment = await q.lockComment(tx, id, actor.userId)
       if (!comment || comment.isDeleted || comment.authorHidden) throw notFound('Comment')
       if (!(await findVisiblePost(tx, comment.postId, { viewerId: actor.userId }))) throw notFound('Comment')
       if (comment.userId !== actor.userId) throw forbidden('Only the author can edit a comment.')
       await q.updateCommentContent(tx, id, trimmed)
+      await notifyMentions(this.ctx, tx, afterCommit, {
+        source: { kind: 'comment', id },
+        postId: comment.postId,
+        authorId: comment.userId,
+        content: trimmed,
+      })
     })
     return presentComment((await q.findComment(this.db, id))!)
   }

@@ -8,6 +8,7 @@
 import type { Db } from '../../platform/db/index.js'
 import type { TimeKey } from '../../lib/keyset.js'
 import { postPageSql, runPostPage } from '../posts/index.js'
+import { followedTagPostsSql } from '../tags/index.js'
 import { notBlockedEitherWaySql, notMutedSql } from '../visibility/index.js'
 
 /**
@@ -40,6 +41,13 @@ export const WINDOW_SIZE = 3000
  *
  * Each strategy alone collapses for one kind of viewer, the two together for none: figures in
  * bench/results/design-measurements.md#home-feed-strategies.
+ *
+ * Followed tags (features/tags) add the newest posts of each tag the viewer follows, at most a page
+ * per tag, by authors the viewer may see and has not muted; UNION keeps a post once when its
+ * author is followed too (the same post has the same (id, created_at) in both branches). With no
+ * followed tag the branch is one probe of tag_follows' primary key; with ~5 it reads ~5 × $6 index
+ * entries of post_hashtags_tag_recent_idx plus an author probe each, small beside the per-author
+ * branch's followees × $6.
  *
  * Muted accounts are left out of the followees here, so a page is never thinned by them. A block
  * ends follows both ways, so no followee is blocked. Suspended authors are dropped by the hydrate stage rather than here: checking each followed
@@ -93,8 +101,11 @@ FROM (
     ORDER BY p.created_at DESC NULLS LAST, p.id DESC NULLS LAST
     LIMIT $6
   ) m
+  UNION
+  ${followedTagPostsSql('$1', '$2', '$3', '$6')}
 ) s
-ORDER BY s.created_at DESC NULLS LAST, s.id DESC NULLS LAST`
+ORDER BY s.created_at DESC NULLS LAST, s.id DESC NULLS LAST
+LIMIT $6`
 
 /**
  * Explore: recent posts of everyone (posts_explore_idx): public accounts only, authors not

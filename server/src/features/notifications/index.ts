@@ -1,6 +1,6 @@
 // The public face of features/notifications: what other features, app.ts and the tools may use.
 export { EmailWorker } from './email-worker.js'
-export { type NotificationRow, notify, removeNotificationsBetween } from './notify.js'
+export { type NotificationRow, type NotifyContext, notify, removeNotificationsBetween } from './notify.js'
 export { markMessageNotificationsRead } from './queries.js'
 export { notificationsRoutes } from './routes.js'
 export { notificationSettingsRoutes } from './settings-routes.js'

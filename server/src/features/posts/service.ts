@@ -6,6 +6,7 @@ import { subsystemLogger } from '../../logger.js'
 import { hideDeletedPostPhotos, type Media, type StoredImage, type UploadedFile } from '../media/index.js'
 import { adjustPostsCount, findVisibleUserById, type UserCache } from '../users/index.js'
 import { boundBefore, decodeTimeCursor } from '../../lib/keyset.js'
+import { notifyMentions } from '../mentions/index.js'
 import { syncPostTags } from '../tags/index.js'
 import { requireAccountContents } from '../visibility/index.js'
 import * as q from './queries.js'
@@ -81,11 +82,12 @@ export class PostsService {
     const images: StoredImage[] = input.files.length > 0 ? await this.media.storePostImages(input.files) : []
     let id: number
     try {
-      id = await inTransaction(this.db, async (tx) => {
+      id = await inTransaction(this.db, async (tx, afterCommit) => {
         const imageUrls = images.length > 0 ? withAlts(images, input.alts) : null
         const postId = await q.insertPost(tx, { userId, content, imageUrls, ...warning })
         await adjustPostsCount(tx, userId, 1)
         await syncPostTags(tx, postId, content)
+        await notifyMentions(this.ctx, tx, afterCommit, { source: { kind: 'post', id: postId }, postId, authorId: userId, content })
         return postId
       })
     } catch (err) {
@@ -105,7 +107,7 @@ export class PostsService {
   }
 
   async update(id: number, actor: AuthInfo, edit: PostEdit) {
-    await inTransaction(this.db, async (tx) => {
+    await inTransaction(this.db, async (tx, afterCommit) => {
       const post = await q.lockPost(tx, id, actor.userId)
       if (!post || post.isDeleted || !post.visible) throw notFound('Post')
       if (post.userId !== actor.userId) throw forbidden('Only the author can edit a post.')
@@ -129,7 +131,15 @@ export class PostsService {
         )
       }
       await q.updatePost(tx, id, changes)
-      if (changes.content !== undefined) await syncPostTags(tx, id, changes.content)
+      if (changes.content !== undefined) {
+        await syncPostTags(tx, id, changes.content)
+        await notifyMentions(this.ctx, tx, afterCommit, {
+          source: { kind: 'post', id },
+          postId: id,
+          authorId: post.userId,
+          content: changes.content,
+        })
+      }
     })
     return this.get(id, actor.userId)
   }

@@ -46,6 +46,9 @@ export interface Hidden {
  * on the third person's, and written to each other, before the block; the muted person acts on the
  * muter's posts after the mute.
  */
+/** The hashtag of every post of the world. */
+export const WORLD_TAG = 'walked'
+
 export async function buildWorld(t: TestApp): Promise<World> {
   const a = api(t)
   const people = {} as Record<Person, Session>
@@ -54,7 +57,9 @@ export async function buildWorld(t: TestApp): Promise<World> {
   const posts: World['posts'] = {}
   const comments: World['comments'] = {}
   const post = async (label: string, author: Person) => {
-    posts[label] = { id: (await a.createPost(people[author], `${label} by ${author}`)).id, author }
+    // every post carries WORLD_TAG, which everyone follows: tag pages and the home feed's
+    // followed-tags branch hold everyone's posts, hidden ones included, for the walk to scan
+    posts[label] = { id: (await a.createPost(people[author], `${label} by ${author} #${WORLD_TAG}`)).id, author }
   }
   const comment = async (label: string, author: Person, on: string, parent?: string) => {
     const c = await a.comment(people[author], posts[on]!.id, `${label} by ${author}`, parent ? comments[parent]!.id : undefined)
@@ -144,6 +149,7 @@ export async function buildWorld(t: TestApp): Promise<World> {
   await ok(a.put(`/users/${id.muter}/follow`, people.muted))
   await ok(a.put(`/posts/${posts.muterPost!.id}/like`, people.muted))
   await comment('mutedOnMuter', 'muted', 'muterPost')
+  for (const p of PEOPLE) await ok(a.put(`/tags/${WORLD_TAG}/follow`, people[p]))
 
   return {
     people,

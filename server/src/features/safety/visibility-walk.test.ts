@@ -21,6 +21,7 @@ import {
   type Shown,
   type Viewer,
   type World,
+  WORLD_TAG,
 } from './test-world.js'
 
 const PREFIX = '/api/hearth/v1'
@@ -203,6 +204,13 @@ const RULES: Record<string, Rule> = {
   'PATCH /comments/{id}': { walk: 'write', param: 'comment', body: content, refusal: onHiddenComment },
   'DELETE /comments/{id}': { walk: 'write', param: 'comment', refusal: onHiddenComment },
   'GET /feed': { walk: 'read', expect: signedIn, muteThinned: 'posts' },
+  // every post of the world carries the walked tag, and everyone follows it (so GET /feed walks
+  // the followed-tags branch too); a tag's header and trending name no one
+  'GET /tags/{name}': { walk: 'read', expect: () => ok },
+  'GET /tags/{name}/posts': { walk: 'read', expect: () => ok, muteThinned: 'posts' },
+  'PUT /tags/{name}/follow': { walk: 'write', refusal: () => null },
+  'DELETE /tags/{name}/follow': { walk: 'write', refusal: () => null },
+  'GET /tags/trending': { walk: 'read', expect: () => ok },
   'GET /feed/explore': { walk: 'read', expect: () => ok, muteThinned: 'posts' },
 
   'POST /reports': { walk: 'none', why: 'walked by its own test below (the target is in the body)' },
@@ -302,7 +310,7 @@ function targets(kind: Kind | undefined): (Target | undefined)[] {
 }
 
 function fill(path: string, target: Target | undefined): string {
-  const filled = path.replace(/\{(id|userId)\}/, () => String(target!.id))
+  const filled = path.replace(/\{(id|userId)\}/, () => String(target!.id)).replace('{name}', WORLD_TAG)
   if (/\{[^}]+\}/.test(filled)) throw new Error(`${path}: a path parameter the walk cannot fill`)
   return filled
 }

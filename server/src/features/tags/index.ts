@@ -1,3 +1,5 @@
 // The public face of features/tags: what other features, app.ts and the tools may use.
 export { syncPostTags } from './post-tags.js'
+export { followedTagPostsSql } from './queries.js'
+export { tagsRoutes } from './routes.js'
 export { searchTags } from './search.js'

@@ -1,6 +1,9 @@
-import { eq, sql } from 'drizzle-orm'
-import { hashtags, postHashtags } from '../../db/schema.js'
-import type { DbOrTx } from '../../platform/db/index.js'
+import { and, eq, sql } from 'drizzle-orm'
+import { hashtags, postHashtags, tagFollows } from '../../db/schema.js'
+import type { Db, DbOrTx } from '../../platform/db/index.js'
+import type { TimeKey } from '../../lib/keyset.js'
+import { postPageSql, runPostPage } from '../posts/index.js'
+import { authorVisibleSql, notMutedSql } from '../visibility/index.js'
 import { queryRows } from '../../platform/db/rows.js'
 
 const intArray = (ids: number[]) => `{${ids.map((i) => Math.trunc(i)).join(',')}}`
@@ -68,4 +71,117 @@ export async function adjustUsage(tx: DbOrTx, postId: number, tagIds: number[], 
     await tx.execute(sql`UPDATE hashtag_usage SET uses = uses - 1 WHERE ${at}`)
     await tx.execute(sql`DELETE FROM hashtag_usage WHERE ${at} AND uses <= 0`)
   }
+}
+
+export async function findTagByName(db: DbOrTx, name: string) {
+  const [row] = await db
+    .select({ id: hashtags.id, name: hashtags.name, postCount: hashtags.postCount })
+    .from(hashtags)
+    .where(eq(hashtags.name, name))
+    .limit(1)
+  return row
+}
+
+export async function isFollowingTag(db: DbOrTx, userId: number, tagId: number) {
+  const [row] = await db
+    .select({ one: sql<number>`1` })
+    .from(tagFollows)
+    .where(and(eq(tagFollows.userId, userId), eq(tagFollows.hashtagId, tagId)))
+    .limit(1)
+  return row !== undefined
+}
+
+/** Idempotent: the primary key settles repeats and races. */
+export async function followTag(db: DbOrTx, userId: number, tagId: number) {
+  await db.insert(tagFollows).values({ userId, hashtagId: tagId }).onConflictDoNothing()
+}
+
+export async function unfollowTag(db: DbOrTx, userId: number, tagId: number) {
+  await db.delete(tagFollows).where(and(eq(tagFollows.userId, userId), eq(tagFollows.hashtagId, tagId)))
+}
+
+/** The tag's row, created (with no posts) when it does not exist yet: a tag may be followed before anyone uses it. */
+export async function ensureTag(db: DbOrTx, name: string): Promise<number> {
+  const rows = await queryRows<{ id: number }>(
+    db,
+    sql`WITH ins AS (INSERT INTO hashtags (name) VALUES (${name}) ON CONFLICT (name) DO NOTHING RETURNING id)
+      SELECT id FROM ins UNION ALL SELECT id FROM hashtags WHERE name = ${name}`,
+  )
+  // a tag created by a concurrent transaction after this statement's snapshot: read it again
+  const id = rows[0]?.id ?? (await findTagByName(db, name))!.id
+  return Number(id)
+}
+
+export type TrendingWindow = 'day' | 'week'
+
+/**
+ * Tags by distinct people using them in the last 24 or 168 hourly buckets (the current hour
+ * included), counting only people whose posts everyone may see (public accounts, not suspended).
+ * Reads hashtag_usage's primary key from the window's first hour: rows per (hour, tag, person),
+ * not posts.
+ */
+export async function trendingTags(db: DbOrTx, window: TrendingWindow, limit: number) {
+  const hours = window === 'day' ? 23 : 167
+  const rows = await queryRows<{ name: string; people: number }>(
+    db,
+    sql`SELECT h.name, count(DISTINCT hu.user_id)::int AS people
+      FROM hashtag_usage hu
+      JOIN users u ON u.id = hu.user_id
+      JOIN hashtags h ON h.id = hu.hashtag_id
+      WHERE hu.hour >= date_trunc('hour', now(), 'UTC') - make_interval(hours => ${hours}::int)
+        AND NOT u.is_private AND NOT u.is_blocked
+      GROUP BY h.name
+      ORDER BY people DESC, h.name
+      LIMIT ${limit}::int`,
+  )
+  return rows.map((r) => ({ name: r.name, people: Number(r.people) }))
+}
+
+/**
+ * A tag's posts, newest first, as a page statement: the skeleton pages on
+ * post_hashtags_tag_recent_idx (hashtag_id, created_at, post_id) and applies the visibility rule
+ * and the viewer's mutes to each author there, so a page is not thinned by what the viewer may
+ * not see; the hydrate stage drops posts deleted since. Parameters: $1 tag name (normalised),
+ * $2 cursor time, $3 cursor post id, $4 page size + 1, $5 viewer id (NULL when anonymous).
+ */
+const tagPostsSql = () =>
+  postPageSql(
+    `SELECT ph.post_id AS id, ph.created_at
+FROM post_hashtags ph JOIN users u ON u.id = ph.user_id
+WHERE ph.hashtag_id = (SELECT h.id FROM hashtags h WHERE h.name = $1::text)
+  AND (ph.created_at, ph.post_id) < ($2::timestamptz, $3::int)
+  AND ${authorVisibleSql('$5', 'u')} AND ${notMutedSql('$5', 'ph.user_id')}
+ORDER BY ph.created_at DESC NULLS LAST, ph.post_id DESC NULLS LAST
+LIMIT (SELECT $4::int)`,
+    '$5',
+  )
+
+let TAG_POSTS_SQL: string | undefined
+
+export function tagPostsPage(db: Db, name: string, viewerId: number | undefined, before: TimeKey, limit: number) {
+  // built on first use: posts imports this feature (syncPostTags), so posts' page.ts may not be
+  // evaluated yet when this module is
+  TAG_POSTS_SQL ??= tagPostsSql()
+  return runPostPage(db, 'tag_posts_page', TAG_POSTS_SQL, [name, before.at, before.id, limit + 1, viewerId ?? null], limit)
+}
+
+/**
+ * The home feed's followed-tags branch, as SQL text for the feed's statement (features/feed): the
+ * newest posts before the cursor of each tag the viewer follows, at most a page per tag (one
+ * probe of tag_follows' primary key, then one short range of post_hashtags_tag_recent_idx per
+ * tag), by authors the viewer may see and has not muted. Arguments are the placeholders of the
+ * feed's statement. A viewer who follows no tag pays the one probe.
+ */
+export function followedTagPostsSql(viewer: string, cursorAt: string, cursorId: string, pageSize: string): string {
+  return `SELECT tp.id, tp.created_at
+  FROM tag_follows tf
+  CROSS JOIN LATERAL (
+    SELECT ph.post_id AS id, ph.created_at
+    FROM post_hashtags ph JOIN users u ON u.id = ph.user_id
+    WHERE ph.hashtag_id = tf.hashtag_id AND (ph.created_at, ph.post_id) < (${cursorAt}::timestamptz, ${cursorId}::int)
+      AND ${authorVisibleSql(viewer, 'u')} AND ${notMutedSql(viewer, 'ph.user_id')}
+    ORDER BY ph.created_at DESC NULLS LAST, ph.post_id DESC NULLS LAST
+    LIMIT ${pageSize}
+  ) tp
+  WHERE tf.user_id = ${viewer}::int`
 }
