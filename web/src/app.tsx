@@ -18,6 +18,7 @@ import { PostPage } from './features/posts/post-page'
 import { UpdatePrompt } from './features/pwa/update-prompt'
 import { FollowList } from './features/profile/follow-list'
 import { ProfilePage } from './features/profile/profile-page'
+import { TagPage } from './features/tags/tag-page'
 import { Shell } from './ui/shell'
 import { Loading } from './ui/states'
 import { Toasts } from './ui/toast'
@@ -90,6 +91,7 @@ export function App() {
                   </Private>
                 </Route>
                 <Route path="/p/:id">{(p) => <PostPage id={Number(p.id)} />}</Route>
+                <Route path="/tags/:name">{(p) => <TagPage name={decodeURIComponent(p.name)} />}</Route>
                 <Route path={PROFILE}>{(p) => <ProfilePage username={p.username!} />}</Route>
                 <Route path={PROFILE_LIST}>{(p) => <FollowList username={p.username!} list={p.list as 'followers' | 'following'} />}</Route>
                 <Route path="/notifications">

@@ -5976,6 +5976,349 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/hearth/v1/tags/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A hashtag: its live post count and whether the caller follows it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The tag without `#`, in any case or Unicode form (`Café` and `CAFÉ` name one tag). A name that cannot be a tag is 404. */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Whether the caller follows the tag (false when anonymous). */
+                            following: boolean;
+                            /** @description The normalised name (NFKC, lower case), without the `#`. */
+                            name: string;
+                            /** @description Live posts carrying the tag. */
+                            postCount: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hearth/v1/tags/{name}/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Follow a hashtag (idempotent): its posts join the caller’s home feed */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The tag without `#`, in any case or Unicode form (`Café` and `CAFÉ` name one tag). A name that cannot be a tag is 404. */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            following: boolean;
+                            name: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Unfollow a hashtag (idempotent) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The tag without `#`, in any case or Unicode form (`Café` and `CAFÉ` name one tag). A name that cannot be a tag is 404. */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            following: boolean;
+                            name: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hearth/v1/tags/{name}/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Posts carrying a hashtag, newest first
+         * @description Only posts the caller may see (blocks either way, private accounts not followed, suspended authors), without muted authors.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Opaque cursor from a previous page. */
+                    cursor?: string;
+                    /** @description Items per page (1..100). */
+                    limit: number;
+                };
+                header?: never;
+                path: {
+                    /** @description The tag without `#`, in any case or Unicode form (`Café` and `CAFÉ` name one tag). A name that cannot be a tag is 404. */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                author: {
+                                    avatarUrl: string | null;
+                                    displayName: string | null;
+                                    id: number;
+                                    username: string;
+                                };
+                                /** @description The viewer saved this post; false when anonymous. */
+                                bookmarkedByMe: boolean;
+                                commentCount: number;
+                                /** @description Up to 5000 characters; empty when the post has images. */
+                                content: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** @description The content was changed after posting. */
+                                edited: boolean;
+                                id: number;
+                                images: {
+                                    /** @description The author's description of the photo (up to 1500 characters), null when none was given. */
+                                    alt: string | null;
+                                    height: number;
+                                    /** @description ThumbHash (base64) to paint a blurred preview before the image loads. */
+                                    placeholder: string;
+                                    thumbHeight: number;
+                                    /** @description About 320 px, for grids. */
+                                    thumbUrl: string;
+                                    thumbWidth: number;
+                                    /** @description Display size, longest side ≤ 1080 px. */
+                                    url: string;
+                                    width: number;
+                                }[];
+                                likeCount: number;
+                                /** @description false when anonymous */
+                                likedByMe: boolean;
+                                /** @description A content warning: clients hide the photos until asked (see showSensitiveMedia). */
+                                sensitive: boolean;
+                                /** @description The content warning’s text, null when none. */
+                                spoilerText: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hearth/v1/tags/trending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hashtags by distinct people using them recently
+         * @description `window=day`: the last 24 hours; `week`: the last 7 days (hourly buckets, the current hour included). Only posts everyone may see count (public accounts, not suspended; deleted posts leave at once). Shared by everyone and refreshed every minute.
+         */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    window: "day" | "week";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                name: string;
+                                /** @description Distinct people who used the tag in the window, in posts everyone may see. */
+                                people: number;
+                            }[];
+                            window: "day" | "week";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/hearth/v1/users": {
         parameters: {
             query?: never;

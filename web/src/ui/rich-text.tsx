@@ -1,30 +1,56 @@
-// Post and comment text: @mentions link to profiles and web addresses become links. Everything
-// else stays plain text (React escapes it), so nothing a user writes can inject markup.
+// Post and comment text: @mentions link to profiles, #hashtags to their tag page (found by the
+// same rules the server stores them with: lib/text-entities.ts) and web addresses become links.
+// Everything else stays plain text (React escapes it), so nothing a user writes can inject markup.
 import { Fragment } from 'react'
 import { Link } from 'wouter'
+import { scanEntities } from '../lib/text-entities'
 
-const TOKEN = /(@[A-Za-z0-9_]{3,30})|(https?:\/\/[^\s<]+[^\s<.,:;"')\]!?])/g
+const URL = /https?:\/\/[^\s<]+[^\s<.,:;"')\]!?]/g
+
+interface Token {
+  start: number
+  end: number
+  node: (key: number, text: string) => React.ReactNode
+}
 
 export function RichText({ text }: { text: string }) {
+  const tokens: Token[] = []
+  for (const m of text.matchAll(URL)) {
+    tokens.push({
+      start: m.index,
+      end: m.index + m[0].length,
+      node: (key, t) => (
+        <a key={key} href={t} target="_blank" rel="noopener noreferrer nofollow ugc">
+          {t.replace(/^https?:\/\//, '')}
+        </a>
+      ),
+    })
+  }
+  // the scanner skips web addresses whole, so its entities never overlap the links above
+  for (const e of scanEntities(text)) {
+    tokens.push({
+      start: e.start,
+      end: e.end,
+      node: (key, t) =>
+        e.kind === 'tag' ? (
+          <Link key={key} href={`/tags/${encodeURIComponent(e.value)}`} className="hashtag">
+            {t}
+          </Link>
+        ) : (
+          <Link key={key} href={`/${t}`}>
+            {t}
+          </Link>
+        ),
+    })
+  }
+  tokens.sort((a, b) => a.start - b.start)
   const parts: React.ReactNode[] = []
   let last = 0
-  for (const m of text.matchAll(TOKEN)) {
-    const i = m.index
-    if (i > last) parts.push(text.slice(last, i))
-    if (m[1]) {
-      parts.push(
-        <Link key={i} href={`/${m[1]}`}>
-          {m[1]}
-        </Link>,
-      )
-    } else if (m[2]) {
-      parts.push(
-        <a key={i} href={m[2]} target="_blank" rel="noopener noreferrer nofollow ugc">
-          {m[2].replace(/^https?:\/\//, '')}
-        </a>,
-      )
-    }
-    last = i + m[0].length
+  for (const tok of tokens) {
+    if (tok.start < last) continue
+    if (tok.start > last) parts.push(text.slice(last, tok.start))
+    parts.push(tok.node(tok.start, text.slice(tok.start, tok.end)))
+    last = tok.end
   }
   if (last < text.length) parts.push(text.slice(last))
   return <Fragment>{parts}</Fragment>

@@ -136,7 +136,9 @@ export function NotificationsPage() {
           <ErrorState error={list.error} retry={() => void list.reload()} />
         ) : list.items.length === 0 ? (
           <Empty icon={<BellIcon size={34} />} title={unreadOnly ? 'You’re all caught up' : 'No notifications yet'}>
-            <p>When someone likes or comments on your posts, follows you (or asks to) or writes to you, you’ll see it here.</p>
+            <p>
+              When someone likes or comments on your posts, mentions you, follows you (or asks to) or writes to you, you’ll see it here.
+            </p>
           </Empty>
         ) : (
           <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
