@@ -24,6 +24,7 @@ import { safetyRoutes } from './features/safety/index.js'
 import { likesRoutes } from './features/likes/index.js'
 import { bookmarksRoutes } from './features/bookmarks/index.js'
 import { tagsRoutes } from './features/tags/index.js'
+import { searchRoutes } from './features/search/index.js'
 import { Post, PostImage, postsRoutes } from './features/posts/index.js'
 import { messagesRoutes } from './features/messages/index.js'
 import { notificationSettingsRoutes, notificationsRoutes } from './features/notifications/index.js'
@@ -192,6 +193,7 @@ export async function buildApp(ctx: AppContext, services: Services) {
       await api.register(likesRoutes(ctx))
       await api.register(bookmarksRoutes(ctx))
       await api.register(tagsRoutes(ctx))
+      await api.register(searchRoutes(ctx))
       await api.register(commentsRoutes(ctx))
       await api.register(feedRoutes(ctx))
       await api.register(reportsRoutes(ctx))

@@ -16,6 +16,7 @@ import {
   json,
   jsonb,
   pgEnum,
+  customType,
   pgTable,
   primaryKey,
   text,
@@ -24,6 +25,9 @@ import {
   varchar,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core'
+
+/** A text-search document (PostgreSQL `tsvector`); read only by SQL, never selected into JavaScript. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 const createdAt = () => ts('created_at').notNull().defaultNow()
@@ -80,6 +84,8 @@ export const users = pgTable(
     index('users_avatar_name_idx')
       .using('btree', sql`substring(${t.avatarUrl} from '[^/]+$')`)
       .where(sql`${t.avatarUrl} IS NOT NULL`),
+    // added: people search matches display names ignoring case and accents (migration 0011).
+    index('users_display_name_search_idx').using('btree', sql`hearth_search_text(${t.displayName}) text_pattern_ops`),
   ],
 )
 
@@ -130,6 +136,9 @@ export const posts = pgTable(
     // added: content warnings; the web app blurs a sensitive post's photos behind its spoiler text.
     sensitive: boolean('sensitive').notNull().default(false),
     spoilerText: varchar('spoiler_text', { length: 500 }),
+    // added: the caption's words for search, lower-cased and unaccented (migration 0011 defines
+    // hearth_search_text); generated, so every insert and edit keeps it right.
+    searchVector: tsvector('search_vector').generatedAlwaysAs(sql`to_tsvector('simple'::regconfig, hearth_search_text(content))`),
   },
   (t) => [
     index('posts_user_id_idx').on(t.userId),
@@ -157,6 +166,10 @@ export const posts = pgTable(
       .using('gin', sql`jsonb_path_query_array(${t.imageUrls}::jsonb, '$[*].keys[*]')`)
       .with({ fastupdate: false })
       .where(sql`${t.imageUrls} IS NOT NULL`),
+    // added: post search (features/search), live posts only.
+    index('posts_search_idx')
+      .using('gin', t.searchVector)
+      .where(sql`NOT ${t.isDeleted}`),
   ],
 )
 

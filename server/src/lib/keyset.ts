@@ -81,7 +81,11 @@ export interface TimeKey {
 export function decodeTimeCursor(cursor: string | undefined): TimeKey | undefined {
   const values = decodeCursor<[string, number]>(cursor, ['string', 'number'])
   if (!values) return undefined
-  const [at, id] = values
+  return checkTimeKey(values[0], values[1])
+}
+
+/** A time key decoded from a longer cursor (e.g. `[rank, at, id]`), checked as `decodeTimeCursor` checks one. */
+export function checkTimeKey(at: string, id: number): TimeKey {
   const m = AT_PATTERN.exec(at)
   if (!m || id < 1 || id > FIRST_PAGE_ID) throw invalidCursor()
   const parsed = new Date(`${at.slice(0, 19)}Z`)

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { wrapPglite } from '../../src/platform/db/pglite.js'
+import { PGLITE_EXTENSIONS, wrapPglite } from '../../src/platform/db/pglite.js'
 import { migrationsFolder } from '../../src/platform/db/types.js'
 
 export const snapshotDir = join(process.cwd(), 'node_modules', '.cache', 'hearth-test')
@@ -23,7 +23,7 @@ export default async function setup() {
   const file = snapshotPath()
   if (existsSync(file)) return
   mkdirSync(snapshotDir, { recursive: true })
-  const db = wrapPglite(await PGlite.create())
+  const db = wrapPglite(await PGlite.create({ extensions: PGLITE_EXTENSIONS }))
   await db.migrate()
   const dump = await db.client.dumpDataDir('none')
   await db.close()

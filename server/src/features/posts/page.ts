@@ -35,7 +35,10 @@ const ISO_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`
  * like, and bookmark, is one index probe per post (LATERAL … LIMIT 1): as an EXISTS the planner
  * hashed all of the viewer's likes instead.
  */
-export function postPageSql(skeleton: string, viewer: string): string {
+export function postPageSql(skeleton: string, viewer: string, opts: { ranked?: boolean } = {}): string {
+  // Ranked lists (search) order by the skeleton's `rank` column first; their cursor is (rank, at, id).
+  const rank = opts.ranked ? 's.rank' : 'NULL::int'
+  const rankOrder = opts.ranked ? 's.rank DESC, ' : ''
   return `WITH skeleton AS MATERIALIZED (
 ${skeleton}
 ),
@@ -56,15 +59,16 @@ hydrated AS MATERIALIZED (
 SELECT s.id, to_char(s.created_at AT TIME ZONE 'UTC', ${CURSOR_AT_FORMAT}) AS at,
   h.id IS NOT NULL AS visible, h.user_id, h.content, h.image_urls, h.like_count, h.comment_count,
   h.created_at, h.updated_at, h.edited, h.username, h.display_name, h.avatar_url, coalesce(h.liked, false) AS liked,
-  coalesce(h.saved, false) AS saved, coalesce(h.sensitive, false) AS sensitive, h.spoiler_text
+  coalesce(h.saved, false) AS saved, coalesce(h.sensitive, false) AS sensitive, h.spoiler_text, ${rank} AS rank
 FROM skeleton s
 LEFT JOIN hydrated h ON h.id = s.id
-ORDER BY s.created_at DESC NULLS LAST, s.id DESC NULLS LAST`
+ORDER BY ${rankOrder}s.created_at DESC NULLS LAST, s.id DESC NULLS LAST`
 }
 
 interface PageRow {
   id: number
   at: string
+  rank: number
   post: PresentedPost | null
 }
 
@@ -76,6 +80,7 @@ function mapRows(rows: unknown[][]): PageRow[] {
     out[i] = {
       id,
       at: String(r[1]),
+      rank: Number(r[18] ?? 0),
       post: r[2]
         ? {
             id,
@@ -101,10 +106,20 @@ function mapRows(rows: unknown[][]): PageRow[] {
 /**
  * Runs a page statement built by `postPageSql` (a named prepared statement) and returns the
  * visible posts of the page and the next cursor. The skeleton must return `limit + 1` rows.
+ * `name` undefined runs it unnamed, planned afresh with each call's values: for statements whose
+ * best plan depends on them (search: a rare word wants the index of words, a common one the walk
+ * by recency). `ranked` as for `postPageSql`.
  */
-export async function runPostPage(db: Db, name: string, text: string, params: readonly unknown[], limit: number) {
+export async function runPostPage(
+  db: Db,
+  name: string | undefined,
+  text: string,
+  params: readonly unknown[],
+  limit: number,
+  opts: { ranked?: boolean } = {},
+) {
   const rows = await runNamed(db, name, text, params, mapRows)
-  const page = paginate(rows, limit, (r) => [r.at, r.id])
+  const page = paginate(rows, limit, (r) => (opts.ranked ? [r.rank, r.at, r.id] : [r.at, r.id]))
   const items: PresentedPost[] = []
   for (const r of page.items) if (r.post) items.push(r.post)
   return { items, nextCursor: page.nextCursor }

@@ -212,6 +212,22 @@ const RULES: Record<string, Rule> = {
   'DELETE /tags/{name}/follow': { walk: 'write', refusal: () => null },
   'GET /tags/trending': { walk: 'read', expect: () => ok },
   'GET /feed/explore': { walk: 'read', expect: () => ok, muteThinned: 'posts' },
+  // every world caption holds "by"; every display name starts with "The"; anonymous may search
+  'GET /search': {
+    walk: 'read',
+    queries: (w) => [
+      { q: 'by' },
+      { q: 'The' },
+      { q: 'by', type: 'posts' },
+      { q: 'post by', type: 'posts' },
+      { q: 'The', type: 'users' },
+      { q: 'by', type: 'tags' },
+      ...PEOPLE.map((p) => ({ q: w.people[p].user.username, type: 'users' })),
+      ...PEOPLE.map((p) => ({ q: p, type: 'posts' })),
+    ],
+    expect: () => ok,
+    muteThinned: 'posts',
+  },
 
   'POST /reports': { walk: 'none', why: 'walked by its own test below (the target is in the body)' },
 

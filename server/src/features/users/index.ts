@@ -23,6 +23,7 @@ export {
 export { DisplayName, Email, Username } from './schemas.js'
 export { UserCache } from './user-cache.js'
 export { Me, presentMe, presentSummary, PublicProfile, UserSummary } from './views.js'
-// Last: routes pull in other features (follows, visibility) whose modules import this face's
+// Last: routes and the service pull in other features (follows, visibility) whose modules import this face's
 // schemas and views while it is being evaluated, so those must already be initialised.
+export { searchPeople } from './service.js'
 export { usersRoutes } from './routes.js'

@@ -35,12 +35,17 @@ export async function actorSummary(db: DbOrTx, id: number) {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c)
 
-/** Prefix search on username or display name, ordered by lower(username) for keyset paging. */
 /** The users id column, for the caller's visibility filter. */
 export const userIdColumn = users.id
 
+/**
+ * Prefix search on username or display name, ignoring case and accents, ordered by
+ * lower(username) for keyset paging. Usernames are ASCII, so lower() is their whole folding
+ * (users_username_lower_key); display names fold through hearth_search_text (migration 0011,
+ * users_display_name_search_idx), and so does the query, so "zoe" finds "Zoë" and "ZOË" finds "zoe_1".
+ */
 export async function searchUsers(db: DbOrTx, q: string, limit: number, after: string | undefined, visible: SQL) {
-  const prefix = escapeLike(q.toLowerCase()) + '%'
+  const prefix = sql`(hearth_search_text(${escapeLike(q)}::text) || '%')`
   const lowerName = sql<string>`lower(${users.username})`
   return db
     .select({
@@ -55,7 +60,7 @@ export async function searchUsers(db: DbOrTx, q: string, limit: number, after: s
       and(
         eq(users.isBlocked, false),
         visible,
-        or(sql`lower(${users.username}) LIKE ${prefix}`, sql`lower(${users.displayName}) LIKE ${prefix}`),
+        or(sql`lower(${users.username}) LIKE ${prefix}`, sql`hearth_search_text(${users.displayName}) LIKE ${prefix}`),
         after === undefined ? undefined : gt(lowerName, after),
       ),
     )

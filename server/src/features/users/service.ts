@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.js'
 import { conflict, notFound, unauthorized } from '../../http/errors.js'
 import { decodeCursor, paginate } from '../../lib/keyset.js'
 import { isUniqueViolation } from '../../platform/db/errors.js'
+import type { DbOrTx } from '../../platform/db/index.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import { acceptAllRequests } from '../follows/index.js'
 import { NO_RELATIONSHIP, notBlockedEitherWay, relationships } from '../visibility/index.js'
@@ -94,9 +95,18 @@ export class UsersService {
   }
 
   async search(query: string, viewerId: number | undefined, limit: number, cursor: string | undefined) {
-    const after = decodeCursor<[string]>(cursor, ['string'])
-    const rows = await q.searchUsers(this.db, query.trim(), limit, after?.[0], notBlockedEitherWay(viewerId, q.userIdColumn))
-    const page = paginate(rows, limit, (r) => [r.key])
-    return { items: page.items.map(presentSummary), nextCursor: page.nextCursor }
+    return searchPeople(this.db, query, viewerId, limit, cursor)
   }
+}
+
+/**
+ * People whose username or display name starts with `query` (case and accents ignored), by
+ * username: GET /users?q= and search's people. Suspended people and those on either side of a
+ * block with the viewer are left out; private accounts are found (their header is public).
+ */
+export async function searchPeople(db: DbOrTx, query: string, viewerId: number | undefined, limit: number, cursor: string | undefined) {
+  const after = decodeCursor<[string]>(cursor, ['string'])
+  const rows = await q.searchUsers(db, query.trim(), limit, after?.[0], notBlockedEitherWay(viewerId, q.userIdColumn))
+  const page = paginate(rows, limit, (r) => [r.key])
+  return { items: page.items.map(presentSummary), nextCursor: page.nextCursor }
 }

@@ -10,7 +10,8 @@ import type { DbOrTx } from './types.js'
  */
 export function runNamed<R>(
   db: DbOrTx,
-  name: string,
+  /** undefined: an unnamed statement, parsed and planned on every call with its actual values */
+  name: string | undefined,
   text: string,
   params: readonly unknown[],
   mapRows: (rows: unknown[][]) => R,

@@ -1,9 +1,16 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
 import { drizzle } from 'drizzle-orm/pglite'
 import { migrate } from 'drizzle-orm/pglite/migrator'
 import { schema } from '../../db/schema.js'
 import { migrationsFolder, type Database, type Db } from './types.js'
+
+/**
+ * The contrib extensions the migrations create (0011: unaccent, for search). PGlite must load
+ * them at every start, a snapshot or data directory included: they live outside the data directory.
+ */
+export const PGLITE_EXTENSIONS = { unaccent }
 
 /**
  * PostgreSQL compiled to WASM, in-process. `dataDir` persists it on disk; `snapshot` (a
@@ -11,7 +18,10 @@ import { migrationsFolder, type Database, type Db } from './types.js'
  */
 export async function createPgliteDatabase(opts: { dataDir?: string; snapshot?: Blob | File }): Promise<Database> {
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true })
-  const client = await PGlite.create(opts.dataDir, opts.snapshot ? { loadDataDir: opts.snapshot } : {})
+  const client = await PGlite.create(opts.dataDir, {
+    extensions: PGLITE_EXTENSIONS,
+    ...(opts.snapshot ? { loadDataDir: opts.snapshot } : {}),
+  })
   return wrapPglite(client)
 }
 

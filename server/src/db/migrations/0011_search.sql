@@ -1,0 +1,8 @@
+-- Why: search (issue 14, item 3). Captions are searched as words in any position, ignoring case and accents, on both engines with the same SQL: unaccent is a contrib extension PGlite ships and PostgreSQL's contrib package installs (trusted since PostgreSQL 13, so the database owner may create it). unaccent() itself is only STABLE (its dictionary could change), so an IMMUTABLE wrapper with fully qualified names (pg_dump/restore runs with an empty search_path) lets a generated column and an index use it. The caption's words are a stored generated column rather than an expression index so that the recency walk for common words (features/search/queries.ts) filters on a stored value instead of re-running unaccent per row; PostgreSQL keeps it right on every insert and edit, so no write path changes. Display names get the same folding for people search (usernames are ASCII, lower() suffices).
+CREATE EXTENSION IF NOT EXISTS "unaccent";--> statement-breakpoint
+CREATE FUNCTION "hearth_search_text"(text) RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, pg_catalog.lower($1)) $$;--> statement-breakpoint
+ALTER TABLE "posts" ADD COLUMN "search_vector" tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, "hearth_search_text"("content"))) STORED;--> statement-breakpoint
+CREATE INDEX "posts_search_idx" ON "posts" USING gin ("search_vector") WHERE NOT "posts"."is_deleted";--> statement-breakpoint
+CREATE INDEX "users_display_name_search_idx" ON "users" USING btree ("hearth_search_text"("display_name") text_pattern_ops);

@@ -1,0 +1,2 @@
+// The public face of features/search: what app.ts may use.
+export { searchRoutes } from './routes.js'

@@ -1,0 +1,60 @@
+import type { AppContext } from '../../context.js'
+import { checkTimeKey, decodeCursor, invalidCursor } from '../../lib/keyset.js'
+import { searchPeople } from '../users/index.js'
+import { FIRST_TIER, searchPostsPage } from './queries.js'
+import { PREVIEW_SIZE } from './views.js'
+
+export type SearchKind = 'users' | 'tags' | 'posts'
+
+export class SearchService {
+  constructor(private readonly ctx: AppContext) {}
+
+  private get db() {
+    return this.ctx.database.db
+  }
+
+  /** One kind, paged; or, without a kind, the first few of each. Anonymous viewers search what anyone may see. */
+  async search(query: string, kind: SearchKind | undefined, viewerId: number | undefined, limit: number, cursor: string | undefined) {
+    const text = query.trim()
+    switch (kind) {
+      case 'users':
+        return this.people(text, viewerId, limit, cursor)
+      case 'tags':
+        return this.tags(text, limit, cursor)
+      case 'posts':
+        return this.posts(text, viewerId, limit, cursor)
+      case undefined: {
+        const [users, tags, posts] = await Promise.all([
+          this.people(text, viewerId, PREVIEW_SIZE, undefined),
+          this.tags(text, PREVIEW_SIZE, undefined),
+          this.posts(text, viewerId, PREVIEW_SIZE, undefined),
+        ])
+        return { users: users.items, tags: tags.items, posts: posts.items }
+      }
+    }
+  }
+
+  /** "@ana" finds ana: the @ of a mention is not part of a username. */
+  private people(text: string, viewerId: number | undefined, limit: number, cursor: string | undefined) {
+    const name = text.replace(/^@+/, '').trim()
+    if (name === '') return Promise.resolve({ items: [], nextCursor: null })
+    return searchPeople(this.db, name, viewerId, limit, cursor)
+  }
+
+  private tags(_text: string, _limit: number, _cursor: string | undefined) {
+    return Promise.resolve({ items: [] as { name: string; postCount: number }[], nextCursor: null })
+  }
+
+  private posts(text: string, viewerId: number | undefined, limit: number, cursor: string | undefined) {
+    return searchPostsPage(this.db, text, viewerId, decodePostCursor(cursor), limit)
+  }
+}
+
+/** A post search cursor is (tier, created_at, id), as queries.ts orders; page 1 starts above every tier. */
+function decodePostCursor(cursor: string | undefined) {
+  const values = decodeCursor<[number, string, number]>(cursor, ['number', 'string', 'number'])
+  if (!values) return { tier: FIRST_TIER, key: { at: 'infinity', id: 2_147_483_647 } }
+  const [tier, at, id] = values
+  if (tier !== 1 && tier !== 2) throw invalidCursor()
+  return { tier, key: checkTimeKey(at, id) }
+}
