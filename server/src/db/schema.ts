@@ -169,6 +169,7 @@ export const posts = pgTable(
     // added: post search (features/search), live posts only.
     index('posts_search_idx')
       .using('gin', t.searchVector)
+      .with({ fastupdate: false })
       .where(sql`NOT ${t.isDeleted}`),
   ],
 )

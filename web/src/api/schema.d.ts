@@ -5882,6 +5882,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/hearth/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search people, tags and posts
+         * @description People: username or display-name prefix; tags: name prefix; posts: every word of the query anywhere in the caption. Case and accents are ignored. Posts come by relevance (the words as the phrase typed first, then the rest), newest first within each. Without `type`, a few of each kind and no cursors (`limit` and `cursor` apply to one kind). Anonymous callers see what anyone may see.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Opaque cursor from a previous page. */
+                    cursor?: string;
+                    /** @description Items per page (1..100). */
+                    limit: number;
+                    /** @description Words to search for (not only spaces). */
+                    q: string;
+                    type?: "users" | "tags" | "posts";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            posts: components["schemas"]["Post"][];
+                            tags: {
+                                name: string;
+                                postCount: number;
+                            }[];
+                            users: components["schemas"]["UserSummary"][];
+                        } | {
+                            items: components["schemas"]["UserSummary"][];
+                            nextCursor: string | null;
+                        } | {
+                            items: {
+                                name: string;
+                                postCount: number;
+                            }[];
+                            nextCursor: string | null;
+                        } | {
+                            items: components["schemas"]["Post"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/hearth/v1/stream": {
         parameters: {
             query?: never;

@@ -13,7 +13,7 @@
 // - present: rows are arrays mapped by hand straight into the API's shape.
 import type { Db } from '../../platform/db/index.js'
 import { runNamed } from '../../platform/db/named-statement.js'
-import { CURSOR_AT_FORMAT, paginate } from '../../lib/keyset.js'
+import { CURSOR_AT_FORMAT, paginate, type CursorValue } from '../../lib/keyset.js'
 import { authorVisibleSql } from '../visibility/index.js'
 import { presentImages, type PresentedPost } from './views.js'
 
@@ -108,7 +108,7 @@ function mapRows(rows: unknown[][]): PageRow[] {
  * visible posts of the page and the next cursor. The skeleton must return `limit + 1` rows.
  * `name` undefined runs it unnamed, planned afresh with each call's values: for statements whose
  * best plan depends on them (search: a rare word wants the index of words, a common one the walk
- * by recency). `ranked` as for `postPageSql`.
+ * by recency). `ranked` as for `postPageSql`; `cursorPrefix` goes before the sort key in the cursor.
  */
 export async function runPostPage(
   db: Db,
@@ -116,10 +116,11 @@ export async function runPostPage(
   text: string,
   params: readonly unknown[],
   limit: number,
-  opts: { ranked?: boolean } = {},
+  opts: { ranked?: boolean; cursorPrefix?: CursorValue[] } = {},
 ) {
   const rows = await runNamed(db, name, text, params, mapRows)
-  const page = paginate(rows, limit, (r) => (opts.ranked ? [r.rank, r.at, r.id] : [r.at, r.id]))
+  const prefix = opts.cursorPrefix ?? []
+  const page = paginate(rows, limit, (r) => (opts.ranked ? [...prefix, r.rank, r.at, r.id] : [...prefix, r.at, r.id]))
   const items: PresentedPost[] = []
   for (const r of page.items) if (r.post) items.push(r.post)
   return { items, nextCursor: page.nextCursor }

@@ -215,7 +215,7 @@ const RULES: Record<string, Rule> = {
   // every world caption holds "by"; every display name starts with "The"; anonymous may search
   'GET /search': {
     walk: 'read',
-    queries: (w) => [
+    queries: (w): Record<string, string>[] => [
       { q: 'by' },
       { q: 'The' },
       { q: 'by', type: 'posts' },

@@ -6,7 +6,14 @@ import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { queryRows } from '../../platform/db/rows.js'
 import { createHarness, expectProblem, json, register, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
+import { boundBefore, checkTimeKey } from '../../lib/keyset.js'
 import { api, setBlocked } from '../posts/test-support.js'
+import { FIRST_SCORE, latestPostId, searchPostsPage } from './queries.js'
+
+const decode = (cursor: string) => {
+  const [bound, score, at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [number, number, string, number]
+  return { bound, score, key: checkTimeKey(at, id) }
+}
 
 let h: Harness
 let t: TestApp
@@ -94,8 +101,32 @@ describe('post search', () => {
       expect(ids(items)).toEqual([...phrase, ...apart])
     }
     expectProblem(await search(x, null, 'posts', '&cursor=bm90LWEtY3Vyc29y'), 400, 'invalid_cursor')
-    const forged = Buffer.from(JSON.stringify([7, '2024-01-01T00:00:00.000000Z', 5])).toString('base64url')
+    const forged = Buffer.from(JSON.stringify([-1, 7, '2024-01-01T00:00:00.000000Z', 5])).toString('base64url')
     expectProblem(await search(x, null, 'posts', `&cursor=${forged}`), 400, 'invalid_cursor')
+  })
+
+  it('ranks only the newest matches (the window) and lists the older ones after them by recency, each once', async () => {
+    const author = await register(t.app)
+    const [x, y] = [word(), word()]
+    const made: number[] = []
+    // oldest first: 0 and 1 close together (score high), the rest apart
+    for (let i = 0; i < 8; i++) made.push((await a.createPost(author, i % 4 < 2 ? `${x} ${y}` : `${x} is far from ${y}`)).id)
+    const db = t.ctx.database.db
+    const first = { bound: await latestPostId(db), score: FIRST_SCORE, key: boundBefore(undefined) }
+    // a window of 3: posts 7, 6, 5 ranked (5 scores highest), then 4..0 newest first, whatever their score
+    const expected = [made[5], made[7], made[6], made[4], made[3], made[2], made[1], made[0]]
+    const whole = await searchPostsPage(db, `${x} ${y}`, undefined, first, 20, 3)
+    expect(ids(whole.items)).toEqual(expected)
+    const seen: number[] = []
+    let cursor: string | null = null
+    do {
+      const page = await searchPostsPage(db, `${x} ${y}`, undefined, cursor ? decode(cursor) : first, 2, 3)
+      seen.push(...ids(page.items))
+      cursor = page.nextCursor
+      // a post written while paging is not part of this search
+      await a.createPost(author, `${x} ${y} later`)
+    } while (cursor)
+    expect(seen).toEqual(expected)
   })
 
   it('shows no one what they may not see', async () => {

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.js'
-import { checkTimeKey, decodeCursor, invalidCursor } from '../../lib/keyset.js'
+import { boundBefore, checkTimeKey, decodeCursor, invalidCursor } from '../../lib/keyset.js'
 import { searchPeople } from '../users/index.js'
-import { FIRST_TIER, searchPostsPage } from './queries.js'
+import { FIRST_SCORE, latestPostId, searchPostsPage, type SearchPosition } from './queries.js'
 import { PREVIEW_SIZE } from './views.js'
 
 export type SearchKind = 'users' | 'tags' | 'posts'
@@ -45,16 +45,17 @@ export class SearchService {
     return Promise.resolve({ items: [] as { name: string; postCount: number }[], nextCursor: null })
   }
 
-  private posts(text: string, viewerId: number | undefined, limit: number, cursor: string | undefined) {
-    return searchPostsPage(this.db, text, viewerId, decodePostCursor(cursor), limit)
+  private async posts(text: string, viewerId: number | undefined, limit: number, cursor: string | undefined) {
+    const after = decodePostCursor(cursor) ?? { bound: await latestPostId(this.db), score: FIRST_SCORE, key: boundBefore(undefined) }
+    return searchPostsPage(this.db, text, viewerId, after, limit)
   }
 }
 
-/** A post search cursor is (tier, created_at, id), as queries.ts orders; page 1 starts above every tier. */
-function decodePostCursor(cursor: string | undefined) {
-  const values = decodeCursor<[number, string, number]>(cursor, ['number', 'string', 'number'])
-  if (!values) return { tier: FIRST_TIER, key: { at: 'infinity', id: 2_147_483_647 } }
-  const [tier, at, id] = values
-  if (tier !== 1 && tier !== 2) throw invalidCursor()
-  return { tier, key: checkTimeKey(at, id) }
+/** A post search cursor is (bound, score, created_at, id), as queries.ts explains. */
+function decodePostCursor(cursor: string | undefined): SearchPosition | undefined {
+  const values = decodeCursor<[number, number, string, number]>(cursor, ['number', 'number', 'string', 'number'])
+  if (!values) return undefined
+  const [bound, score, at, id] = values
+  if (bound < 0 || bound > 2_147_483_647 || score < 0 || score >= FIRST_SCORE) throw invalidCursor()
+  return { bound, score, key: checkTimeKey(at, id) }
 }
