@@ -19,6 +19,7 @@ import { UpdatePrompt } from './features/pwa/update-prompt'
 import { FollowList } from './features/profile/follow-list'
 import { ProfilePage } from './features/profile/profile-page'
 import { TagPage } from './features/tags/tag-page'
+import { SearchPage } from './features/search/search-page'
 import { Shell } from './ui/shell'
 import { Loading } from './ui/states'
 import { Toasts } from './ui/toast'
@@ -85,6 +86,7 @@ export function App() {
                   </Private>
                 </Route>
                 <Route path="/explore" component={Explore} />
+                <Route path="/search" component={SearchPage} />
                 <Route path="/new">
                   <Private>
                     <Composer />

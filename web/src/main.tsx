@@ -23,6 +23,7 @@ import './features/admin/admin.css'
 import './ui/dialog.css'
 import './features/feed/explore.css'
 import './features/pwa/pwa.css'
+import './features/search/search.css'
 
 // Signed in from a previous visit? The refresh cookie answers before the first screen decides.
 void refreshSession()

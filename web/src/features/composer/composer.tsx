@@ -15,6 +15,7 @@ import { Avatar } from '../../ui/avatar'
 import { Button, FormError } from '../../ui/controls'
 import { ChevronLeft, ChevronRight, CloseIcon, ImageIcon } from '../../ui/icons'
 import { useTitle } from '../../lib/use-title'
+import { MentionTextarea } from '../search/mention-textarea'
 
 const MAX_PHOTOS = 10
 const MAX_CHARS = 5000
@@ -162,13 +163,13 @@ export function Composer() {
             <label htmlFor="composer-text" className="sr-only">
               Caption
             </label>
-            <textarea
+            <MentionTextarea
               id="composer-text"
               className="input input--area"
               placeholder="Write a caption…"
               rows={4}
               value={text}
-              onChange={(e) => setText(e.target.value)}
+              onValueChange={setText}
               disabled={busy}
               aria-invalid={over_ || failure?.fields.content ? true : undefined}
               aria-describedby="composer-count"

@@ -1,6 +1,6 @@
 // Explore: find people by name, and browse everyone's recent posts.
 import { useEffect, useState } from 'react'
-import { Link, useSearch } from 'wouter'
+import { Link, useLocation, useSearch } from 'wouter'
 import { api } from '../../api/client'
 import { call } from '../../api/problem'
 import { useSession } from '../../api/session'
@@ -10,6 +10,7 @@ import { ImageIcon, SearchIcon } from '../../ui/icons'
 import { LoadMore } from '../../ui/sentinel'
 import { Empty, ErrorState, Loading } from '../../ui/states'
 import { PostGrid } from '../posts/post-grid'
+import { searchHref } from '../search/search-page'
 import { freshPosts } from '../posts/post-store'
 import { SuggestedPeople } from './suggested-people'
 import { useTitle } from '../../lib/use-title'
@@ -24,6 +25,7 @@ function useDebounced<T>(value: T, ms: number): T {
 }
 
 function PeopleSearch() {
+  const [, navigate] = useLocation()
   const [q, setQ] = useState('')
   const query = useDebounced(q.trim().replace(/^@/, ''), 250)
   const results = useInfinite(query ? `search:${query}` : null, (cursor) =>
@@ -31,7 +33,14 @@ function PeopleSearch() {
   )
   return (
     <>
-      <div className="search" role="search">
+      <form
+        className="search"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault()
+          if (q.trim()) navigate(searchHref(q.trim()))
+        }}
+      >
         <SearchIcon size={18} />
         <label htmlFor="people-search" className="sr-only">
           Search people
@@ -40,12 +49,12 @@ function PeopleSearch() {
           id="people-search"
           className="input"
           type="search"
-          placeholder="Search people"
+          placeholder="Search people (Enter: posts and tags too)"
           autoComplete="off"
           value={q}
           onChange={(e) => setQ(e.target.value)}
         />
-      </div>
+      </form>
       {query ? (
         <section className="card search-results" aria-label="People found" aria-live="polite">
           {!results.loaded ? (

@@ -23,6 +23,7 @@ import { PostMenu } from './post-menu'
 import { SensitiveMedia } from './sensitive-media'
 import { freshPosts, patchPost, usePost } from './post-store'
 import { useTitle } from '../../lib/use-title'
+import { MentionTextarea } from '../search/mention-textarea'
 
 export function PostPage({ id }: { id: number }) {
   const post = useQuery(Number.isInteger(id) && id > 0 ? `post:${id}` : null, async () => {
@@ -222,14 +223,14 @@ function PostView({ post: loaded }: { post: Post }) {
                 <label htmlFor="comment-input" className="sr-only">
                   {replyTo ? 'Write a reply' : 'Write a comment'}
                 </label>
-                <textarea
+                <MentionTextarea
                   id="comment-input"
-                  ref={input}
+                  inputRef={input}
                   rows={1}
                   placeholder={replyTo ? 'Write a reply…' : 'Add a comment…'}
                   value={text}
                   maxLength={2000}
-                  onChange={(e) => setText(e.target.value)}
+                  onValueChange={setText}
                   onKeyDown={(e) => {
                     if (e.key === 'Enter' && !e.shiftKey) {
                       e.preventDefault()
