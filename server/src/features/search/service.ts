@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js'
 import { boundBefore, checkTimeKey, decodeCursor, invalidCursor } from '../../lib/keyset.js'
+import { searchTags } from '../tags/index.js'
 import { searchPeople } from '../users/index.js'
 import { FIRST_SCORE, latestPostId, searchPostsPage, type SearchPosition } from './queries.js'
 import { PREVIEW_SIZE } from './views.js'
@@ -41,8 +42,12 @@ export class SearchService {
     return searchPeople(this.db, name, viewerId, limit, cursor)
   }
 
-  private tags(_text: string, _limit: number, _cursor: string | undefined) {
-    return Promise.resolve({ items: [] as { name: string; postCount: number }[], nextCursor: null })
+  /**
+   * Tags by name prefix, through the tags feature (most used first, then by name). That order is
+   * not a keyset one, so tags come as one page of up to `limit` and never a next cursor.
+   */
+  private async tags(text: string, limit: number, _cursor: string | undefined) {
+    return { items: await searchTags(this.db, text, limit), nextCursor: null }
   }
 
   private async posts(text: string, viewerId: number | undefined, limit: number, cursor: string | undefined) {
