@@ -5891,7 +5891,7 @@ export interface paths {
         };
         /**
          * Search people, tags and posts
-         * @description People: username or display-name prefix; tags: name prefix; posts: every word of the query anywhere in the caption. Case and accents are ignored. Posts come by relevance (the words as the phrase typed first, then the rest), newest first within each. Without `type`, a few of each kind and no cursors (`limit` and `cursor` apply to one kind). Anonymous callers see what anyone may see.
+         * @description People: username or display-name prefix; tags: name prefix (most used first, one page: no cursor); posts: every word of the query anywhere in the caption. Case and accents are ignored. Posts come by relevance (the words as the phrase typed first, then the rest), newest first within each. Without `type`, a few of each kind and no cursors (`limit` and `cursor` apply to one kind). Anonymous callers see what anyone may see.
          */
         get: {
             parameters: {
