@@ -18,6 +18,7 @@ import { oauthRoutes } from './features/oauth/index.js'
 import { Me, PublicProfile, usersRoutes, UserSummary } from './features/users/index.js'
 import { webRoutes } from './features/web/index.js'
 import { Comment, commentsRoutes } from './features/comments/index.js'
+import { deletionRoutes } from './features/deletion/index.js'
 import { feedRoutes } from './features/feed/index.js'
 import { followsRoutes } from './features/follows/index.js'
 import { safetyRoutes } from './features/safety/index.js'
@@ -187,6 +188,7 @@ export async function buildApp(ctx: AppContext, services: Services) {
       await api.register(twoFactorRoutes(ctx, services))
       await api.register(oauthRoutes(ctx, services))
       await api.register(usersRoutes(ctx, services))
+      await api.register(deletionRoutes(ctx, services))
       await api.register(followsRoutes(ctx, services))
       await api.register(safetyRoutes(ctx, services))
       await api.register(postsRoutes(ctx, services))

@@ -27,6 +27,7 @@ describe('config', () => {
       s3: undefined,
       trustProxy: false,
       mediaRetentionDays: 30,
+      accountDeletionGraceDays: 30,
     })
     expect(c.jwtSecret.length).toBeGreaterThanOrEqual(32)
     expect(readFileSync(join(dir, 'jwt-secret'), 'utf8').trim()).toBe(c.jwtSecret)
@@ -47,6 +48,9 @@ describe('config', () => {
     expect(refusal({ GOOGLE_CLIENT_ID: 'x' }).variable).toBe('GOOGLE_CLIENT_SECRET')
     expect(refusal({ MEDIA_RETENTION_DAYS: '-1' }).variable).toBe('MEDIA_RETENTION_DAYS')
     expect(refusal({ MEDIA_RETENTION_DAYS: 'a month' }).variable).toBe('MEDIA_RETENTION_DAYS')
+    expect(refusal({ ACCOUNT_DELETION_GRACE_DAYS: '-1' }).variable).toBe('ACCOUNT_DELETION_GRACE_DAYS')
+    expect(refusal({ ACCOUNT_DELETION_GRACE_DAYS: 'soon' }).variable).toBe('ACCOUNT_DELETION_GRACE_DAYS')
+    expect(loadConfig({ DATA_DIR: dataDir(), ACCOUNT_DELETION_GRACE_DAYS: '0' }).accountDeletionGraceDays).toBe(0)
     expect(refusal({ PORT: 'eighty' }).message).toMatch(/PORT/)
   })
 

@@ -61,6 +61,8 @@ export interface Config {
   uploads: { budgetBytes: number; perUser: number }
   /** photos of a deleted post leave storage this many days after the deletion */
   mediaRetentionDays: number
+  /** days between an account deletion request and its purge (0: the next run of the purge job) */
+  accountDeletionGraceDays: number
   mail: {
     /** absent → emails are written as .eml files under DATA_DIR/mail */
     smtpUrl: string | undefined
@@ -249,6 +251,7 @@ export function loadConfig(env: Env = process.env): Config {
       perUser: int(env, 'UPLOADS_PER_USER', 2, 1, 100),
     },
     mediaRetentionDays: int(env, 'MEDIA_RETENTION_DAYS', 30, 0, 3650),
+    accountDeletionGraceDays: int(env, 'ACCOUNT_DELETION_GRACE_DAYS', 30, 0, 365),
     mail: {
       smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
       from: str(env, 'MAIL_FROM') ?? `Hearth <no-reply@${new URL(publicUrl).hostname}>`,

@@ -85,7 +85,7 @@ export function createRootLogger(level: string, destination: DestinationStream =
   )
 }
 
-export const subsystems = ['db', 'cache', 'auth', 'admin', 'jobs', 'mail', 'storage', 'stream', 'http'] as const
+export const subsystems = ['db', 'cache', 'auth', 'admin', 'jobs', 'mail', 'storage', 'stream', 'http', 'deletion'] as const
 export type Subsystem = (typeof subsystems)[number]
 
 export function subsystemLogger(root: Logger, name: Subsystem): Logger {

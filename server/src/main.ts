@@ -7,6 +7,7 @@ import { startStatsScheduler } from './features/stats/index.js'
 import { EmailWorker } from './features/notifications/index.js'
 import { startStreamPruning } from './features/stream/index.js'
 import { startMediaMaintenance } from './features/media/index.js'
+import { startAccountPurge } from './features/deletion/index.js'
 import { startIdempotencyCleanup } from './http/idempotency.js'
 import { composeServices } from './services.js'
 import { exitOnStartupError, StartupError, waitFor } from './startup.js'
@@ -36,6 +37,7 @@ async function main() {
   const pruneJob = config.jobsEnabled ? startStreamPruning(ctx) : undefined
   const mediaJob = config.jobsEnabled ? startMediaMaintenance(ctx) : undefined
   const idempotencyJob = config.jobsEnabled ? startIdempotencyCleanup(ctx) : undefined
+  const purgeJob = config.jobsEnabled ? startAccountPurge(ctx, services.media) : undefined
   // Handlers whose client already hung up keep running after the server has closed: count them,
   // so the pools close only once the last one has finished (or the wait runs out). Realtime
   // streams are not counted: they never send a reply, and the stream hub closes them.
@@ -53,6 +55,7 @@ async function main() {
     await pruneJob?.stop()
     await mediaJob?.stop()
     await idempotencyJob?.stop()
+    await purgeJob?.stop()
     await services.close()
     await ctx.close()
   })

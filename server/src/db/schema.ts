@@ -74,8 +74,21 @@ export const users = pgTable(
     allowMessagesFrom: messagePolicy('allow_messages_from').notNull().default('everyone'),
     // added: photos of posts marked sensitive are shown without the blur for this user.
     showSensitiveMedia: boolean('show_sensitive_media').notNull().default(false),
+    // added: account deletion (features/deletion). A request sets these and is_blocked (which
+    // hides the account everywhere at once); the purge job runs once deletion_due_at has passed and
+    // leaves an anonymised tombstone (deleted_at) whose id the reports and audit entries about it keep.
+    // deletion_requested_by is the account itself or the administrator who deleted it (no foreign
+    // key: that administrator's own account may be purged later).
+    deletionRequestedAt: ts('deletion_requested_at'),
+    deletionRequestedBy: integer('deletion_requested_by'),
+    deletionDueAt: ts('deletion_due_at'),
+    deletedAt: ts('deleted_at'),
   },
   (t) => [
+    // added: the purge job's queue: accounts waiting for their purge.
+    index('users_deletion_due_idx')
+      .on(t.deletionDueAt)
+      .where(sql`${t.deletionDueAt} IS NOT NULL AND ${t.deletedAt} IS NULL`),
     // added: usernames are unique case-insensitively, and prefix search runs on lower().
     uniqueIndex('users_username_lower_key').using('btree', sql`lower(${t.username}) text_pattern_ops`),
     index('users_display_name_lower_idx').using('btree', sql`lower(${t.displayName}) text_pattern_ops`),
@@ -213,6 +226,9 @@ export const bookmarks = pgTable(
   (t) => [
     uniqueIndex('bookmarks_user_id_post_id_key').on(t.userId, t.postId),
     index('bookmarks_user_recent_idx').on(t.userId, t.createdAt.desc(), t.postId.desc()),
+    // added: an account's purge removes the bookmarks others made of its posts, and each deleted
+    // post's foreign-key check probes here.
+    index('bookmarks_post_id_idx').on(t.postId),
   ],
 )
 
@@ -457,6 +473,8 @@ export const conversations = pgTable(
     index('conversations_user1_id_idx').on(t.user1Id),
     index('conversations_user2_id_idx').on(t.user2Id),
     index('conversations_last_message_at_idx').on(t.lastMessageAt),
+    // added: the purge deletes a deleted account's messages; each one's foreign-key check probes here.
+    index('conversations_last_message_id_idx').on(t.lastMessageId),
     // added: a pair is stored once, smaller id first, so A→B and B→A are the same row.
     check('conversations_canonical_pair', sql`${t.user1Id} < ${t.user2Id}`),
   ],
@@ -535,6 +553,17 @@ export const notifications = pgTable(
     index('notifications_email_queue_idx')
       .on(t.emailNextAttemptAt)
       .where(sql`NOT ${t.isEmailSent} AND NOT ${t.isRead}`),
+    // added: an account's purge removes the notifications it caused and those about its posts and
+    // comments; deleting a post or comment checks its foreign keys here.
+    index('notifications_related_user_idx')
+      .on(t.relatedUserId)
+      .where(sql`${t.relatedUserId} IS NOT NULL`),
+    index('notifications_related_post_idx')
+      .on(t.relatedPostId)
+      .where(sql`${t.relatedPostId} IS NOT NULL`),
+    index('notifications_related_comment_idx')
+      .on(t.relatedCommentId)
+      .where(sql`${t.relatedCommentId} IS NOT NULL`),
   ],
 )
 
@@ -560,6 +589,13 @@ export const reports = pgTable(
     index('reports_status_idx').on(t.status),
     index('reports_created_at_idx').on(t.createdAt),
     // added: exactly one target per report, and one pending report per reporter and target.
+    // added: the purge keeps what a report names (moderators' snapshot) and asks here.
+    index('reports_reported_post_idx')
+      .on(t.reportedPostId)
+      .where(sql`${t.reportedPostId} IS NOT NULL`),
+    index('reports_reported_comment_idx')
+      .on(t.reportedCommentId)
+      .where(sql`${t.reportedCommentId} IS NOT NULL`),
     check('reports_one_target', sql`num_nonnulls(${t.reportedUserId}, ${t.reportedPostId}, ${t.reportedCommentId}) = 1`),
     uniqueIndex('reports_pending_once_idx')
       .on(

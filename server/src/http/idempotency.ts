@@ -152,3 +152,13 @@ export function startIdempotencyCleanup(ctx: Pick<AppContext, 'database' | 'logg
   })
   return job
 }
+
+/** Account deletion's part (features/deletion calls it): the account's remembered responses. */
+export async function purgeIdempotencyKeysOf(db: Db, userId: number, batch: number): Promise<number> {
+  const rows = await queryRows<{ n: number }>(
+    db,
+    sql`WITH gone AS (DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys WHERE user_id = ${userId} LIMIT ${batch}) RETURNING 1)
+        SELECT count(*)::int AS n FROM gone`,
+  )
+  return Number(rows[0]?.n ?? 0)
+}

@@ -13,6 +13,15 @@ export const Problem = Type.Object(
     code: Type.String({ description: 'Stable machine-readable error code.' }),
     instance: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+    cancelToken: Type.Optional(
+      Type.String({
+        description:
+          'With `account_pending_deletion`: a short-lived token for POST /users/me/deletion/cancel, the one thing such an account may do.',
+      }),
+    ),
+    deletionScheduledFor: Type.Optional(
+      Type.String({ format: 'date-time', description: 'With `account_pending_deletion`: when the account will be purged.' }),
+    ),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details.' },
 )

@@ -6,6 +6,7 @@ import type { Logger } from '../../logger.js'
 import type { AfterCommit } from '../../platform/db/transaction.js'
 import type { Tx } from '../../platform/db/types.js'
 import { deleteCommentAsModerator } from '../comments/index.js'
+import { scheduleDeletion } from '../deletion/index.js'
 import { softDeletePost } from '../posts/index.js'
 import { lockAdmins, lockUser, setBlocked, setRole } from '../users/index.js'
 import type { ReportTarget } from '../reports/index.js'
@@ -72,10 +73,32 @@ export async function blockUser(w: AdminWrite, userId: number, details: Record<s
 export async function unblockUser(w: AdminWrite, userId: number): Promise<boolean> {
   const user = await lockTarget(w, userId)
   ensureActor(w)
+  // a deleted account is hidden by the same switch; unblocking must not bring it back
+  if (user.deletionRequestedAt) throw conflict('This account is deleted or being deleted.', 'account_deletion_pending')
   if (!user.isBlocked) return false
   await setBlocked(w.tx, userId, false)
   await recordAdminAction(w.log, w.tx, w.afterCommit, { actorId: w.actorId, action: 'user.unblock', targetType: 'user', targetId: userId })
   return true
+}
+
+/**
+ * Deletes a user's account as its owner can (features/deletion): hidden at once, purged after the
+ * grace period. Returns the user (the caller runs the deletion's after-commit step with it).
+ */
+export async function deleteUser(w: AdminWrite, userId: number, dueAt: Date) {
+  if (userId === w.actorId) throw conflict('Delete your own account from your settings.', 'cannot_delete_self')
+  const user = await lockTarget(w, userId)
+  if (user.role === 'admin' && !user.isBlocked) ensureAnotherAdmin(w, userId, 'deleting them')
+  ensureActor(w)
+  await scheduleDeletion(w.tx, user, w.actorId, dueAt)
+  await recordAdminAction(w.log, w.tx, w.afterCommit, {
+    actorId: w.actorId,
+    action: 'user.delete',
+    targetType: 'user',
+    targetId: userId,
+    details: { purgeAfter: dueAt.toISOString() },
+  })
+  return user
 }
 
 export async function changeRole(w: AdminWrite, userId: number, role: q.Role): Promise<boolean> {

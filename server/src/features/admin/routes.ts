@@ -4,6 +4,8 @@ import { requireAdmin } from '../../http/auth.js'
 import { Page, PageQuery } from '../../http/pagination.js'
 import { bearer, errors, Id, IdParams } from '../../http/schemas.js'
 import type { AuthService, SessionCache } from '../auth/index.js'
+import { DeletionService } from '../deletion/index.js'
+import type { MailOutbox } from '../../platform/mail/index.js'
 import { ReportStatus, TargetType } from '../reports/index.js'
 import { statsRoutes } from '../stats/index.js'
 import type { UserCache } from '../users/index.js'
@@ -24,10 +26,10 @@ const ReportAction = Type.Union([Type.Literal('none'), Type.Literal('delete_cont
  */
 export function adminRoutes(
   ctx: AppContext,
-  services: { auth: AuthService; users: UserCache; sessions: SessionCache },
+  services: { auth: AuthService; users: UserCache; sessions: SessionCache; mailOutbox: MailOutbox },
 ): FastifyPluginAsyncTypebox {
   const reports = new AdminReportsService(ctx, services.auth)
-  const users = new AdminUsersService(ctx, services.auth, services)
+  const users = new AdminUsersService(ctx, services.auth, services, new DeletionService(ctx, services))
   return async (app) => {
     app.addHook('onRequest', async (req) => {
       requireAdmin(req)
@@ -157,6 +159,25 @@ export function adminRoutes(
         },
       },
       async (req) => users.setRole(requireAdmin(req).userId, req.params.id, req.body.role),
+    )
+
+    app.delete(
+      '/users/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Delete a user’s account (e.g. a legal request)',
+          description:
+            'As the owner’s own deletion (DELETE /users/me): hidden and signed out at once, purged after ACCOUNT_DELETION_GRACE_DAYS; written to the audit log (`user.delete`). The owner cannot cancel it. 409 `account_deletion_pending` or `account_already_deleted` when it is already under way or done, `cannot_delete_self`, `last_admin`.',
+          security: bearer,
+          params: IdParams,
+          response: { 202: Type.Object({ scheduledFor: Type.String({ format: 'date-time' }) }), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (req, reply) => {
+        reply.code(202)
+        return users.delete(requireAdmin(req).userId, req.params.id)
+      },
     )
 
     app.get(

@@ -5,7 +5,8 @@ import { subsystemLogger } from '../../logger.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import { type AuthService, type SessionCache, sessionTokensOfUsers } from '../auth/index.js'
 import type { UserCache } from '../users/index.js'
-import { beginAdminWrite, blockUser, changeRole, unblockUser } from './moderation.js'
+import { type DeletionService, purgeDueAt } from '../deletion/index.js'
+import { beginAdminWrite, blockUser, changeRole, deleteUser, unblockUser } from './moderation.js'
 import * as q from './queries.js'
 import { presentAdminUser } from './views.js'
 
@@ -24,6 +25,7 @@ export class AdminUsersService {
     private readonly ctx: AppContext,
     private readonly auth: AuthService,
     private readonly caches: { users: UserCache; sessions: SessionCache },
+    private readonly deletion: DeletionService,
   ) {
     this.log = subsystemLogger(ctx.logger, 'admin')
   }
@@ -62,6 +64,18 @@ export class AdminUsersService {
     await this.auth.revokeAllSessions(userId, 'blocked')
     await this.caches.users.invalidate(userId)
     return this.get(userId)
+  }
+
+  /** Deletes the account as its owner would (features/deletion), audited; 202 with the purge date. */
+  async delete(actorId: number, userId: number) {
+    const dueAt = purgeDueAt(this.ctx.config.accountDeletionGraceDays)
+    const user = await inTransaction(
+      this.db,
+      async (tx, afterCommit) => deleteUser(await beginAdminWrite(tx, afterCommit, this.log, actorId), userId, dueAt),
+      (err) => this.log.error({ err }, 'after-commit step of a deletion failed'),
+    )
+    await this.deletion.afterScheduled(user)
+    return { scheduledFor: dueAt.toISOString() }
   }
 
   async unblock(actorId: number, userId: number) {

@@ -5,6 +5,7 @@ import type { MailOutbox } from '../../platform/mail/index.js'
 import { REVOKED_CHANNEL } from '../stream/index.js'
 import { insertUser, presentMe, updateUserPassword, type UserCache, type UserRow } from '../users/index.js'
 import { reserveAttempt } from './attempts.js'
+import { pendingDeletionRefusal } from './pending-deletion.js'
 import { queueVerificationEmail } from './email-flows.js'
 import { RefreshSuccessors } from './refresh-successors.js'
 import type { SessionCache } from './session-cache.js'
@@ -95,6 +96,8 @@ export class AuthService {
     const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), input.password)
     if (!user || !user.passwordHash || !ok) throw unauthorized('The login or password is incorrect.', 'invalid_credentials')
     await attempt.succeeded()
+    const pendingDeletion = await pendingDeletionRefusal(this.ctx.cache, user)
+    if (pendingDeletion) throw pendingDeletion
     if (user.isBlocked) throw forbidden('This account is blocked.', 'account_blocked')
     // 2FA on: no session yet, a 401 two_factor_required with a challenge for POST /auth/login/2fa.
     await secondFactorGate(this.ctx, user)

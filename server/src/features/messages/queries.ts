@@ -10,12 +10,15 @@ import { notBlockedEitherWay, notBlockedEitherWaySql } from '../visibility/index
 export type ConversationRow = typeof conversations.$inferSelect
 export type MessageRow = typeof messages.$inferSelect
 
+// isBlocked: hidden (suspended, or being deleted). A purged account (deleted_at) is not hidden
+// here: the survivor keeps the conversation, read-only, with "Deleted account" on the other side.
 const summary = (u: typeof users) => ({
   id: u.id,
   username: u.username,
   displayName: u.displayName,
   avatarUrl: u.avatarUrl,
-  isBlocked: u.isBlocked,
+  isBlocked: sql<boolean>`(${u.isBlocked} AND ${u.deletedAt} IS NULL)`,
+  deleted: sql<boolean>`(${u.deletedAt} IS NOT NULL)`,
 })
 
 /** A user that can be messaged: exists and is not suspended; with who may start a conversation with them. */
@@ -25,7 +28,7 @@ export async function findMessageableUser(db: DbOrTx, id: number) {
     .from(users)
     .where(eq(users.id, id))
     .limit(1)
-  return row && !row.isBlocked ? row : undefined
+  return row && !row.isBlocked && !row.deleted ? row : undefined
 }
 
 /** The pair's conversation, if it was ever opened. */
@@ -57,7 +60,7 @@ const me = aliasedTable(users, 'me')
 const other = aliasedTable(users, 'other')
 
 /** A block stands between the two participants, either way: the conversation is read-only. */
-const readOnly = (userId: number) => sql<boolean>`NOT (${notBlockedEitherWay(userId, other.id)})`
+const readOnly = (userId: number) => sql<boolean>`(${other.deletedAt} IS NOT NULL OR NOT (${notBlockedEitherWay(userId, other.id)}))`
 
 /**
  * A conversation as seen by `userId`, with both participants and whether it is read-only;
@@ -91,7 +94,7 @@ export async function listConversations(db: DbOrTx, userId: number, before: Time
     .where(
       and(
         or(eq(conversations.user1Id, userId), eq(conversations.user2Id, userId)),
-        eq(other.isBlocked, false),
+        sql`(NOT ${other.isBlocked} OR ${other.deletedAt} IS NOT NULL)`,
         before === undefined ? undefined : sql`(${activity}, ${conversations.id}) < (${before.at}::timestamptz, ${before.id}::int)`,
       ),
     )
@@ -375,7 +378,7 @@ export async function scrubMessageEvents(db: DbOrTx, message: Pick<MessageRow, '
 /** A message with the standing of both participants, for serving its attachment. */
 export async function findAttachmentFor(db: DbOrTx, messageId: number, userId: number) {
   const [row] = await db
-    .select({ message: messages, meBlocked: me.isBlocked, otherBlocked: other.isBlocked })
+    .select({ message: messages, meBlocked: me.isBlocked, otherBlocked: sql<boolean>`(${other.isBlocked} AND ${other.deletedAt} IS NULL)` })
     .from(messages)
     .innerJoin(me, eq(me.id, userId))
     .innerJoin(

@@ -88,13 +88,17 @@ export function presentMessage(m: MessageRow, attachmentUrl: AttachmentUrl) {
  */
 export function presentConversation(
   c: ConversationRow,
-  other: Parameters<typeof presentSummary>[0],
+  other: Parameters<typeof presentSummary>[0] & { deleted?: boolean },
   state: { lastMessage: MessageRow | undefined; unreadCount: number; readOnly: boolean },
   attachmentUrl: AttachmentUrl,
 ) {
   return {
     id: c.id,
-    otherUser: state.readOnly ? { id: other.id, username: other.username, displayName: null, avatarUrl: null } : presentSummary(other),
+    // a purged account's tombstone names itself "Deleted account" (features/deletion)
+    otherUser:
+      state.readOnly && !other.deleted
+        ? { id: other.id, username: other.username, displayName: null, avatarUrl: null }
+        : presentSummary(other),
     lastMessage: state.lastMessage ? presentMessage(state.lastMessage, attachmentUrl) : null,
     lastMessageAt: c.lastMessageAt?.toISOString() ?? null,
     unreadCount: state.unreadCount,

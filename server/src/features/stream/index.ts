@@ -4,3 +4,4 @@ export { type ClientMessageHandler, CloseCode, type Connection, StreamHub } from
 export { startStreamPruning } from './prune-job.js'
 export { deleteNotificationEvents } from './queries.js'
 export { selectProtocol, streamOpenApiPath, streamRoutes } from './routes.js'
+export { purgeEventsOf } from './purge.js'

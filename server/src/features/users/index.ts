@@ -20,6 +20,13 @@ export {
   updateUserPassword,
   type UserRow,
 } from './queries.js'
+export {
+  accountsDueForPurge,
+  clearDeletionRequest,
+  makeTombstone,
+  markDeletionRequested,
+  subtractFollowCounts,
+} from './deletion-queries.js'
 export { DisplayName, Email, Username } from './schemas.js'
 export { UserCache } from './user-cache.js'
 export { Me, presentMe, presentSummary, PublicProfile, UserSummary } from './views.js'

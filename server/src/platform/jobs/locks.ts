@@ -7,6 +7,8 @@ export const ADVISORY_LOCKS = {
   statistics: 727_002,
   /** features/media: one instance runs the maintenance job, the others skip their turn */
   mediaMaintenance: 727_003,
+  /** features/deletion: one instance purges deleted accounts at a time */
+  accountPurge: 727_004,
 } as const
 
 export type AdvisoryLock = keyof typeof ADVISORY_LOCKS

@@ -86,6 +86,15 @@ export class MailOutbox {
     })
   }
 
+  /**
+   * Drops every mail waiting for this address (an account being deleted): none is sent after the
+   * call, except one a worker had already claimed. Returns how many went.
+   */
+  async cancelMailTo(db: DbOrTx, address: string): Promise<number> {
+    const gone = await db.delete(mailOutbox).where(eq(mailOutbox.toAddress, address)).returning({ id: mailOutbox.id })
+    return gone.length
+  }
+
   /** Sends what is due now, in the background; a failure is left to the retries. */
   kick(): void {
     this.job.runOnce().catch((err: unknown) => this.log.error({ err }, 'mail outbox run failed; retrying at the next run'))
