@@ -42,6 +42,7 @@ describe('the admin area', () => {
         'PATCH /api/hearth/v1/admin/users/:id',
         'POST /api/hearth/v1/admin/users/:id/block',
         'POST /api/hearth/v1/admin/users/:id/unblock',
+        'DELETE /api/hearth/v1/admin/users/:id',
         'GET /api/hearth/v1/admin/audit',
         'GET /api/hearth/v1/admin/stats',
       ]),

@@ -139,6 +139,8 @@ const RULES: Record<string, Rule> = {
   'PATCH /users/me': { walk: 'none', why: ownOnly },
   'PUT /users/me/avatar': { walk: 'none', why: ownOnly },
   'DELETE /users/me/avatar': { walk: 'none', why: ownOnly },
+  'DELETE /users/me': { walk: 'none', why: 'deletes the caller’s own account (deletion.test.ts); walking it would delete the world' },
+  'POST /users/me/deletion/cancel': { walk: 'none', why: authFlow },
   'GET /users/lookup': {
     walk: 'read',
     queries: (w) => PEOPLE.map((p) => ({ username: w.people[p].user.username })),
@@ -237,6 +239,7 @@ const RULES: Record<string, Rule> = {
   'GET /admin/users/{id}': { walk: 'read', param: 'user', expect: admin },
   'PATCH /admin/users/{id}': { walk: 'none', why: 'administrators only (admin-access.test.ts)' },
   'POST /admin/users/{id}/block': { walk: 'none', why: 'administrators only (admin-access.test.ts)' },
+  'DELETE /admin/users/{id}': { walk: 'none', why: 'administrators only (admin-access.test.ts, deletion.test.ts)' },
   'POST /admin/users/{id}/unblock': { walk: 'none', why: 'administrators only (admin-access.test.ts)' },
   'GET /admin/audit': { walk: 'read', expect: admin },
   'GET /admin/stats': { walk: 'read', expect: admin },
