@@ -7,6 +7,9 @@ export interface Failure {
   code: string
   status: number
   fields: Record<string, string>
+  /** with `account_pending_deletion`: the token that cancels the deletion, and when it happens */
+  cancelToken?: string
+  deletionScheduledFor?: string
 }
 
 const fallback: Record<number, string> = {
@@ -35,7 +38,8 @@ export function toFailure(error: unknown, status?: number): Failure {
     }
     const message =
       error.status >= 500 ? 'Something went wrong on our side. Please try again.' : error.detail || fallback[error.status] || error.title
-    return { message, code: error.code, status: error.status, fields }
+    const deletion = error.cancelToken ? { cancelToken: error.cancelToken, deletionScheduledFor: error.deletionScheduledFor } : {}
+    return { message, code: error.code, status: error.status, fields, ...deletion }
   }
   if (error instanceof TypeError || (error instanceof Error && error.name === 'TypeError')) {
     return { message: 'Could not reach Hearth. Check your connection and try again.', code: 'network', status: 0, fields: {} }

@@ -738,7 +738,80 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a user’s account (e.g. a legal request)
+         * @description As the owner’s own deletion (DELETE /users/me): hidden and signed out at once, purged after ACCOUNT_DELETION_GRACE_DAYS; written to the audit log (`user.delete`). The owner cannot cancel it. 409 `account_deletion_pending` or `account_already_deleted` when it is already under way or done, `cannot_delete_self`, `last_admin`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            scheduledFor: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         /**
@@ -1700,10 +1773,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description With `account_pending_deletion`: a short-lived token for POST /users/me/deletion/cancel, the one thing such an account may do. */
+                            cancelToken?: string;
                             /** @description With `code: two_factor_required`: completes the sign-in through `POST /auth/login/2fa`. */
                             challenge?: string;
                             /** @description Stable machine-readable error code. */
                             code: string;
+                            /**
+                             * Format: date-time
+                             * @description With `account_pending_deletion`: when the account will be purged.
+                             */
+                            deletionScheduledFor?: string;
                             detail: string;
                             errors?: {
                                 field: string;
@@ -7409,7 +7489,84 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete the caller’s account
+         * @description Needs the current password; an account without one (Google/GitHub only) needs a sign-in within the last 15 minutes instead (403 `reauthentication_required`). At once: every session ends, the profile and everything the account wrote disappear for everyone, it leaves follower and following lists, and mail waiting for it is dropped. After ACCOUNT_DELETION_GRACE_DAYS (`scheduledFor`) a background job purges it; until then signing in answers 403 `account_pending_deletion` with a `cancelToken` for POST /users/me/deletion/cancel. A wrong password is 403 `invalid_current_password`; the last administrator cannot leave (409 `last_admin`).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            scheduledFor: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         /** Edit the caller’s profile */
@@ -7605,6 +7762,90 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hearth/v1/users/me/deletion/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel the deletion of one’s account during its grace period
+         * @description With the `cancelToken` of a sign-in refused with 403 `account_pending_deletion` (single use, valid 15 minutes); no other credential. The account comes back as it was, except its follows, which ended with the request. Then sign in as usual. An unknown, used or expired token is 400 `cancel_token_invalid`; an account an administrator deleted cannot be restored this way.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        cancelToken: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            cancelled: true;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -8015,8 +8256,15 @@ export interface components {
         };
         /** @description RFC 9457 problem details. */
         Problem: {
+            /** @description With `account_pending_deletion`: a short-lived token for POST /users/me/deletion/cancel, the one thing such an account may do. */
+            cancelToken?: string;
             /** @description Stable machine-readable error code. */
             code: string;
+            /**
+             * Format: date-time
+             * @description With `account_pending_deletion`: when the account will be purged.
+             */
+            deletionScheduledFor?: string;
             detail: string;
             errors?: {
                 field: string;

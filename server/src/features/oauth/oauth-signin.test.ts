@@ -166,6 +166,30 @@ describe('case 1: a known identity signs in', () => {
     expectLoginError(await signIn(f, 'github', account.login), 'account_blocked')
     expect(await activeSessions(f, session.user.id)).toBe(sessionsBefore)
   })
+
+  it('an account being deleted lands on /login with the token that cancels the deletion, and signs in once cancelled', async () => {
+    const account = githubAccount(f)
+    const session = await expectSignedIn(f, await signIn(f, 'github', account.login))
+    // password-less: the sign-in a moment ago is recent enough
+    const deleted = await f.t.app.inject({ method: 'DELETE', url: '/api/hearth/v1/users/me', headers: session.headers, payload: {} })
+    expect(deleted.statusCode, deleted.body).toBe(202)
+    const refused = await signIn(f, 'github', account.login)
+    expect(refused.statusCode).toBe(302)
+    const landing = new URL(String(refused.headers.location))
+    expect(landing.pathname).toBe('/login')
+    expect(landing.searchParams.get('error')).toBe('account_pending_deletion')
+    expect(landing.searchParams.get('scheduledFor')).toBe(json(deleted).scheduledFor)
+    expect(refused.cookies.find((c) => c.name === 'refresh_token')).toBeUndefined()
+    expect(await activeSessions(f, session.user.id)).toBe(0)
+    const cancel = await f.t.app.inject({
+      method: 'POST',
+      url: '/api/hearth/v1/users/me/deletion/cancel',
+      payload: { cancelToken: landing.searchParams.get('cancelToken') },
+    })
+    expect(cancel.statusCode, cancel.body).toBe(200)
+    const back = await expectSignedIn(f, await signIn(f, 'github', account.login))
+    expect(back.user.id).toBe(session.user.id)
+  })
 })
 
 describe('forged and failed callbacks end on /login?error=… and create nothing', () => {

@@ -207,6 +207,10 @@ export function oauthRoutes(ctx: AppContext, { auth, users }: { auth: AuthServic
           case 'linked':
             return toWebApp(reply, `${outcome.returnTo}${outcome.returnTo.includes('?') ? '&' : '?'}linked=${provider}`)
           case 'failed':
+            if (outcome.cancelToken) {
+              const scheduled = outcome.deletionScheduledFor ? `&scheduledFor=${encodeURIComponent(outcome.deletionScheduledFor)}` : ''
+              return toWebApp(reply, `/login?error=${outcome.code}&cancelToken=${encodeURIComponent(outcome.cancelToken)}${scheduled}`)
+            }
             return toLogin(reply, outcome.code)
           case 'conflict':
             if (prefersHtml(req)) return sendHtml(reply, 409, problemPage(publicUrl, outcome.message))

@@ -8,7 +8,16 @@ import { subsystemLogger } from '../../logger.js'
 import { isUniqueViolation } from '../../platform/db/errors.js'
 import { inTransaction } from '../../platform/db/transaction.js'
 import type { Tx } from '../../platform/db/types.js'
-import { type AuthResult, type AuthService, type ClientInfo, randomToken, revokeSessions, sameHash, sha256 } from '../auth/index.js'
+import {
+  type AuthResult,
+  type AuthService,
+  type ClientInfo,
+  pendingDeletionRefusal,
+  randomToken,
+  revokeSessions,
+  sameHash,
+  sha256,
+} from '../auth/index.js'
 import { insertUser, lockUser, updateUser, type UserCache, type UserRow } from '../users/index.js'
 import { FlowStore, LINK_INTENT_TTL_SECONDS } from './flow-state.js'
 import {
@@ -25,7 +34,7 @@ import { usernameBase, usernameCandidates } from './usernames.js'
 export type CallbackOutcome =
   | { kind: 'signed_in'; auth: AuthResult; returnTo: string }
   | { kind: 'linked'; provider: ProviderId; returnTo: string }
-  | { kind: 'failed'; code: string; message: string }
+  | { kind: 'failed'; code: string; message: string; cancelToken?: string; deletionScheduledFor?: string }
   /** the identity already belongs to another account: a 409, and nothing changed */
   | { kind: 'conflict'; code: string; message: string }
 
@@ -143,9 +152,16 @@ export class OAuthService {
       case 'linked':
         this.log.info({ provider: id, userId: flow.linkUserId }, 'provider linked')
         return { kind: 'linked', provider: id, returnTo: flow.returnTo }
-      case 'sign_in':
+      case 'sign_in': {
+        // an account being deleted: the sign-in is refused, with the token that cancels the deletion
+        const refusal = await pendingDeletionRefusal(this.ctx.cache, r.user)
+        if (refusal) {
+          const m = refusal.extra.members as { cancelToken?: string; deletionScheduledFor?: string } | undefined
+          return { kind: 'failed', code: refusal.code, message: refusal.message, ...m }
+        }
         await this.auth.endSessions(r.revokedTokens)
         return { kind: 'signed_in', auth: await this.auth.startSession(r.user, client), returnTo: flow.returnTo }
+      }
       default:
         this.log.info({ provider: id, code: r.code }, 'oauth sign-in refused')
         return r
@@ -205,7 +221,9 @@ export class OAuthService {
     // 1. A known identity signs in to its account.
     if (existing) {
       const user = await q.findUser(tx, existing.userId)
-      if (!user || user.isBlocked) return { kind: 'failed', code: 'account_blocked', message: 'This account is blocked.' }
+      // an account being deleted is hidden like a blocked one, but its sign-in offers the cancel (callback)
+      if (!user || (user.isBlocked && !user.deletionRequestedAt))
+        return { kind: 'failed', code: 'account_blocked', message: 'This account is blocked.' }
       return { kind: 'sign_in', user, revokedTokens: [] }
     }
 
@@ -221,6 +239,7 @@ export class OAuthService {
     // 3. The verified email belongs to an existing account: link to it and sign in.
     const owner = await lockUser(tx, { email: p.email })
     if (owner) {
+      if (owner.deletionRequestedAt) return { kind: 'sign_in', user: owner, revokedTokens: [] } // refused in callback, nothing linked
       if (owner.isBlocked) return { kind: 'failed', code: 'account_blocked', message: 'This account is blocked.' }
       let revokedTokens: string[] = []
       if (!owner.emailVerifiedAt) {

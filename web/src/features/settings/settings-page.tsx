@@ -1,8 +1,9 @@
-// /settings/*: profile, privacy, media, appearance, notifications, password, security (two-factor), devices, linked accounts. Loaded on first visit.
+// /settings/*: profile, privacy, media, appearance, notifications, password, security (two-factor), devices, linked accounts, deleting the account. Loaded on first visit.
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter'
 import { signOut, useSession } from '../../api/session'
 import { AccountsSettings } from './accounts-settings'
 import { AppearanceSettings } from './appearance-settings'
+import { DeleteAccountSettings } from './delete-account-settings'
 import { MediaSettings } from './media-settings'
 import { NotificationSettings } from './notification-settings'
 import { PasswordSettings } from './password-settings'
@@ -22,6 +23,7 @@ const sections = [
   ['/security', 'Security'],
   ['/sessions', 'Devices'],
   ['/accounts', 'Linked accounts'],
+  ['/delete', 'Delete account'],
 ] as const
 
 export function SettingsPage() {
@@ -72,6 +74,9 @@ export function SettingsPage() {
             <Route path="/sessions" component={SessionsSettings} />
             <Route path="/accounts">
               <AccountsSettings me={session.user} />
+            </Route>
+            <Route path="/delete">
+              <DeleteAccountSettings me={session.user} />
             </Route>
             <Route>
               <Redirect to="/profile" replace />
