@@ -301,7 +301,11 @@ export const hashtagUsage = pgTable(
       .references(() => users.id),
     uses: integer('uses').notNull().default(1),
   },
-  (t) => [primaryKey({ columns: [t.hour, t.hashtagId, t.userId] })],
+  (t) => [
+    primaryKey({ columns: [t.hour, t.hashtagId, t.userId] }),
+    // added: an account's purge (features/deletion) removes its rows.
+    index('hashtag_usage_user_id_idx').on(t.userId),
+  ],
 )
 
 // added: who a post's or a comment's @mentions notified (features/mentions), so an edit notifies
@@ -317,7 +321,11 @@ export const postMentions = pgTable(
       .references(() => users.id),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.postId, t.userId] })],
+  (t) => [
+    primaryKey({ columns: [t.postId, t.userId] }),
+    // added: an account's purge (features/deletion) removes the mentions of it.
+    index('post_mentions_user_id_idx').on(t.userId),
+  ],
 )
 
 export const comments = pgTable(
@@ -362,7 +370,11 @@ export const commentMentions = pgTable(
       .references(() => users.id),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.commentId, t.userId] })],
+  (t) => [
+    primaryKey({ columns: [t.commentId, t.userId] }),
+    // added: an account's purge (features/deletion) removes the mentions of it.
+    index('comment_mentions_user_id_idx').on(t.userId),
+  ],
 )
 
 export const follows = pgTable(

@@ -16,7 +16,8 @@ export async function purgeCommentsOf(
   db: Db,
   userId: number,
   batch: number,
-  removeNotifications: (tx: DbOrTx, commentIds: number[]) => Promise<void>,
+  /** what other features keep about comments that go (notifications, mentions) */
+  removeTraces: (tx: DbOrTx, commentIds: number[]) => Promise<void>,
 ): Promise<number> {
   return db.transaction(async (tx) => {
     const picked = await queryRows<{
@@ -58,7 +59,7 @@ export async function purgeCommentsOf(
     }
     const removed = picked.filter((r) => !r.keep).map((r) => Number(r.id))
     if (removed.length > 0) {
-      await removeNotifications(tx, removed)
+      await removeTraces(tx, removed)
       await tx.execute(sql`DELETE FROM ${comments} WHERE id = ANY(${list(removed)}::int[])`)
     }
     return picked.length

@@ -200,7 +200,12 @@ async function rowsOf(id: number) {
     (SELECT count(*) FROM oauth_providers WHERE user_id = ${id})::int AS oauth_providers,
     (SELECT count(*) FROM stream_events WHERE user_id = ${id})::int AS stream_events,
     (SELECT count(*) FROM user_daily_activity WHERE user_id = ${id})::int AS user_daily_activity,
-    (SELECT count(*) FROM idempotency_keys WHERE user_id = ${id})::int AS idempotency_keys`)
+    (SELECT count(*) FROM idempotency_keys WHERE user_id = ${id})::int AS idempotency_keys,
+    (SELECT count(*) FROM post_hashtags WHERE user_id = ${id})::int AS post_hashtags,
+    (SELECT count(*) FROM hashtag_usage WHERE user_id = ${id})::int AS hashtag_usage,
+    (SELECT count(*) FROM tag_follows WHERE user_id = ${id})::int AS tag_follows,
+    (SELECT count(*) FROM post_mentions WHERE user_id = ${id})::int AS post_mentions,
+    (SELECT count(*) FROM comment_mentions WHERE user_id = ${id})::int AS comment_mentions`)
   return Object.fromEntries(Object.entries(r!).map(([k, v]) => [k, Number(v)]))
 }
 
@@ -219,7 +224,8 @@ async function othersRows(id: number) {
     UNION ALL SELECT 'notifications:' || id FROM notifications WHERE user_id <> ${id} AND related_user_id IS DISTINCT FROM ${id}
     UNION ALL SELECT 'reports:' || id FROM reports WHERE reporter_id <> ${id}
     UNION ALL SELECT 'users:' || id FROM users WHERE id <> ${id}
-    UNION ALL SELECT 'user_sessions:' || id FROM user_sessions WHERE user_id <> ${id}`)
+    UNION ALL SELECT 'user_sessions:' || id FROM user_sessions WHERE user_id <> ${id}
+    UNION ALL SELECT 'post_hashtags:' || post_id || '/' || hashtag_id FROM post_hashtags WHERE user_id <> ${id}`)
   return new Set(keyed.map((r) => r.k))
 }
 
@@ -228,10 +234,13 @@ describe('the purge', () => {
     const [gone, alice, bob, carol] = [await register(t.app), await register(t.app), await register(t.app), await register(t.app)]
     const G = gone.user.id
     // posts: one with a photo (others comment, reply, like and save it), one a report names, one plain
-    const photoPost = await postWithPhoto(gone, 'with a photo')
-    const reportedPost = await a.createPost(gone, 'reported one')
-    await a.createPost(gone, 'plain')
-    const alicePost = await a.createPost(alice, 'alice writes')
+    const photoPost = await postWithPhoto(gone, 'with a photo #sunset')
+    const reportedPost = await a.createPost(gone, 'reported one #sunset')
+    await a.createPost(gone, 'plain #sunset #gonetag')
+    const alicePost = await a.createPost(alice, 'alice writes #sunset')
+    // a followed tag, and mentions of the account (no routes for these yet: rows as the features write them)
+    await db().execute(sql`INSERT INTO tag_follows (user_id, hashtag_id) SELECT ${G}, id FROM hashtags WHERE name = 'sunset'`)
+    await db().execute(sql`INSERT INTO post_mentions (post_id, user_id) VALUES (${alicePost.id}, ${G})`)
     const onPhoto = await a.comment(alice, photoPost.id, 'alice on gone')
     const bobOnPhoto = await a.comment(bob, photoPost.id, 'bob replies', onPhoto.id)
     const leaf = await a.comment(gone, alicePost.id, 'gone on alice, no replies')
@@ -331,7 +340,14 @@ describe('the purge', () => {
     )
     expect(Number(aboutIt!.n)).toBe(2)
 
-    // counters right
+    // counters right: the tag counts alice's post only; a tag only it used counts nothing
+    const tags = await rows<{ name: string; post_count: number }>(
+      sql`SELECT name, post_count FROM hashtags WHERE name IN ('sunset', 'gonetag') ORDER BY name`,
+    )
+    expect(tags.map((r) => [r.name, Number(r.post_count)])).toEqual([
+      ['gonetag', 0],
+      ['sunset', 1],
+    ])
     const [ap] = await rows<{ like_count: number; comment_count: number }>(
       sql`SELECT like_count, comment_count FROM posts WHERE id = ${alicePost.id}`,
     )

@@ -20,6 +20,7 @@ import { purgeReportsFiledBy } from '../reports/index.js'
 import { purgeBlocksAndMutesOf } from '../safety/index.js'
 import { purgeActivityOf } from '../stats/index.js'
 import { purgeEventsOf } from '../stream/index.js'
+import { purgeTagsAndMentionsOf, removeMentionsOfComments, removeTagsOfPosts } from '../tags/index.js'
 import { makeTombstone } from '../users/index.js'
 
 export interface PurgeOptions {
@@ -47,6 +48,8 @@ async function purgePostsBatch(ctx: Ctx, userId: number, batch: number): Promise
     )
     const commentIds = await commentIdsOnPosts(tx, split.remove)
     await removeNotificationsAbout(tx, { postIds: split.remove, commentIds })
+    await removeTagsOfPosts(tx, [...split.remove, ...split.keep])
+    await removeMentionsOfComments(tx, commentIds)
     await removeLikesOfPosts(tx, split.remove)
     await removeBookmarksOfPosts(tx, split.remove)
     await removeCommentsOnPosts(tx, split.remove)
@@ -64,7 +67,15 @@ function steps(ctx: Ctx, userId: number, batch: number): [string, () => Promise<
     ['bookmarks', () => purgeBookmarksOf(db, userId, batch)],
     ['likes', () => purgeLikesOf(db, userId, batch)],
     ['posts', () => purgePostsBatch(ctx, userId, Math.max(1, Math.floor(batch / 5)))],
-    ['comments', () => purgeCommentsOf(db, userId, batch, (tx, ids) => removeNotificationsAbout(tx, { commentIds: ids }))],
+    [
+      'comments',
+      () =>
+        purgeCommentsOf(db, userId, batch, async (tx, ids) => {
+          await removeNotificationsAbout(tx, { commentIds: ids })
+          await removeMentionsOfComments(tx, ids)
+        }),
+    ],
+    ['tags and mentions', () => purgeTagsAndMentionsOf(db, userId, batch)],
     ['messages', () => purgeMessagesOf(db, ctx.storage, userId, batch)],
     ['notifications', () => purgeNotificationsOf(db, userId, batch)],
     ['reports filed', () => purgeReportsFiledBy(db, userId, batch)],
