@@ -321,6 +321,7 @@ describe('the purge', () => {
       sql`SELECT id, is_deleted, content FROM comments WHERE user_id = ${G}`,
     )
     expect(placeholder).toMatchObject({ id: withReply.id, is_deleted: true, content: '' })
+    expect(await rows(sql`SELECT id FROM comments WHERE id = ${leaf.id}`)).toEqual([]) // no replies: removed
     expect(await t.ctx.storage.list('public/posts/')).toEqual([])
     expect(await t.ctx.storage.list('private/hidden/posts/')).toEqual([])
     expect(await t.ctx.storage.list('private/attachments/')).toEqual([])

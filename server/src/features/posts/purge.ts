@@ -7,15 +7,6 @@ import { comments, posts, reports } from '../../db/schema.js'
 import type { DbOrTx, Tx } from '../../platform/db/index.js'
 import { queryRows } from '../../platform/db/rows.js'
 
-export interface PurgeBatch {
-  /** posts to remove, locked */
-  remove: number[]
-  /** posts a report names (or a comment on them): kept as deleted posts, without photos */
-  keep: number[]
-  /** the stored photos of every post of the batch (image objects as in posts.image_urls) */
-  images: unknown[]
-}
-
 // a post already reduced to the moderators' snapshot needs nothing more
 const NOT_DONE = sql`NOT (p.is_deleted AND (p.image_urls IS NULL OR p.media_removed_at IS NOT NULL))`
 const REPORTED = sql`(EXISTS (SELECT 1 FROM ${reports} r WHERE r.reported_post_id = p.id)
@@ -28,7 +19,10 @@ export async function postsToPurge(db: DbOrTx, userId: number, batch: number): P
     sql`SELECT p.id, p.image_urls FROM ${posts} p WHERE p.user_id = ${userId} AND (${NOT_DONE} OR NOT ${REPORTED})
         ORDER BY p.id LIMIT ${batch}`,
   )
-  return rows.map((r) => ({ id: Number(r.id), imageUrls: typeof r.image_urls === 'string' ? JSON.parse(r.image_urls) : r.image_urls }))
+  return rows.map((r) => ({
+    id: Number(r.id),
+    imageUrls: typeof r.image_urls === 'string' ? (JSON.parse(r.image_urls) as unknown) : r.image_urls,
+  }))
 }
 
 /** Locks the batch's posts in id order and splits them into those to remove and those a report keeps. */
