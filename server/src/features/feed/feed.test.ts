@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, expectProblem, json, register, type Harness, type Session, type TestApp } from '../../../test/helpers.js'
 import { queryRows } from '../../platform/db/rows.js'
 import { api, countQueries, setBlocked } from '../posts/test-support.js'
-import { EXPLORE_PAGE_SQL, exploreParams, HOME_PAGE_SQL, homeFeedParams, WINDOW_MIN_FOLLOWING } from './queries.js'
+import { EXPLORE_PAGE_SQL, EXPLORE_RANKED_PAGE_SQL, exploreParams, HOME_PAGE_SQL, homeFeedParams, WINDOW_MIN_FOLLOWING } from './queries.js'
 import { POST_SQL, USER_POSTS_SQL } from '../posts/index.js'
 
 let h: Harness
@@ -129,15 +129,15 @@ describe('explore', () => {
     const made: number[] = []
     for (let i = 0; i < 5; i++) made.push((await a.createPost(i % 2 ? u1 : u2, `explore ${i}`)).id)
     await a.put(`/posts/${made[1]}/like`, u2)
-    const anon = json(await a.get('/feed/explore?limit=5')).items
+    const anon = json(await a.get('/feed/explore?limit=5&sort=recent')).items
     expect(ids(anon)).toEqual([...made].reverse())
     expect(anon.every((p: { likedByMe: boolean }) => !p.likedByMe)).toBe(true)
-    const signedIn = json(await a.get('/feed/explore?limit=5', u2)).items
+    const signedIn = json(await a.get('/feed/explore?limit=5&sort=recent', u2)).items
     expect(signedIn.find((p: { id: number }) => p.id === made[1])).toMatchObject({ likedByMe: true, likeCount: 1 })
-    const all = ids(await a.all('/feed/explore', null, 3))
+    const all = ids(await a.all('/feed/explore?sort=recent', null, 3))
     expect(new Set(all).size).toBe(all.length)
     expect(all.slice(0, 5)).toEqual([...made].reverse())
-    expectProblem(await a.get('/feed/explore?cursor=abc'), 400, 'invalid_cursor')
+    expectProblem(await a.get('/feed/explore?sort=recent&cursor=abc'), 400, 'invalid_cursor')
   })
 })
 
@@ -161,11 +161,17 @@ describe('query count', () => {
     const feedStatements = big.queries.filter((q) => /\b(posts|likes)\b/.test(q))
     expect(feedStatements).toEqual([HOME_PAGE_SQL])
 
-    const exploreBig = await countQueries(t, () => a.get('/feed/explore?limit=20', me))
-    const exploreSmall = await countQueries(t, () => a.get('/feed/explore?limit=5', me))
+    const exploreBig = await countQueries(t, () => a.get('/feed/explore?limit=20&sort=recent', me))
+    const exploreSmall = await countQueries(t, () => a.get('/feed/explore?limit=5&sort=recent', me))
     expect(exploreBig.queries.length).toBe(exploreSmall.queries.length)
     expect(exploreBig.queries.filter((q) => /\b(posts|likes)\b/.test(q))).toEqual([EXPLORE_PAGE_SQL])
-    const anonBig = await countQueries(t, () => a.get('/feed/explore?limit=20'))
+    // ranked: one statement per page inside the snapshot (12 posts here: three per author; ranked once, before counting)
+    await a.get('/feed/explore?limit=1', me)
+    const rankedBig = await countQueries(t, () => a.get('/feed/explore?limit=8', me))
+    const rankedSmall = await countQueries(t, () => a.get('/feed/explore?limit=3', me))
+    expect(rankedBig.queries.length).toBe(rankedSmall.queries.length)
+    expect(rankedBig.queries.filter((q) => /\b(posts|likes)\b/.test(q))).toEqual([EXPLORE_RANKED_PAGE_SQL])
+    const anonBig = await countQueries(t, () => a.get('/feed/explore?limit=20&sort=recent'))
     expect(anonBig.queries.filter((q) => /\b(posts|likes)\b/.test(q))).toEqual([EXPLORE_PAGE_SQL])
 
     const profileBig = await countQueries(t, () => a.get(`/users/${friends[0]!.user.id}/posts?limit=6`, me))

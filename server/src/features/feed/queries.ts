@@ -7,7 +7,8 @@
 // measure what the server adds on top of the database.
 import type { Db } from '../../platform/db/index.js'
 import type { TimeKey } from '../../lib/keyset.js'
-import { postPageSql, runPostPage } from '../posts/index.js'
+import { runNamed } from '../../platform/db/named-statement.js'
+import { postPageSql, runPostList, runPostPage } from '../posts/index.js'
 import { followedTagPostsSql } from '../tags/index.js'
 import { notBlockedEitherWaySql, notMutedSql } from '../visibility/index.js'
 
@@ -143,4 +144,104 @@ export function homeFeedPage(db: Db, viewerId: number, before: TimeKey, limit: n
 
 export function explorePage(db: Db, viewerId: number | undefined, before: TimeKey, limit: number) {
   return runPostPage(db, 'explore_page', EXPLORE_PAGE_SQL, exploreParams(before, limit, viewerId ?? null), limit)
+}
+
+// ---- explore, ranked (feed/ranking.ts) ----
+
+/** How far back explore's ranking looks. */
+export const RANK_WINDOW_DAYS = 7
+/** At most this many of the window's newest posts are scored (bounds the scoring query at any size). */
+export const RANK_CANDIDATES = 10_000
+/** At most this many posts of one author in a snapshot, so one account cannot fill explore. */
+export const RANK_AUTHOR_CAP = 3
+/** How many ranked posts a snapshot keeps; explore continues newest first after them. */
+export const RANK_SNAPSHOT_SIZE = 500
+/** The decay exponent: HN uses 1.8; photos stay interesting a little longer. */
+export const RANK_GRAVITY = 1.5
+
+/**
+ * The ranking, run once per snapshot (at most once a minute per cache, feed/ranking.ts), never
+ * per request. Candidates are the window's newest live posts of public, unsuspended accounts read
+ * off posts_explore_idx (recent rows only, at most $3 of them). A post's points are the distinct
+ * people who engaged with it, the author excluded: its likers (likes are unique per person and
+ * post, so posts.like_count already counts people; the author's own like is one index probe on
+ * likes_user_id_post_id_key) plus its distinct commenters (read on comments_post_id_idx only for
+ * posts that have comments). Score = (points + 1) / (age in hours + 2) ^ gravity, Hacker News
+ * style. Then at most $4 posts per author, the best $5 by score (newest first on ties).
+ *
+ * Parameters, in order: $1 now, $2 window start (timestamptz text), $3 RANK_CANDIDATES,
+ * $4 RANK_AUTHOR_CAP, $5 RANK_SNAPSHOT_SIZE, $6 RANK_GRAVITY.
+ */
+export const EXPLORE_RANK_SQL = `WITH candidates AS MATERIALIZED (
+  SELECT p.id, p.user_id, p.created_at, p.like_count, p.comment_count
+  FROM posts p
+  WHERE NOT p.is_deleted AND p.created_at >= $2::timestamptz
+  ORDER BY p.created_at DESC NULLS LAST, p.id DESC NULLS LAST
+  LIMIT $3
+),
+scored AS (
+  SELECT c.id, c.user_id, c.created_at,
+    c.like_count
+      - CASE WHEN c.like_count > 0 AND EXISTS (SELECT 1 FROM likes l WHERE l.user_id = c.user_id AND l.post_id = c.id) THEN 1 ELSE 0 END
+      + CASE WHEN c.comment_count > 0 THEN (
+          SELECT count(DISTINCT cm.user_id) FROM comments cm WHERE cm.post_id = c.id AND NOT cm.is_deleted AND cm.user_id <> c.user_id
+        ) ELSE 0 END AS points
+  FROM candidates c
+  JOIN users u ON u.id = c.user_id
+  WHERE NOT u.is_blocked AND NOT u.is_private
+),
+ranked AS (
+  SELECT s.id, s.user_id, s.created_at,
+    (s.points + 1) / power(greatest(extract(epoch FROM ($1::timestamptz - s.created_at)), 0) / 3600 + 2, $6::numeric) AS score
+  FROM scored s
+),
+capped AS (
+  SELECT r.id, r.score, r.created_at, row_number() OVER (PARTITION BY r.user_id ORDER BY r.score DESC, r.created_at DESC, r.id DESC) AS nth
+  FROM ranked r
+)
+SELECT k.id FROM capped k WHERE k.nth <= $4 ORDER BY k.score DESC, k.created_at DESC, k.id DESC LIMIT $5`
+
+export const exploreRankParams = (now: Date, windowStart: Date) =>
+  [now.toISOString(), windowStart.toISOString(), RANK_CANDIDATES, RANK_AUTHOR_CAP, RANK_SNAPSHOT_SIZE, RANK_GRAVITY] as const
+
+export async function rankExplore(db: Db, now: Date, windowStart: Date): Promise<number[]> {
+  return runNamed(db, 'explore_rank', EXPLORE_RANK_SQL, exploreRankParams(now, windowStart), (rows) => rows.map((r) => Number(r[0])))
+}
+
+/**
+ * One page of a ranked snapshot: the ids given (already sliced by the caller), in their order,
+ * of public accounts the viewer has not muted; the hydrate stage drops what the viewer may not see
+ * (deleted since, suspended authors, blocks either way). Parameters: $1 ids (int[]), $2 viewer id
+ * (NULL when anonymous).
+ */
+export const EXPLORE_RANKED_SQL = `SELECT p.id, p.created_at, k.ord
+FROM unnest($1::int[]) WITH ORDINALITY AS k(id, ord)
+JOIN posts p ON p.id = k.id
+JOIN users u ON u.id = p.user_id
+WHERE NOT u.is_private AND ${notMutedSql('$2', 'p.user_id')}`
+
+export const EXPLORE_RANKED_PAGE_SQL = postPageSql(EXPLORE_RANKED_SQL, '$2', { ordinal: true })
+
+export function exploreRankedPage(db: Db, viewerId: number | undefined, ids: number[]) {
+  return runPostList(db, 'explore_ranked_page', EXPLORE_RANKED_PAGE_SQL, [`{${ids.join(',')}}`, viewerId ?? null])
+}
+
+/**
+ * After the snapshot: explore newest first (as EXPLORE_SQL) leaving out the snapshot's posts, so
+ * no post shows twice. Parameters: EXPLORE_SQL's, then $5 the ids to leave out (int[]).
+ */
+export const EXPLORE_TAIL_SQL = EXPLORE_SQL.replace(
+  'AND (p.created_at, p.id) < ($1::timestamptz, $2::int)',
+  'AND (p.created_at, p.id) < ($1::timestamptz, $2::int) AND NOT (p.id = ANY ($5::int[]))',
+)
+export const EXPLORE_TAIL_PAGE_SQL = postPageSql(EXPLORE_TAIL_SQL, '$4')
+
+export function exploreTailPage(db: Db, viewerId: number | undefined, before: TimeKey, limit: number, exclude: number[]) {
+  return runPostPage(
+    db,
+    'explore_tail_page',
+    EXPLORE_TAIL_PAGE_SQL,
+    [...exploreParams(before, limit, viewerId ?? null), `{${exclude.join(',')}}`],
+    limit,
+  )
 }

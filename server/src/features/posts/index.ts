@@ -1,5 +1,5 @@
 // The public face of features/posts: what other features, app.ts and the tools may use.
-export { postPageSql, runPostPage } from './page.js'
+export { postPageSql, runPostList, runPostPage } from './page.js'
 export { authorOfPost, findVisiblePost, POST_SQL, softDeletePost, USER_POSTS_SQL } from './queries.js'
 export { postsRoutes } from './routes.js'
 export { Post, PostImage } from './views.js'

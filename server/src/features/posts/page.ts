@@ -34,11 +34,15 @@ const ISO_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`
  * costlier and loses (explore was re-planned on every call). The viewer's
  * like, and bookmark, is one index probe per post (LATERAL … LIMIT 1): as an EXISTS the planner
  * hashed all of the viewer's likes instead.
+ *
+ * `order`: 'newest' (the skeleton's created_at, id) or 'ranked' (a skeleton that returns an `ord`
+ * column giving each post's rank: explore's snapshot, feed/ranking.ts).
  */
-export function postPageSql(skeleton: string, viewer: string, opts: { ranked?: boolean } = {}): string {
+export function postPageSql(skeleton: string, viewer: string, opts: { ranked?: boolean; ordinal?: boolean } = {}): string {
   // Ranked lists (search) order by the skeleton's `rank` column first; their cursor is (rank, at, id).
+  // Ordinal lists (explore's snapshot) carry each post's place in an `ord` column and keep that order.
   const rank = opts.ranked ? 's.rank' : 'NULL::int'
-  const rankOrder = opts.ranked ? 's.rank DESC, ' : ''
+  const order = opts.ordinal ? 's.ord' : `${opts.ranked ? 's.rank DESC, ' : ''}s.created_at DESC NULLS LAST, s.id DESC NULLS LAST`
   return `WITH skeleton AS MATERIALIZED (
 ${skeleton}
 ),
@@ -62,7 +66,7 @@ SELECT s.id, to_char(s.created_at AT TIME ZONE 'UTC', ${CURSOR_AT_FORMAT}) AS at
   coalesce(h.saved, false) AS saved, coalesce(h.sensitive, false) AS sensitive, h.spoiler_text, ${rank} AS rank
 FROM skeleton s
 LEFT JOIN hydrated h ON h.id = s.id
-ORDER BY ${rankOrder}s.created_at DESC NULLS LAST, s.id DESC NULLS LAST`
+ORDER BY ${order}`
 }
 
 interface PageRow {
@@ -124,4 +128,15 @@ export async function runPostPage(
   const items: PresentedPost[] = []
   for (const r of page.items) if (r.post) items.push(r.post)
   return { items, nextCursor: page.nextCursor }
+}
+
+/**
+ * Runs a page statement whose skeleton is already exactly one page (explore's ranked snapshot,
+ * sliced by the caller, who also builds the cursor) and returns its visible posts in order.
+ */
+export async function runPostList(db: Db, name: string, text: string, params: readonly unknown[]): Promise<PresentedPost[]> {
+  const rows = await runNamed(db, name, text, params, mapRows)
+  const items: PresentedPost[] = []
+  for (const r of rows) if (r.post) items.push(r.post)
+  return items
 }
