@@ -28,7 +28,7 @@ import { tagsRoutes } from './features/tags/index.js'
 import { searchRoutes } from './features/search/index.js'
 import { Post, PostImage, postsRoutes } from './features/posts/index.js'
 import { messagesRoutes } from './features/messages/index.js'
-import { notificationSettingsRoutes, notificationsRoutes } from './features/notifications/index.js'
+import { NotificationGroup, notificationSettingsRoutes, notificationsRoutes } from './features/notifications/index.js'
 import { CloseCode, selectProtocol, streamOpenApiPath, streamRoutes } from './features/stream/index.js'
 import { adminRoutes } from './features/admin/index.js'
 import { reportsRoutes } from './features/reports/index.js'
@@ -82,7 +82,7 @@ export async function buildApp(ctx: AppContext, services: Services) {
   // The API speaks JSON (and multipart for uploads): a text/plain body is refused with 415.
   app.removeContentTypeParser('text/plain')
 
-  for (const schema of [Problem, UserSummary, PublicProfile, Me, PostImage, Post, Comment]) app.addSchema(schema)
+  for (const schema of [Problem, UserSummary, PublicProfile, Me, PostImage, Post, Comment, NotificationGroup]) app.addSchema(schema)
 
   await app.register(swagger, {
     openapi: {

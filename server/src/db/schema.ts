@@ -576,6 +576,18 @@ export const notifications = pgTable(
     index('notifications_related_comment_idx')
       .on(t.relatedCommentId)
       .where(sql`${t.relatedCommentId} IS NOT NULL`),
+    // added: grouped notifications (the bell): a notification's group (likes and comments of one
+    // post, follows of one UTC day, anything else alone) and its newer members in one probe; the
+    // expression is notifications/groups.ts groupRefSql, messages stay out of the bell.
+    index('notifications_group_idx')
+      .using(
+        'btree',
+        t.userId,
+        t.type,
+        sql`(CASE WHEN ${t.type} IN ('like', 'comment') THEN coalesce(${t.relatedPostId}, -${t.id}) WHEN ${t.type} = 'follow' THEN ((${t.createdAt} AT TIME ZONE 'UTC')::date - DATE '2000-01-01') ELSE -${t.id} END)`,
+        t.id.desc(),
+      )
+      .where(sql`${t.type} <> 'message'`),
   ],
 )
 

@@ -9,7 +9,7 @@ import {
   invalidCursor,
   type TimeKey,
 } from '../../lib/keyset.js'
-import type { PresentedPost } from '../posts/views.js'
+import type { PresentedPost } from '../posts/index.js'
 import * as q from './queries.js'
 import { ExploreRanking, isSnapshotId, windowStartOf } from './ranking.js'
 

@@ -4,5 +4,5 @@ export { type NotificationRow, type NotifyContext, notify, removeNotificationsBe
 export { markMessageNotificationsRead } from './queries.js'
 export { notificationsRoutes } from './routes.js'
 export { notificationSettingsRoutes } from './settings-routes.js'
-export { presentNotification } from './views.js'
+export { NotificationGroup, presentNotification } from './views.js'
 export { purgeNotificationsOf, removeNotificationsAbout } from './purge.js'

@@ -2,5 +2,5 @@
 export { postPageSql, runPostList, runPostPage } from './page.js'
 export { authorOfPost, findVisiblePost, POST_SQL, softDeletePost, USER_POSTS_SQL } from './queries.js'
 export { postsRoutes } from './routes.js'
-export { Post, PostImage } from './views.js'
+export { Post, PostImage, presentImages, type PresentedPost } from './views.js'
 export { finishPurgeBatch, lockPurgeBatch, postsToPurge } from './purge.js'

@@ -213,7 +213,8 @@ const RULES: Record<string, Rule> = {
   'PUT /tags/{name}/follow': { walk: 'write', refusal: () => null },
   'DELETE /tags/{name}/follow': { walk: 'write', refusal: () => null },
   'GET /tags/trending': { walk: 'read', expect: () => ok },
-  'GET /feed/explore': { walk: 'read', expect: () => ok, muteThinned: 'posts' },
+  // ranked (the default, a snapshot shared by everyone, filtered per viewer) and newest first
+  'GET /feed/explore': { walk: 'read', queries: () => [{ sort: 'ranked' }, { sort: 'recent' }], expect: () => ok, muteThinned: 'posts' },
   // every world caption holds "by"; every display name starts with "The"; anonymous may search
   'GET /search': {
     walk: 'read',
@@ -275,8 +276,10 @@ const RULES: Record<string, Rule> = {
     expect: (c) => anonymousRefused(c, notFound),
   },
 
-  'GET /notifications': { walk: 'read', expect: signedIn, muteThinned: 'actors' },
-  'GET /notifications/unread-count': { walk: 'read', expect: signedIn },
+  // grouped=true: the bell's groups, with actors and the post each is about
+  'GET /notifications': { walk: 'read', queries: () => [{ grouped: 'false' }, { grouped: 'true' }], expect: signedIn, muteThinned: 'actors' },
+  'GET /notifications/unread-count': { walk: 'read', queries: () => [{ grouped: 'false' }, { grouped: 'true' }], expect: signedIn },
+  // group=true marks the caller's own group read (grouped.test.ts)
   'POST /notifications/{id}/read': { walk: 'none', why: ownOnly },
   'POST /notifications/read-all': { walk: 'none', why: ownOnly },
   // the caller's own switches, per type and channel: no one else's rows, no people
