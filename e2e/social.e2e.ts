@@ -145,7 +145,7 @@ describe('two people in two browsers', () => {
     // follow + like + comment reached Alice's open page over the stream, without a reload.
     await expect.poll(() => bell.textContent(), { timeout: 15_000 }).toBe('3')
     await alice.getByRole('link', { name: 'Notifications' }).first().click()
-    await expect.poll(() => alice.getByText(/commented on your post/).isVisible()).toBe(true)
+    await expect.poll(() => alice.getByText(/commented on your (post|photo)/).isVisible()).toBe(true)
     await alice.getByRole('button', { name: 'Mark all as read' }).click()
     await expect.poll(() => bell.count()).toBe(0)
     // A new one arrives live on the open list.

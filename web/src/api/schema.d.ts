@@ -4022,7 +4022,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recent posts of everyone, newest first */
+        /**
+         * Everyone’s recent public posts, ranked by engagement with time decay (or newest first with sort=recent)
+         * @description Ranked (the default): a snapshot of the best recent posts (distinct people liking or commenting, decayed by age, at most a few per author), recomputed at most once a minute; its cursor stays on the same snapshot so no post shows twice, then newest first after it. sort=recent: newest first.
+         */
         get: {
             parameters: {
                 query: {
@@ -4030,6 +4033,8 @@ export interface paths {
                     cursor?: string;
                     /** @description Items per page (1..100). */
                     limit: number;
+                    /** @description ranked: by engagement with time decay; recent: newest first. A cursor belongs to the sort that made it. */
+                    sort: "ranked" | "recent";
                 };
                 header?: never;
                 path?: never;
@@ -4579,15 +4584,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller’s notifications, newest first */
+        /**
+         * The caller’s notifications, newest first
+         * @description grouped=true: the bell. Likes of one post, comments on one post and follows of one UTC day are one group each (mentions and follow requests one per notification); messages are left out (the Messages badge counts them). A group is unread while any of its notifications is. Its cursor keeps the grouping of the first page, so new notifications never move a group between pages.
+         */
         get: {
             parameters: {
                 query: {
                     /** @description Opaque cursor from a previous page. */
                     cursor?: string;
+                    /** @description Groups instead of single notifications. */
+                    grouped: boolean;
                     /** @description Items per page (1..100). */
                     limit: number;
-                    /** @description Only unread ones. */
+                    /** @description Only unread ones (grouped: groups with an unread notification). */
                     unread: boolean;
                 };
                 header?: never;
@@ -4615,6 +4625,9 @@ export interface paths {
                                 postId: number | null;
                                 type: "like" | "comment" | "follow" | "message" | "follow_request" | "mention";
                             }[];
+                            nextCursor: string | null;
+                        } | {
+                            items: components["schemas"]["NotificationGroup"][];
                             nextCursor: string | null;
                         };
                     };
@@ -4656,10 +4669,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark one notification read */
+        /** Mark one notification read (group=true: the group it heads, as listed by grouped=true) */
         post: {
             parameters: {
-                query?: never;
+                query: {
+                    group: boolean;
+                };
                 header?: never;
                 path: {
                     id: number;
@@ -4764,10 +4779,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How many notifications the caller has not read */
+        /**
+         * How many notifications the caller has not read
+         * @description grouped=true: the bell’s badge, the groups with an unread notification (messages left out).
+         */
         get: {
             parameters: {
-                query?: never;
+                query: {
+                    grouped: boolean;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -4783,6 +4803,15 @@ export interface paths {
                         "application/json": {
                             count: number;
                         };
+                    };
+                };
+                /** @description RFC 9457 problem details. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description RFC 9457 problem details. */
@@ -8197,6 +8226,28 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             username: string;
+        };
+        /** NotificationGroup */
+        NotificationGroup: {
+            /** @description Up to three people, newest first. */
+            actors: components["schemas"]["UserSummary"][];
+            /** @description Distinct people in the group. */
+            count: number;
+            /** @description The newest notification of the group: mark the group read with POST /notifications/{id}/read?group=true. */
+            id: number;
+            /** @description False while any notification of the group is unread. */
+            isRead: boolean;
+            /** Format: date-time */
+            latestAt: string;
+            target: {
+                commentId: number | null;
+                commentText: string | null;
+                /** @description The post is the user’s own (else a comment group is replies to their comment). */
+                ownPost: boolean;
+                postId: number;
+                thumbnailUrl: string | null;
+            } | null;
+            type: "like" | "comment" | "follow" | "follow_request" | "mention";
         };
         Post: {
             author: {

@@ -21,6 +21,8 @@ export type DeviceSession = ItemOf<'/api/hearth/v1/auth/sessions'>
 export type FollowListUser = ItemOf<'/api/hearth/v1/users/{id}/followers'>
 export type Conversation = ItemOf<'/api/hearth/v1/conversations'>
 export type Message = ItemOf<'/api/hearth/v1/conversations/{id}/messages'>
-export type Notification = ItemOf<'/api/hearth/v1/notifications'>
+export type NotificationGroup = components['schemas']['NotificationGroup']
+/** One notification (the list without `grouped`). */
+export type Notification = Exclude<ItemOf<'/api/hearth/v1/notifications'>, NotificationGroup>
 export type Report = ItemOf<'/api/hearth/v1/admin/reports'>
 export type AdminUser = ItemOf<'/api/hearth/v1/admin/users'>

@@ -72,7 +72,7 @@ describe('ranked explore', () => {
     for (const f of fans) others.push((await a.createPost(f, `by a fan`)).id)
     await expireFreshSnapshot()
 
-    const first = json(await a.get('/feed/explore?limit=3', fans[4]!))
+    const first = json(await a.get('/feed/explore?limit=3', fans[4]))
     // the best three are the prolific author's, but only RANK_AUTHOR_CAP of them rank at all
     expect(ids(first.items)).toEqual(byProlific.slice(2).reverse())
     // meanwhile a fan's post becomes the most liked, a new post arrives, and a new snapshot is made
@@ -84,7 +84,7 @@ describe('ranked explore', () => {
     const rest: number[] = []
     let cursor: string | null = first.nextCursor
     while (cursor) {
-      const body = json(await a.get(`/feed/explore?limit=3&cursor=${cursor}`, fans[4]!))
+      const body = json(await a.get(`/feed/explore?limit=3&cursor=${cursor}`, fans[4]))
       rest.push(...ids(body.items))
       cursor = body.nextCursor
     }
@@ -99,9 +99,9 @@ describe('ranked explore', () => {
 
   it('after the snapshot expired, continues newest first from before its window', async () => {
     const [u] = await people(1)
-    const ancient = (await a.createPost(u!, 'from before the window')).id
+    const ancient = (await a.createPost(u, 'from before the window')).id
     await backdate(ancient, RANK_WINDOW_DAYS * 24 + 30)
-    const recent = (await a.createPost(u!, 'recent')).id
+    const recent = (await a.createPost(u, 'recent')).id
     const gone = encodeCursor(['r', `${Date.now()}-0badf00d`, 3])
     const body = json(await a.get(`/feed/explore?limit=100&cursor=${gone}`))
     expect(ids(body.items)).toEqual([ancient])
@@ -113,14 +113,14 @@ describe('ranked explore', () => {
     const [viewer, blocker, muted, secret, fan] = await people(5)
     const posts: Record<string, number> = {}
     for (const [name, s] of Object.entries({ blocker, muted, secret, fan })) {
-      posts[name] = (await a.createPost(s!, `${name} post`)).id
-      await a.put(`/posts/${posts[name]}/like`, viewer!)
+      posts[name] = (await a.createPost(s, `${name} post`)).id
+      await a.put(`/posts/${posts[name]}/like`, viewer)
     }
-    await a.put(`/users/${viewer!.user.id}/block`, blocker!)
-    await a.put(`/users/${muted!.user.id}/mute`, viewer!)
-    expect((await a.patch('/users/me', secret!, { isPrivate: true })).statusCode).toBe(200)
+    await a.put(`/users/${viewer.user.id}/block`, blocker)
+    await a.put(`/users/${muted.user.id}/mute`, viewer)
+    expect((await a.patch('/users/me', secret, { isPrivate: true })).statusCode).toBe(200)
     await expireFreshSnapshot()
-    const seen = ids(await a.all('/feed/explore', viewer!, 2))
+    const seen = ids(await a.all('/feed/explore', viewer, 2))
     expect(seen).toContain(posts.fan)
     for (const hidden of ['blocker', 'muted', 'secret']) expect(seen).not.toContain(posts[hidden])
     // anonymous: the block and the mute are not theirs, the private account still is private
@@ -141,7 +141,7 @@ describe('ranked explore', () => {
       ['t', `${Date.now()}-0badf00d`, 'yesterday', 3],
       ['x', `${Date.now()}-0badf00d`, 1],
     ]) {
-      expectProblem(await a.get(`/feed/explore?cursor=${encodeCursor(bad as (string | number)[])}`), 400, 'invalid_cursor')
+      expectProblem(await a.get(`/feed/explore?cursor=${encodeCursor(bad)}`), 400, 'invalid_cursor')
     }
     expectProblem(await a.get('/feed/explore?sort=best'), 400, 'validation_failed')
   })

@@ -120,9 +120,9 @@ RETURNING m.id`),
 /** The posts groups are about that `me` may see (live, author visible), with their photos. */
 export async function findTargetPosts(db: DbOrTx, me: number, ids: number[]) {
   if (ids.length === 0) return []
-  return queryRows<{ id: number; image_urls: unknown }>(
+  return queryRows<{ id: number; user_id: number; image_urls: unknown }>(
     db,
-    sql`SELECT p.id, p.image_urls FROM posts p JOIN users u ON u.id = p.user_id
+    sql`SELECT p.id, p.user_id, p.image_urls FROM posts p JOIN users u ON u.id = p.user_id
       WHERE p.id IN (${sql.join(
         ids.map((i) => sql`${i}`),
         sql`, `,

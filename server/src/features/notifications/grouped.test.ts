@@ -42,7 +42,13 @@ const crowd = async (n: number) => Promise.all(Array.from({ length: n }, () => r
 
 async function mention(me: Session, by: Session, postId: number) {
   return inTransaction(t.ctx.database.db, (tx, afterCommit) =>
-    notify(t.ctx, tx, afterCommit, { userId: me.user.id, actorId: by.user.id, type: 'mention', postId, message: `${by.user.username} mentioned you` }),
+    notify(t.ctx, tx, afterCommit, {
+      userId: me.user.id,
+      actorId: by.user.id,
+      type: 'mention',
+      postId,
+      message: `${by.user.username} mentioned you`,
+    }),
   )
 }
 
@@ -76,7 +82,10 @@ describe('grouped notifications', () => {
     expect(actorIds(mention1!)).toEqual([dee!.user.id])
     expect(follows).toMatchObject({ count: 3, target: null })
     expect(actorIds(follows!)).toEqual([cai!.user.id, ben!.user.id, ana!.user.id])
-    expect(comments).toMatchObject({ count: 2, target: { postId: photo, commentText: 'the latest word', thumbnailUrl: null } })
+    expect(comments).toMatchObject({
+      count: 2,
+      target: { postId: photo, ownPost: true, commentText: 'the latest word', thumbnailUrl: null },
+    })
     expect(actorIds(comments!)).toEqual([ana!.user.id, ben!.user.id])
     expect(likes).toMatchObject({ count: 5, target: { postId: photo, commentId: null } })
     expect(actorIds(likes!)).toEqual([eve!.user.id, dee!.user.id, cai!.user.id])
@@ -93,7 +102,10 @@ describe('grouped notifications', () => {
   it('follows of different days are different groups', async () => {
     const [me, ana, ben] = await crowd(3)
     await a.follow(ana!, me!.user.id)
-    await queryRows(t.ctx.database.db, sql`UPDATE notifications SET created_at = created_at - interval '1 day' WHERE user_id = ${me!.user.id}`)
+    await queryRows(
+      t.ctx.database.db,
+      sql`UPDATE notifications SET created_at = created_at - interval '1 day' WHERE user_id = ${me!.user.id}`,
+    )
     await a.follow(ben!, me!.user.id)
     const { items } = await grouped(me!)
     expect(items.map((g) => [g.type, g.count, actorIds(g)])).toEqual([
@@ -129,8 +141,8 @@ describe('grouped notifications', () => {
       [posts[3], 2],
       [posts[0], 2],
     ])
-    expectProblem(await a.get('/notifications?grouped=true&cursor=abc', me!), 400, 'invalid_cursor')
-    expectProblem(await a.get(`/notifications?grouped=true&cursor=${Buffer.from('[5]').toString('base64url')}`, me!), 400, 'invalid_cursor')
+    expectProblem(await a.get('/notifications?grouped=true&cursor=abc', me), 400, 'invalid_cursor')
+    expectProblem(await a.get(`/notifications?grouped=true&cursor=${Buffer.from('[5]').toString('base64url')}`, me), 400, 'invalid_cursor')
   })
 
   it('keeps read state per group: unread while any member is; marking one, a group or all read', async () => {
@@ -140,7 +152,7 @@ describe('grouped notifications', () => {
     await a.follow(cai!, me!.user.id)
     await message(cai!, me!, 'not in the bell')
     expect(await bell(me!)).toBe(2)
-    expect(json(await a.get('/notifications/unread-count', me!)).count).toBe(4)
+    expect(json(await a.get('/notifications/unread-count', me)).count).toBe(4)
 
     const [follow, likes] = (await grouped(me!)).items
     const flat = await a.all('/notifications', me!, 100)
@@ -191,10 +203,10 @@ describe('grouped notifications', () => {
     const c = await a.comment(me!, theirs, 'my comment')
     await a.comment(fan!, theirs, 'a reply to me', c.id)
     const [reply] = (await grouped(me!)).items
-    expect(reply).toMatchObject({ type: 'comment', target: { postId: theirs, commentText: 'a reply to me' } })
+    expect(reply).toMatchObject({ type: 'comment', target: { postId: theirs, ownPost: false, commentText: 'a reply to me' } })
     expect((await a.del(`/posts/${theirs}`, friend!)).statusCode).toBe(204)
     expect((await grouped(me!)).items[0]).toMatchObject({ type: 'comment', target: null })
     expectProblem(await a.get('/notifications?grouped=true'), 401)
-    expectProblem(await a.get('/notifications?grouped=maybe', me!), 400, 'validation_failed')
+    expectProblem(await a.get('/notifications?grouped=maybe', me), 400, 'validation_failed')
   })
 })

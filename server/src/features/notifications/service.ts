@@ -74,7 +74,10 @@ export class NotificationsService {
     ])
     const actorById = new Map(actors.map((a) => [a.id, a]))
     const postById = new Map(
-      posts.map((p) => [Number(p.id), { id: Number(p.id), thumbnailUrl: presentImages(p.image_urls)[0]?.thumbUrl ?? null }]),
+      posts.map((p) => [
+        Number(p.id),
+        { id: Number(p.id), ownPost: Number(p.user_id) === userId, thumbnailUrl: presentImages(p.image_urls)[0]?.thumbUrl ?? null },
+      ]),
     )
     const commentById = new Map(comments.map((c) => [Number(c.id), { id: Number(c.id), content: c.content }]))
     return {

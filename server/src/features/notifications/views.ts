@@ -48,6 +48,7 @@ export const NotificationGroup = Type.Object(
     target: Nullable(
       Type.Object({
         postId: Id,
+        ownPost: Type.Boolean({ description: 'The post is the user’s own (else a comment group is replies to their comment).' }),
         thumbnailUrl: Nullable(Type.String({ description: 'The first photo’s thumbnail, when the post has photos.' })),
         commentId: Nullable(Id),
         commentText: Nullable(Type.String({ description: 'The latest comment (comment groups) or the mentioning comment.' })),
@@ -64,7 +65,7 @@ export interface GroupParts {
   unread: boolean
   latestAt: string
   actors: ActorRow[]
-  post: { id: number; thumbnailUrl: string | null } | null
+  post: { id: number; ownPost: boolean; thumbnailUrl: string | null } | null
   comment: { id: number; content: string } | null
 }
 
@@ -77,7 +78,13 @@ export function presentGroup(g: GroupParts): Static<typeof NotificationGroup> {
     isRead: !g.unread,
     actors: g.actors.map(presentSummary),
     target: g.post
-      ? { postId: g.post.id, thumbnailUrl: g.post.thumbnailUrl, commentId: g.comment?.id ?? null, commentText: g.comment?.content ?? null }
+      ? {
+          postId: g.post.id,
+          ownPost: g.post.ownPost,
+          thumbnailUrl: g.post.thumbnailUrl,
+          commentId: g.comment?.id ?? null,
+          commentText: g.comment?.content ?? null,
+        }
       : null,
   }
 }

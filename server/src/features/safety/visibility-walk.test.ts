@@ -277,7 +277,12 @@ const RULES: Record<string, Rule> = {
   },
 
   // grouped=true: the bell's groups, with actors and the post each is about
-  'GET /notifications': { walk: 'read', queries: () => [{ grouped: 'false' }, { grouped: 'true' }], expect: signedIn, muteThinned: 'actors' },
+  'GET /notifications': {
+    walk: 'read',
+    queries: () => [{ grouped: 'false' }, { grouped: 'true' }],
+    expect: signedIn,
+    muteThinned: 'actors',
+  },
   'GET /notifications/unread-count': { walk: 'read', queries: () => [{ grouped: 'false' }, { grouped: 'true' }], expect: signedIn },
   // group=true marks the caller's own group read (grouped.test.ts)
   'POST /notifications/{id}/read': { walk: 'none', why: ownOnly },

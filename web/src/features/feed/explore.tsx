@@ -1,4 +1,4 @@
-// Explore: find people by name, and browse everyone's recent posts.
+// Explore: find people by name, and browse a grid of what is good lately (ranked by the server).
 import { useEffect, useState } from 'react'
 import { Link, useLocation, useSearch } from 'wouter'
 import { api } from '../../api/client'
@@ -91,7 +91,8 @@ export function Explore() {
   const session = useSession()
   const welcome = new URLSearchParams(useSearch()).has('welcome')
   const posts = useInfinite('feed:explore', async (cursor) => {
-    const page = await call(api.GET('/api/hearth/v1/feed/explore', { params: { query: { cursor, limit: 24 } } }))
+    // ranked: what people engage with lately, a few per author (the server's snapshot keeps paging stable)
+    const page = await call(api.GET('/api/hearth/v1/feed/explore', { params: { query: { cursor, limit: 24, sort: 'ranked' } } }))
     return { ...page, items: freshPosts(page.items) }
   })
 
@@ -107,6 +108,7 @@ export function Explore() {
           </section>
         ) : null}
         <PeopleSearch />
+        {/* TRENDING TAGS go here, above the grid (issue 14 item 4): GET /tags/trending is not on main yet. */}
       </div>
       {!posts.loaded ? (
         <Loading label="Loading posts" />

@@ -15,7 +15,9 @@ export function SuggestedPeople({ onFollow }: { onFollow?: () => void }) {
   const session = useSession()
   const meId = session.user?.id
   const [following, setFollowing] = useState<Record<number, FollowState>>({})
-  const recent = useQuery('suggested:people', () => call(api.GET('/api/hearth/v1/feed/explore', { params: { query: { limit: 50 } } })))
+  const recent = useQuery('suggested:people', () =>
+    call(api.GET('/api/hearth/v1/feed/explore', { params: { query: { limit: 50, sort: 'recent' } } })),
+  )
   const people: UserSummary[] = []
   for (const p of recent.data?.items ?? []) {
     if (p.author.id !== meId && !people.some((u) => u.id === p.author.id)) people.push(p.author)

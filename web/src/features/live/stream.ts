@@ -10,7 +10,7 @@ import { api } from '../../api/client'
 import { call } from '../../api/problem'
 import { accessTokenFresh, getAccessToken, getSession, onSessionChange, refreshSession } from '../../api/session'
 import type { Message, Notification, UserSummary } from '../../api/types'
-import { getLive, setLive } from './live'
+import { setLive } from './live'
 
 export type StreamEvent =
   | { id: number; type: 'message.created'; data: { message: Message; sender: UserSummary } }
@@ -66,7 +66,8 @@ export function refreshCounts(delay = 150) {
   clearTimeout(countsTimer)
   countsTimer = setTimeout(() => {
     if (getSession().status !== 'signed-in') return
-    call(api.GET('/api/hearth/v1/notifications/unread-count'))
+    // the bell counts groups, messages left out (the Messages badge counts those)
+    call(api.GET('/api/hearth/v1/notifications/unread-count', { params: { query: { grouped: true } } }))
       .then((r) => setLive({ unreadNotifications: r.count }))
       .catch(() => {})
     call(api.GET('/api/hearth/v1/conversations', { params: { query: { limit: 100 } } }))
@@ -82,9 +83,9 @@ function countsFrom(e: StreamEvent) {
   const me = getSession().user?.id
   switch (e.type) {
     case 'notification.created':
-      if (!e.data.notification.isRead) setLive({ unreadNotifications: getLive().unreadNotifications + 1 })
-      // A request can also be withdrawn unseen: the count is asked for, not added up.
-      if (e.data.notification.type === 'follow_request') refreshCounts()
+      // The bell counts unread groups: whether this one joins an unread group only the server knows.
+      // Messages stay out of the bell. A request can also be withdrawn unseen: asked for, not added up.
+      if (e.data.notification.type !== 'message') refreshCounts()
       break
     case 'notification.read':
       if (e.data.all) setLive({ unreadNotifications: 0 })

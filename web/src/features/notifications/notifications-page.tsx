@@ -3,7 +3,8 @@ import { useEffect, useState } from 'react'
 import { Link } from 'wouter'
 import { api } from '../../api/client'
 import { call, failureOf } from '../../api/problem'
-import type { Notification } from '../../api/types'
+import type { NotificationGroup } from '../../api/types'
+import { useSession } from '../../api/session'
 import { fullDate, timeAgo } from '../../lib/format'
 import { useInfinite } from '../../lib/use-infinite'
 import { Avatar } from '../../ui/avatar'
@@ -16,28 +17,39 @@ import { setLive, useLive } from '../live/live'
 import { onStream } from '../live/stream'
 import { useTitle } from '../../lib/use-title'
 
-function hrefOf(n: Notification): string {
-  if (n.type === 'message') return '/messages'
-  if (n.type === 'follow_request') return '/follow-requests'
-  if (n.postId) return `/p/${n.postId}${n.commentId ? `#comment-${n.commentId}` : ''}`
-  if (n.actor) return `/@${n.actor.username}`
+/** Where a group leads: its post (at the comment), the follower, the requests. */
+function hrefOf(g: NotificationGroup, me: string | undefined): string {
+  if (g.type === 'follow_request') return '/follow-requests'
+  if (g.target) return `/p/${g.target.postId}${g.target.commentId ? `#comment-${g.target.commentId}` : ''}`
+  if (g.type === 'follow' && g.count > 1 && me) return `/@${me}/followers`
+  if (g.actors[0]) return `/@${g.actors[0].username}`
   return '/notifications'
 }
 
+/**
+ * The bell: notifications grouped by the server (likes and comments per post, follows per day;
+ * messages are in Messages), "ana, ben and 3 others liked your photo", unread highlighted, live;
+ * opening a group marks all of it read.
+ */
 export function NotificationsPage() {
   useTitle('Notifications')
+  const session = useSession()
   const [unreadOnly, setUnreadOnly] = useState(false)
   const live = useLive()
-  const list = useInfinite(`notifications:${unreadOnly}`, (cursor) =>
-    call(api.GET('/api/hearth/v1/notifications', { params: { query: { cursor, limit: 30, unread: unreadOnly } } })),
-  )
+  const list = useInfinite(`notifications:grouped:${unreadOnly}`, async (cursor) => {
+    const page = await call(
+      api.GET('/api/hearth/v1/notifications', { params: { query: { cursor, limit: 30, unread: unreadOnly, grouped: true } } }),
+    )
+    return page as { items: NotificationGroup[]; nextCursor: string | null }
+  })
   const [marking, setMarking] = useState(false)
 
   useEffect(
     () =>
       onStream((e) => {
         if (e.type === 'notification.created') {
-          list.update((items) => (items.some((i) => i.id === e.data.notification.id) ? items : [e.data.notification, ...items]))
+          // A new like may join a group already shown: the first page is asked for again.
+          if (e.data.notification.type !== 'message') void list.reload()
         } else if (e.type === 'notification.read') {
           const ids = new Set(e.data.ids ?? [])
           list.update((items) =>
@@ -72,11 +84,13 @@ export function NotificationsPage() {
     }
   }
 
-  const open = (n: Notification) => {
-    if (n.isRead) return
-    list.update((items) => items.map((i) => (i.id === n.id ? { ...i, isRead: true } : i)))
+  const open = (g: NotificationGroup) => {
+    if (g.isRead) return
+    list.update((items) => items.map((i) => (i.id === g.id ? { ...i, isRead: true } : i)))
     setLive({ unreadNotifications: Math.max(0, live.unreadNotifications - 1) })
-    void call(api.POST('/api/hearth/v1/notifications/{id}/read', { params: { path: { id: n.id } } })).catch(() => {})
+    void call(api.POST('/api/hearth/v1/notifications/{id}/read', { params: { path: { id: g.id }, query: { group: true } } })).catch(
+      () => {},
+    )
   }
 
   return (
@@ -142,17 +156,28 @@ export function NotificationsPage() {
           </Empty>
         ) : (
           <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
-            {list.items.map((n) => (
-              <li key={n.id}>
-                <Link href={hrefOf(n)} className={n.isRead ? 'notif' : 'notif is-unread'} onClick={() => open(n)}>
-                  {n.actor ? <Avatar user={n.actor} size={44} /> : <BellIcon />}
+            {list.items.map((g) => (
+              <li key={g.id}>
+                <Link
+                  href={hrefOf(g, session.user?.username)}
+                  className={g.isRead ? 'notif' : 'notif is-unread'}
+                  onClick={() => open(g)}
+                  data-testid="notification-group"
+                >
+                  <Faces actors={g.actors} />
                   <span className="notif__text">
-                    <NotificationText n={n} />
-                    <time className="notif__time" dateTime={n.createdAt} title={fullDate(n.createdAt)}>
-                      {timeAgo(n.createdAt)}
+                    <GroupText g={g} />
+                    {g.target?.commentText ? <span className="notif__quote">“{g.target.commentText}”</span> : null}
+                    <time className="notif__time" dateTime={g.latestAt} title={fullDate(g.latestAt)}>
+                      {timeAgo(g.latestAt)}
                     </time>
                   </span>
-                  {n.isRead ? null : <span className="notif__dot" aria-label="Unread" />}
+                  {g.target?.thumbnailUrl ? (
+                    <span className="notif__thumb">
+                      <img src={g.target.thumbnailUrl} alt="" />
+                    </span>
+                  ) : null}
+                  {g.isRead ? null : <span className="notif__dot" aria-label="Unread" />}
                 </Link>
               </li>
             ))}
@@ -164,16 +189,62 @@ export function NotificationsPage() {
   )
 }
 
-/** "alice liked your post" with the name in bold, as people scan for who did it. */
-function NotificationText({ n }: { n: Notification }) {
-  const name = n.actor?.username
-  if (name && n.message.startsWith(name)) {
+/** The newest one or two faces of a group, overlapping. */
+function Faces({ actors }: { actors: NotificationGroup['actors'] }) {
+  if (actors.length === 0) return <BellIcon />
+  if (actors.length === 1) return <Avatar user={actors[0]!} size={44} />
+  return (
+    <span className="notif__faces" aria-hidden="true">
+      <Avatar user={actors[0]!} size={32} />
+      <Avatar user={actors[1]!} size={32} />
+    </span>
+  )
+}
+
+/** "ana, ben and 3 others" with the names in bold, as people scan for who did it. */
+function Names({ g }: { g: NotificationGroup }) {
+  const names = g.actors.map((a) => a.username)
+  const b = (n: string) => <strong key={n}>{n}</strong>
+  if (names.length === 0) return <>Someone</>
+  if (g.count === 1 || names.length === 1) return b(names[0]!)
+  if (g.count === 2)
     return (
       <>
-        <strong>{name}</strong>
-        {n.message.slice(name.length)}
+        {b(names[0]!)} and {b(names[1]!)}
       </>
     )
-  }
-  return <>{n.message}</>
+  if (g.count === 3 && names.length === 3)
+    return (
+      <>
+        {b(names[0]!)}, {b(names[1]!)} and {b(names[2]!)}
+      </>
+    )
+  const others = g.count - 2
+  return (
+    <>
+      {b(names[0]!)}, {b(names[1]!)} and {others} {others === 1 ? 'other' : 'others'}
+    </>
+  )
+}
+
+function GroupText({ g }: { g: NotificationGroup }) {
+  const what = g.target?.thumbnailUrl ? 'photo' : 'post'
+  const action =
+    g.type === 'like'
+      ? ` liked your ${what}`
+      : g.type === 'comment'
+        ? g.target && !g.target.ownPost
+          ? ' replied to your comment'
+          : ` commented on your ${what}`
+        : g.type === 'follow'
+          ? ' started following you'
+          : g.type === 'mention'
+            ? ` mentioned you in a ${g.target?.commentId ? 'comment' : 'post'}`
+            : ' asked to follow you'
+  return (
+    <span className="notif__line">
+      <Names g={g} />
+      {action}
+    </span>
+  )
 }
