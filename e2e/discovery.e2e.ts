@@ -37,14 +37,17 @@ async function apiCall(path: string, init: { method?: string; token?: string; js
 
 async function person(who: string): Promise<Person> {
   const username = name(who)
-  const body = await apiCall('/auth/register', { method: 'POST', json: { email: `${username}@example.test`, username, password: PASSWORD } })
+  const body = await apiCall('/auth/register', {
+    method: 'POST',
+    json: { email: `${username}@example.test`, username, password: PASSWORD },
+  })
   return { username, token: String(body!.accessToken) }
 }
 
 async function photoPost(author: Person, content: string): Promise<number> {
   const form = new FormData()
   form.append('content', content)
-  form.append('images', new Blob([await photo(4242)], { type: 'image/jpeg' }), 'photo.jpg')
+  form.append('images', new Blob([new Uint8Array(await photo(4242))], { type: 'image/jpeg' }), 'photo.jpg')
   const body = await apiCall('/posts', { method: 'POST', token: author.token, form })
   return Number(body!.id)
 }
@@ -83,7 +86,9 @@ describe('explore and grouped notifications', () => {
     await page.goto(`${server.url}/notifications`)
     const group = page.getByTestId('notification-group')
     await expect.poll(() => group.count()).toBe(1)
-    await expect.poll(() => group.first().textContent()).toMatch(new RegExp(`^${cai.username}, ${ben.username} and ${ana.username} liked your photo`))
+    await expect
+      .poll(() => group.first().textContent())
+      .toMatch(new RegExp(`^${cai.username}, ${ben.username} and ${ana.username} liked your photo`))
     expect(await group.first().getAttribute('href')).toBe(`/p/${liked}`)
     expect(await group.first().locator('.notif__thumb img').getAttribute('src')).toMatch(/\S/)
 
