@@ -86,6 +86,39 @@ function PeopleSearch() {
   )
 }
 
+/** The week's most used tags (by distinct people), as links to their pages; nothing while there are none. */
+function TrendingTags() {
+  const [tags, setTags] = useState<{ name: string; people: number }[]>([])
+  useEffect(() => {
+    let live = true
+    call(api.GET('/api/hearth/v1/tags/trending', { params: { query: { window: 'week', limit: 12 } } }))
+      .then((list) => live && setTags(list.items))
+      .catch(() => {}) // trending is a bonus: the grid below still works without it
+    return () => {
+      live = false
+    }
+  }, [])
+  if (tags.length === 0) return null
+  return (
+    <nav className="trending" aria-label="Trending tags">
+      <h2 className="trending__title">Trending this week</h2>
+      <ul>
+        {tags.map((t) => (
+          <li key={t.name}>
+            <Link
+              href={`/tags/${encodeURIComponent(t.name)}`}
+              className="chip"
+              title={`${t.people} ${t.people === 1 ? 'person' : 'people'}`}
+            >
+              #{t.name}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  )
+}
+
 export function Explore() {
   useTitle('Explore')
   const session = useSession()
@@ -108,7 +141,7 @@ export function Explore() {
           </section>
         ) : null}
         <PeopleSearch />
-        {/* TRENDING TAGS go here, above the grid (issue 14 item 4): GET /tags/trending is not on main yet. */}
+        <TrendingTags />
       </div>
       {!posts.loaded ? (
         <Loading label="Loading posts" />
