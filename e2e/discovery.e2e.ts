@@ -52,6 +52,14 @@ async function photoPost(author: Person, content: string): Promise<number> {
   return Number(body!.id)
 }
 
+async function signIn(p: Page, who: Person) {
+  await p.goto(`${server.url}/signin`)
+  await p.getByLabel('Email or username').fill(who.username)
+  await p.getByLabel('Password', { exact: true }).fill(PASSWORD)
+  await p.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await p.waitForURL((u) => !u.pathname.startsWith('/signin'))
+}
+
 beforeAll(async () => {
   server = await startServer()
   browser = await launchBrowser()
@@ -75,11 +83,7 @@ describe('explore and grouped notifications', () => {
     await photoPost(ana, 'A newer photo')
     await apiCall('/posts', { method: 'POST', token: ben.token, json: { content: 'The newest words' } })
 
-    await page.goto(`${server.url}/signin`)
-    await page.getByLabel('Email or username').fill(owner.username)
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click()
-    await page.waitForURL((u) => !u.pathname.startsWith('/signin'))
+    await signIn(page, owner)
 
     // the bell counts one group, not three likes
     await expect.poll(() => page.getByLabel('1 unread notifications').first().isVisible(), { timeout: 20_000 }).toBe(true)
