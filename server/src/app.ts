@@ -16,6 +16,7 @@ import { healthRoutes } from './features/health/index.js'
 import { avatarRoutes, hiddenMediaRoutes, mediaFileRoutes, registerMultipart } from './features/media/index.js'
 import { oauthRoutes } from './features/oauth/index.js'
 import { Me, PublicProfile, usersRoutes, UserSummary } from './features/users/index.js'
+import { consentRoutes, mastodonRoutes } from './features/mastodon/index.js'
 import { webRoutes } from './features/web/index.js'
 import { Comment, commentsRoutes } from './features/comments/index.js'
 import { deletionRoutes } from './features/deletion/index.js'
@@ -94,7 +95,22 @@ export async function buildApp(ctx: AppContext, services: Services) {
           'A self-hostable social network. Errors are RFC 9457 problem+json with a stable `code`. Lists are keyset-paginated with opaque cursors.',
       },
       servers: [{ url: config.publicUrl }],
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          // The Mastodon-compatible API (tags "mastodon: …"): opaque OAuth tokens with Mastodon's scopes.
+          mastodonOAuth: {
+            type: 'oauth2',
+            flows: {
+              authorizationCode: {
+                authorizationUrl: `${config.publicUrl}/oauth/authorize`,
+                tokenUrl: `${config.publicUrl}/oauth/token`,
+                scopes: { read: 'read everything', write: 'write everything', follow: 'follows, blocks and mutes', push: 'Web Push' },
+              },
+            },
+          },
+        },
+      },
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) ?? `def-${i}` },
     // WebSocket routes are hidden by @fastify/websocket; the stream is documented by hand.
@@ -206,9 +222,12 @@ export async function buildApp(ctx: AppContext, services: Services) {
       await api.register(notificationsRoutes(ctx))
       await api.register(notificationSettingsRoutes(ctx))
       await api.register(streamRoutes(ctx, streamHub, services))
+      await api.register(consentRoutes(ctx, services))
     },
     { prefix: '/api/hearth/v1' },
   )
+  // The Mastodon-compatible client API: /api/v1, /api/v2, /oauth, /.well-known, /nodeinfo.
+  await app.register(mastodonRoutes(ctx, services))
   // Last: the web app's catch-all must lose to every route above.
   await app.register(webRoutes())
 

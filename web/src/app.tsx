@@ -6,6 +6,7 @@ import { useSession } from './api/session'
 import { ConfirmEmail } from './features/auth/confirm-email'
 import { ForgotPassword } from './features/auth/forgot-password'
 import { ResetPassword } from './features/auth/reset-password'
+import { AuthorizeApp } from './features/auth/authorize-app'
 import { SignIn } from './features/auth/sign-in'
 import { SignUp } from './features/auth/sign-up'
 import { VerifyEmail } from './features/auth/verify-email'
@@ -76,6 +77,12 @@ export function App() {
         <Route path="/reset-password" component={ResetPassword} />
         <Route path="/verify-email" component={VerifyEmail} />
         <Route path="/confirm-email" component={ConfirmEmail} />
+        {/* A third-party (Mastodon) app's consent page: /oauth/authorize sends the browser here. */}
+        <Route path="/authorize-app">
+          <Private>
+            <AuthorizeApp />
+          </Private>
+        </Route>
         <Route>
           <Shell>
             <Suspense fallback={<Loading />}>

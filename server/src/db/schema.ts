@@ -653,13 +653,73 @@ export const userSessions = pgTable(
     // shown to the owner and kept for security review.
     revokedAt: ts('revoked_at'),
     revokedReason: varchar('revoked_reason', { length: 40 }),
+    // added: a session made for a third-party (Mastodon) app through OAuth names the app and the
+    // scopes granted to it (features/mastodon); null for the web app's own sessions.
+    oauthAppId: integer('oauth_app_id').references((): AnyPgColumn => oauthApps.id),
+    oauthScopes: varchar('oauth_scopes', { length: 1000 }),
   },
   (t) => [
     index('user_sessions_user_id_idx').on(t.userId),
     uniqueIndex('user_sessions_session_token_key').on(t.sessionToken),
     index('user_sessions_expires_at_idx').on(t.expiresAt),
     index('user_sessions_is_active_idx').on(t.isActive),
+    index('user_sessions_oauth_app_id_idx').on(t.oauthAppId),
   ],
+)
+
+// added: third-party apps registered through the Mastodon API (POST /api/v1/apps, issue 16).
+// Only the hash of the client secret is kept.
+export const oauthApps = pgTable(
+  'oauth_apps',
+  {
+    id: id(),
+    clientId: varchar('client_id', { length: 64 }).notNull(),
+    clientSecretHash: varchar('client_secret_hash', { length: 64 }).notNull(),
+    name: varchar('name', { length: 255 }).notNull(),
+    website: varchar('website', { length: 2000 }),
+    // space-separated, as Mastodon takes them
+    redirectUris: text('redirect_uris').notNull(),
+    scopes: varchar('scopes', { length: 1000 }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('oauth_apps_client_id_key').on(t.clientId)],
+)
+
+// added: OAuth authorization codes between consent and token exchange: single use, minutes long,
+// with the PKCE challenge. Only the hash of the code is kept.
+export const oauthAuthorizationCodes = pgTable(
+  'oauth_authorization_codes',
+  {
+    codeHash: varchar('code_hash', { length: 64 }).primaryKey(),
+    appId: integer('app_id')
+      .notNull()
+      .references(() => oauthApps.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    redirectUri: text('redirect_uri').notNull(),
+    scopes: varchar('scopes', { length: 1000 }).notNull(),
+    codeChallenge: varchar('code_challenge', { length: 128 }),
+    codeChallengeMethod: varchar('code_challenge_method', { length: 10 }),
+    expiresAt: ts('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('oauth_authorization_codes_app_id_idx').on(t.appId), index('oauth_authorization_codes_user_id_idx').on(t.userId)],
+)
+
+// added: app-only tokens (OAuth client_credentials grant): they act for the app, never for a user,
+// so they are not sessions. Only the hash of the token is kept.
+export const oauthAppTokens = pgTable(
+  'oauth_app_tokens',
+  {
+    tokenHash: varchar('token_hash', { length: 64 }).primaryKey(),
+    appId: integer('app_id')
+      .notNull()
+      .references(() => oauthApps.id),
+    scopes: varchar('scopes', { length: 1000 }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('oauth_app_tokens_app_id_idx').on(t.appId)],
 )
 
 // added: refresh tokens that were rotated away. Presenting one again means it was copied: the

@@ -24,7 +24,14 @@ declare module 'fastify' {
 }
 
 /**
- * Reads `Authorization: Bearer <jwt>` on every request. A missing header leaves the request
+ * The paths of the Mastodon-compatible API (features/mastodon), which checks its own OAuth tokens
+ * (long-lived, opaque, scoped) and answers errors as `{"error": "..."}`. The native JWTs are not
+ * taken there, and its tokens are not taken by the native API.
+ */
+export const MASTODON_API = /^\/(api\/v[12]|oauth|\.well-known|nodeinfo)(\/|\?|$)/
+
+/**
+ * Reads `Authorization: Bearer <jwt>` on every request (but the Mastodon API's: MASTODON_API). A missing header leaves the request
  * anonymous; a present but bad, expired or revoked token is refused outright, so clients know
  * to refresh rather than silently seeing an anonymous view.
  */
@@ -32,7 +39,7 @@ export function registerAuthentication(app: FastifyInstance, check: TokenCheck) 
   app.decorateRequest('auth', null)
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization
-    if (!header) return
+    if (!header || MASTODON_API.test(request.url)) return
     const m = /^Bearer\s+(\S+)$/i.exec(header)
     if (!m) throw unauthorized('The Authorization header must be "Bearer <access token>".', 'token_invalid')
     request.auth = await authenticateToken(check, m[1]!)

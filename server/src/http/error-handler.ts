@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Socket } from 'node:net'
+import { MASTODON_API } from './auth.js'
 import { AppError, titles, type FieldProblem } from './errors.js'
 import { noteProblem } from './request-log.js'
 import { isUnavailable } from '../platform/db/errors.js'
@@ -71,11 +72,14 @@ function fieldProblems(error: FastifyError): FieldProblem[] {
 
 export function registerErrorHandling(app: FastifyInstance) {
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, {
-      status: 404,
-      code: 'not_found',
-      detail: `No route for ${request.method} ${request.url.split('?')[0]}.`,
-    }),
+    // The Mastodon-compatible API answers errors as Mastodon does (features/mastodon).
+    MASTODON_API.test(request.url)
+      ? reply.code(404).send({ error: 'Record not found' })
+      : sendProblem(reply, request, {
+          status: 404,
+          code: 'not_found',
+          detail: `No route for ${request.method} ${request.url.split('?')[0]}.`,
+        }),
   )
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, inArray, ne, or, sql } from 'drizzle-orm'
-import { sessionRotatedTokens, userSessions, users } from '../../db/schema.js'
+import { oauthApps, sessionRotatedTokens, userSessions, users } from '../../db/schema.js'
 import type { Db, DbOrTx } from '../../platform/db/index.js'
 import { prepared } from '../../platform/db/prepared.js'
 import type { UserRow } from '../users/index.js'
@@ -27,7 +27,14 @@ export async function insertSession(db: DbOrTx, values: typeof userSessions.$inf
 export async function findLiveSessionByToken(db: Db, sessionToken: string) {
   const stmt = prepared(db, 'live_session_by_token', (d) =>
     d
-      .select({ id: userSessions.id, userId: userSessions.userId, expiresAt: userSessions.expiresAt, role: users.role })
+      .select({
+        id: userSessions.id,
+        userId: userSessions.userId,
+        expiresAt: userSessions.expiresAt,
+        role: users.role,
+        oauthAppId: userSessions.oauthAppId,
+        oauthScopes: userSessions.oauthScopes,
+      })
       .from(userSessions)
       .innerJoin(users, eq(users.id, userSessions.userId))
       .where(
@@ -125,8 +132,9 @@ export async function revokeSessions(
 
 export async function listActiveSessions(db: DbOrTx, userId: number) {
   return db
-    .select()
+    .select({ session: userSessions, appName: oauthApps.name })
     .from(userSessions)
+    .leftJoin(oauthApps, eq(oauthApps.id, userSessions.oauthAppId))
     .where(and(eq(userSessions.userId, userId), eq(userSessions.isActive, true), gt(userSessions.expiresAt, sql`now()`)))
     .orderBy(desc(userSessions.lastActivity), desc(userSessions.id))
 }

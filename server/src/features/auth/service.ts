@@ -144,6 +144,9 @@ export class AuthService {
       const { session, isBlocked } = row
       if (!session.isActive || session.expiresAt.getTime() <= Date.now()) return { kind: 'ended' as const }
       if (isBlocked) return { kind: 'blocked' as const }
+      // An app's session is refreshed through OAuth only (features/mastodon), never into a web
+      // app session with unlimited scopes.
+      if (session.oauthAppId !== null) return { kind: 'invalid' as const }
       if (session.refreshTokenHash && sameHash(session.refreshTokenHash, presented)) {
         const next = newRefreshToken(session.sessionToken)
         await this.successors.remember(refreshToken, next)
@@ -260,13 +263,14 @@ export class AuthService {
 
   async listSessions(auth: { userId: number; sessionId: number }) {
     const rows = await q.listActiveSessions(this.db, auth.userId)
-    return rows.map((s) => ({
+    return rows.map(({ session: s, appName }) => ({
       id: s.id,
       current: s.id === auth.sessionId,
       ipAddress: s.ipAddress,
       userAgent: s.userAgent,
       deviceFingerprint: s.deviceFingerprint,
-      device: describeDevice(s.userAgent),
+      // a third-party app's session is named after the app (features/mastodon)
+      device: appName ? `${appName} (app)` : describeDevice(s.userAgent),
       createdAt: s.createdAt.toISOString(),
       lastActivity: (s.lastActivity ?? s.createdAt).toISOString(),
       expiresAt: s.expiresAt.toISOString(),

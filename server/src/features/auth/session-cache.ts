@@ -10,6 +10,9 @@ export interface SessionInfo {
   role: 'user' | 'admin'
   /** epoch ms */
   expiresAt: number
+  /** a third-party app's session (features/mastodon): the app and the scopes it was granted; null for the web app's own */
+  oauthAppId?: number | null
+  oauthScopes?: string | null
 }
 
 const REVOKED = 'revoked'
@@ -66,7 +69,14 @@ export class SessionCache {
       await this.cache.setIfAbsent(key, REVOKED, this.opts.markerTtlSeconds)
       return null
     }
-    const info: SessionInfo = { id: row.id, userId: row.userId, role: row.role, expiresAt: row.expiresAt.getTime() }
+    const info: SessionInfo = {
+      id: row.id,
+      userId: row.userId,
+      role: row.role,
+      expiresAt: row.expiresAt.getTime(),
+      oauthAppId: row.oauthAppId,
+      oauthScopes: row.oauthScopes,
+    }
     const ttl = Math.min(MAX_ENTRY_TTL, Math.ceil((info.expiresAt - Date.now()) / 1000))
     if (ttl > 0) await this.cache.setIfAbsent(key, JSON.stringify(info), ttl)
     return info

@@ -2,3 +2,4 @@
 export { followsRoutes } from './routes.js'
 export { acceptAllRequests, removeFollowRequestsBetween, removeFollowsBetween } from './queries.js'
 export { purgeFollowsOf } from './purge.js'
+export { FollowsService } from './service.js'

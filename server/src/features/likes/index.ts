@@ -2,3 +2,4 @@
 export { likesRoutes } from './routes.js'
 export { removeLikesOnPostsOf } from './queries.js'
 export { purgeLikesOf, removeLikesOfPosts } from './purge.js'
+export { LikesService } from './service.js'

@@ -2,5 +2,6 @@
 export { postPageSql, runPostList, runPostPage } from './page.js'
 export { authorOfPost, findVisiblePost, POST_SQL, softDeletePost, USER_POSTS_SQL } from './queries.js'
 export { postsRoutes } from './routes.js'
-export { Post, PostImage, presentImages, type PresentedPost } from './views.js'
+export { MAX_ALT_CHARS, MAX_POST_CHARS, MAX_SPOILER_CHARS, Post, PostImage, presentImages, type PresentedPost } from './views.js'
 export { finishPurgeBatch, lockPurgeBatch, postsToPurge } from './purge.js'
+export { PostsService } from './service.js'

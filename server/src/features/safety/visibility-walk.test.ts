@@ -98,6 +98,37 @@ const onHiddenComment = (c: Ctx) => (commentHidden(c) ? notFound : null)
 /** Acting on a person: refused as if they did not exist when they block the viewer. */
 const onPersonBlockingViewer = (c: Ctx) => (targetBlocksViewer(c) ? notFound : null)
 const content = () => ({ content: 'walked here' })
+const mastodonWalk = 'the Mastodon-compatible API: walked by features/mastodon/mastodon-access.test.ts'
+const MASTODON_ROUTES = [
+  'POST /api/v1/apps',
+  'GET /api/v1/apps/verify_credentials',
+  'GET /oauth/authorize',
+  'POST /oauth/token',
+  'POST /oauth/revoke',
+  'GET /.well-known/oauth-authorization-server',
+  'GET /api/v2/instance',
+  'GET /api/v1/instance',
+  'GET /api/v1/instance/rules',
+  'GET /api/v1/instance/peers',
+  'GET /api/v1/instance/activity',
+  'GET /api/v1/custom_emojis',
+  'GET /.well-known/nodeinfo',
+  'GET /nodeinfo/{version}',
+  'GET /api/v1/accounts/verify_credentials',
+  'GET /api/v1/accounts/lookup',
+  'GET /api/v1/accounts/relationships',
+  'GET /api/v1/accounts/{id}',
+  'GET /api/v1/accounts/{id}/statuses',
+  'POST /api/v1/accounts/{id}/follow',
+  'POST /api/v1/accounts/{id}/unfollow',
+  'POST /api/v1/statuses',
+  'GET /api/v1/statuses/{id}',
+  'DELETE /api/v1/statuses/{id}',
+  'POST /api/v1/statuses/{id}/favourite',
+  'POST /api/v1/statuses/{id}/unfavourite',
+  'GET /api/v1/timelines/home',
+  'GET /api/v1/timelines/public',
+]
 const ownOnly = 'acts on the caller’s own rows only (their sessions, notifications, account): nothing of anyone else comes back'
 const authFlow = 'authentication flow: answers with tokens or redirects, never with other people'
 
@@ -295,6 +326,14 @@ const RULES: Record<string, Rule> = {
   'GET /notifications/unsubscribe': { walk: 'none', why: 'a page asking to confirm; the signed token is the authorisation' },
   'POST /notifications/unsubscribe': { walk: 'none', why: 'one-click unsubscribe; the signed token is the authorisation' },
   'GET /stream': { walk: 'none', why: 'a WebSocket: walked by the stream tests below' },
+
+  'GET /apps/authorization': { walk: 'none', why: authFlow },
+  'POST /apps/authorization': { walk: 'none', why: authFlow },
+
+  // The Mastodon-compatible API (tags "mastodon: …"): its own tokens, scopes and error shape, so
+  // its own walk (every route as anonymous, with a read-only, a revoked and an app-only token, and
+  // as the blocked person, a stranger to a private account) in features/mastodon/mastodon-access.test.ts.
+  ...Object.fromEntries(MASTODON_ROUTES.map((r) => [r, { walk: 'none', why: mastodonWalk }])),
 }
 
 let h: Harness

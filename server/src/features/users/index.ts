@@ -34,3 +34,4 @@ export { Me, presentMe, presentSummary, PublicProfile, UserSummary } from './vie
 // schemas and views while it is being evaluated, so those must already be initialised.
 export { searchPeople } from './service.js'
 export { usersRoutes } from './routes.js'
+export { UsersService } from './service.js'
