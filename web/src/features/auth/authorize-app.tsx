@@ -88,7 +88,7 @@ export function AuthorizeApp() {
           <li key={s}>{SCOPE_WORDS[s] ?? s}</li>
         ))}
       </ul>
-      <p>You can revoke its access any time in Settings › Sessions.</p>
+      <p>You can revoke its access any time in Settings › Devices.</p>
       <Button block busy={busy} onClick={() => void answer(true)}>
         Allow
       </Button>
