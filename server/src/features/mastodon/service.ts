@@ -87,7 +87,8 @@ export class MastodonReads {
   }
 
   publicTimeline(viewerId: number | undefined, input: PageInput) {
-    return this.page(input, (cursor) => this.feed.explore(viewerId, input.limit, cursor))
+    // Mastodon's public timeline is newest first (explore's ranked order is /api/v1/trends/statuses' job)
+    return this.page(input, (cursor) => this.feed.explore(viewerId, input.limit, cursor, 'recent'))
   }
 
   async accountStatuses(userId: number, viewerId: number | undefined, input: PageInput) {
