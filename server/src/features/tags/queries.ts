@@ -158,11 +158,16 @@ LIMIT (SELECT $4::int)`,
 
 let TAG_POSTS_SQL: string | undefined
 
-export function tagPostsPage(db: Db, name: string, viewerId: number | undefined, before: TimeKey, limit: number) {
+/** The tag page's statement text (also what the discovery benchmark runs directly). */
+export function tagPostsStatement(): string {
   // built on first use: posts imports this feature (syncPostTags), so posts' page.ts may not be
   // evaluated yet when this module is
   TAG_POSTS_SQL ??= tagPostsSql()
-  return runPostPage(db, 'tag_posts_page', TAG_POSTS_SQL, [name, before.at, before.id, limit + 1, viewerId ?? null], limit)
+  return TAG_POSTS_SQL
+}
+
+export function tagPostsPage(db: Db, name: string, viewerId: number | undefined, before: TimeKey, limit: number) {
+  return runPostPage(db, 'tag_posts_page', tagPostsStatement(), [name, before.at, before.id, limit + 1, viewerId ?? null], limit)
 }
 
 /**
