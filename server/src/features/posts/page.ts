@@ -35,8 +35,8 @@ const ISO_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`
  * like, and bookmark, is one index probe per post (LATERAL … LIMIT 1): as an EXISTS the planner
  * hashed all of the viewer's likes instead.
  *
- * `order`: 'newest' (the skeleton's created_at, id) or 'ranked' (a skeleton that returns an `ord`
- * column giving each post's rank: explore's snapshot, feed/ranking.ts).
+ * `opts.ordinal`: the skeleton returns an `ord` column giving each post's place (explore's
+ * snapshot, feed/ranking.ts); `opts.ranked`: a `rank` column ordered first (search).
  */
 export function postPageSql(skeleton: string, viewer: string, opts: { ranked?: boolean; ordinal?: boolean } = {}): string {
   // Ranked lists (search) order by the skeleton's `rank` column first; their cursor is (rank, at, id).

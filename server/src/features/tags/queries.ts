@@ -186,7 +186,7 @@ export function followedTagPostsSql(viewer: string, cursorAt: string, cursorId: 
     WHERE ph.hashtag_id = tf.hashtag_id AND (ph.created_at, ph.post_id) < (${cursorAt}::timestamptz, ${cursorId}::int)
       AND ${authorVisibleSql(viewer, 'u')} AND ${notMutedSql(viewer, 'ph.user_id')}
     ORDER BY ph.created_at DESC NULLS LAST, ph.post_id DESC NULLS LAST
-    LIMIT ${pageSize}
+    LIMIT (SELECT ${pageSize}::int)
   ) tp
   WHERE tf.user_id = ${viewer}::int`
 }
