@@ -21,7 +21,8 @@ export function DeleteAccountSettings({ me }: { me: Me }) {
     try {
       await call(api.DELETE('/api/hearth/v1/users/me', { body: me.hasPassword ? { password } : {} }))
       await signOut()
-      navigate('/login?deleted=1', { replace: true })
+      // "~": from the root (this screen sits inside the nested /settings routes)
+      navigate('~/signin?deleted=1', { replace: true })
     } catch (err) {
       setFailure(failureOf(err))
       setBusy(false)
