@@ -75,6 +75,8 @@ describe('hostile input on every route', () => {
       if (path === '/api/hearth/v1/stream') continue
       for (const [method, op] of Object.entries<any>(ops)) {
         if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue
+        // the Mastodon-compatible API answers in Mastodon's error format: its own walk is features/mastodon/mastodon-access.test.ts
+        if (op.tags?.some((tag: string) => tag.startsWith('mastodon:'))) continue
         const url = path.replace(/\{[^}]+\}/g, '1')
         const tries: { field: string; url: string; payload?: Record<string, string> }[] = []
         for (const p of op.parameters ?? []) {
