@@ -5,8 +5,8 @@
 // server on a fresh database (support/server.ts).
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { photo } from '../server/src/demo/pictures.js'
 import { DESKTOP, launchBrowser } from './support/browser.js'
+import { apiCall as api, photoPost as postPhoto, registerPerson, signIn as signInAs, type Person } from './support/people.js'
 import { startServer, type RunningServer } from './support/server.js'
 
 let server: RunningServer
@@ -14,51 +14,11 @@ let browser: Browser
 let ctx: BrowserContext
 let page: Page
 const suffix = Date.now().toString(36).slice(-5)
-const PASSWORD = 'correct horse battery'
 const name = (who: string) => `${who}_${suffix}`
-
-interface Person {
-  username: string
-  token: string
-}
-
-async function apiCall(path: string, init: { method?: string; token?: string; json?: unknown; form?: FormData } = {}) {
-  const headers: Record<string, string> = {}
-  if (init.token) headers.authorization = `Bearer ${init.token}`
-  if (init.json !== undefined) headers['content-type'] = 'application/json'
-  const res = await fetch(`${server.url}/api/hearth/v1${path}`, {
-    method: init.method ?? 'GET',
-    headers,
-    body: init.form ?? (init.json === undefined ? undefined : JSON.stringify(init.json)),
-  })
-  if (res.status >= 400) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`)
-  return res.status === 204 ? null : ((await res.json()) as Record<string, unknown>)
-}
-
-async function person(who: string): Promise<Person> {
-  const username = name(who)
-  const body = await apiCall('/auth/register', {
-    method: 'POST',
-    json: { email: `${username}@example.test`, username, password: PASSWORD },
-  })
-  return { username, token: String(body!.accessToken) }
-}
-
-async function photoPost(author: Person, content: string): Promise<number> {
-  const form = new FormData()
-  form.append('content', content)
-  form.append('images', new Blob([new Uint8Array(await photo(4242))], { type: 'image/jpeg' }), 'photo.jpg')
-  const body = await apiCall('/posts', { method: 'POST', token: author.token, form })
-  return Number(body!.id)
-}
-
-async function signIn(p: Page, who: Person) {
-  await p.goto(`${server.url}/signin`)
-  await p.getByLabel('Email or username').fill(who.username)
-  await p.getByLabel('Password', { exact: true }).fill(PASSWORD)
-  await p.getByRole('button', { name: 'Sign in', exact: true }).click()
-  await p.waitForURL((u) => !u.pathname.startsWith('/signin'))
-}
+const apiCall = (path: string, init?: Parameters<typeof api>[2]) => api(server.url, path, init)
+const person = (who: string) => registerPerson(server.url, name(who))
+const photoPost = (author: Person, content: string) => postPhoto(server.url, author, content)
+const signIn = (p: Page, who: Person) => signInAs(p, server.url, who)
 
 beforeAll(async () => {
   server = await startServer()
